@@ -1,0 +1,291 @@
+package io.glasswatch.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Where Glasswatch's servers are and how to reach them: one immutable set of string keys shared by
+ * every service and by the local stack, so that pointing Glasswatch at your own Kafka, Apicurio
+ * Registry and Elasticsearch means setting the same keys the local stack sets.
+ *
+ * <p>Sources, later ones winning: built-in defaults (the local stack's addresses), the stack's
+ * generated credentials file, a properties file ({@code --config FILE}), environment variables
+ * ({@code GLASSWATCH_} + the key upper-cased with {@code .} and {@code -} as {@code _}, e.g.
+ * {@code GLASSWATCH_KAFKA_BOOTSTRAP_SERVERS}), then explicit overrides. Values of keys ending in
+ * {@code password}, {@code secret} or {@code token} are masked in {@link #toString()}.
+ */
+public final class GlasswatchSettings {
+  /** Kafka bootstrap servers, host:port[,host:port]. */
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  /** Apicurio Registry v3 API base URL. */
+  public static final String REGISTRY_URL = "registry.url";
+  /** Elasticsearch base URL. */
+  public static final String ES_URL = "elasticsearch.url";
+  /** Elasticsearch user of the timeline sink (role: create_doc on the timeline indices only). */
+  public static final String ES_SINK_USER = "elasticsearch.sink.username";
+  /** Password of {@link #ES_SINK_USER}. */
+  public static final String ES_SINK_PASSWORD = "elasticsearch.sink.password";
+  /** Elasticsearch administrator (index templates, queries). */
+  public static final String ES_ADMIN_USER = "elasticsearch.admin.username";
+  /** Password of {@link #ES_ADMIN_USER}. */
+  public static final String ES_ADMIN_PASSWORD = "elasticsearch.admin.password";
+  /** Timeline index prefix; documents go to {@code <prefix>-<yyyy.MM>}. */
+  public static final String ES_TIMELINE_INDEX = "elasticsearch.timeline.index-prefix";
+  /** AWS region of the IAM Identity Center instance. */
+  public static final String AWS_REGION = "aws.region";
+  /** Override endpoint of the SSO Admin API (e.g. moto); empty means the real AWS endpoint. */
+  public static final String SSO_ENDPOINT = "aws.sso-admin.endpoint";
+  /** When true, revokes are recorded as DRY_RUN and no AWS call is made. */
+  public static final String REVOKE_DRY_RUN = "revoke.dry-run";
+  /** On-call webhook URL (http or https); empty disables the webhook. */
+  public static final String WEBHOOK_URL = "alerts.webhook.url";
+  /** Key id sent with webhook signatures. */
+  public static final String WEBHOOK_KEY_ID = "alerts.webhook.key-id";
+  /** HMAC-SHA256 key of the webhook signature. */
+  public static final String WEBHOOK_SECRET = "alerts.webhook.secret";
+  /** Kafka Streams application id. */
+  public static final String STREAMS_APP_ID = "streams.application.id";
+  /** Kafka Streams state directory. */
+  public static final String STREAMS_STATE_DIR = "streams.state.dir";
+  /** Directory of the local stack's data, logs and generated credentials. */
+  public static final String STACK_DIR = "stack.dir";
+  /** Local stack Kafka port (the controller listens on port + 1). */
+  public static final String STACK_KAFKA_PORT = "stack.kafka.port";
+  /** Local stack Apicurio Registry port (management on port + 1). */
+  public static final String STACK_REGISTRY_PORT = "stack.registry.port";
+  /** Local stack Elasticsearch HTTP port (transport on port + 100). */
+  public static final String STACK_ES_PORT = "stack.elasticsearch.port";
+  /** Local stack moto (SSO Admin emulator) port. */
+  public static final String STACK_MOTO_PORT = "stack.moto.port";
+
+  /** Built-in defaults: the local stack on 127.0.0.1. */
+  public static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(STACK_DIR, ".glasswatch/stack");
+    d.put(STACK_KAFKA_PORT, "19092");
+    d.put(STACK_REGISTRY_PORT, "18081");
+    d.put(STACK_ES_PORT, "19200");
+    d.put(STACK_MOTO_PORT, "15000");
+    d.put(KAFKA_BOOTSTRAP, "127.0.0.1:19092");
+    d.put(REGISTRY_URL, "http://127.0.0.1:18081/apis/registry/v3");
+    d.put(ES_URL, "http://127.0.0.1:19200");
+    d.put(ES_SINK_USER, "glasswatch_sink");
+    d.put(ES_SINK_PASSWORD, "");
+    d.put(ES_ADMIN_USER, "glasswatch_admin");
+    d.put(ES_ADMIN_PASSWORD, "");
+    d.put(ES_TIMELINE_INDEX, "glasswatch-timeline");
+    d.put(AWS_REGION, "us-east-1");
+    d.put(SSO_ENDPOINT, "");
+    d.put(REVOKE_DRY_RUN, "false");
+    d.put(WEBHOOK_URL, "");
+    d.put(WEBHOOK_KEY_ID, "glasswatch");
+    d.put(WEBHOOK_SECRET, "");
+    d.put(STREAMS_APP_ID, "glasswatch");
+    d.put(STREAMS_STATE_DIR, ".glasswatch/streams-state");
+    DEFAULTS = Map.copyOf(d);
+  }
+
+  private static final Set<String> INT_KEYS =
+      Set.of(STACK_KAFKA_PORT, STACK_REGISTRY_PORT, STACK_ES_PORT, STACK_MOTO_PORT);
+  private static final Set<String> URL_KEYS = Set.of(REGISTRY_URL, ES_URL);
+  private static final Set<String> OPTIONAL_URL_KEYS = Set.of(SSO_ENDPOINT, WEBHOOK_URL);
+
+  private final Map<String, String> values;
+
+  private GlasswatchSettings(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** Builder starting from {@link #DEFAULTS}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Defaults, then environment variables; validated. */
+  public static GlasswatchSettings fromEnvironment() {
+    return builder().environment(System.getenv()).build();
+  }
+
+  /** The value of {@code key}; empty string when unset. */
+  public String get(String key) {
+    return values.getOrDefault(key, "");
+  }
+
+  /** The value of {@code key} as an int (validated keys only). */
+  public int getInt(String key) {
+    return Integer.parseInt(get(key));
+  }
+
+  /** The value of {@code key} as a boolean. */
+  public boolean getBoolean(String key) {
+    return Boolean.parseBoolean(get(key));
+  }
+
+  /** Whether {@code key} has a non-empty value. */
+  public boolean isSet(String key) {
+    return !get(key).isBlank();
+  }
+
+  /** The stack directory as a path. */
+  public Path stackDir() {
+    return Path.of(get(STACK_DIR));
+  }
+
+  /** A copy with {@code key} set to {@code value}. */
+  public GlasswatchSettings with(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(values);
+    m.put(key, value);
+    return new GlasswatchSettings(m);
+  }
+
+  /** Every key and value; secrets included (never log this map: log {@link #toString()}). */
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  /** Whether {@code key} names a secret (ends in password, secret or token). */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.endsWith("password") || k.endsWith("secret") || k.endsWith("token");
+  }
+
+  /** Keys and values in key order, secrets masked as {@code ****}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("GlasswatchSettings{");
+    values.keySet().stream().sorted().forEach(k -> {
+      String v = values.get(k);
+      sb.append(k).append('=').append(isSecret(k) && !v.isEmpty() ? "****" : v).append(", ");
+    });
+    if (sb.charAt(sb.length() - 1) == ' ') {
+      sb.setLength(sb.length() - 2);
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Collects sources; {@link #build()} validates all keys at once. */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+
+    /** Reads a Java properties file. Errors name the file. */
+    public Builder file(Path file) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ConfigException(List.of(file + ": cannot read configuration file: " + e.getMessage()));
+      }
+      p.stringPropertyNames().forEach(k -> values.put(k.trim(), p.getProperty(k).trim()));
+      return this;
+    }
+
+    /** Reads the file when it exists. */
+    public Builder fileIfExists(Path file) {
+      return Files.isRegularFile(file) ? file(file) : this;
+    }
+
+    /** Applies {@code GLASSWATCH_*} variables for every known key. */
+    public Builder environment(Map<String, String> env) {
+      for (String key : new ArrayList<>(values.keySet())) {
+        String v = env.get(envName(key));
+        if (v != null) {
+          values.put(key, v.trim());
+        }
+      }
+      return this;
+    }
+
+    /** Sets one key. */
+    public Builder set(String key, String value) {
+      values.put(key, value);
+      return this;
+    }
+
+    /** Sets several keys. */
+    public Builder setAll(Map<String, String> m) {
+      values.putAll(m);
+      return this;
+    }
+
+    /** The value currently collected for {@code key}. */
+    public String peek(String key) {
+      return values.getOrDefault(key, "");
+    }
+
+    /**
+     * Validates and freezes.
+     *
+     * @throws ConfigException listing every invalid key with its expected form
+     */
+    public GlasswatchSettings build() {
+      List<String> problems = new ArrayList<>();
+      for (String k : INT_KEYS) {
+        String v = values.getOrDefault(k, "");
+        try {
+          int port = Integer.parseInt(v);
+          if (port < 1 || port > 65535) {
+            problems.add(k + ": expected a TCP port 1-65535, got " + v);
+          }
+        } catch (NumberFormatException e) {
+          problems.add(k + ": expected a TCP port 1-65535, got '" + v + "'");
+        }
+      }
+      String bootstrap = values.getOrDefault(KAFKA_BOOTSTRAP, "");
+      if (!bootstrap.matches("[^,:\\s]+:\\d+(,[^,:\\s]+:\\d+)*")) {
+        problems.add(KAFKA_BOOTSTRAP + ": expected host:port[,host:port], got '" + bootstrap + "'");
+      }
+      for (String k : URL_KEYS) {
+        checkUrl(k, values.getOrDefault(k, ""), false, problems);
+      }
+      for (String k : OPTIONAL_URL_KEYS) {
+        checkUrl(k, values.getOrDefault(k, ""), true, problems);
+      }
+      if (!Set.of("true", "false").contains(values.getOrDefault(REVOKE_DRY_RUN, "false"))) {
+        problems.add(REVOKE_DRY_RUN + ": expected true or false");
+      }
+      if (!values.getOrDefault(WEBHOOK_URL, "").isBlank()
+          && values.getOrDefault(WEBHOOK_SECRET, "").isBlank()) {
+        problems.add(WEBHOOK_SECRET + ": required when " + WEBHOOK_URL + " is set (HMAC-SHA256 key)");
+      }
+      if (!problems.isEmpty()) {
+        problems.sort(String::compareTo);
+        throw new ConfigException(problems);
+      }
+      return new GlasswatchSettings(values);
+    }
+
+    private static void checkUrl(String key, String v, boolean optional, List<String> problems) {
+      if (v.isBlank()) {
+        if (!optional) {
+          problems.add(key + ": expected an http:// or https:// URL, got nothing");
+        }
+        return;
+      }
+      try {
+        URI u = URI.create(v);
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+          problems.add(key + ": expected an http:// or https:// URL, got '" + v + "'");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(key + ": expected an http:// or https:// URL, got '" + v + "'");
+      }
+    }
+  }
+
+  /** The environment variable of {@code key}: GLASSWATCH_ + upper case, '.' and '-' as '_'. */
+  public static String envName(String key) {
+    return "GLASSWATCH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+}

@@ -1,0 +1,55 @@
+package io.glasswatch.schema;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The topic catalogue: every Kafka topic Glasswatch reads or writes, with its value type.
+ *
+ * <p>Keys are UTF-8 strings everywhere: the request id for gateway events, the AWS account id for
+ * CloudTrail records and GuardDuty findings, the correlation id for alerts and timeline entries,
+ * the command id for revoke commands and results. The dead-letter topic keeps the raw input bytes
+ * as its value, with headers that say where they came from and why they were rejected (see
+ * {@link DeadLetterHeaders}).
+ */
+public final class Topics {
+  /** Normalized authorization-gateway events ({@link GatewayEvent}), keyed by request id (or account id). */
+  public static final String GATEWAY_EVENTS = "gateway-events";
+  /** Normalized CloudTrail records ({@link CloudTrailEvent}), keyed by account id. */
+  public static final String CLOUDTRAIL_EVENTS = "cloudtrail-events";
+  /** Normalized GuardDuty findings ({@link GuardDutyFinding}), keyed by account id. */
+  public static final String GUARDDUTY_FINDINGS = "guardduty-findings";
+  /** Detected violations ({@link Alert}), keyed by correlation id. */
+  public static final String ALERTS = "alerts";
+  /** Orders to remove an account assignment ({@link RevokeCommand}), keyed by command id. */
+  public static final String REVOKE_COMMANDS = "revoke-commands";
+  /** Outcomes of revoke commands ({@link RevokeResult}), keyed by command id. */
+  public static final String REVOKE_RESULTS = "revoke-results";
+  /** Hash-chained timeline entries ({@link TimelineEntry}), keyed by correlation id. */
+  public static final String TIMELINE = "timeline";
+  /** Rejected input: raw bytes plus {@link DeadLetterHeaders}. */
+  public static final String DEAD_LETTER = "dead-letter";
+
+  private static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = Map.of(
+      GATEWAY_EVENTS, GatewayEvent.class,
+      CLOUDTRAIL_EVENTS, CloudTrailEvent.class,
+      GUARDDUTY_FINDINGS, GuardDutyFinding.class,
+      ALERTS, Alert.class,
+      REVOKE_COMMANDS, RevokeCommand.class,
+      REVOKE_RESULTS, RevokeResult.class,
+      TIMELINE, TimelineEntry.class);
+
+  private Topics() {}
+
+  /** Every topic name, inputs first, the dead-letter topic last. */
+  public static List<String> all() {
+    return List.of(GATEWAY_EVENTS, CLOUDTRAIL_EVENTS, GUARDDUTY_FINDINGS, ALERTS, REVOKE_COMMANDS,
+        REVOKE_RESULTS, TIMELINE, DEAD_LETTER);
+  }
+
+  /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER}). */
+  public static Map<String, Class<? extends SpecificRecord>> valueTypes() {
+    return VALUE_TYPES;
+  }
+}
