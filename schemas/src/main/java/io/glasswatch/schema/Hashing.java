@@ -1,0 +1,95 @@
+package io.glasswatch.schema;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+
+/**
+ * SHA-256 helpers with one definition for the whole pipeline: token fingerprints, deterministic
+ * ids, and the timeline hash chain.
+ *
+ * <p>Hash chain: {@code hash = hex(SHA-256(UTF-8(canonical JSON of the entry without "hash")))}, where
+ * the canonical JSON is an object of every {@link TimelineEntry} field except {@code hash}, keys
+ * sorted, nulls written as {@code null}, timestamps as epoch milliseconds, no whitespace. Because
+ * {@code prevHash} and {@code sequence} are part of the hashed object, editing, removing or
+ * reordering an entry breaks every later link.
+ */
+public final class Hashing {
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private Hashing() {}
+
+  /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
+  public static String sha256Hex(String text) {
+    return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Lower-case hex SHA-256 of {@code bytes}. */
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /** Fingerprint of a grant token: lower-case hex SHA-256 of its UTF-8 bytes. The token itself is never stored. */
+  public static String tokenFingerprint(String tokenId) {
+    return sha256Hex(tokenId);
+  }
+
+  /**
+   * A deterministic id: the first 32 hex characters of SHA-256 over the parts joined by a unit
+   * separator (U+001F), so ("a","bc") and ("ab","c") differ. Nulls count as empty strings.
+   */
+  public static String deterministicId(String... parts) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        sb.append('\u001f');
+      }
+      sb.append(parts[i] == null ? "" : parts[i]);
+    }
+    return sha256Hex(sb.toString()).substring(0, 32);
+  }
+
+  /** {@link #deterministicId(String...)} over a list. */
+  public static String deterministicId(List<String> parts) {
+    return deterministicId(parts.toArray(String[]::new));
+  }
+
+  /** The canonical JSON of {@code entry} without its {@code hash} field (see class Javadoc). */
+  public static String canonicalTimelineJson(TimelineEntry entry) {
+    Map<String, Object> m = new TreeMap<>();
+    for (Schema.Field f : TimelineEntry.getClassSchema().getFields()) {
+      if (f.name().equals("hash")) {
+        continue;
+      }
+      Object v = entry.get(f.pos());
+      if (v instanceof java.time.Instant i) {
+        v = i.toEpochMilli();
+      } else if (v instanceof CharSequence cs) {
+        v = cs.toString();
+      }
+      m.put(f.name(), v);
+    }
+    try {
+      return CANONICAL.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write canonical timeline JSON", e);
+    }
+  }
+
+  /** The chain hash of {@code entry} (its {@code prevHash} and {@code sequence} must already be set). */
+  public static String timelineHash(TimelineEntry entry) {
+    return sha256Hex(canonicalTimelineJson(entry));
+  }
+}
