@@ -1,0 +1,2 @@
+/** Execution of revoke commands: deleting IAM Identity Center account assignments and confirming they are gone. */
+package io.glasswatch.alerts.enforcement;
