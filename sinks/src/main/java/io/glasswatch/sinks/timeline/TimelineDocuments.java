@@ -1,0 +1,305 @@
+package io.glasswatch.sinks.timeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glasswatch.schema.TimelineEntry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Maps a {@link TimelineEntry} to the Elasticsearch document of the timeline index: ECS fields where
+ * ECS has one, {@code glasswatch.*} for the rest (ECS field reference:
+ * www.elastic.co/guide/en/ecs/current/ecs-field-reference.html).
+ *
+ * <p>Document shape (nested objects, absent fields omitted, never {@code null}):
+ *
+ * <pre>
+ * &#64;timestamp           entry.timestamp, ISO-8601 UTC with milliseconds ("2025-03-01T10:15:30.000Z")
+ * ecs.version          {@value #ECS_VERSION}
+ * message              entry.message
+ * event.id             entry.entryId
+ * event.kind           entry.kind mapped to an ECS allowed value: event, alert, state; "enforcement"
+ *                      (and any value ECS does not allow) becomes "event"
+ * event.action         entry.action
+ * event.provider       entry.source (gateway, cloudtrail, guardduty, glasswatch)
+ * event.outcome        entry.outcome mapped to success | failure | unknown
+ * event.module         "glasswatch"
+ * event.dataset        "glasswatch.timeline"
+ * event.severity       alerts only: low 21, medium 47, high 73, critical 99 (Elastic Security's risk
+ *                      score bands)
+ * cloud.provider       "aws"
+ * cloud.account.id     entry.accountId
+ * user.name            entry.userName
+ * source.address       entry.sourceIp as given (an IP, a host name or "AWS Internal")
+ * source.ip            entry.sourceIp only when it is an IPv4 or IPv6 literal
+ * user_agent.original  entry.userAgent
+ * rule.name            entry.alertType (alerts)
+ * glasswatch.*         entry_id, correlation_id, request_id, kind (Glasswatch's own value), sequence,
+ *                      prev_hash, hash, event_id, alert_id, alert_type, severity, token_fingerprint,
+ *                      details (entry.details parsed as a JSON object; a value that is not a JSON
+ *                      object is kept as {"value": text}; values of secret-looking keys are redacted)
+ * </pre>
+ *
+ * <p>The index of a document is {@code <prefix>-<yyyy.MM>} of its {@code @timestamp} in UTC.
+ */
+public final class TimelineDocuments {
+  /** ECS version the field names follow. */
+  public static final String ECS_VERSION = "8.17.0";
+  /** {@code event.module} of every document. */
+  public static final String MODULE = "glasswatch";
+  /** {@code event.dataset} of every document. */
+  public static final String DATASET = "glasswatch.timeline";
+  /** Value that replaces secrets found in {@code details}. */
+  public static final String REDACTED = "[REDACTED]";
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MONTH =
+      DateTimeFormatter.ofPattern("uuuu.MM", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+  private static final Set<String> ECS_KINDS = Set.of("event", "alert", "state");
+  private static final Set<String> SUCCESS = Set.of("success", "allow", "allowed", "succeeded", "ok");
+  private static final Set<String> FAILURE = Set.of("failure", "deny", "denied", "failed", "error");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TimelineDocuments() {}
+
+  /**
+   * The timeline document of {@code entry}.
+   *
+   * @param entry a timeline entry as written by the streams application
+   * @return a mutable, insertion-ordered map of nested maps, strings and longs, ready for JSON
+   * @throws NullPointerException when a required field (entryId, timestamp, correlationId, source,
+   *     kind, action, message) is null
+   */
+  public static Map<String, Object> toDocument(TimelineEntry entry) {
+    Objects.requireNonNull(entry.getEntryId(), "entryId");
+    Objects.requireNonNull(entry.getTimestamp(), "timestamp");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("@timestamp", formatTimestamp(entry.getTimestamp()));
+    put(doc, "ecs", "version", ECS_VERSION);
+    doc.put("message", Objects.requireNonNull(entry.getMessage(), "message"));
+
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", entry.getEntryId());
+    event.put("kind", ecsKind(Objects.requireNonNull(entry.getKind(), "kind")));
+    event.put("action", Objects.requireNonNull(entry.getAction(), "action"));
+    event.put("provider", Objects.requireNonNull(entry.getSource(), "source"));
+    if (entry.getOutcome() != null) {
+      event.put("outcome", ecsOutcome(entry.getOutcome()));
+    }
+    event.put("module", MODULE);
+    event.put("dataset", DATASET);
+    Long severity = severityScore(entry.getSeverity());
+    if (severity != null && "alert".equals(entry.getKind())) {
+      event.put("severity", severity);
+    }
+    doc.put("event", event);
+
+    Map<String, Object> cloud = new LinkedHashMap<>();
+    cloud.put("provider", "aws");
+    if (entry.getAccountId() != null) {
+      cloud.put("account", Map.of("id", entry.getAccountId()));
+    }
+    doc.put("cloud", cloud);
+
+    put(doc, "user", "name", entry.getUserName());
+    if (entry.getSourceIp() != null && !entry.getSourceIp().isBlank()) {
+      Map<String, Object> source = new LinkedHashMap<>();
+      if (isIpAddress(entry.getSourceIp())) {
+        source.put("ip", entry.getSourceIp());
+      }
+      source.put("address", entry.getSourceIp());
+      doc.put("source", source);
+    }
+    put(doc, "user_agent", "original", entry.getUserAgent());
+    put(doc, "rule", "name", entry.getAlertType());
+
+    Map<String, Object> gw = new LinkedHashMap<>();
+    gw.put("entry_id", entry.getEntryId());
+    gw.put("correlation_id", Objects.requireNonNull(entry.getCorrelationId(), "correlationId"));
+    putIfPresent(gw, "request_id", entry.getRequestId());
+    gw.put("kind", entry.getKind());
+    gw.put("sequence", entry.getSequence());
+    putIfPresent(gw, "prev_hash", entry.getPrevHash());
+    putIfPresent(gw, "hash", entry.getHash());
+    putIfPresent(gw, "event_id", entry.getEventId());
+    putIfPresent(gw, "alert_id", entry.getAlertId());
+    putIfPresent(gw, "alert_type", entry.getAlertType());
+    putIfPresent(gw, "severity", entry.getSeverity());
+    putIfPresent(gw, "token_fingerprint", entry.getTokenFingerprint());
+    if (entry.getDetails() != null && !entry.getDetails().isBlank()) {
+      gw.put("details", details(entry.getDetails()));
+    }
+    doc.put("glasswatch", gw);
+    return doc;
+  }
+
+  /**
+   * The index of a document: {@code <prefix>-<yyyy.MM>} of {@code timestamp} in UTC, e.g.
+   * {@code glasswatch-timeline-2025.03}.
+   *
+   * @param prefix index prefix ({@code elasticsearch.timeline.index-prefix}), lower case
+   * @param timestamp the entry's timestamp
+   */
+  public static String indexName(String prefix, Instant timestamp) {
+    return prefix + "-" + MONTH.format(timestamp);
+  }
+
+  /** The index of {@code entry}'s document under {@code prefix}; see {@link #indexName(String, Instant)}. */
+  public static String indexName(String prefix, TimelineEntry entry) {
+    return indexName(prefix, entry.getTimestamp());
+  }
+
+  /** {@code timestamp} as ISO-8601 UTC with exactly three fraction digits, e.g. {@code 2025-03-01T10:15:30.000Z}. */
+  public static String formatTimestamp(Instant timestamp) {
+    return TIMESTAMP.format(timestamp);
+  }
+
+  /**
+   * The ECS {@code event.kind} of a Glasswatch kind: {@code event}, {@code alert} and {@code state}
+   * are kept; {@code enforcement} and anything else become {@code event} (ECS allows event, alert,
+   * enrichment, metric, state, pipeline_error, signal).
+   */
+  public static String ecsKind(String kind) {
+    String k = kind.toLowerCase(Locale.ROOT);
+    return ECS_KINDS.contains(k) ? k : "event";
+  }
+
+  /**
+   * The ECS {@code event.outcome} (success, failure, unknown) of an outcome: success, allow, allowed,
+   * succeeded, ok give success; failure, deny, denied, failed, error give failure; anything else unknown.
+   */
+  public static String ecsOutcome(String outcome) {
+    String o = outcome.toLowerCase(Locale.ROOT);
+    if (SUCCESS.contains(o)) {
+      return "success";
+    }
+    if (FAILURE.contains(o)) {
+      return "failure";
+    }
+    return "unknown";
+  }
+
+  /**
+   * The numeric ECS {@code event.severity} of an alert severity: low 21, medium 47, high 73,
+   * critical 99 (the risk-score bands of Elastic Security rules); null for null or other values.
+   */
+  public static Long severityScore(String severity) {
+    if (severity == null) {
+      return null;
+    }
+    return switch (severity.toLowerCase(Locale.ROOT)) {
+      case "low" -> 21L;
+      case "medium" -> 47L;
+      case "high" -> 73L;
+      case "critical" -> 99L;
+      default -> null;
+    };
+  }
+
+  /**
+   * Whether {@code text} is an IPv4 dotted quad or an IPv6 literal (no zone id), the forms an
+   * Elasticsearch {@code ip} field accepts. Never resolves host names.
+   */
+  public static boolean isIpAddress(String text) {
+    if (text == null || text.isEmpty()) {
+      return false;
+    }
+    if (IPV4.matcher(text).matches()) {
+      return true;
+    }
+    if (text.indexOf(':') < 0 || !IPV6_CHARS.matcher(text).matches()) {
+      return false;
+    }
+    try {
+      // a string containing ':' is parsed as an IPv6 literal, never looked up
+      InetAddress.getByName(text);
+      return true;
+    } catch (UnknownHostException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The JSON bytes (UTF-8) of a document, as sent to Elasticsearch and to the dead-letter topic.
+   *
+   * @throws IllegalArgumentException when the map holds a value Jackson cannot write
+   */
+  public static byte[] toJson(Map<String, Object> document) {
+    try {
+      return JSON.writeValueAsBytes(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write timeline document as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses {@code details}: a JSON object stays an object (secrets redacted), anything else is {"value": text}. */
+  static Map<String, Object> details(String details) {
+    try {
+      Object parsed = JSON.readValue(details, new TypeReference<Object>() {});
+      if (parsed instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) redact(m);
+        return map;
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: kept as text below
+    }
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("value", details);
+    return wrapped;
+  }
+
+  private static Object redact(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), isSecretKey(String.valueOf(k)) ? REDACTED : redact(v)));
+      return out;
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(v -> out.add(redact(v)));
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * Whether a details key names a secret: the raw grant token ({@code tokenId}, {@code token}) or a
+   * key ending in password, secret, or credentials (case-insensitive, '_' and '-' ignored).
+   */
+  static boolean isSecretKey(String key) {
+    String k = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
+    return k.equals("tokenid") || k.equals("token") || k.endsWith("password") || k.endsWith("secret")
+        || k.endsWith("secretaccesskey") || k.endsWith("sessiontoken") || k.equals("authorization");
+  }
+
+  private static void put(Map<String, Object> doc, String object, String field, Object value) {
+    if (value != null) {
+      Map<String, Object> inner = new LinkedHashMap<>();
+      inner.put(field, value);
+      doc.put(object, inner);
+    }
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String field, Object value) {
+    if (value != null) {
+      map.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.glasswatch.sinks.timeline;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read side of the timeline indices {@code <prefix>-*}: counts, one correlation's entries in chain
+ * order, and the list of correlation ids. Runs as the administrator (or any user allowed to read and
+ * refresh the timeline indices). Every query expands the wildcard with {@code allow_no_indices}, so an
+ * empty installation answers 0 or an empty list rather than failing.
+ *
+ * <p>Errors: {@link ElasticsearchException} when Elasticsearch refuses a request (e.g. 403 for a
+ * user without read access), {@link UncheckedIOException} when it cannot be reached.
+ */
+public final class TimelineQueries implements AutoCloseable {
+  /** Page size of {@link #timeline(String)} and {@link #correlationIds()}. */
+  static final int PAGE = 1000;
+
+  private final ElasticsearchConnection owned;
+  private final ElasticsearchClient client;
+  private final String pattern;
+
+  /**
+   * Queries as the administrator ({@link GlasswatchSettings#ES_ADMIN_USER}) over the prefix in
+   * {@link GlasswatchSettings#ES_TIMELINE_INDEX}. Close to release the connection.
+   */
+  public TimelineQueries(GlasswatchSettings settings) {
+    this.owned = ElasticsearchConnection.admin(settings);
+    this.client = owned.client();
+    this.pattern = TimelineIndexTemplate.pattern(settings.get(GlasswatchSettings.ES_TIMELINE_INDEX));
+  }
+
+  /**
+   * Queries through a caller-owned client (not closed by {@link #close()}).
+   *
+   * @param client a client allowed to read and refresh {@code <prefix>-*}
+   * @param prefix the timeline index prefix
+   */
+  public TimelineQueries(ElasticsearchClient client, String prefix) {
+    this.owned = null;
+    this.client = client;
+    this.pattern = TimelineIndexTemplate.pattern(prefix);
+  }
+
+  /** Makes every document written so far visible to search ({@code POST <prefix>-*}/_refresh). */
+  public void refresh() {
+    call(() -> client.indices().refresh(r -> r.index(pattern).allowNoIndices(true).ignoreUnavailable(true)));
+  }
+
+  /** Number of timeline documents, after a refresh. */
+  public long count() {
+    refresh();
+    return call(() -> client.count(c -> c.index(pattern).allowNoIndices(true).ignoreUnavailable(true)).count());
+  }
+
+  /** Number of timeline documents of {@code correlationId} ({@code glasswatch.correlation_id}), after a refresh. */
+  public long count(String correlationId) {
+    refresh();
+    return call(() -> client.count(c -> c.index(pattern).allowNoIndices(true).ignoreUnavailable(true)
+        .query(byCorrelation(correlationId))).count());
+  }
+
+  /**
+   * The documents ({@code _source}, nested maps as written by {@link TimelineDocuments}) of one
+   * correlation, in hash-chain order: ascending {@code glasswatch.sequence}, then
+   * {@code glasswatch.entry_id}. Reads every page (search_after); refreshes first.
+   *
+   * @param correlationId request id or {@code account:<accountId>}
+   * @return the documents, empty when the correlation has none
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public List<Map<String, Object>> timeline(String correlationId) {
+    refresh();
+    List<Map<String, Object>> out = new ArrayList<>();
+    List<FieldValue> after = null;
+    while (true) {
+      List<FieldValue> searchAfter = after;
+      SearchResponse<Map> page = call(() -> client.search(s -> {
+        s.index(pattern).allowNoIndices(true).ignoreUnavailable(true).size(PAGE)
+            .query(byCorrelation(correlationId))
+            .sort(o -> o.field(f -> f.field("glasswatch.sequence").order(SortOrder.Asc)))
+            .sort(o -> o.field(f -> f.field("glasswatch.entry_id").order(SortOrder.Asc)));
+        if (searchAfter != null) {
+          s.searchAfter(searchAfter);
+        }
+        return s;
+      }, Map.class));
+      List<Hit<Map>> hits = page.hits().hits();
+      for (Hit<Map> hit : hits) {
+        out.add(new LinkedHashMap<String, Object>(hit.source()));
+      }
+      if (hits.size() < PAGE) {
+        return out;
+      }
+      after = hits.get(hits.size() - 1).sort();
+    }
+  }
+
+  /**
+   * Every correlation id present in the timeline, ascending (a composite aggregation on
+   * {@code glasswatch.correlation_id}, read page by page); refreshes first.
+   */
+  public List<String> correlationIds() {
+    refresh();
+    List<String> out = new ArrayList<>();
+    Map<String, FieldValue> after = null;
+    while (true) {
+      Map<String, FieldValue> afterKey = after;
+      SearchResponse<Void> page = call(() -> client.search(s -> s
+          .index(pattern).allowNoIndices(true).ignoreUnavailable(true).size(0)
+          .aggregations("ids", a -> a.composite(c -> {
+            c.size(PAGE).sources(Map.of("id", CompositeAggregationSource.of(src -> src
+                .terms(t -> t.field("glasswatch.correlation_id")))));
+            if (afterKey != null) {
+              c.after(afterKey);
+            }
+            return c;
+          })), Void.class));
+      if (page.aggregations() == null || !page.aggregations().containsKey("ids")) {
+        return out;
+      }
+      CompositeAggregate ids = page.aggregations().get("ids").composite();
+      List<CompositeBucket> buckets = ids.buckets().array();
+      for (CompositeBucket b : buckets) {
+        out.add(b.key().get("id").stringValue());
+      }
+      if (buckets.size() < PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
+        return out;
+      }
+      after = ids.afterKey();
+    }
+  }
+
+  private static Query byCorrelation(String correlationId) {
+    return Query.of(q -> q.term(t -> t.field("glasswatch.correlation_id").value(correlationId)));
+  }
+
+  /** Closes the connection this instance opened (none for a caller-owned client). */
+  @Override
+  public void close() {
+    if (owned != null) {
+      owned.close();
+    }
+  }
+
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  private static <T> T call(Call<T> call) {
+    try {
+      return call.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Elasticsearch request failed: " + e.getMessage(), e);
+    }
+  }
+}
