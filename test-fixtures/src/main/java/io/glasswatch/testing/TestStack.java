@@ -1,0 +1,333 @@
+package io.glasswatch.testing;
+
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.stack.Component;
+import io.glasswatch.stack.ComponentStatus;
+import io.glasswatch.stack.LocalStack;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The local stack of integration tests: one per test JVM, started lazily, shared by every test JVM on
+ * the machine.
+ *
+ * <p>{@code TestStack.settings(Component.KAFKA, Component.ELASTICSEARCH)} starts the requested
+ * components that are not running yet, reuses those that are (so CI can pre-start the test stack once
+ * for all modules with {@code glasswatch stack up} and the same directory and ports), and returns
+ * complete settings: addresses, generated Elasticsearch credentials, the moto endpoint.
+ *
+ * <p>Defaults, each overridable by a system property: stack directory
+ * {@code <repository root>/.glasswatch/test-stack} ({@value #DIR_PROPERTY}; the repository root is
+ * the nearest ancestor of the working directory holding {@code .git} or the Glasswatch parent pom,
+ * else {@code java.io.tmpdir}); ports 29092 ({@value #KAFKA_PORT_PROPERTY}), 28081
+ * ({@value #REGISTRY_PORT_PROPERTY}), 29200 ({@value #ES_PORT_PROPERTY}), 25000
+ * ({@value #MOTO_PORT_PROPERTY}).
+ *
+ * <p>At JVM exit, servers started by test JVMs are stopped by the last test JVM using the stack
+ * (each JVM holds a lease file under {@code <dir>/test-leases/}); servers started any other way are
+ * never stopped. Set {@value #KEEP_PROPERTY}{@code =true} to leave them running for the next run.
+ * Thread-safe.
+ */
+public final class TestStack {
+  /** System property: the test stack directory. */
+  public static final String DIR_PROPERTY = "glasswatch.test.stack.dir";
+  /** System property: Kafka port (default 29092; the controller uses port + 1). */
+  public static final String KAFKA_PORT_PROPERTY = "glasswatch.test.kafka.port";
+  /** System property: Apicurio Registry port (default 28081; management uses port + 1). */
+  public static final String REGISTRY_PORT_PROPERTY = "glasswatch.test.registry.port";
+  /** System property: Elasticsearch HTTP port (default 29200; transport uses port + 100). */
+  public static final String ES_PORT_PROPERTY = "glasswatch.test.elasticsearch.port";
+  /** System property: moto port (default 25000). */
+  public static final String MOTO_PORT_PROPERTY = "glasswatch.test.moto.port";
+  /** System property: {@code true} leaves the servers running at JVM exit. */
+  public static final String KEEP_PROPERTY = "glasswatch.test.stack.keep";
+
+  private static final Object MONITOR = new Object();
+  private static LocalStack stack;
+  private static Path leaseFile;
+
+  private TestStack() {}
+
+  /**
+   * Settings of the test stack with {@code components} running, starting those that are not.
+   *
+   * @param components what the calling test needs; none means "whatever runs"
+   * @return complete settings (Kafka bootstrap, registry URL, Elasticsearch URL and users, moto endpoint
+   *     when moto runs, {@code revoke.dry-run=true} when moto is not installed)
+   * @throws io.glasswatch.stack.StackException when a server cannot be started (message has its log tail)
+   */
+  public static GlasswatchSettings settings(Component... components) {
+    synchronized (MONITOR) {
+      LocalStack s = stack();
+      Set<Component> wanted = components.length == 0 ? EnumSet.noneOf(Component.class) : EnumSet.copyOf(List.of(components));
+      return withTestLock(s, () -> {
+        Set<Component> missing = EnumSet.noneOf(Component.class);
+        for (Component c : wanted) {
+          if (!s.status(c).isRunning()) {
+            missing.add(c);
+          }
+        }
+        GlasswatchSettings result = s.up(wanted, line -> System.err.println("[test-stack] " + line));
+        for (Component c : missing) {
+          ComponentStatus st = s.status(c);
+          if (st.state() == ComponentStatus.State.RUNNING_OWNED) {
+            recordStartedByTests(s, c, st.pid());
+          }
+        }
+        return result;
+      });
+    }
+  }
+
+  /** The test stack's directory (absolute). */
+  public static Path directory() {
+    synchronized (MONITOR) {
+      return stack().directory();
+    }
+  }
+
+  /** The settings describing the test stack, before anything is started (ports, directory). */
+  public static GlasswatchSettings baseSettings() {
+    Path dir = Path.of(System.getProperty(DIR_PROPERTY, defaultDirectory().toString()));
+    int kafka = Integer.getInteger(KAFKA_PORT_PROPERTY, 29092);
+    int registry = Integer.getInteger(REGISTRY_PORT_PROPERTY, 28081);
+    int es = Integer.getInteger(ES_PORT_PROPERTY, 29200);
+    int moto = Integer.getInteger(MOTO_PORT_PROPERTY, 25000);
+    return GlasswatchSettings.builder()
+        .set(GlasswatchSettings.STACK_DIR, dir.toAbsolutePath().toString())
+        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafka))
+        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(registry))
+        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(es))
+        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(moto))
+        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + kafka)
+        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + registry + "/apis/registry/v3")
+        .set(GlasswatchSettings.ES_URL, "http://127.0.0.1:" + es)
+        .set(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolveSibling("test-streams-state").toAbsolutePath().toString())
+        .build();
+  }
+
+  /**
+   * {@code <repository root>/.glasswatch/test-stack}, or under {@code java.io.tmpdir} when no
+   * repository root is found or, running as root, when an ancestor is not enterable by other users
+   * (Elasticsearch then runs as an unprivileged user and must reach its directory).
+   */
+  static Path defaultDirectory() {
+    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    Path root = repositoryRoot(start);
+    if (root != null) {
+      Path dir = root.resolve(".glasswatch").resolve("test-stack");
+      if (!isRoot() || othersCanEnter(root)) {
+        return dir;
+      }
+    }
+    String key = sha256(root == null ? start.toString() : root.toString()).substring(0, 10);
+    return Path.of(System.getProperty("java.io.tmpdir"), "glasswatch-test-stack-" + key);
+  }
+
+  /** The nearest ancestor of {@code start} (inclusive) with {@code .git}, else the topmost with the parent pom. */
+  static Path repositoryRoot(Path start) {
+    Path pomRoot = null;
+    for (Path p = start; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve(".git"))) {
+        return p;
+      }
+      if (isGlasswatchParentPom(p.resolve("pom.xml"))) {
+        pomRoot = p;
+      }
+    }
+    return pomRoot;
+  }
+
+  private static boolean isGlasswatchParentPom(Path pom) {
+    try {
+      return Files.isRegularFile(pom)
+          && Files.readString(pom, StandardCharsets.UTF_8).contains("<artifactId>glasswatch-parent</artifactId>");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean othersCanEnter(Path dir) {
+    try {
+      for (Path p = dir; p != null; p = p.getParent()) {
+        if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (IOException | RuntimeException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static LocalStack stack() {
+    if (stack == null) {
+      stack = new LocalStack(baseSettings());
+      takeLease(stack.directory());
+      Runtime.getRuntime().addShutdownHook(new Thread(TestStack::release, "glasswatch-test-stack-release"));
+    }
+    return stack;
+  }
+
+  private static void takeLease(Path dir) {
+    ProcessHandle me = ProcessHandle.current();
+    leaseFile = dir.resolve("test-leases").resolve(me.pid() + ".lease");
+    try {
+      Files.createDirectories(leaseFile.getParent());
+      Files.writeString(leaseFile, me.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse(""));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the test stack lease " + leaseFile, e);
+    }
+  }
+
+  /** Shutdown hook: drop this JVM's lease; the last live lease holder stops servers started by tests. */
+  static void release() {
+    synchronized (MONITOR) {
+      if (stack == null) {
+        return;
+      }
+      LocalStack s = stack;
+      try {
+        withTestLock(s, () -> {
+          Files.deleteIfExists(leaseFile);
+          if (Boolean.getBoolean(KEEP_PROPERTY) || otherLiveLeases(leaseFile.getParent())) {
+            return null;
+          }
+          Properties started = readStarted(s);
+          Set<Component> toStop = EnumSet.noneOf(Component.class);
+          for (Component c : Component.values()) {
+            String pid = started.getProperty(c.name());
+            ComponentStatus st = s.status(c);
+            if (pid != null && st.pid() != null && pid.equals(Long.toString(st.pid()))) {
+              toStop.add(c);
+            }
+          }
+          if (!toStop.isEmpty()) {
+            s.down(toStop, line -> System.err.println("[test-stack] " + line));
+          }
+          Files.deleteIfExists(startedFile(s));
+          return null;
+        });
+      } catch (RuntimeException e) {
+        System.err.println("[test-stack] could not stop the test stack: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Whether another live JVM holds a lease; stale leases (their JVM gone) are deleted. */
+  static boolean otherLiveLeases(Path leaseDir) throws IOException {
+    if (!Files.isDirectory(leaseDir)) {
+      return false;
+    }
+    boolean any = false;
+    try (Stream<Path> s = Files.list(leaseDir)) {
+      for (Path lease : s.filter(p -> p.getFileName().toString().endsWith(".lease")).toList()) {
+        if (leaseIsLive(lease)) {
+          any = true;
+        } else {
+          Files.deleteIfExists(lease);
+        }
+      }
+    }
+    return any;
+  }
+
+  static boolean leaseIsLive(Path lease) {
+    String name = lease.getFileName().toString();
+    long pid;
+    try {
+      pid = Long.parseLong(name.substring(0, name.length() - ".lease".length()));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    String recorded;
+    try {
+      recorded = Files.readString(lease).trim();
+    } catch (IOException e) {
+      return false;
+    }
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> recorded.isEmpty()
+        || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - Long.parseLong(recorded)) <= 1000).orElse(true))
+        .isPresent();
+  }
+
+  private static Path startedFile(LocalStack s) {
+    return s.directory().resolve("test-leases").resolve("started-by-tests.properties");
+  }
+
+  private static Properties readStarted(LocalStack s) throws IOException {
+    Properties p = new Properties();
+    Path f = startedFile(s);
+    if (Files.isRegularFile(f)) {
+      try (Reader r = Files.newBufferedReader(f)) {
+        p.load(r);
+      }
+    }
+    return p;
+  }
+
+  private static void recordStartedByTests(LocalStack s, Component c, Long pid) {
+    try {
+      Properties p = readStarted(s);
+      p.setProperty(c.name(), Long.toString(pid));
+      Files.createDirectories(startedFile(s).getParent());
+      try (Writer w = Files.newBufferedWriter(startedFile(s))) {
+        p.store(w, "servers started by test JVMs; the last test JVM to exit stops them");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record " + startedFile(s), e);
+    }
+  }
+
+  private interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
+  /** Runs {@code action} holding the inter-process test stack lock (serializes test JVMs). */
+  private static <T> T withTestLock(LocalStack s, IoSupplier<T> action) {
+    Path lock = s.directory().resolve("test-stack.lock");
+    try {
+      Files.createDirectories(s.directory());
+      try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = ch.lock()) {
+        return action.get();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("test stack lock " + lock + ": " + e.getMessage(), e);
+    }
+  }
+
+}
