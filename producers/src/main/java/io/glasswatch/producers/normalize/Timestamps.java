@@ -1,0 +1,107 @@
+package io.glasswatch.producers.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAccessor;
+
+/**
+ * Timestamp parsing of the input shapes. Every result is truncated to milliseconds, the precision
+ * of the Avro {@code timestamp-millis} fields.
+ *
+ * <ul>
+ *   <li>Gateway events ({@link #parseGateway}): ISO-8601 date-time with a zone, {@code Z} or an
+ *       offset ({@code 2024-05-01T12:00:00Z}, {@code 2024-05-01T14:00:00.250+02:00}); a time
+ *       without a zone is rejected, because the gateway contract says UTC.
+ *   <li>AWS shapes ({@link #parseAws}): the same, plus a space instead of {@code T} and no zone
+ *       meaning UTC ({@code 2023-01-10 21:04:02}, {@code 2025-02-25 20:40:06.000000000}, as written
+ *       by data lakes and in GuardDuty exports), and JSON numbers as epoch seconds (the AWS JSON 1.1
+ *       wire timestamp format, docs.aws.amazon.com/sdkref/latest/guide/feature-smithy-timestamps.html).
+ * </ul>
+ */
+public final class Timestamps {
+  private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
+      .parseCaseInsensitive()
+      .append(DateTimeFormatter.ISO_LOCAL_DATE)
+      .appendLiteral('T')
+      .append(DateTimeFormatter.ISO_LOCAL_TIME)
+      .optionalStart()
+      .parseLenient()
+      .appendOffsetId()
+      .parseStrict()
+      .optionalEnd()
+      .toFormatter()
+      .withResolverStyle(ResolverStyle.STRICT)
+      .withChronology(java.time.chrono.IsoChronology.INSTANCE);
+
+  private Timestamps() {}
+
+  /**
+   * Parses a gateway timestamp: ISO-8601 with {@code Z} or an offset.
+   *
+   * @throws DateTimeParseException when the text is not such a date-time
+   */
+  public static Instant parseGateway(String text) {
+    TemporalAccessor t = LENIENT.parse(text.trim());
+    if (!t.isSupported(ChronoField.OFFSET_SECONDS)) {
+      throw new DateTimeParseException("no zone or offset", text, 0);
+    }
+    return OffsetDateTime.from(t).toInstant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Parses an AWS timestamp: ISO-8601 with {@code T} or a space, zone optional (UTC when absent).
+   *
+   * @throws DateTimeParseException when the text is not such a date-time
+   */
+  public static Instant parseAws(String text) {
+    String s = text.trim();
+    if (s.length() > 10 && s.charAt(10) == ' ') {
+      s = s.substring(0, 10) + 'T' + s.substring(11);
+    }
+    TemporalAccessor t = LENIENT.parse(s);
+    Instant i = t.isSupported(ChronoField.OFFSET_SECONDS)
+        ? OffsetDateTime.from(t).toInstant()
+        : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
+    return i.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Parses an AWS timestamp node: a string as in {@link #parseAws(String)}, or a number of epoch
+   * seconds (fractions allowed).
+   *
+   * @throws DateTimeParseException when the node is neither
+   */
+  public static Instant parseAws(JsonNode node) {
+    if (node.isNumber()) {
+      double seconds = node.asDouble();
+      if (!Double.isFinite(seconds) || Math.abs(seconds) > 1e13) {
+        throw new DateTimeParseException("epoch seconds out of range", node.asText(), 0);
+      }
+      return Instant.ofEpochMilli(Math.round(seconds * 1000d));
+    }
+    if (!node.isTextual()) {
+      throw new DateTimeParseException("not a string", node.toString(), 0);
+    }
+    return parseAws(node.asText());
+  }
+
+  /** A value quoted for a message, shortened to 60 characters, with a hint when it is a placeholder. */
+  static String quote(String value) {
+    String v = value.length() > 60 ? value.substring(0, 57) + "..." : value;
+    String q = "'" + v + "'";
+    String t = value.trim();
+    if (t.equals("...") || t.startsWith("<") && t.endsWith(">") || t.startsWith("${")) {
+      q += " (a placeholder, not a value)";
+    }
+    return q;
+  }
+}
