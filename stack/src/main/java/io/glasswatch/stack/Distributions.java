@@ -104,13 +104,17 @@ final class Distributions {
       if (!Files.isDirectory(target)) {
         Files.createDirectories(distDir);
         Path tmp = Files.createTempDirectory(distDir, name + ".unpacking-");
-        if (archive.getFileName().toString().endsWith(".zip")) {
-          unzip(archive, tmp);
-        } else {
-          untar(archive, tmp);
+        try {
+          if (archive.getFileName().toString().endsWith(".zip")) {
+            unzip(archive, tmp);
+          } else {
+            untar(archive, tmp);
+          }
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+          deleteTree(tmp);
         }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       }
       try (Stream<Path> top = Files.list(target)) {
         List<Path> entries = top.toList();

@@ -208,6 +208,7 @@ final class ElasticsearchServer implements Server {
     env.put("ES_JAVA_HOME", JavaRuntimes.javaHome().toString());
     env.put("ES_PATH_CONF", config.toString());
     env.put("ES_TMPDIR", tmp.toString());
+    env.remove("JAVA_HOME");
     env.remove("ES_JAVA_OPTS");
     env.remove("JAVA_TOOL_OPTIONS");
     env.remove("_JAVA_OPTIONS");

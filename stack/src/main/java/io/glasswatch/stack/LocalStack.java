@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -134,12 +137,14 @@ public final class LocalStack {
           default -> throw new IllegalStateException(st.state().toString());
         }
       }
-      List<CompletableFuture<String>> waits = launches.stream()
-          .map(l -> CompletableFuture.supplyAsync(() -> awaitReady(l, credentials, out))).toList();
-      for (CompletableFuture<String> w : waits) {
-        String failure = w.join();
-        if (failure != null) {
-          failures.add(failure);
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<CompletableFuture<String>> waits = launches.stream()
+            .map(l -> CompletableFuture.supplyAsync(() -> awaitReady(l, credentials, out), pool)).toList();
+        for (CompletableFuture<String> w : waits) {
+          String failure = w.join();
+          if (failure != null) {
+            failures.add(failure);
+          }
         }
       }
       if (!failures.isEmpty()) {
@@ -296,8 +301,8 @@ public final class LocalStack {
   }
 
   /**
-   * Stops the given components if this stack started them (live process named by the pid file):
-   * SIGTERM to the server's process tree, up to 30 s to exit, then SIGKILL. Stale pid files are
+   * Stops the given components, concurrently, if this stack started them (live process named by the
+   * pid file): SIGTERM to the server's process tree, up to 30 s to exit, then SIGKILL. Stale pid files are
    * removed; servers this stack did not start are left running. Data, configuration and credentials
    * stay (the registry's in-memory storage is lost).
    *
@@ -306,32 +311,48 @@ public final class LocalStack {
   public void down(Set<Component> components, Consumer<String> progress) {
     Consumer<String> out = synchronizedConsumer(progress);
     withLock(() -> {
-      List<Component> order = new ArrayList<>(components);
-      order.sort((a, b) -> b.compareTo(a));
-      for (Component c : order) {
-        Path pidFile = layout.pidFile(c);
-        Optional<PidFile> pid = PidFile.read(pidFile);
-        Optional<ProcessHandle> live = pid.flatMap(PidFile::liveProcess);
-        try {
-          if (live.isPresent()) {
-            long start = System.nanoTime();
-            boolean graceful = Processes.terminate(live.get(), STOP_GRACE);
-            Files.deleteIfExists(pidFile);
-            out.accept(line(c, (graceful ? "stopped" : "killed after " + STOP_GRACE.toSeconds() + " s")
-                + " (pid " + live.get().pid() + ") in " + seconds(Duration.ofNanos(System.nanoTime() - start))));
-          } else if (Files.exists(pidFile)) {
-            Files.delete(pidFile);
-            out.accept(line(c, "removed stale pid file"));
-          } else if (Probes.portAnswers(c.port(input))) {
-            out.accept(line(c, address(c) + " is served by a process this stack did not start; left running"));
-          } else {
-            out.accept(line(c, "not running"));
+      List<String> failures = new ArrayList<>();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Component c : components) {
+          stops.add(CompletableFuture.runAsync(() -> stop(c, out), pool));
+        }
+        for (CompletableFuture<Void> f : stops) {
+          try {
+            f.join();
+          } catch (CompletionException e) {
+            failures.add(e.getCause().getMessage());
           }
-        } catch (IOException e) {
-          throw new StackException(c.displayName() + ": cannot remove " + pidFile + ": " + e.getMessage(), e);
         }
       }
+      if (!failures.isEmpty()) {
+        throw new StackException(String.join(System.lineSeparator(), failures));
+      }
     });
+  }
+
+  private void stop(Component c, Consumer<String> out) {
+    Path pidFile = layout.pidFile(c);
+    Optional<PidFile> pid = PidFile.read(pidFile);
+    Optional<ProcessHandle> live = pid.flatMap(PidFile::liveProcess);
+    try {
+      if (live.isPresent()) {
+        long start = System.nanoTime();
+        boolean graceful = Processes.terminate(live.get(), STOP_GRACE);
+        Files.deleteIfExists(pidFile);
+        out.accept(line(c, (graceful ? "stopped" : "killed after " + STOP_GRACE.toSeconds() + " s")
+            + " (pid " + live.get().pid() + ") in " + seconds(Duration.ofNanos(System.nanoTime() - start))));
+      } else if (Files.exists(pidFile)) {
+        Files.delete(pidFile);
+        out.accept(line(c, "removed stale pid file"));
+      } else if (Probes.portAnswers(c.port(input))) {
+        out.accept(line(c, address(c) + " is served by a process this stack did not start; left running"));
+      } else {
+        out.accept(line(c, "not running"));
+      }
+    } catch (IOException e) {
+      throw new StackException(c.displayName() + ": cannot remove " + pidFile + ": " + e.getMessage(), e);
+    }
   }
 
   /**
