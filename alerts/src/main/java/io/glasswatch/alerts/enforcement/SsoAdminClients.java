@@ -1,0 +1,186 @@
+package io.glasswatch.alerts.enforcement;
+
+import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.GlasswatchSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
+import software.amazon.awssdk.services.ssoadmin.model.ConflictException;
+
+/**
+ * Builds the {@link SsoAdminClient} the revoker uses: region from {@code aws.region}, endpoint
+ * override from {@code aws.sso-admin.endpoint} when set, Apache HTTP client with bounded
+ * timeouts, and the SDK's standard retry strategy configured for SSO Admin.
+ *
+ * <p>Retries (AWS SDK {@code StandardRetryStrategy}): throttling errors ({@code ThrottlingException}),
+ * 5xx, I/O errors and {@code ConflictException} are retried up to {@code maxAttempts} attempts in
+ * all, waiting {@code BackoffStrategy.exponentialDelay} (full jitter: uniform in
+ * {@code [0, min(max, base * 2^(n-1))]}) with separate bases for throttling and other errors.
+ *
+ * <p>Credentials: without an endpoint override, the SDK's default provider chain (environment,
+ * system properties, web identity, profile, container, instance profile). With an endpoint
+ * override (moto, a test server) the cheap sources (system properties, environment, profile) are
+ * tried and, when none has credentials, static placeholder credentials are used: emulators accept
+ * any signature. Credentials never appear in logs.
+ */
+public final class SsoAdminClients {
+  private static final Logger LOG = LoggerFactory.getLogger(SsoAdminClients.class);
+
+  /**
+   * Per-call attempt counter: a request that puts an {@link AtomicInteger} under this attribute
+   * (via {@code overrideConfiguration(o -> o.putExecutionAttribute(ATTEMPTS, counter))}) has it
+   * incremented once for every HTTP attempt, retries included.
+   */
+  public static final ExecutionAttribute<AtomicInteger> ATTEMPTS = new ExecutionAttribute<>("GlasswatchAttempts");
+
+  /**
+   * Client tuning.
+   *
+   * @param maxAttempts SDK attempts per call in all, 1-10
+   * @param baseDelay backoff base of non-throttling retries
+   * @param throttlingBaseDelay backoff base of throttling retries
+   * @param maxDelay cap of each backoff wait
+   * @param attemptTimeout timeout of one HTTP attempt
+   * @param callTimeout timeout of one call, retries included
+   */
+  public record Tuning(int maxAttempts, Duration baseDelay, Duration throttlingBaseDelay, Duration maxDelay,
+      Duration attemptTimeout, Duration callTimeout) {
+    /** Validates ranges. */
+    public Tuning {
+      if (maxAttempts < 1 || maxAttempts > 10) {
+        throw new IllegalArgumentException("maxAttempts must be 1-10, got " + maxAttempts);
+      }
+      for (Duration d : List.of(baseDelay, throttlingBaseDelay, maxDelay, attemptTimeout, callTimeout)) {
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException("durations must be positive");
+        }
+      }
+    }
+
+    /** 5 attempts, 100 ms base (500 ms when throttled), 5 s cap, 10 s per attempt, 45 s per call. */
+    public static Tuning defaults() {
+      return new Tuning(5, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5),
+          Duration.ofSeconds(10), Duration.ofSeconds(45));
+    }
+
+    /** Short waits for tests against local servers: 4 attempts, 10 ms base, 50 ms cap, 2 s per attempt. */
+    public static Tuning fast() {
+      return new Tuning(4, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(50),
+          Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+  }
+
+  private SsoAdminClients() {}
+
+  /**
+   * The retry strategy of {@link #create}: the SDK's standard strategy plus {@code ConflictException}.
+   *
+   * @param tuning attempts and backoff
+   * @return a strategy for {@code overrideConfiguration(c -> c.retryStrategy(..))}
+   */
+  public static RetryStrategy retryStrategy(Tuning tuning) {
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(tuning.maxAttempts())
+        .backoffStrategy(BackoffStrategy.exponentialDelay(tuning.baseDelay(), tuning.maxDelay()))
+        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(tuning.throttlingBaseDelay(), tuning.maxDelay()))
+        .retryOnException(ConflictException.class)
+        .build();
+  }
+
+  /**
+   * A client from settings.
+   *
+   * @param settings {@code aws.region} and optional {@code aws.sso-admin.endpoint}
+   * @param tuning retries and timeouts
+   * @return a new client; close it when done
+   * @throws ConfigException when the region is empty
+   */
+  public static SsoAdminClient create(GlasswatchSettings settings, Tuning tuning) {
+    String region = settings.get(GlasswatchSettings.AWS_REGION);
+    if (region.isBlank()) {
+      throw new ConfigException(List.of(GlasswatchSettings.AWS_REGION + ": expected an AWS region, e.g. us-east-1"));
+    }
+    String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT);
+    var builder = SsoAdminClient.builder()
+        .region(Region.of(region))
+        .credentialsProvider(credentials(endpoint))
+        .httpClientBuilder(ApacheHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(tuning.attemptTimeout()))
+        .overrideConfiguration(c -> c
+            .retryStrategy(retryStrategy(tuning))
+            .apiCallAttemptTimeout(tuning.attemptTimeout())
+            .apiCallTimeout(tuning.callTimeout())
+            .addExecutionInterceptor(new AttemptCounter()));
+    if (!endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
+  }
+
+  /**
+   * Whether AWS credentials can be found without an endpoint override (the default chain resolves).
+   *
+   * @return false when no source in the default chain has credentials
+   */
+  public static boolean defaultCredentialsAvailable() {
+    try (DefaultCredentialsProvider p = DefaultCredentialsProvider.builder().build()) {
+      p.resolveCredentials();
+      return true;
+    } catch (SdkClientException e) {
+      return false;
+    }
+  }
+
+  private static AwsCredentialsProvider credentials(String endpoint) {
+    if (endpoint.isBlank()) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    AwsCredentialsProviderChain cheap = AwsCredentialsProviderChain.builder()
+        .credentialsProviders(SystemPropertyCredentialsProvider.create(), EnvironmentVariableCredentialsProvider.create(),
+            ProfileCredentialsProvider.create())
+        .reuseLastProviderEnabled(true)
+        .build();
+    try {
+      cheap.resolveCredentials();
+      LOG.info("SSO Admin endpoint override {}: using configured AWS credentials", endpoint);
+      return cheap;
+    } catch (SdkClientException e) {
+      LOG.info("SSO Admin endpoint override {}: no AWS credentials configured, using placeholder credentials", endpoint);
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create("glasswatch-local", "glasswatch-local"));
+    }
+  }
+
+  /** Counts HTTP attempts into the request's {@link #ATTEMPTS} counter, when it has one. */
+  private static final class AttemptCounter implements ExecutionInterceptor {
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      AtomicInteger counter = attributes.getAttribute(ATTEMPTS);
+      if (counter != null) {
+        counter.incrementAndGet();
+      }
+    }
+  }
+}
