@@ -133,6 +133,13 @@ public record TimelineSinkOptions(
         commitInterval, drainTimeout);
   }
 
+  /** A copy that waits at most {@code drainTimeout} on close for outstanding documents. */
+  public TimelineSinkOptions withDrainTimeout(Duration drainTimeout) {
+    return new TimelineSinkOptions(topic, deadLetterTopic, groupId, bulkMaxOperations, bulkMaxBytes,
+        flushInterval, maxConcurrentRequests, maxInFlight, initialBackoff, maxBackoff, pollTimeout,
+        commitInterval, drainTimeout);
+  }
+
   /**
    * The delay before retry number {@code attempt}: {@code initialBackoff * 2^(attempt-1)}, capped at
    * {@code maxBackoff}.
