@@ -67,8 +67,9 @@ public final class Normalizer {
    *
    * @param value a parsed JSON value (normally an object; arrays are taken item by item)
    * @param src where the value starts
-   * @param raw the value's bytes as read, kept (secrets redacted) when the value is rejected; null to
-   *     use the compact JSON of {@code value}
+   * @param raw the value's bytes as read, kept when the value is rejected; when the value holds a
+   *     secret-named field ({@link Secrets}), or {@code raw} is null, the compact JSON of the value
+   *     with secrets redacted is kept instead
    * @param out receives one result per event, in input order; a value may yield none (an empty
    *     {@code Records} list), one, or many
    */
@@ -272,8 +273,8 @@ public final class Normalizer {
   private static NormalizeResult.Rejected reject(SourceRef src, String prefix, InvalidInput e, byte[] raw,
       JsonNode node) {
     InvalidInput p = prefix == null ? e : prefixed(prefix, e);
-    byte[] kept = raw != null
-        ? Secrets.redactRaw(raw)
+    byte[] kept = raw != null && !Secrets.containsSecret(node)
+        ? raw
         : Json.compact(Secrets.redact(node)).getBytes(StandardCharsets.UTF_8);
     return new NormalizeResult.Rejected(src.file(), src.line(), p.field(), p.reason(), kept);
   }

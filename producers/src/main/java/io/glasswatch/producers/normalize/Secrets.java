@@ -25,9 +25,8 @@ public final class Secrets {
   private static final Set<String> EXACT =
       Set.of("tokenid", "token_id", "apikey", "api_key", "privatekey", "private_key");
 
-  /** A JSON string key, the colon, and a value: a string (possibly cut off at the line end) or a bare scalar. */
-  private static final Pattern KEY_VALUE = Pattern.compile(
-      "\"((?:[^\"\\\\\\r\\n]|\\\\.)*)\"(\\s*:\\s*)(\"(?:[^\"\\\\\\r\\n]|\\\\.)*\"?|[^\\s,}\\]\"]+)");
+  /** A JSON string followed by a colon: an object key. */
+  private static final Pattern KEY = Pattern.compile("\"((?:[^\"\\\\\\r\\n]|\\\\.)*)\"\\s*:\\s*");
 
   private Secrets() {}
 
@@ -75,32 +74,92 @@ public final class Secrets {
 
   /**
    * Redacts secret values in raw JSON text, which may be malformed or cut off (it is the text of a
-   * rejected value): every {@code "name": value} pair whose name is secret gets {@value #REDACTED}
-   * as its value. Returns {@code raw} itself when nothing was redacted.
+   * rejected value): the value of every {@code "name": value} pair whose name is secret (a string,
+   * possibly unterminated at the line end; an object or array up to its matching bracket or the
+   * end; or a bare scalar) becomes {@code "[REDACTED]"}. Returns {@code raw} itself when nothing
+   * was redacted.
    */
   public static byte[] redactRaw(byte[] raw) {
     if (raw.length == 0) {
       return raw;
     }
     String text = new String(raw, StandardCharsets.UTF_8);
-    Matcher m = KEY_VALUE.matcher(text);
-    StringBuilder out = new StringBuilder(text.length());
-    boolean changed = false;
-    while (m.find()) {
-      String name = m.group(1);
-      if (isSecretField(unescape(name))) {
-        m.appendReplacement(out, Matcher.quoteReplacement(
-            "\"" + name + "\"" + m.group(2) + "\"" + REDACTED + "\""));
-        changed = true;
-      } else {
-        m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+    Matcher m = KEY.matcher(text);
+    StringBuilder out = null;
+    int copied = 0;
+    int from = 0;
+    while (from < text.length() && m.find(from)) {
+      int valueStart = m.end();
+      if (!isSecretField(unescape(m.group(1)))) {
+        from = valueStart;
+        continue;
       }
+      int valueEnd = valueEnd(text, valueStart);
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, copied, valueStart).append('"').append(REDACTED).append('"');
+      copied = valueEnd;
+      from = Math.max(valueEnd, valueStart + 1);
     }
-    if (!changed) {
+    if (out == null) {
       return raw;
     }
-    m.appendTail(out);
+    out.append(text, Math.min(copied, text.length()), text.length());
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** End (exclusive) of the JSON value starting at {@code i}, tolerating malformed or cut-off text. */
+  private static int valueEnd(String t, int i) {
+    if (i >= t.length()) {
+      return i;
+    }
+    char c = t.charAt(i);
+    if (c == '"') {
+      int j = i + 1;
+      while (j < t.length()) {
+        char d = t.charAt(j);
+        if (d == '\\') {
+          j += 2;
+        } else if (d == '"') {
+          return j + 1;
+        } else if (d == '\n' || d == '\r') {
+          return j;
+        } else {
+          j++;
+        }
+      }
+      return t.length();
+    }
+    if (c == '{' || c == '[') {
+      int depth = 0;
+      boolean inString = false;
+      for (int j = i; j < t.length(); j++) {
+        char d = t.charAt(j);
+        if (inString) {
+          if (d == '\\') {
+            j++;
+          } else if (d == '"') {
+            inString = false;
+          }
+        } else if (d == '"') {
+          inString = true;
+        } else if (d == '{' || d == '[') {
+          depth++;
+        } else if (d == '}' || d == ']') {
+          depth--;
+          if (depth == 0) {
+            return j + 1;
+          }
+        }
+      }
+      return t.length();
+    }
+    int j = i;
+    while (j < t.length() && ",}]\r\n".indexOf(t.charAt(j)) < 0) {
+      j++;
+    }
+    return j;
   }
 
   private static String unescape(String jsonStringBody) {

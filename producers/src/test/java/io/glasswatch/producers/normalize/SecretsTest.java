@@ -1,0 +1,41 @@
+package io.glasswatch.producers.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SecretsTest {
+  private static String redact(String raw) {
+    return new String(Secrets.redactRaw(raw.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void namesSecretFieldsButNotLookalikes() {
+    assertThat(Secrets.isSecretField("tokenId")).isTrue();
+    assertThat(Secrets.isSecretField("sessionToken")).isTrue();
+    assertThat(Secrets.isSecretField("clientSecret")).isTrue();
+    assertThat(Secrets.isSecretField("masterUserPassword")).isTrue();
+    assertThat(Secrets.isSecretField("PasswordUpdated")).isFalse();
+    assertThat(Secrets.isSecretField("tokenFingerprint")).isFalse();
+    assertThat(Secrets.isSecretField("httpTokens")).isFalse();
+  }
+
+  @Test
+  void redactsStringsObjectsScalarsAndCutOffValuesInRawText() {
+    assertThat(redact("{\"a\":1,\"tokenId\" : \"abc\\\"def\",\"b\":2}"))
+        .isEqualTo("{\"a\":1,\"tokenId\" : \"[REDACTED]\",\"b\":2}");
+    assertThat(redact("{\"tokenId\":{\"v\":\"abc\",\"w\":[1,\"}\"]},\"b\":2}"))
+        .isEqualTo("{\"tokenId\":\"[REDACTED]\",\"b\":2}");
+    assertThat(redact("{\"tokenId\": abc123, \"b\":2}")).isEqualTo("{\"tokenId\": \"[REDACTED]\", \"b\":2}");
+    assertThat(redact("{\"type\":\"grant\",\"tokenId\":\"abc\n{\"x\":1}")).isEqualTo("{\"type\":\"grant\",\"tokenId\":\"[REDACTED]\"\n{\"x\":1}");
+    assertThat(redact("{\"tokenId\":\"abc")).isEqualTo("{\"tokenId\":\"[REDACTED]\"");
+    assertThat(redact("{\"token\\u0049d\":\"abc\"}")).isEqualTo("{\"token\\u0049d\":\"[REDACTED]\"}");
+  }
+
+  @Test
+  void leavesTextWithoutSecretsUntouched() {
+    byte[] raw = "{\"PasswordUpdated\":\"Success\",\"x\":\"tokenId\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(Secrets.redactRaw(raw)).isSameAs(raw);
+  }
+}
