@@ -2,6 +2,7 @@ package io.glasswatch.alerts.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glasswatch.alerts.kafka.DeadLetters;
 import io.glasswatch.alerts.kafka.KafkaClients;
 import io.glasswatch.alerts.kafka.KeyLog;
 import io.glasswatch.config.GlasswatchSettings;
@@ -315,12 +316,7 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, String exception, String channel) {
-    ProducerRecord<String, byte[]> dl = new ProducerRecord<>(options.deadLetterTopic(), record.key(), record.value());
-    DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.SOURCE_TOPIC, record.topic());
-    DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.SOURCE_PARTITION, record.partition());
-    DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.SOURCE_OFFSET, record.offset());
-    DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.REASON, reason);
-    DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.EXCEPTION, exception);
+    ProducerRecord<String, byte[]> dl = DeadLetters.of(record, options.deadLetterTopic(), reason, exception);
     DeadLetterHeaders.put(dl.headers(), CHANNEL_HEADER, channel);
     try {
       producer.send(dl).get();

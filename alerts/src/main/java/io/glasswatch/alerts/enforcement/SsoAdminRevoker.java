@@ -376,8 +376,8 @@ public final class SsoAdminRevoker implements AutoCloseable {
       if (outcome == RevokeOutcome.FAILED) {
         LOG.error("revoke {} FAILED for {}: {}", command.getCommandId(), describeTarget(), reason);
       } else {
-        LOG.info("revoke {} {} for {} (delete attempts {}, time to revoke {} ms)", command.getCommandId(), outcome,
-            describeTarget(), attempts.get(), ttr);
+        LOG.info("revoke {} {} for {} (delete attempts {}{})", command.getCommandId(), outcome, describeTarget(),
+            attempts.get(), ttr == null ? "" : ", time to revoke " + ttr + " ms");
       }
       return r;
     }
