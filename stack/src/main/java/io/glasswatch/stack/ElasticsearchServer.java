@@ -64,7 +64,7 @@ final class ElasticsearchServer implements Server {
 
   @Override
   public Duration startTimeout() {
-    return Duration.ofSeconds(150);
+    return Duration.ofSeconds(240);
   }
 
   /** {@code elasticsearch.yml} for the given ports and directories. */

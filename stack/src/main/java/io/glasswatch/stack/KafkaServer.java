@@ -44,7 +44,7 @@ final class KafkaServer implements Server {
 
   @Override
   public Duration startTimeout() {
-    return Duration.ofSeconds(90);
+    return Duration.ofSeconds(120);
   }
 
   /** The broker configuration for {@code port} and {@code dataDir}, in file order. */

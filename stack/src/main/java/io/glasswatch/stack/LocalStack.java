@@ -111,6 +111,7 @@ public final class LocalStack {
     Consumer<String> out = synchronizedConsumer(progress);
     withLock(() -> {
       Credentials credentials = components.contains(Component.ELASTICSEARCH) ? ensureCredentials() : null;
+      Map<Component, ProcessBuilder> prepared = new EnumMap<>(Component.class);
       List<Launch> launches = new ArrayList<>();
       List<String> failures = new ArrayList<>();
       for (Component c : EnumSet.copyOf(components.isEmpty() ? EnumSet.noneOf(Component.class) : components)) {
@@ -127,7 +128,7 @@ public final class LocalStack {
           }
           case STOPPED -> {
             try {
-              launches.add(launch(c, credentials, out));
+              prepared.put(c, prepare(c, credentials, out));
             } catch (StackException e) {
               failures.add(e.getMessage());
             } catch (IOException e) {
@@ -135,6 +136,13 @@ public final class LocalStack {
             }
           }
           default -> throw new IllegalStateException(st.state().toString());
+        }
+      }
+      for (Map.Entry<Component, ProcessBuilder> e : prepared.entrySet()) {
+        try {
+          launches.add(launch(e.getKey(), e.getValue(), out));
+        } catch (IOException ex) {
+          failures.add(e.getKey().displayName() + ": cannot launch " + e.getValue().command().get(0) + ": " + ex.getMessage());
         }
       }
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -157,7 +165,8 @@ public final class LocalStack {
   /** A launched server waiting for readiness. */
   private record Launch(Component component, Process process, long startNanos, PidFile pidFile) {}
 
-  private Launch launch(Component c, Credentials credentials, Consumer<String> out) throws IOException {
+  /** Checks ports, removes a stale pid file, writes configuration; returns the command to launch. */
+  private ProcessBuilder prepare(Component c, Credentials credentials, Consumer<String> out) throws IOException {
     Server server = servers.get(c);
     Path pidFile = layout.pidFile(c);
     if (Files.exists(pidFile)) {
@@ -171,7 +180,11 @@ public final class LocalStack {
       }
     }
     Files.createDirectories(layout.dir(c));
-    ProcessBuilder pb = server.prepare(layout, input, credentials);
+    return server.prepare(layout, input, credentials);
+  }
+
+  /** Starts the prepared command with output to the component's log, and writes its pid file. */
+  private Launch launch(Component c, ProcessBuilder pb, Consumer<String> out) throws IOException {
     Path log = layout.logFile(c);
     pb.redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
@@ -179,7 +192,7 @@ public final class LocalStack {
     long start = System.nanoTime();
     Process process = pb.start();
     PidFile pid = PidFile.of(process.toHandle());
-    pid.write(pidFile);
+    pid.write(layout.pidFile(c));
     out.accept(line(c, "starting on " + address(c) + " (pid " + process.pid() + ", log " + log + ")"));
     return new Launch(c, process, start, pid);
   }

@@ -32,7 +32,7 @@ final class RegistryServer implements Server {
 
   @Override
   public Duration startTimeout() {
-    return Duration.ofSeconds(120);
+    return Duration.ofSeconds(180);
   }
 
   /** The command line for {@code quarkusRunJar} on {@code port}. */
