@@ -1,0 +1,259 @@
+package io.glasswatch.streams;
+
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.GatewayEvent;
+import io.glasswatch.schema.GuardDutyFinding;
+import io.glasswatch.schema.RevokeCommand;
+import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.streams.correlation.AccountCorrelator;
+import io.glasswatch.streams.correlation.AccountInput;
+import io.glasswatch.streams.correlation.Emission;
+import io.glasswatch.streams.correlation.GrantFact;
+import io.glasswatch.streams.correlation.RequestCorrelator;
+import io.glasswatch.streams.correlation.RequestInput;
+import io.glasswatch.streams.input.EventTimeExtractor;
+import io.glasswatch.streams.input.InputGate;
+import io.glasswatch.streams.input.InputValidation;
+import io.glasswatch.streams.state.JsonSerde;
+import io.glasswatch.streams.timeline.TimelineChainer;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * The one Glasswatch topology, used alike by the service ({@link StreamsService}) and by replay
+ * ({@code Replayer}).
+ *
+ * <p>Flow (every processor, store and internal topic named by the constants below; the golden file
+ * {@code topology-description.txt} in the tests pins the shape):
+ *
+ * <ol>
+ *   <li>Every input passes an {@link InputGate}: clock ticks stop there (they only move stream time),
+ *       invalid records go to the dead-letter topic. Event time comes from the values
+ *       ({@link EventTimeExtractor}).
+ *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id);
+ *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
+ *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
+ *   <li>Stage A, {@link RequestCorrelator}: request lifecycle, TOKEN_REUSE, USAGE_AFTER_EXPIRY; its grant
+ *       facts go re-keyed by account id through {@value #GRANT_FACTS_REPARTITION}.
+ *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events and grant
+ *       facts; root detection.
+ *   <li>Alerts and revoke commands of both stages go to {@value Topics#ALERTS} and
+ *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
+ *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
+ *       to {@value Topics#TIMELINE}.
+ * </ol>
+ *
+ * <p>Partitioning: stages A and B share one sub-topology (their outputs merge before the timeline
+ * repartition), so every task holds both stages for one partition number. Repartition topics take the
+ * partition count of the input topics, and the CloudTrail and GuardDuty topics are read as keyed (by
+ * account) next to the re-keyed account streams: all input topics must therefore have the same number
+ * of partitions ({@link StreamsService} checks this at start).
+ */
+public final class GlasswatchTopology {
+  /** Source of {@value Topics#GATEWAY_EVENTS}. */
+  public static final String GATEWAY_SOURCE = "gateway-events-source";
+  /** Source of {@value Topics#CLOUDTRAIL_EVENTS}. */
+  public static final String CLOUDTRAIL_SOURCE = "cloudtrail-events-source";
+  /** Source of {@value Topics#GUARDDUTY_FINDINGS}. */
+  public static final String GUARDDUTY_SOURCE = "guardduty-findings-source";
+  /** Source of {@value Topics#REVOKE_RESULTS}. */
+  public static final String RESULTS_SOURCE = "revoke-results-source";
+  /** Input gate of gateway events. */
+  public static final String GATEWAY_GATE = "gateway-events-gate";
+  /** Input gate of CloudTrail records. */
+  public static final String CLOUDTRAIL_GATE = "cloudtrail-events-gate";
+  /** Input gate of GuardDuty findings. */
+  public static final String GUARDDUTY_GATE = "guardduty-findings-gate";
+  /** Input gate of revoke results. */
+  public static final String RESULTS_GATE = "revoke-results-gate";
+  /** Split of gateway events by scope (branch names are this prefix plus a branch suffix). */
+  public static final String GATEWAY_SPLIT = "gateway-scope-";
+  /** Branch suffix of request-scoped gateway events. */
+  public static final String REQUEST_SCOPED = "request";
+  /** Branch suffix of account-scoped gateway events. */
+  public static final String ACCOUNT_SCOPED = "account";
+  /** Re-key of account-scoped gateway events by account id. */
+  public static final String ACCOUNT_GATEWAY_REKEY = "account-gateway-events-rekey";
+  /** Repartition topic of account-scoped gateway events ({@code <application.id>-<name>-repartition}). */
+  public static final String ACCOUNT_GATEWAY_REPARTITION = "account-gateway-events";
+  /** Re-key of revoke results by request id. */
+  public static final String RESULTS_REKEY = "revoke-results-rekey";
+  /** Repartition topic of revoke results by request id. */
+  public static final String RESULTS_REPARTITION = "revoke-results-by-request";
+  /** Wrapping of request-scoped gateway events as stage A input. */
+  public static final String REQUEST_GATEWAY_INPUT = "request-input-gateway";
+  /** Wrapping of revoke results as stage A input. */
+  public static final String REQUEST_RESULT_INPUT = "request-input-result";
+  /** Merge of stage A inputs. */
+  public static final String REQUEST_INPUTS = "request-inputs";
+  /** Stage A processor. */
+  public static final String REQUEST_CORRELATOR = "request-correlator";
+  /** Split of stage A output (branch names: this prefix plus a branch suffix). */
+  public static final String REQUEST_OUTPUT = "request-output-";
+  /** Unwrapping of grant facts. */
+  public static final String GRANT_FACTS_UNWRAP = "grant-facts-unwrap";
+  /** Repartition topic of grant facts by account id. */
+  public static final String GRANT_FACTS_REPARTITION = "grant-facts";
+  /** Wrapping of CloudTrail records as stage B input. */
+  public static final String ACCOUNT_CLOUDTRAIL_INPUT = "account-input-cloudtrail";
+  /** Wrapping of GuardDuty findings as stage B input. */
+  public static final String ACCOUNT_GUARDDUTY_INPUT = "account-input-guardduty";
+  /** Wrapping of account-scoped gateway events as stage B input. */
+  public static final String ACCOUNT_GATEWAY_INPUT = "account-input-gateway";
+  /** Wrapping of grant facts as stage B input. */
+  public static final String ACCOUNT_FACT_INPUT = "account-input-grant-fact";
+  /** Merges of stage B inputs (suffixed -1, -2, -3). */
+  public static final String ACCOUNT_INPUTS = "account-inputs";
+  /** Stage B processor. */
+  public static final String ACCOUNT_CORRELATOR = "account-correlator";
+  /** Split of stage B output. */
+  public static final String ACCOUNT_OUTPUT = "account-output-";
+  /** Branch suffix of timeline emissions. */
+  public static final String TIMELINE_BRANCH = "timeline";
+  /** Branch suffix of alert emissions. */
+  public static final String ALERTS_BRANCH = "alerts";
+  /** Branch suffix of revoke command emissions. */
+  public static final String REVOKES_BRANCH = "revokes";
+  /** Branch suffix of grant fact emissions. */
+  public static final String FACTS_BRANCH = "grant-facts";
+  /** Merge of both stages' timeline entries. */
+  public static final String TIMELINE_MERGE = "timeline-merge";
+  /** Unwrapping of timeline entries. */
+  public static final String TIMELINE_UNWRAP = "timeline-unwrap";
+  /** Repartition topic of timeline entries by correlation id. */
+  public static final String TIMELINE_REPARTITION = "timeline-by-correlation";
+  /** Stage C processor. */
+  public static final String TIMELINE_CHAINER = "timeline-chainer";
+  /** Sink of {@value Topics#TIMELINE}. */
+  public static final String TIMELINE_SINK = "timeline-sink";
+  /** Merge of both stages' alerts. */
+  public static final String ALERTS_MERGE = "alerts-merge";
+  /** Unwrapping of alerts. */
+  public static final String ALERTS_UNWRAP = "alerts-unwrap";
+  /** Sink of {@value Topics#ALERTS}. */
+  public static final String ALERTS_SINK = "alerts-sink";
+  /** Merge of both stages' revoke commands. */
+  public static final String REVOKES_MERGE = "revoke-commands-merge";
+  /** Unwrapping of revoke commands. */
+  public static final String REVOKES_UNWRAP = "revoke-commands-unwrap";
+  /** Sink of {@value Topics#REVOKE_COMMANDS}. */
+  public static final String REVOKES_SINK = "revoke-commands-sink";
+
+  private GlasswatchTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param settings application settings (the policy is taken from them)
+   * @param serdes value serdes of the Avro topics: {@link AvroSerdes#registry(String)} in production,
+   *     {@link AvroSerdes#embedded()} in replay and tests
+   * @return a topology reading {@value Topics#GATEWAY_EVENTS}, {@value Topics#CLOUDTRAIL_EVENTS},
+   *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS} and writing
+   *     {@value Topics#ALERTS}, {@value Topics#REVOKE_COMMANDS}, {@value Topics#TIMELINE} (and, through
+   *     the error handlers, {@value Topics#DEAD_LETTER})
+   */
+  public static Topology build(StreamsSettings settings, AvroSerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Serde<String> keys = serdes.key();
+    Serde<GatewayEvent> gatewaySerde = serdes.value(GatewayEvent.class);
+    Serde<CloudTrailEvent> cloudTrailSerde = serdes.value(CloudTrailEvent.class);
+    Serde<GuardDutyFinding> guardDutySerde = serdes.value(GuardDutyFinding.class);
+    Serde<RevokeResult> resultSerde = serdes.value(RevokeResult.class);
+    Serde<TimelineEntry> timelineSerde = serdes.value(TimelineEntry.class);
+    EventTimeExtractor eventTime = new EventTimeExtractor();
+
+    // inputs
+    KStream<String, GatewayEvent> gateway = builder
+        .stream(Topics.GATEWAY_EVENTS, Consumed.with(keys, gatewaySerde).withTimestampExtractor(eventTime)
+            .withName(GATEWAY_SOURCE))
+        .processValues(InputGate.supplier(InputValidation::gateway), Named.as(GATEWAY_GATE));
+    Map<String, KStream<String, GatewayEvent>> byScope = gateway.split(Named.as(GATEWAY_SPLIT))
+        .branch((k, e) -> InputValidation.ACCOUNT_TYPES.contains(e.getType()), Branched.as(ACCOUNT_SCOPED))
+        .defaultBranch(Branched.as(REQUEST_SCOPED));
+    KStream<String, GatewayEvent> accountGateway = byScope.get(GATEWAY_SPLIT + ACCOUNT_SCOPED)
+        .selectKey((k, e) -> e.getAccountId(), Named.as(ACCOUNT_GATEWAY_REKEY))
+        .repartition(Repartitioned.<String, GatewayEvent>as(ACCOUNT_GATEWAY_REPARTITION)
+            .withKeySerde(keys).withValueSerde(gatewaySerde));
+    KStream<String, RevokeResult> results = builder
+        .stream(Topics.REVOKE_RESULTS, Consumed.with(keys, resultSerde).withTimestampExtractor(eventTime)
+            .withName(RESULTS_SOURCE))
+        .processValues(InputGate.supplier(InputValidation::revokeResult), Named.as(RESULTS_GATE))
+        .selectKey((k, r) -> r.getRequestId() != null ? r.getRequestId() : r.getCorrelationId(), Named.as(RESULTS_REKEY))
+        .repartition(Repartitioned.<String, RevokeResult>as(RESULTS_REPARTITION)
+            .withKeySerde(keys).withValueSerde(resultSerde));
+    KStream<String, CloudTrailEvent> cloudTrail = builder
+        .stream(Topics.CLOUDTRAIL_EVENTS, Consumed.with(keys, cloudTrailSerde).withTimestampExtractor(eventTime)
+            .withName(CLOUDTRAIL_SOURCE))
+        .processValues(InputGate.supplier(InputValidation::cloudTrail), Named.as(CLOUDTRAIL_GATE));
+    KStream<String, GuardDutyFinding> guardDuty = builder
+        .stream(Topics.GUARDDUTY_FINDINGS, Consumed.with(keys, guardDutySerde).withTimestampExtractor(eventTime)
+            .withName(GUARDDUTY_SOURCE))
+        .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
+
+    // stage A
+    KStream<String, RequestInput> requestInputs = byScope.get(GATEWAY_SPLIT + REQUEST_SCOPED)
+        .<RequestInput>mapValues(RequestInput.Gateway::new, Named.as(REQUEST_GATEWAY_INPUT))
+        .merge(results.mapValues(RequestInput.Result::new, Named.as(REQUEST_RESULT_INPUT)), Named.as(REQUEST_INPUTS));
+    Map<String, KStream<String, Emission>> a = split(
+        requestInputs.process(RequestCorrelator.supplier(settings.policy()), Named.as(REQUEST_CORRELATOR)),
+        REQUEST_OUTPUT, true);
+    KStream<String, GrantFact> facts = a.get(REQUEST_OUTPUT + FACTS_BRANCH)
+        .mapValues(Emission::fact, Named.as(GRANT_FACTS_UNWRAP))
+        .repartition(Repartitioned.<String, GrantFact>as(GRANT_FACTS_REPARTITION)
+            .withKeySerde(keys).withValueSerde(new JsonSerde<>(GrantFact.class)));
+
+    // stage B
+    KStream<String, AccountInput> accountInputs = cloudTrail
+        .<AccountInput>mapValues(AccountInput.CloudTrail::new, Named.as(ACCOUNT_CLOUDTRAIL_INPUT))
+        .merge(guardDuty.mapValues(AccountInput.GuardDuty::new, Named.as(ACCOUNT_GUARDDUTY_INPUT)),
+            Named.as(ACCOUNT_INPUTS + "-1"))
+        .merge(accountGateway.mapValues(AccountInput.Gateway::new, Named.as(ACCOUNT_GATEWAY_INPUT)),
+            Named.as(ACCOUNT_INPUTS + "-2"))
+        .merge(facts.mapValues(AccountInput.Fact::new, Named.as(ACCOUNT_FACT_INPUT)), Named.as(ACCOUNT_INPUTS + "-3"));
+    Map<String, KStream<String, Emission>> b = split(
+        accountInputs.process(AccountCorrelator.supplier(settings.policy()), Named.as(ACCOUNT_CORRELATOR)),
+        ACCOUNT_OUTPUT, false);
+
+    // outputs
+    a.get(REQUEST_OUTPUT + ALERTS_BRANCH)
+        .merge(b.get(ACCOUNT_OUTPUT + ALERTS_BRANCH), Named.as(ALERTS_MERGE))
+        .mapValues(Emission::alert, Named.as(ALERTS_UNWRAP))
+        .to(Topics.ALERTS, Produced.with(keys, serdes.value(Alert.class)).withName(ALERTS_SINK));
+    a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
+        .merge(b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH), Named.as(REVOKES_MERGE))
+        .mapValues(Emission::revoke, Named.as(REVOKES_UNWRAP))
+        .to(Topics.REVOKE_COMMANDS, Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
+    a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
+        .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
+        .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
+        .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)
+            .withKeySerde(keys).withValueSerde(timelineSerde))
+        .process(TimelineChainer.supplier(), Named.as(TIMELINE_CHAINER))
+        .to(Topics.TIMELINE, Produced.with(keys, timelineSerde).withName(TIMELINE_SINK));
+    return builder.build();
+  }
+
+  private static Map<String, KStream<String, Emission>> split(KStream<String, Emission> out, String prefix,
+      boolean withFacts) {
+    var branches = out.split(Named.as(prefix))
+        .branch((k, e) -> e instanceof Emission.Timeline, Branched.as(TIMELINE_BRANCH))
+        .branch((k, e) -> e instanceof Emission.Raised, Branched.as(ALERTS_BRANCH))
+        .branch((k, e) -> e instanceof Emission.Revoke, Branched.as(REVOKES_BRANCH));
+    if (withFacts) {
+      branches = branches.branch((k, e) -> e instanceof Emission.Fact, Branched.as(FACTS_BRANCH));
+    }
+    return branches.noDefaultBranch();
+  }
+}

@@ -1,0 +1,151 @@
+package io.glasswatch.streams;
+
+import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.streams.errors.DeadLetterDeserializationHandler;
+import io.glasswatch.streams.errors.DeadLetterProcessingHandler;
+import io.glasswatch.streams.policy.Policy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Settings of the Glasswatch Kafka Streams application, immutable and validated together.
+ *
+ * @param applicationId Kafka Streams {@code application.id}: consumer group, and prefix of internal topics
+ * @param bootstrapServers Kafka {@code host:port[,host:port]}
+ * @param stateDir directory of the RocksDB state stores
+ * @param policy detection policy
+ * @param numStandbyReplicas {@code num.standby.replicas} (0 on one machine)
+ * @param commitInterval {@code commit.interval.ms}: the transaction length under exactly-once, so
+ *     also the latency added to every output
+ * @param processingGuarantee {@code exactly_once_v2} (production) or {@code at_least_once}
+ * @param replicationFactor replication factor of internal topics (1 for the local stack)
+ * @param maxTaskIdle {@code max.task.idle.ms}: how long a task waits for data on an empty input
+ *     partition before processing others out of event-time order
+ */
+public record StreamsSettings(
+    String applicationId,
+    String bootstrapServers,
+    Path stateDir,
+    Policy policy,
+    int numStandbyReplicas,
+    Duration commitInterval,
+    String processingGuarantee,
+    int replicationFactor,
+    Duration maxTaskIdle) {
+
+  /** The production processing guarantee. */
+  public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
+  /** Default commit interval (Kafka Streams' own default under exactly-once). */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  /** Default {@code max.task.idle.ms}. */
+  public static final Duration DEFAULT_MAX_TASK_IDLE = Duration.ofMillis(500);
+
+  private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+
+  /**
+   * Validates every field at once.
+   *
+   * @throws ConfigException naming each invalid field and the expected form
+   */
+  public StreamsSettings {
+    List<String> problems = new ArrayList<>();
+    if (applicationId == null || !applicationId.matches("[A-Za-z0-9._-]+")) {
+      problems.add("applicationId: expected letters, digits, '.', '_' or '-', got '" + applicationId + "'");
+    }
+    if (bootstrapServers == null || !bootstrapServers.matches("[^,:\\s]+:\\d+(,[^,:\\s]+:\\d+)*")) {
+      problems.add("bootstrapServers: expected host:port[,host:port], got '" + bootstrapServers + "'");
+    }
+    if (stateDir == null) {
+      problems.add("stateDir: expected a directory");
+    }
+    if (policy == null) {
+      problems.add("policy: expected a policy");
+    }
+    if (numStandbyReplicas < 0) {
+      problems.add("numStandbyReplicas: expected >= 0, got " + numStandbyReplicas);
+    }
+    if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+      problems.add("commitInterval: expected a positive duration, got " + commitInterval);
+    }
+    if (!GUARANTEES.contains(processingGuarantee)) {
+      problems.add("processingGuarantee: expected one of " + GUARANTEES + ", got '" + processingGuarantee + "'");
+    }
+    if (replicationFactor < 1) {
+      problems.add("replicationFactor: expected >= 1, got " + replicationFactor);
+    }
+    if (maxTaskIdle == null || maxTaskIdle.isNegative()) {
+      problems.add("maxTaskIdle: expected a duration >= 0, got " + maxTaskIdle);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  /**
+   * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
+   * {@code streams.state.dir}; exactly-once v2, no standby, replication factor 1, default intervals.
+   *
+   * @param settings shared Glasswatch settings
+   * @param policy detection policy
+   */
+  public static StreamsSettings from(GlasswatchSettings settings, Policy policy) {
+    return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
+        settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
+        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE);
+  }
+
+  /** {@link #from(GlasswatchSettings, Policy)} with {@link Policy#defaults()}. */
+  public static StreamsSettings from(GlasswatchSettings settings) {
+    return from(settings, Policy.defaults());
+  }
+
+  /** A copy with another application id (tests run each topology under its own id). */
+  public StreamsSettings withApplicationId(String id) {
+    return new StreamsSettings(id, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle);
+  }
+
+  /** A copy with another state directory. */
+  public StreamsSettings withStateDir(Path dir) {
+    return new StreamsSettings(applicationId, bootstrapServers, dir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle);
+  }
+
+  /** A copy with another policy. */
+  public StreamsSettings withPolicy(Policy p) {
+    return new StreamsSettings(applicationId, bootstrapServers, stateDir, p, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle);
+  }
+
+  /**
+   * The Kafka Streams configuration: the fields above, plus the dead-letter handlers
+   * ({@code deserialization.exception.handler}, {@code processing.exception.handler}) writing to
+   * {@code errors.dead.letter.queue.topic.name} = {@value Topics#DEAD_LETTER}, and
+   * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start.
+   */
+  public Properties toProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, maxTaskIdle.toMillis());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+}

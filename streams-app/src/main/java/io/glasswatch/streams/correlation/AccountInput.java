@@ -1,0 +1,20 @@
+package io.glasswatch.streams.correlation;
+
+import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.GatewayEvent;
+import io.glasswatch.schema.GuardDutyFinding;
+
+/** One input of stage B ({@link AccountCorrelator}), keyed by AWS account id. Never serialized. */
+public sealed interface AccountInput {
+  /** A CloudTrail record. */
+  record CloudTrail(CloudTrailEvent event) implements AccountInput {}
+
+  /** A GuardDuty finding. */
+  record GuardDuty(GuardDutyFinding finding) implements AccountInput {}
+
+  /** An account-scoped gateway event (rotation, root_declaration). */
+  record Gateway(GatewayEvent event) implements AccountInput {}
+
+  /** A grant fact from stage A. */
+  record Fact(GrantFact fact) implements AccountInput {}
+}

@@ -1,0 +1,44 @@
+package io.glasswatch.streams.correlation;
+
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.RevokeCommand;
+import io.glasswatch.schema.TimelineEntry;
+
+/**
+ * One output of a correlator; the topology splits them by kind into named branches. Record keys are
+ * set by the correlator: correlation id for timeline entries and alerts, command id for revoke
+ * commands, account id for grant facts.
+ */
+public sealed interface Emission {
+  /** An unchained timeline entry (stage C chains it). */
+  record Timeline(TimelineEntry entry) implements Emission {}
+
+  /** An alert. */
+  record Raised(Alert alert) implements Emission {}
+
+  /** A revoke command. */
+  record Revoke(RevokeCommand command) implements Emission {}
+
+  /** A grant fact for stage B. */
+  record Fact(GrantFact fact) implements Emission {}
+
+  /** The timeline entry of a {@link Timeline} emission. */
+  static TimelineEntry timeline(Emission e) {
+    return ((Timeline) e).entry();
+  }
+
+  /** The alert of a {@link Raised} emission. */
+  static Alert alert(Emission e) {
+    return ((Raised) e).alert();
+  }
+
+  /** The command of a {@link Revoke} emission. */
+  static RevokeCommand revoke(Emission e) {
+    return ((Revoke) e).command();
+  }
+
+  /** The fact of a {@link Fact} emission. */
+  static GrantFact fact(Emission e) {
+    return ((Fact) e).fact();
+  }
+}

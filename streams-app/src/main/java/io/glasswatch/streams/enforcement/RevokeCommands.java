@@ -1,0 +1,53 @@
+package io.glasswatch.streams.enforcement;
+
+import io.glasswatch.schema.AccountAssignment;
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.Hashing;
+import io.glasswatch.schema.RevokeCommand;
+import java.time.Instant;
+
+/**
+ * Builds revoke commands for alerts. Rule: {@code commandId = Hashing.deterministicId("revoke",
+ * alertId, requestId)}, so one alert revokes one request's grant at most once, and a replay issues the
+ * same command ids; the executor treats a repeated command id as done. The command targets the IAM
+ * Identity Center account assignment recorded by the grant (DeleteAccountAssignment,
+ * docs.aws.amazon.com/singlesignon/latest/APIReference/API_DeleteAccountAssignment.html); with no
+ * assignment recorded the command still goes out, so that the executor reports the failure loudly.
+ */
+public final class RevokeCommands {
+  /** {@code trigger} of commands caused by an alert. */
+  public static final String TRIGGER_ALERT = "alert";
+
+  private RevokeCommands() {}
+
+  /** The command id of the revoke of {@code requestId}'s grant caused by {@code alertId}. */
+  public static String commandId(String alertId, String requestId) {
+    return Hashing.deterministicId("revoke", alertId, requestId);
+  }
+
+  /**
+   * The revoke of one request's grant caused by {@code alert}.
+   *
+   * @param alert the alert (its id and summary go into the command)
+   * @param requestId request whose grant is revoked; also the command's correlation id
+   * @param assignment the grant's account assignment, or null when the grant recorded none
+   * @param tokenFingerprint the grant token's fingerprint, or null
+   * @param issuedAt event time of issue (stream time at the decision), epoch milliseconds
+   * @param detectedAtWallClock wall-clock time of the decision, epoch milliseconds, for time-to-revoke
+   */
+  public static RevokeCommand forAlert(Alert alert, String requestId, AccountAssignment assignment,
+      String tokenFingerprint, long issuedAt, long detectedAtWallClock) {
+    return RevokeCommand.newBuilder()
+        .setCommandId(commandId(alert.getAlertId(), requestId))
+        .setRequestId(requestId)
+        .setCorrelationId(requestId)
+        .setAlertId(alert.getAlertId())
+        .setTrigger(TRIGGER_ALERT)
+        .setReason(alert.getAlertType() + ": " + alert.getSummary())
+        .setAssignment(assignment)
+        .setTokenFingerprint(tokenFingerprint)
+        .setIssuedAt(Instant.ofEpochMilli(issuedAt))
+        .setDetectedAtWallClock(Instant.ofEpochMilli(detectedAtWallClock))
+        .build();
+  }
+}

@@ -1,0 +1,58 @@
+package io.glasswatch.streams.input;
+
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * First processor after every input source. Rule: a clock tick (null value, header
+ * {@code glasswatch.clock-tick: true}) has already advanced stream time and is dropped here; a null
+ * value without that header, or a value its {@link Validator} rejects, raises
+ * {@link InvalidInputException} so that the processing exception handler sends the raw record to the
+ * dead-letter topic; every other record is forwarded unchanged.
+ *
+ * @param <V> value type of the input topic
+ */
+public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
+
+  /** Checks one deserialized input value. */
+  @FunctionalInterface
+  public interface Validator<V> {
+    /**
+     * @param key record key (may be null)
+     * @param value deserialized value, never null
+     * @throws InvalidInputException naming what is wrong
+     */
+    void validate(String key, V value);
+  }
+
+  private final Validator<V> validator;
+  private FixedKeyProcessorContext<String, V> context;
+
+  private InputGate(Validator<V> validator) {
+    this.validator = validator;
+  }
+
+  /** A supplier of gates that apply {@code validator}. */
+  public static <V> FixedKeyProcessorSupplier<String, V, V> supplier(Validator<V> validator) {
+    return () -> new InputGate<>(validator);
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, V> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, V> record) {
+    if (record.value() == null) {
+      if (ClockTick.isTick(record.headers())) {
+        return;
+      }
+      throw new InvalidInputException("null value without the " + ClockTick.HEADER + " header");
+    }
+    validator.validate(record.key(), record.value());
+    context.forward(record);
+  }
+}

@@ -1,0 +1,77 @@
+package io.glasswatch.streams.policy;
+
+import static io.glasswatch.streams.policy.Action.NOTIFY;
+import static io.glasswatch.streams.policy.Action.PAGE;
+import static io.glasswatch.streams.policy.Action.REVOKE;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The alert catalogue of SPEC section 3, with each type's default severity and default actions. The
+ * constant name is the wire value of {@code Alert.alertType}.
+ */
+public enum AlertType {
+  /** Root activity or a RootCredentialUsage finding that no grant covers. */
+  UNAUTHORIZED_ROOT_USE(Severity.CRITICAL, EnumSet.of(PAGE, REVOKE)),
+  /** Root console sign-in that succeeded without MFA, authorized or not. */
+  ROOT_LOGIN_WITHOUT_MFA(Severity.HIGH, EnumSet.of(PAGE)),
+  /** Root creating users, keys, login profiles, policies, roles or groups. */
+  ROOT_ANTIPATTERN(Severity.HIGH, EnumSet.of(PAGE, REVOKE)),
+  /** No root credential rotation within the deadline after a root session ended. */
+  ROTATION_OVERDUE(Severity.HIGH, EnumSet.of(PAGE, REVOKE)),
+  /** An allowed usage after the grant expired or was revoked. */
+  USAGE_AFTER_EXPIRY(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** A second usage of a single-use token. */
+  TOKEN_REUSE(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** The approver is the requester. */
+  SELF_APPROVAL(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** Approval with an authentication context class below loa2. */
+  WEAK_APPROVER_ASSURANCE(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** A grant or usage before every required approver role approved. */
+  MISSING_APPROVALS(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** A grant long after the oldest required approval. */
+  STALE_APPROVAL(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** A usage outside the request's scope or tenant. */
+  SCOPE_ESCALATION(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** A grant longer than the maximum grant duration. */
+  EXCESSIVE_DURATION(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** A second grant, or a later expiry, for the same request or token. */
+  EXPIRY_EXTENDED(Severity.HIGH, EnumSet.of(REVOKE)),
+  /** A grant while the subject already holds an unexpired grant on the account. */
+  DUPLICATE_GRANT(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** An authorized root session without a break-glass root declaration. */
+  MISSING_AUDIT_RECORD(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** Root activity past the declared session duration. */
+  SESSION_OVERRUN(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** Too many requests by one subject in the repeat window. */
+  REPEATED_BREAK_GLASS(Severity.LOW, EnumSet.of(NOTIFY)),
+  /** Too many denied usages of one request in ten minutes. */
+  DENIED_ATTEMPTS(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** An auto-revoke not confirmed within the revoke deadline. */
+  REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE));
+
+  private final Severity defaultSeverity;
+  private final Set<Action> defaultActions;
+
+  AlertType(Severity defaultSeverity, Set<Action> defaultActions) {
+    this.defaultSeverity = defaultSeverity;
+    this.defaultActions = Set.copyOf(defaultActions);
+  }
+
+  /** Severity of SPEC section 3. */
+  public Severity defaultSeverity() {
+    return defaultSeverity;
+  }
+
+  /** Default actions of SPEC section 3 (immutable). */
+  public Set<Action> defaultActions() {
+    return defaultActions;
+  }
+
+  /** The runbook anchor: {@code docs/runbooks.md#<type in lower kebab case>}, e.g. {@code docs/runbooks.md#token-reuse}. */
+  public String defaultRunbook() {
+    return "docs/runbooks.md#" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

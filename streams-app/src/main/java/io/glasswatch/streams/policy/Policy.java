@@ -1,0 +1,261 @@
+package io.glasswatch.streams.policy;
+
+import io.glasswatch.config.ConfigException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every threshold and deadline of detection (SPEC sections 2 and 3), immutable and validated when
+ * constructed. {@link #defaults()} gives the SPEC defaults; {@link #toBuilder()} derives a variant.
+ *
+ * @param skew tolerance around a grant window: an event at {@code t} is covered when
+ *     {@code grantedAt - skew <= t <= expiresAt + skew} (default 2 min)
+ * @param decisionDelay how long, in event time, a root event waits for a covering grant before it is
+ *     judged unauthorized (default 5 min)
+ * @param rotationDeadline time after a root session ends within which the root credentials must be
+ *     rotated (default 24 h)
+ * @param rootSessionGap consecutive unauthorized root events at most this far apart belong to one
+ *     session (default 1 h)
+ * @param requiredApproverRoles approver roles every request needs ({@code incident_command}, {@code security})
+ * @param approvalMaxAge longest time from the oldest required approval to the grant (default 30 min)
+ * @param maxGrantDuration longest allowed {@code expiresAt - grantedAt} (default 1 h)
+ * @param revokeDeadline time by which an auto-revoke must be confirmed (default 60 s)
+ * @param repeatThreshold most requests one subject may make in {@code repeatWindow} (default 3)
+ * @param repeatWindow window of {@code repeatThreshold} (default 30 days)
+ * @param deniedThreshold denied usages of one request that raise DENIED_ATTEMPTS (default 5)
+ * @param deniedWindow window of {@code deniedThreshold} (default 10 min)
+ * @param stateRetention how long, in event time, correlation state and de-duplication keys are kept
+ *     after they stop mattering (default 7 days): a CloudTrail record re-delivered later than this
+ *     counts again
+ * @param alerts severity, actions and runbook of every alert type (must name every {@link AlertType})
+ */
+public record Policy(
+    Duration skew,
+    Duration decisionDelay,
+    Duration rotationDeadline,
+    Duration rootSessionGap,
+    List<String> requiredApproverRoles,
+    Duration approvalMaxAge,
+    Duration maxGrantDuration,
+    Duration revokeDeadline,
+    int repeatThreshold,
+    Duration repeatWindow,
+    int deniedThreshold,
+    Duration deniedWindow,
+    Duration stateRetention,
+    Map<AlertType, AlertPolicy> alerts) {
+
+  /**
+   * Validates every field at once.
+   *
+   * @throws ConfigException listing every invalid field (null, negative or zero where a positive
+   *     duration is needed, empty approver roles, missing alert types)
+   */
+  public Policy {
+    List<String> problems = new ArrayList<>();
+    nonNegative("skew", skew, problems);
+    nonNegative("decisionDelay", decisionDelay, problems);
+    positive("rotationDeadline", rotationDeadline, problems);
+    positive("rootSessionGap", rootSessionGap, problems);
+    positive("approvalMaxAge", approvalMaxAge, problems);
+    positive("maxGrantDuration", maxGrantDuration, problems);
+    positive("revokeDeadline", revokeDeadline, problems);
+    positive("repeatWindow", repeatWindow, problems);
+    positive("deniedWindow", deniedWindow, problems);
+    positive("stateRetention", stateRetention, problems);
+    if (repeatThreshold < 1) {
+      problems.add("repeatThreshold: expected a positive count, got " + repeatThreshold);
+    }
+    if (deniedThreshold < 1) {
+      problems.add("deniedThreshold: expected a positive count, got " + deniedThreshold);
+    }
+    if (requiredApproverRoles == null || requiredApproverRoles.isEmpty()
+        || requiredApproverRoles.stream().anyMatch(r -> r == null || r.isBlank())) {
+      problems.add("requiredApproverRoles: expected at least one non-blank role");
+    }
+    if (alerts == null) {
+      problems.add("alerts: expected a policy for every alert type");
+    } else {
+      for (AlertType t : AlertType.values()) {
+        if (alerts.get(t) == null) {
+          problems.add("alerts." + t + ": missing");
+        }
+      }
+    }
+    if (stateRetention != null && rotationDeadline != null && decisionDelay != null
+        && stateRetention.compareTo(rotationDeadline.plus(decisionDelay)) <= 0) {
+      problems.add("stateRetention: must exceed rotationDeadline + decisionDelay, got " + stateRetention);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    requiredApproverRoles = List.copyOf(requiredApproverRoles);
+    alerts = Map.copyOf(new EnumMap<>(alerts));
+  }
+
+  /** The SPEC defaults. */
+  public static Policy defaults() {
+    Map<AlertType, AlertPolicy> alerts = new EnumMap<>(AlertType.class);
+    for (AlertType t : AlertType.values()) {
+      alerts.put(t, AlertPolicy.defaultsOf(t));
+    }
+    return new Policy(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(1),
+        List.of("incident_command", "security"), Duration.ofMinutes(30), Duration.ofHours(1),
+        Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts);
+  }
+
+  /** The policy of one alert type. */
+  public AlertPolicy alert(AlertType type) {
+    return alerts.get(type);
+  }
+
+  /** A builder starting from this policy's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  private static void positive(String name, Duration d, List<String> problems) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      problems.add(name + ": expected a positive duration, got " + d);
+    }
+  }
+
+  private static void nonNegative(String name, Duration d, List<String> problems) {
+    if (d == null || d.isNegative()) {
+      problems.add(name + ": expected a duration >= 0, got " + d);
+    }
+  }
+
+  /** Mutable builder of a {@link Policy}; {@link #build()} validates. */
+  public static final class Builder {
+    private Duration skew;
+    private Duration decisionDelay;
+    private Duration rotationDeadline;
+    private Duration rootSessionGap;
+    private List<String> requiredApproverRoles;
+    private Duration approvalMaxAge;
+    private Duration maxGrantDuration;
+    private Duration revokeDeadline;
+    private int repeatThreshold;
+    private Duration repeatWindow;
+    private int deniedThreshold;
+    private Duration deniedWindow;
+    private Duration stateRetention;
+    private final Map<AlertType, AlertPolicy> alerts;
+
+    private Builder(Policy p) {
+      skew = p.skew;
+      decisionDelay = p.decisionDelay;
+      rotationDeadline = p.rotationDeadline;
+      rootSessionGap = p.rootSessionGap;
+      requiredApproverRoles = p.requiredApproverRoles;
+      approvalMaxAge = p.approvalMaxAge;
+      maxGrantDuration = p.maxGrantDuration;
+      revokeDeadline = p.revokeDeadline;
+      repeatThreshold = p.repeatThreshold;
+      repeatWindow = p.repeatWindow;
+      deniedThreshold = p.deniedThreshold;
+      deniedWindow = p.deniedWindow;
+      stateRetention = p.stateRetention;
+      alerts = new EnumMap<>(p.alerts);
+    }
+
+    /** Sets {@link Policy#skew()}. */
+    public Builder skew(Duration v) {
+      skew = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#decisionDelay()}. */
+    public Builder decisionDelay(Duration v) {
+      decisionDelay = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#rotationDeadline()}. */
+    public Builder rotationDeadline(Duration v) {
+      rotationDeadline = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#rootSessionGap()}. */
+    public Builder rootSessionGap(Duration v) {
+      rootSessionGap = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#requiredApproverRoles()}. */
+    public Builder requiredApproverRoles(List<String> v) {
+      requiredApproverRoles = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#approvalMaxAge()}. */
+    public Builder approvalMaxAge(Duration v) {
+      approvalMaxAge = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#maxGrantDuration()}. */
+    public Builder maxGrantDuration(Duration v) {
+      maxGrantDuration = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#revokeDeadline()}. */
+    public Builder revokeDeadline(Duration v) {
+      revokeDeadline = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#repeatThreshold()}. */
+    public Builder repeatThreshold(int v) {
+      repeatThreshold = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#repeatWindow()}. */
+    public Builder repeatWindow(Duration v) {
+      repeatWindow = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#deniedThreshold()}. */
+    public Builder deniedThreshold(int v) {
+      deniedThreshold = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#deniedWindow()}. */
+    public Builder deniedWindow(Duration v) {
+      deniedWindow = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#stateRetention()}. */
+    public Builder stateRetention(Duration v) {
+      stateRetention = v;
+      return this;
+    }
+
+    /** Replaces the policy of one alert type. */
+    public Builder alert(AlertType type, AlertPolicy v) {
+      alerts.put(type, v);
+      return this;
+    }
+
+    /**
+     * The validated policy.
+     *
+     * @throws ConfigException listing every invalid field
+     */
+    public Policy build() {
+      return new Policy(skew, decisionDelay, rotationDeadline, rootSessionGap, requiredApproverRoles, approvalMaxAge,
+          maxGrantDuration, revokeDeadline, repeatThreshold, repeatWindow, deniedThreshold, deniedWindow,
+          stateRetention, alerts);
+    }
+  }
+}

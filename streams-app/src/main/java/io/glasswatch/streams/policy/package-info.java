@@ -1,0 +1,2 @@
+/** The detection policy: thresholds, deadlines and the severity, actions and runbook of every alert type. */
+package io.glasswatch.streams.policy;

@@ -1,0 +1,182 @@
+package io.glasswatch.streams.replay;
+
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.DeadLetterHeaders;
+import io.glasswatch.schema.RevokeCommand;
+import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.streams.GlasswatchTopology;
+import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.input.ClockTick;
+import io.glasswatch.streams.input.EventTimeExtractor;
+import io.glasswatch.streams.policy.Policy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Replays recorded inputs through the production topology ({@link GlasswatchTopology}) inside a
+ * {@link TopologyTestDriver}, with {@link AvroSerdes#embedded()} and persistent stores in a temporary
+ * state directory that is deleted afterwards.
+ *
+ * <p>Rules: records are piped in the order given (callers sort by event time); the driver's wall clock
+ * follows event time (so {@code detectedAtWallClock} of revoke commands is the event time of the
+ * decision); after the last record a clock tick at the latest event time goes to every input topic, so
+ * that every deadline up to that time is evaluated. The driver runs the whole topology as one task and
+ * processes internal topics at once, so the end is deterministic: the same input gives the same output,
+ * chain hashes included.
+ */
+public final class Replayer {
+  /** Input topics a replay accepts. */
+  public static final List<String> INPUT_TOPICS =
+      List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS, Topics.REVOKE_RESULTS);
+
+  private final Policy policy;
+  private final AvroSerdes serdes = AvroSerdes.embedded();
+
+  /** A replayer applying {@code policy}. */
+  public Replayer(Policy policy) {
+    this.policy = policy;
+  }
+
+  /** A replayer applying {@link Policy#defaults()}. */
+  public Replayer() {
+    this(Policy.defaults());
+  }
+
+  /**
+   * Replays {@code records} and returns every output.
+   *
+   * @param records inputs in event-time order; a record whose value is null is a clock tick
+   * @throws IllegalArgumentException for a topic that is not an input topic, a value of the wrong type,
+   *     or a clock tick without a timestamp
+   * @throws UncheckedIOException when the temporary state directory cannot be created
+   */
+  public ReplayResult replay(Iterable<InputRecord> records) {
+    Path stateDir;
+    try {
+      stateDir = Files.createTempDirectory("glasswatch-replay");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory for replay", e);
+    }
+    StreamsSettings settings = new StreamsSettings("glasswatch-replay", "replay.invalid:9092", stateDir, policy, 0,
+        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO);
+    Map<String, Long> counts = new TreeMap<>();
+    TopologyTestDriver driver = null;
+    try {
+      Map<String, TestInputTopic<String, byte[]>> inputs = new TreeMap<>();
+      long clock = Long.MIN_VALUE;
+      long maxEventTime = Long.MIN_VALUE;
+      for (InputRecord r : records) {
+        if (!INPUT_TOPICS.contains(r.topic())) {
+          throw new IllegalArgumentException("not an input topic: " + r.topic() + " (expected one of " + INPUT_TOPICS + ")");
+        }
+        long at = timestampOf(r);
+        if (driver == null) {
+          driver = new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), settings.toProperties(),
+              Instant.ofEpochMilli(at));
+          for (String topic : INPUT_TOPICS) {
+            inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
+          }
+          clock = at;
+        }
+        if (at > clock) {
+          driver.advanceWallClockTime(Duration.ofMillis(at - clock));
+          clock = at;
+        }
+        Instant eventTime = EventTimeExtractor.eventTime(r.value());
+        maxEventTime = Math.max(maxEventTime, eventTime == null ? at : eventTime.toEpochMilli());
+        if (r.value() == null) {
+          inputs.get(r.topic()).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(at)));
+        } else {
+          inputs.get(r.topic()).pipeInput(new TestRecord<>(r.key(), serialize(r.topic(), r.value()),
+              new RecordHeaders(), Instant.ofEpochMilli(at)));
+          counts.merge(r.topic(), 1L, Long::sum);
+        }
+      }
+      if (driver == null) {
+        return new ReplayResult(List.of(), List.of(), List.of(), List.of(), counts);
+      }
+      for (String topic : INPUT_TOPICS) {
+        inputs.get(topic).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(maxEventTime)));
+      }
+      return collect(driver, counts);
+    } finally {
+      if (driver != null) {
+        driver.close();
+      }
+      deleteRecursively(stateDir);
+    }
+  }
+
+  private ReplayResult collect(TopologyTestDriver driver, Map<String, Long> counts) {
+    List<Alert> alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+        serdes.value(Alert.class).deserializer()).readValuesToList();
+    List<RevokeCommand> revokes = driver.createOutputTopic(Topics.REVOKE_COMMANDS, new StringDeserializer(),
+        serdes.value(RevokeCommand.class).deserializer()).readValuesToList();
+    List<TimelineEntry> timeline = driver.createOutputTopic(Topics.TIMELINE, new StringDeserializer(),
+        serdes.value(TimelineEntry.class).deserializer()).readValuesToList();
+    List<ReplayResult.DeadLetter> deadLetters = new ArrayList<>();
+    if (!driver.producedTopicNames().contains(Topics.DEAD_LETTER)) {
+      return new ReplayResult(alerts, revokes, timeline, deadLetters, counts);
+    }
+    driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList()
+        .forEach(r -> deadLetters.add(new ReplayResult.DeadLetter(
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
+            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))));
+    return new ReplayResult(alerts, revokes, timeline, deadLetters, counts);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private byte[] serialize(String topic, SpecificRecord value) {
+    Class<? extends SpecificRecord> type = Topics.valueTypes().get(topic);
+    if (!type.isInstance(value)) {
+      throw new IllegalArgumentException("topic " + topic + " holds " + type.getSimpleName() + ", got "
+          + value.getClass().getSimpleName());
+    }
+    Serializer serializer = serdes.value(type).serializer();
+    return serializer.serialize(topic, value);
+  }
+
+  private static long timestampOf(InputRecord r) {
+    if (r.timestamp() != null) {
+      return r.timestamp().toEpochMilli();
+    }
+    Instant t = EventTimeExtractor.eventTime(r.value());
+    if (t == null) {
+      throw new IllegalArgumentException("record on " + r.topic() + " has neither a timestamp nor an event time");
+    }
+    return t.toEpochMilli();
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a left-over temporary directory is harmless
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Serdes of Glasswatch's own state-store values and internal records (JSON via Jackson). */
+package io.glasswatch.streams.state;

@@ -1,0 +1,84 @@
+package io.glasswatch.streams.timeline;
+
+import io.glasswatch.schema.Hashing;
+import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.streams.state.JsonSerde;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Stage C, keyed by correlation id. Rule: every entry of a correlation gets the next {@code sequence}
+ * (1, 2, ...), the previous entry's hash as {@code prevHash} (null for the first) and
+ * {@code hash = Hashing.timelineHash(entry)}, so that editing, removing or reordering any entry breaks
+ * every later link. The head of each chain (last sequence and hash) lives in the persistent store
+ * {@value #STORE}; it is never purged, because a chain must be continuable at any time.
+ */
+public final class TimelineChainer implements Processor<String, TimelineEntry, String, TimelineEntry> {
+  /** Store of chain heads: correlation id to {@link ChainHead}. */
+  public static final String STORE = "timeline-chain";
+
+  /**
+   * The last link of a chain.
+   *
+   * @param sequence sequence of the last entry (1-based)
+   * @param hash hash of the last entry
+   */
+  public record ChainHead(long sequence, String hash) {}
+
+  private ProcessorContext<String, TimelineEntry> context;
+  private KeyValueStore<String, ChainHead> heads;
+
+  /** A supplier that also declares the {@value #STORE} store. */
+  public static ProcessorSupplier<String, TimelineEntry, String, TimelineEntry> supplier() {
+    return new ProcessorSupplier<>() {
+      @Override
+      public Processor<String, TimelineEntry, String, TimelineEntry> get() {
+        return new TimelineChainer();
+      }
+
+      @Override
+      public Set<StoreBuilder<?>> stores() {
+        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            new JsonSerde<>(ChainHead.class)));
+      }
+    };
+  }
+
+  @Override
+  public void init(ProcessorContext<String, TimelineEntry> context) {
+    this.context = context;
+    this.heads = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, TimelineEntry> record) {
+    TimelineEntry in = record.value();
+    String correlationId = in.getCorrelationId();
+    ChainHead head = heads.get(correlationId);
+    TimelineEntry out = chain(in, head);
+    heads.put(correlationId, new ChainHead(out.getSequence(), out.getHash()));
+    context.forward(record.withKey(correlationId).withValue(out).withTimestamp(out.getTimestamp().toEpochMilli()));
+  }
+
+  /**
+   * {@code entry} linked after {@code head}: a copy with sequence, prevHash and hash set.
+   *
+   * @param head the chain's last link, or null when {@code entry} starts the chain
+   */
+  public static TimelineEntry chain(TimelineEntry entry, ChainHead head) {
+    TimelineEntry out = TimelineEntry.newBuilder(entry)
+        .setSequence(head == null ? 1L : head.sequence() + 1)
+        .setPrevHash(head == null ? null : head.hash())
+        .setHash(null)
+        .build();
+    out.setHash(Hashing.timelineHash(out));
+    return out;
+  }
+}

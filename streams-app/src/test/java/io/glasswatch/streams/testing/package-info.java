@@ -1,0 +1,2 @@
+/** Test helpers: input builders, a scenario runner over the replay driver, and corpus readers. */
+package io.glasswatch.streams.testing;
