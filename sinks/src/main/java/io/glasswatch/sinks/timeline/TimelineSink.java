@@ -227,6 +227,8 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     @Override
     public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, BulkResponse response) {
       List<BulkResponseItem> items = response.items();
+      int toRetry = 0;
+      String firstRetry = null;
       for (int i = 0; i < contexts.size(); i++) {
         Pending pending = contexts.get(i);
         if (i >= items.size()) {
@@ -242,7 +244,15 @@ public final class TimelineSink implements Runnable, AutoCloseable {
           case REJECTED -> Kind.REJECTED;
           case RETRY -> Kind.RETRY;
         };
-        outcomes.add(new Outcome(pending, kind, type, item.status() + " " + type + ": " + reason));
+        String why = item.status() + " " + type + ": " + reason;
+        if (kind == Kind.RETRY && toRetry++ == 0) {
+          firstRetry = why;
+        }
+        outcomes.add(new Outcome(pending, kind, type, why));
+      }
+      if (toRetry > 0) {
+        LOG.warn("bulk request {}: {} of {} documents will be retried, first: {}", executionId, toRetry,
+            contexts.size(), firstRetry);
       }
     }
 
@@ -394,7 +404,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     p.attempts++;
     retryCount.incrementAndGet();
     Duration delay = options.backoff(p.attempts);
-    if (p.attempts == 1 || p.attempts % 10 == 0) {
+    if (p.attempts % 10 == 0) {
       LOG.warn("{} of timeline document {} failed (attempt {}), retrying in {} ms: {}",
           deadLetter ? "dead-lettering" : "indexing", p.id, p.attempts, delay.toMillis(), reason);
     }

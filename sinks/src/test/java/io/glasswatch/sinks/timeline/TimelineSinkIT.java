@@ -316,6 +316,7 @@ class TimelineSinkIT {
         .isEqualTo(Long.toString(garbageOffset));
     assertThat(DeadLetterHeaders.get(unreadable.headers(), DeadLetterHeaders.REASON))
         .startsWith("cannot read a TimelineEntry");
+    sink.close();
   }
 
   @Test
