@@ -119,6 +119,11 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
     public Options withGroupId(String group) {
       return new Options(alertsTopic, deliveriesTopic, deadLetterTopic, group, pollTimeout, startupTimeout, closeTimeout);
     }
+
+    /** A copy with another poll timeout. */
+    public Options withPollTimeout(Duration poll) {
+      return new Options(alertsTopic, deliveriesTopic, deadLetterTopic, groupId, poll, startupTimeout, closeTimeout);
+    }
   }
 
   /**

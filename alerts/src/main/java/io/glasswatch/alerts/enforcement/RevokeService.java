@@ -121,6 +121,12 @@ public final class RevokeService implements Runnable, AutoCloseable {
           closeTimeout);
     }
 
+    /** A copy with another poll timeout. */
+    public Options withPollTimeout(Duration poll) {
+      return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, poll, startupTimeout,
+          closeTimeout);
+    }
+
     /** A copy with another number of workers. */
     public Options withParallelism(int threads) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, threads, pollTimeout, startupTimeout,
