@@ -58,9 +58,19 @@ public final class TimelineQueries implements AutoCloseable {
     this.pattern = TimelineIndexTemplate.pattern(prefix);
   }
 
-  /** Makes every document written so far visible to search ({@code POST <prefix>-*}/_refresh). */
+  /**
+   * Makes every document written so far visible to search ({@code POST <prefix>-*}/_refresh). A user
+   * without the {@code maintenance} privilege (a read-only investigator) gets a 403, which is
+   * ignored: the indices refresh themselves every second.
+   */
   public void refresh() {
-    call(() -> client.indices().refresh(r -> r.index(pattern).allowNoIndices(true).ignoreUnavailable(true)));
+    try {
+      call(() -> client.indices().refresh(r -> r.index(pattern).allowNoIndices(true).ignoreUnavailable(true)));
+    } catch (ElasticsearchException e) {
+      if (e.status() != 403) {
+        throw e;
+      }
+    }
   }
 
   /** Number of timeline documents, after a refresh. */

@@ -131,6 +131,9 @@ public final class TimelineSink implements Runnable, AutoCloseable {
   private final Object idleMonitor = new Object();
   private boolean paused;
   private long lastCommitNanos;
+  private long lastEndOffsetCheckNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+  private boolean lastEndOffsetCheck;
+  private static final long END_OFFSET_CHECK_MILLIS = 100;
 
   /**
    * A sink with {@link TimelineSinkOptions#defaults()}.
@@ -493,13 +496,36 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     }
     lag = known ? total : -1;
     boolean nowIdle = known && total == 0 && tracker.pending() == 0 && retries.isEmpty()
-        && tracker.committable(this::positionOrUnknown).isEmpty();
+        && tracker.committable(this::positionOrUnknown).isEmpty() && atEndOfEveryPartition();
     idle = nowIdle;
     if (nowIdle) {
       synchronized (idleMonitor) {
         idleMonitor.notifyAll();
       }
     }
+  }
+
+  /**
+   * Whether the position of every assigned partition equals its end offset on the broker (the last
+   * stable offset, as the consumer reads committed records only). Asks the broker at most every
+   * {@value #END_OFFSET_CHECK_MILLIS} ms, because the lag of the last fetch may predate new records.
+   */
+  private boolean atEndOfEveryPartition() {
+    long now = System.nanoTime();
+    if (now - lastEndOffsetCheckNanos < TimeUnit.MILLISECONDS.toNanos(END_OFFSET_CHECK_MILLIS)) {
+      return lastEndOffsetCheck;
+    }
+    lastEndOffsetCheckNanos = now;
+    try {
+      Map<TopicPartition, Long> end = consumer.endOffsets(assigned, Duration.ofSeconds(2));
+      lastEndOffsetCheck = !end.isEmpty()
+          && end.entrySet().stream().allMatch(e -> positionOrUnknown(e.getKey()) >= e.getValue());
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      lastEndOffsetCheck = false;
+    }
+    return lastEndOffsetCheck;
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {

@@ -246,6 +246,29 @@ class TimelineSinkIT {
     assertThat(stored.version()).isEqualTo(1L);
   }
 
+  @Test
+  void readerQueriesTheTimelineWhileTheSinkUserCannotReadIt() throws Exception {
+    TimelineEntry e = TimelineEntries.usage("read-req", 1, MAR, null);
+    try (ElasticsearchConnection sink = ElasticsearchConnection.sink(settings);
+         ElasticsearchConnection reader = new ElasticsearchConnection(settings.get(GlasswatchSettings.ES_URL),
+             settings.get("elasticsearch.reader.username"), settings.get("elasticsearch.reader.password"))) {
+      sink.client().create(r -> r.index(TimelineDocuments.indexName(prefix, e)).id(e.getEntryId())
+          .document(TimelineDocuments.toDocument(e)));
+      TimelineQueries asReader = new TimelineQueries(reader.client(), prefix);
+      // the reader may not refresh: the document shows once the index refreshes itself
+      await("reader sees the entry").atMost(WAIT).until(() -> asReader.count("read-req") == 1);
+      assertThat(asReader.timeline("read-req")).singleElement()
+          .satisfies(d -> assertThat(d).containsEntry("message", e.getMessage()));
+      assertThat(asReader.correlationIds()).contains("read-req");
+
+      TimelineQueries asSink = new TimelineQueries(sink.client(), prefix);
+      assertThatThrownBy(() -> asSink.count("read-req")).satisfies(TimelineSinkIT::assertSecurityException);
+      assertThatThrownBy(() -> reader.client().create(r -> r.index(TimelineDocuments.indexName(prefix, e))
+          .id("forged").document(TimelineDocuments.toDocument(e))))
+          .satisfies(TimelineSinkIT::assertSecurityException);
+    }
+  }
+
   private static void assertSecurityException(Throwable ex) {
     assertError(ex, 403, "security_exception");
   }
