@@ -223,22 +223,33 @@ public final class TestStack {
       try {
         withTestLock(s, () -> {
           Files.deleteIfExists(leaseFile);
-          if (Boolean.getBoolean(KEEP_PROPERTY) || otherLiveLeases(leaseFile.getParent())) {
+          if (Boolean.getBoolean(KEEP_PROPERTY)) {
+            System.err.println("[test-stack] " + KEEP_PROPERTY + "=true: leaving the test stack running");
+            return null;
+          }
+          if (otherLiveLeases(leaseFile.getParent())) {
+            System.err.println("[test-stack] other test JVMs use the test stack: leaving it running");
             return null;
           }
           Properties started = readStarted(s);
           Set<Component> toStop = EnumSet.noneOf(Component.class);
           for (Component c : Component.values()) {
             String pid = started.getProperty(c.name());
+            if (pid == null) {
+              continue;
+            }
             ComponentStatus st = s.status(c);
-            if (pid != null && st.pid() != null && pid.equals(Long.toString(st.pid()))) {
+            if (st.pid() != null && pid.equals(Long.toString(st.pid()))) {
               toStop.add(c);
+            } else {
+              started.remove(c.name());
             }
           }
           if (!toStop.isEmpty()) {
             s.down(toStop, line -> System.err.println("[test-stack] " + line));
+            toStop.forEach(c -> started.remove(c.name()));
           }
-          Files.deleteIfExists(startedFile(s));
+          writeStarted(s, started);
           return null;
         });
       } catch (RuntimeException e) {
@@ -303,12 +314,17 @@ public final class TestStack {
     try {
       Properties p = readStarted(s);
       p.setProperty(c.name(), Long.toString(pid));
-      Files.createDirectories(startedFile(s).getParent());
-      try (Writer w = Files.newBufferedWriter(startedFile(s))) {
-        p.store(w, "servers started by test JVMs; the last test JVM to exit stops them");
-      }
+      writeStarted(s, p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record " + startedFile(s), e);
+    }
+  }
+
+  private static void writeStarted(LocalStack s, Properties p) throws IOException {
+    Path f = startedFile(s);
+    Files.createDirectories(f.getParent());
+    try (Writer w = Files.newBufferedWriter(f)) {
+      p.store(w, "servers started by test JVMs (component=pid); the last test JVM to exit stops them");
     }
   }
 
