@@ -230,6 +230,7 @@ public final class InputReader {
     while (offset < data.length) {
       int valueStart = -1;
       long valueLine = -1;
+      int lastEnd = offset; // end of the last value read in this segment
       try (JsonParser p = factory.createParser(data, offset, data.length - offset)) {
         for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
           JsonLocation loc = p.currentTokenLocation();
@@ -249,6 +250,7 @@ public final class InputReader {
               int end = offset + (int) p.currentLocation().getByteOffset();
               values.accept(new SourceValue(new SourceRef(name, valueLine, Integer.toString(index)), node,
                   slice(data, valueStart, end)));
+              lastEnd = end;
               valueStart = -1;
               index++;
             }
@@ -256,6 +258,7 @@ public final class InputReader {
             JsonNode node = mapper.readTree(p);
             int end = offset + (int) p.currentLocation().getByteOffset();
             values.accept(new SourceValue(SourceRef.of(name, valueLine), node, slice(data, valueStart, end)));
+            lastEnd = end;
           }
           valueStart = -1;
         }
@@ -271,7 +274,10 @@ public final class InputReader {
           failStart = valueStart;
           failLine = valueLine;
         } else {
-          failStart = lineStart(data, errOffset, offset);
+          failStart = Math.max(lineStart(data, errOffset, offset), Math.min(lastEnd, errOffset));
+          while (failStart < errOffset && Character.isWhitespace(data[failStart])) {
+            failStart++;
+          }
           failLine = lineBase + 1 + count(data, offset, failStart, (byte) '\n');
         }
         int resume = resync(data, failStart);
