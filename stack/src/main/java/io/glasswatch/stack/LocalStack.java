@@ -117,7 +117,18 @@ public final class LocalStack {
       for (Component c : EnumSet.copyOf(components.isEmpty() ? EnumSet.noneOf(Component.class) : components)) {
         ComponentStatus st = status(c);
         switch (st.state()) {
-          case RUNNING_OWNED -> out.accept(line(c, "already running on " + st.address() + " (pid " + st.pid() + ")"));
+          case RUNNING_OWNED -> {
+            if (servers.get(c).ready(input, credentials)) {
+              out.accept(line(c, "already running on " + st.address() + " (pid " + st.pid() + ")"));
+            } else {
+              Optional<PidFile> pid = PidFile.read(layout.pidFile(c));
+              Optional<ProcessHandle> handle = pid.flatMap(PidFile::liveProcess);
+              if (handle.isPresent()) {
+                out.accept(line(c, "running (pid " + st.pid() + ") but not ready; waiting for it"));
+                launches.add(new Launch(c, handle.get(), null, System.nanoTime(), pid.get()));
+              }
+            }
+          }
           case RUNNING_EXTERNAL -> out.accept(line(c, "WARNING: " + st.address()
               + " is used by a process this stack did not start; not starting, using it as is"));
           case UNAVAILABLE -> {
@@ -163,7 +174,7 @@ public final class LocalStack {
   }
 
   /** A launched server waiting for readiness. */
-  private record Launch(Component component, Process process, long startNanos, PidFile pidFile) {}
+  private record Launch(Component component, ProcessHandle handle, Process process, long startNanos, PidFile pidFile) {}
 
   /** Checks ports, removes a stale pid file, writes configuration; returns the command to launch. */
   private ProcessBuilder prepare(Component c, Credentials credentials, Consumer<String> out) throws IOException {
@@ -194,7 +205,7 @@ public final class LocalStack {
     PidFile pid = PidFile.of(process.toHandle());
     pid.write(layout.pidFile(c));
     out.accept(line(c, "starting on " + address(c) + " (pid " + process.pid() + ", log " + log + ")"));
-    return new Launch(c, process, start, pid);
+    return new Launch(c, process.toHandle(), process, start, pid);
   }
 
   /** Polls until ready; returns null on success, else the failure message (the process is stopped). */
@@ -204,9 +215,10 @@ public final class LocalStack {
     long deadline = l.startNanos() + server.startTimeout().toNanos();
     try {
       while (true) {
-        if (!l.process().isAlive()) {
+        if (!l.handle().isAlive()) {
           Files.deleteIfExists(layout.pidFile(c));
-          return c.displayName() + ": exited with status " + l.process().exitValue() + " during start; last lines of "
+          String status = l.process() == null ? "" : " with status " + l.process().waitFor();
+          return c.displayName() + ": exited" + status + " during start; last lines of "
               + layout.logFile(c) + ":" + System.lineSeparator() + Processes.tail(layout.logFile(c), 40);
         }
         if (server.ready(input, credentials)) {
@@ -216,12 +228,16 @@ public final class LocalStack {
           return null;
         }
         if (System.nanoTime() > deadline) {
-          Processes.terminate(l.process().toHandle(), Duration.ofSeconds(10));
+          Processes.terminate(l.handle(), Duration.ofSeconds(10));
           Files.deleteIfExists(layout.pidFile(c));
           return c.displayName() + ": not ready within " + server.startTimeout().toSeconds() + " s (stopped it); last lines of "
               + layout.logFile(c) + ":" + System.lineSeparator() + Processes.tail(layout.logFile(c), 40);
         }
-        l.process().waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          l.handle().onExit().get(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+          // still running (or cannot tell): probe again
+        }
       }
     } catch (IOException e) {
       return c.displayName() + ": cannot update " + layout.pidFile(c) + ": " + e.getMessage();

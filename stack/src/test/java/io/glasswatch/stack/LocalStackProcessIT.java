@@ -67,6 +67,26 @@ class LocalStackProcessIT {
   }
 
   @Test
+  void secondUpWaitsForAnOwnedServerThatIsNotReadyYet() {
+    java.util.concurrent.atomic.AtomicInteger notReadyProbes = new java.util.concurrent.atomic.AtomicInteger();
+    FakeServer slow = new FakeServer(Component.REGISTRY, List.of("sleep", "300"),
+        () -> notReadyProbes.getAndDecrement() <= 0, Duration.ofSeconds(30), null);
+    LocalStack stack = stack(slow);
+    List<String> progress = new ArrayList<>();
+    stack.up(Set.of(Component.REGISTRY), line -> { });
+    long pid = stack.status(Component.REGISTRY).pid();
+    notReadyProbes.set(3);
+
+    stack.up(Set.of(Component.REGISTRY), progress::add);
+
+    assertThat(slow.prepared).hasValue(1);
+    assertThat(stack.status(Component.REGISTRY).pid()).isEqualTo(pid);
+    assertThat(progress).first().asString().contains("but not ready; waiting");
+    assertThat(progress).last().asString().contains("started on");
+    stack.down(line -> { });
+  }
+
+  @Test
   void serverExitingDuringStartFailsWithTheTailOfItsLog() {
     FakeServer crasher = new FakeServer(Component.KAFKA,
         List.of("sh", "-c", "echo 'java.net.BindException: Address already in use' >&2; exit 3"),

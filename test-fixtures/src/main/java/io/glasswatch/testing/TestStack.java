@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  *
  * <p>At JVM exit, servers started by test JVMs are stopped by the last test JVM using the stack
  * (each JVM holds a lease file under {@code <dir>/test-leases/}); servers started any other way are
- * never stopped. Set {@value #KEEP_PROPERTY}{@code =true} to leave them running for the next run.
+ * never stopped. Set {@value #KEEP_PROPERTY}{@code =true} (or the environment variable
+ * {@value #KEEP_ENV}{@code =true}) to leave them running for the next run.
  * Thread-safe.
  */
 public final class TestStack {
@@ -58,6 +59,8 @@ public final class TestStack {
   public static final String MOTO_PORT_PROPERTY = "glasswatch.test.moto.port";
   /** System property: {@code true} leaves the servers running at JVM exit. */
   public static final String KEEP_PROPERTY = "glasswatch.test.stack.keep";
+  /** Environment variable with the meaning of {@link #KEEP_PROPERTY} (handy in CI scripts). */
+  public static final String KEEP_ENV = "GLASSWATCH_TEST_STACK_KEEP";
 
   private static final Object MONITOR = new Object();
   private static LocalStack stack;
@@ -223,7 +226,7 @@ public final class TestStack {
       try {
         withTestLock(s, () -> {
           Files.deleteIfExists(leaseFile);
-          if (Boolean.getBoolean(KEEP_PROPERTY)) {
+          if (Boolean.getBoolean(KEEP_PROPERTY) || "true".equalsIgnoreCase(System.getenv(KEEP_ENV))) {
             System.err.println("[test-stack] " + KEEP_PROPERTY + "=true: leaving the test stack running");
             return null;
           }
