@@ -154,7 +154,10 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+  private long lastPoll;
   private KeyLog deliveries;
 
   private final LongAdder alertsRead = new LongAdder();
@@ -226,7 +229,19 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
           options.deliveriesTopic(), channels.stream().map(AlertChannel::name).toList());
       consumer.subscribe(List.of(options.alertsTopic()), new ConsumerRebalanceListener() {
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+          partitions.forEach(tp -> {
+            OffsetAndMetadata o = pending.remove(tp);
+            if (o != null) {
+              done.put(tp, o);
+            }
+          });
+          if (!done.isEmpty()) {
+            producer.flush();
+            consumer.commitSync(done);
+          }
+        }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -236,12 +251,18 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
       });
       while (!closing.get()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(options.pollTimeout());
+        lastPoll = System.nanoTime();
         for (ConsumerRecord<String, byte[]> record : records) {
           if (closing.get()) {
             break;
           }
+          TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+          if (!consumer.assignment().contains(tp)) {
+            continue;
+          }
           process(record);
-          pending.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+          pending.put(tp, new OffsetAndMetadata(record.offset() + 1));
+          keepGroupMembership();
         }
         commitPending();
       }
@@ -254,6 +275,24 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
       closeClients();
       stopped.countDown();
     }
+  }
+
+  /**
+   * Slow deliveries (a webhook timing out on every attempt) could outlast
+   * {@code max.poll.interval.ms}; polling with every partition paused keeps the group membership
+   * without fetching. Records of partitions assigned during that poll are rewound.
+   */
+  private void keepGroupMembership() {
+    if (System.nanoTime() - lastPoll < KEEP_ALIVE_NANOS) {
+      return;
+    }
+    consumer.pause(consumer.assignment());
+    ConsumerRecords<String, byte[]> stray = consumer.poll(Duration.ZERO);
+    for (TopicPartition tp : stray.partitions()) {
+      consumer.seek(tp, stray.records(tp).getFirst().offset());
+    }
+    consumer.resume(consumer.paused());
+    lastPoll = System.nanoTime();
   }
 
   private void commitPending() {
