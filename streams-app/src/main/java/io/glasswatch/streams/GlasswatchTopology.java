@@ -156,13 +156,13 @@ public final class GlasswatchTopology {
   /**
    * Builds the topology.
    *
-   * @param settings application settings (the policy is taken from them)
+   * @param settings application settings (policy and topic prefix are taken from them)
    * @param serdes value serdes of the Avro topics: {@link AvroSerdes#registry(String)} in production,
    *     {@link AvroSerdes#embedded()} in replay and tests
    * @return a topology reading {@value Topics#GATEWAY_EVENTS}, {@value Topics#CLOUDTRAIL_EVENTS},
    *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS} and writing
    *     {@value Topics#ALERTS}, {@value Topics#REVOKE_COMMANDS}, {@value Topics#TIMELINE} (and, through
-   *     the error handlers, {@value Topics#DEAD_LETTER})
+   *     the error handlers, {@value Topics#DEAD_LETTER}), each name prefixed by {@link StreamsSettings#topicPrefix()}
    */
   public static Topology build(StreamsSettings settings, AvroSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
@@ -176,7 +176,7 @@ public final class GlasswatchTopology {
 
     // inputs
     KStream<String, GatewayEvent> gateway = builder
-        .stream(Topics.GATEWAY_EVENTS, Consumed.with(keys, gatewaySerde).withTimestampExtractor(eventTime)
+        .stream(settings.topic(Topics.GATEWAY_EVENTS), Consumed.with(keys, gatewaySerde).withTimestampExtractor(eventTime)
             .withName(GATEWAY_SOURCE))
         .processValues(InputGate.supplier(InputValidation::gateway), Named.as(GATEWAY_GATE));
     Map<String, KStream<String, GatewayEvent>> byScope = gateway.split(Named.as(GATEWAY_SPLIT))
@@ -187,18 +187,18 @@ public final class GlasswatchTopology {
         .repartition(Repartitioned.<String, GatewayEvent>as(ACCOUNT_GATEWAY_REPARTITION)
             .withKeySerde(keys).withValueSerde(gatewaySerde));
     KStream<String, RevokeResult> results = builder
-        .stream(Topics.REVOKE_RESULTS, Consumed.with(keys, resultSerde).withTimestampExtractor(eventTime)
+        .stream(settings.topic(Topics.REVOKE_RESULTS), Consumed.with(keys, resultSerde).withTimestampExtractor(eventTime)
             .withName(RESULTS_SOURCE))
         .processValues(InputGate.supplier(InputValidation::revokeResult), Named.as(RESULTS_GATE))
         .selectKey((k, r) -> r.getRequestId() != null ? r.getRequestId() : r.getCorrelationId(), Named.as(RESULTS_REKEY))
         .repartition(Repartitioned.<String, RevokeResult>as(RESULTS_REPARTITION)
             .withKeySerde(keys).withValueSerde(resultSerde));
     KStream<String, CloudTrailEvent> cloudTrail = builder
-        .stream(Topics.CLOUDTRAIL_EVENTS, Consumed.with(keys, cloudTrailSerde).withTimestampExtractor(eventTime)
+        .stream(settings.topic(Topics.CLOUDTRAIL_EVENTS), Consumed.with(keys, cloudTrailSerde).withTimestampExtractor(eventTime)
             .withName(CLOUDTRAIL_SOURCE))
         .processValues(InputGate.supplier(InputValidation::cloudTrail), Named.as(CLOUDTRAIL_GATE));
     KStream<String, GuardDutyFinding> guardDuty = builder
-        .stream(Topics.GUARDDUTY_FINDINGS, Consumed.with(keys, guardDutySerde).withTimestampExtractor(eventTime)
+        .stream(settings.topic(Topics.GUARDDUTY_FINDINGS), Consumed.with(keys, guardDutySerde).withTimestampExtractor(eventTime)
             .withName(GUARDDUTY_SOURCE))
         .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
 
@@ -230,18 +230,18 @@ public final class GlasswatchTopology {
     a.get(REQUEST_OUTPUT + ALERTS_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + ALERTS_BRANCH), Named.as(ALERTS_MERGE))
         .mapValues(Emission::alert, Named.as(ALERTS_UNWRAP))
-        .to(Topics.ALERTS, Produced.with(keys, serdes.value(Alert.class)).withName(ALERTS_SINK));
+        .to(settings.topic(Topics.ALERTS), Produced.with(keys, serdes.value(Alert.class)).withName(ALERTS_SINK));
     a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH), Named.as(REVOKES_MERGE))
         .mapValues(Emission::revoke, Named.as(REVOKES_UNWRAP))
-        .to(Topics.REVOKE_COMMANDS, Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
+        .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
         .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
         .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)
             .withKeySerde(keys).withValueSerde(timelineSerde))
         .process(TimelineChainer.supplier(), Named.as(TIMELINE_CHAINER))
-        .to(Topics.TIMELINE, Produced.with(keys, timelineSerde).withName(TIMELINE_SINK));
+        .to(settings.topic(Topics.TIMELINE), Produced.with(keys, timelineSerde).withName(TIMELINE_SINK));
     return builder.build();
   }
 

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * s.awaitRunning(Duration.ofSeconds(60)); ... }}.
  */
 public final class StreamsService implements AutoCloseable {
-  /** Input topics whose partition counts must agree. */
+  /** Input topics (before the settings' prefix) whose partition counts must agree. */
   public static final List<String> INPUT_TOPICS =
       List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS, Topics.REVOKE_RESULTS);
 
@@ -145,7 +145,8 @@ public final class StreamsService implements AutoCloseable {
   private void checkInputTopics() {
     Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     try (Admin admin = Admin.create(config)) {
-      Map<String, TopicDescription> topics = admin.describeTopics(INPUT_TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
+      List<String> inputs = INPUT_TOPICS.stream().map(settings::topic).toList();
+      Map<String, TopicDescription> topics = admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS);
       Map<String, Integer> partitions = new TreeMap<>();
       topics.forEach((name, d) -> partitions.put(name, d.partitions().size()));
       if (partitions.values().stream().distinct().count() > 1) {
@@ -153,7 +154,8 @@ public final class StreamsService implements AutoCloseable {
             + "state of a request or account lives with its partition), got " + partitions);
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe input topics " + INPUT_TOPICS + " at "
+      throw new IllegalStateException("cannot describe input topics " + INPUT_TOPICS + " (prefix '"
+          + settings.topicPrefix() + "') at "
           + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within 30 s", e);

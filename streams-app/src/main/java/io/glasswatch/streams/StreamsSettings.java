@@ -29,6 +29,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param replicationFactor replication factor of internal topics (1 for the local stack)
  * @param maxTaskIdle {@code max.task.idle.ms}: how long a task waits for data on an empty input
  *     partition before processing others out of event-time order
+ * @param topicPrefix prefix of every topic the application reads and writes (empty in production; lets
+ *     several Glasswatch instances, or tests, share one cluster), see {@link #topic(String)}
  */
 public record StreamsSettings(
     String applicationId,
@@ -39,7 +41,8 @@ public record StreamsSettings(
     Duration commitInterval,
     String processingGuarantee,
     int replicationFactor,
-    Duration maxTaskIdle) {
+    Duration maxTaskIdle,
+    String topicPrefix) {
 
   /** The production processing guarantee. */
   public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -84,6 +87,9 @@ public record StreamsSettings(
     if (maxTaskIdle == null || maxTaskIdle.isNegative()) {
       problems.add("maxTaskIdle: expected a duration >= 0, got " + maxTaskIdle);
     }
+    if (topicPrefix == null || !topicPrefix.matches("[A-Za-z0-9._-]*")) {
+      problems.add("topicPrefix: expected letters, digits, '.', '_' or '-' (or nothing), got '" + topicPrefix + "'");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -99,7 +105,7 @@ public record StreamsSettings(
   public static StreamsSettings from(GlasswatchSettings settings, Policy policy) {
     return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
-        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE);
+        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "");
   }
 
   /** {@link #from(GlasswatchSettings, Policy)} with {@link Policy#defaults()}. */
@@ -110,25 +116,40 @@ public record StreamsSettings(
   /** A copy with another application id (tests run each topology under its own id). */
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
   }
 
   /** A copy with another state directory. */
   public StreamsSettings withStateDir(Path dir) {
     return new StreamsSettings(applicationId, bootstrapServers, dir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
   }
 
   /** A copy with another policy. */
   public StreamsSettings withPolicy(Policy p) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, p, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
+  }
+
+  /** A copy with another topic prefix. */
+  public StreamsSettings withTopicPrefix(String prefix) {
+    return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle, prefix);
+  }
+
+  /**
+   * The name of a catalogue topic for this application: {@code topicPrefix + name}.
+   *
+   * @param name a name of {@link Topics}, e.g. {@value Topics#ALERTS}
+   */
+  public String topic(String name) {
+    return topicPrefix + name;
   }
 
   /**
    * The Kafka Streams configuration: the fields above, plus the dead-letter handlers
    * ({@code deserialization.exception.handler}, {@code processing.exception.handler}) writing to
-   * {@code errors.dead.letter.queue.topic.name} = {@value Topics#DEAD_LETTER}, and
+   * {@code errors.dead.letter.queue.topic.name} = {@code topic(DEAD_LETTER)}, and
    * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start.
    */
   public Properties toProperties() {
@@ -144,7 +165,7 @@ public record StreamsSettings(
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic(Topics.DEAD_LETTER));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     return p;
   }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -121,13 +122,15 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                new JsonSerde<>(AccountState.class)),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOUDTRAIL_SEEN), Serdes.String(),
-                Serdes.Long()),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GUARDDUTY_SEEN), Serdes.String(),
-                Serdes.Long()));
+        // insertion order, so that the topology description is the same in every JVM
+        Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            new JsonSerde<>(AccountState.class)));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOUDTRAIL_SEEN), Serdes.String(),
+            Serdes.Long()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GUARDDUTY_SEEN), Serdes.String(),
+            Serdes.Long()));
+        return stores;
       }
     };
   }

@@ -81,7 +81,7 @@ public final class Replayer {
       throw new UncheckedIOException("cannot create a state directory for replay", e);
     }
     StreamsSettings settings = new StreamsSettings("glasswatch-replay", "replay.invalid:9092", stateDir, policy, 0,
-        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO);
+        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "");
     Map<String, Long> counts = new TreeMap<>();
     TopologyTestDriver driver = null;
     try {

@@ -1,0 +1,90 @@
+package io.glasswatch.streams.testing;
+
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.GatewayEvent;
+import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.streams.GlasswatchTopology;
+import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.policy.Policy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** A TopologyTestDriver over the production topology with embedded Avro serdes, for tests that pipe raw bytes. */
+public final class Driver implements AutoCloseable {
+  private final AvroSerdes serdes = AvroSerdes.embedded();
+  private final TopologyTestDriver driver;
+
+  /** A driver whose state lives under {@code stateDir}. */
+  public Driver(Path stateDir) {
+    StreamsSettings settings = new StreamsSettings("glasswatch-test", "test.invalid:9092", stateDir, Policy.defaults(),
+        0, StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "");
+    driver = new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), settings.toProperties(), Events.T0);
+  }
+
+  /** Raw-byte input of {@code topic}. */
+  public TestInputTopic<String, byte[]> raw(String topic) {
+    return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Typed input of gateway events. */
+  public TestInputTopic<String, GatewayEvent> gateway() {
+    return driver.createInputTopic(Topics.GATEWAY_EVENTS, new StringSerializer(),
+        serdes.value(GatewayEvent.class).serializer());
+  }
+
+  /** Typed input of CloudTrail records. */
+  public TestInputTopic<String, CloudTrailEvent> cloudTrail() {
+    return driver.createInputTopic(Topics.CLOUDTRAIL_EVENTS, new StringSerializer(),
+        serdes.value(CloudTrailEvent.class).serializer());
+  }
+
+  /** The alerts topic. */
+  public TestOutputTopic<String, Alert> alerts() {
+    return driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), serdes.value(Alert.class).deserializer());
+  }
+
+  /** The timeline topic. */
+  public TestOutputTopic<String, TimelineEntry> timeline() {
+    return driver.createOutputTopic(Topics.TIMELINE, new StringDeserializer(),
+        serdes.value(TimelineEntry.class).deserializer());
+  }
+
+  /** The dead-letter topic (raw key and value). */
+  public TestOutputTopic<byte[], byte[]> deadLetter() {
+    return driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The underlying driver. */
+  public TopologyTestDriver driver() {
+    return driver;
+  }
+
+  /** Serialized with the embedded serde of its class. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public byte[] bytes(String topic, org.apache.avro.specific.SpecificRecord value) {
+    return ((org.apache.kafka.common.serialization.Serializer) serdes.value(value.getClass()).serializer())
+        .serialize(topic, value);
+  }
+
+  /** {@code T0 + minutes}. */
+  public static Instant at(double minutes) {
+    return Events.at(minutes);
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
