@@ -283,10 +283,17 @@ public final class InputReader {
         int resume = resync(data, failStart);
         long lastLine = failLine + count(data, failStart, Math.max(failStart, resume - 1), (byte) '\n');
         StringBuilder reason = new StringBuilder("invalid JSON");
-        if (errLine > 0) {
-          reason.append(" at line ").append(errLine).append(", column ").append(el.getColumnNr());
+        long resumeLine = failLine + count(data, failStart, resume, (byte) '\n');
+        if (errOffset >= resume && resume < data.length) {
+          // the parser ran on into the next value: the rejected value is simply incomplete
+          reason.append(" at line ").append(lastLine).append(": the value is incomplete (line ")
+              .append(resumeLine).append(" starts a new value)");
+        } else {
+          if (errLine > 0) {
+            reason.append(" at line ").append(errLine).append(", column ").append(el.getColumnNr());
+          }
+          reason.append(": ").append(Normalizer.safeMessage(e));
         }
-        reason.append(": ").append(Normalizer.safeMessage(e));
         if (lastLine > failLine) {
           reason.append(" (lines ").append(failLine).append('-').append(lastLine).append(" skipped)");
         }
@@ -299,7 +306,7 @@ public final class InputReader {
             new NormalizeResult.Rejected(name, failLine, null, reason.toString(), raw);
         LOG.debug("{}", rejected);
         errors.accept(rejected);
-        lineBase = failLine + count(data, failStart, resume, (byte) '\n') - 1;
+        lineBase = resumeLine - 1;
         offset = resume;
       } catch (IOException e) {
         throw new UncheckedIOException("reading in-memory content of " + name, e);

@@ -70,6 +70,8 @@ public final class EventProducer implements AutoCloseable {
   public static final String CLOCK_TICK_HEADER = "glasswatch.clock-tick";
   /** The raw value of a dead-letter record is cut to this many bytes. */
   public static final int MAX_DEAD_LETTER_BYTES = 512 * 1024;
+  /** Settings keys with this prefix are Kafka producer configs (prefix removed). */
+  public static final String PRODUCER_PREFIX = "kafka.producer.";
   /** The input topics, in the order clock ticks are sent. */
   public static final List<String> INPUT_TOPICS =
       List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS);
@@ -126,7 +128,10 @@ public final class EventProducer implements AutoCloseable {
 
   /**
    * The producer configuration: bootstrap servers from {@code settings}, idempotence, acks=all,
-   * linger 10 ms, lz4, bounded exponential retry backoff, 2 min delivery timeout.
+   * linger 10 ms, lz4, bounded exponential retry backoff, 2 min delivery timeout. Every settings key
+   * starting with {@value #PRODUCER_PREFIX} is passed on without the prefix (e.g.
+   * {@code kafka.producer.security.protocol=SASL_SSL}, {@code kafka.producer.max.block.ms=5000}),
+   * except that idempotence and {@code acks=all} cannot be turned off.
    */
   public static Properties producerConfig(GlasswatchSettings settings) {
     Properties p = new Properties();
@@ -141,6 +146,13 @@ public final class EventProducer implements AutoCloseable {
     p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    settings.asMap().forEach((k, v) -> {
+      if (k.startsWith(PRODUCER_PREFIX) && k.length() > PRODUCER_PREFIX.length()) {
+        p.put(k.substring(PRODUCER_PREFIX.length()), v);
+      }
+    });
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
     return p;
   }
 
