@@ -104,23 +104,45 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
       }
     }
 
-    /** {@code alerts}, {@code alert-deliveries}, {@code dead-letter}, group {@code glasswatch-alerts}; poll 500 ms, start-up 60 s, close 30 s. */
+    /**
+     * The production options.
+     *
+     * @return {@code alerts}, {@code alert-deliveries}, {@code dead-letter}, group
+     *     {@code glasswatch-alerts}; poll 500 ms, start-up 60 s, close 30 s
+     */
     public static Options defaults() {
       return new Options(Topics.ALERTS, DELIVERIES_TOPIC, Topics.DEAD_LETTER, GROUP_ID, Duration.ofMillis(500),
           Duration.ofSeconds(60), Duration.ofSeconds(30));
     }
 
-    /** A copy reading and writing other topics. */
+    /**
+     * A copy reading and writing other topics.
+     *
+     * @param alerts topic of alerts read
+     * @param deliveries compacted delivery-state topic
+     * @param deadLetter dead-letter topic
+     * @return the copy
+     */
     public Options withTopics(String alerts, String deliveries, String deadLetter) {
       return new Options(alerts, deliveries, deadLetter, groupId, pollTimeout, startupTimeout, closeTimeout);
     }
 
-    /** A copy in another consumer group. */
+    /**
+     * A copy in another consumer group.
+     *
+     * @param group consumer group id
+     * @return the copy
+     */
     public Options withGroupId(String group) {
       return new Options(alertsTopic, deliveriesTopic, deadLetterTopic, group, pollTimeout, startupTimeout, closeTimeout);
     }
 
-    /** A copy with another poll timeout. */
+    /**
+     * A copy with another poll timeout.
+     *
+     * @param poll longest wait of one poll
+     * @return the copy
+     */
     public Options withPollTimeout(Duration poll) {
       return new Options(alertsTopic, deliveriesTopic, deadLetterTopic, groupId, poll, startupTimeout, closeTimeout);
     }
@@ -137,7 +159,11 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
    */
   public record Stats(long alertsRead, Map<String, Long> deliveredByChannel, long alreadyDelivered, long failed,
       long deadLettered) {
-    /** @return successful deliveries over all channels */
+    /**
+     * Successful deliveries over all channels.
+     *
+     * @return successful deliveries over all channels
+     */
     public long delivered() {
       return deliveredByChannel.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -376,20 +402,30 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
   /**
    * The key of a delivery record.
    *
+   * @param alertId the alert id
+   * @param channel the channel name
    * @return {@code <alertId>|<channel>}
    */
   public static String deliveryKey(String alertId, String channel) {
     return alertId + "|" + channel;
   }
 
-  /** @return a snapshot of the counts; safe to call from any thread */
+  /**
+   * A snapshot of the counts; safe to call from any thread.
+   *
+   * @return a snapshot of the counts; safe to call from any thread
+   */
   public Stats stats() {
     Map<String, Long> perChannel = new LinkedHashMap<>();
     channels.forEach(c -> perChannel.put(c.name(), delivered.get(c.name()).sum()));
     return new Stats(alertsRead.sum(), Map.copyOf(perChannel), alreadyDelivered.sum(), failed.sum(), deadLettered.sum());
   }
 
-  /** @return the options */
+  /**
+   * The options.
+   *
+   * @return the options
+   */
   public Options options() {
     return options;
   }

@@ -19,7 +19,11 @@ public final class ConsoleChannel implements AlertChannel {
 
   private final PrintStream out;
 
-  /** @param out where lines go, e.g. {@code System.out}; flushed after every line */
+  /**
+   * A console channel.
+   *
+   * @param out where lines go, e.g. {@code System.out}; flushed after every line
+   */
   public ConsoleChannel(PrintStream out) {
     this.out = Objects.requireNonNull(out, "out");
   }

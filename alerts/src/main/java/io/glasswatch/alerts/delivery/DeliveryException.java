@@ -7,12 +7,19 @@ package io.glasswatch.alerts.delivery;
  * the attempts made and the last cause, and never contains secrets.
  */
 public final class DeliveryException extends Exception {
+  private static final long serialVersionUID = 1L;
+  /** Channel name. */
   private final String channel;
+  /** Attempts made. */
   private final int attempts;
+  /** Whether retrying cannot help. */
   private final boolean permanent;
+  /** Last HTTP status, or -1. */
   private final int lastStatus;
 
   /**
+   * Creates the exception; the message becomes {@code <channel> delivery failed after <n> attempt(s): <message>}.
+   *
    * @param channel channel name, e.g. {@code webhook}
    * @param attempts attempts made, at least 1
    * @param permanent whether the receiver rejected the alert for good
@@ -27,22 +34,38 @@ public final class DeliveryException extends Exception {
     this.lastStatus = lastStatus;
   }
 
-  /** @return the channel name */
+  /**
+   * The channel name.
+   *
+   * @return the channel name
+   */
   public String channel() {
     return channel;
   }
 
-  /** @return attempts made, at least 1 */
+  /**
+   * Attempts made, at least 1.
+   *
+   * @return attempts made, at least 1
+   */
   public int attempts() {
     return attempts;
   }
 
-  /** @return true when the receiver rejected the alert and retrying cannot help */
+  /**
+   * True when the receiver rejected the alert and retrying cannot help.
+   *
+   * @return true when the receiver rejected the alert and retrying cannot help
+   */
   public boolean permanent() {
     return permanent;
   }
 
-  /** @return HTTP status of the last response, or -1 when no response arrived (timeout, connection error) */
+  /**
+   * HTTP status of the last response, or -1 when no response arrived (timeout, connection error).
+   *
+   * @return HTTP status of the last response, or -1 when no response arrived (timeout, connection error)
+   */
   public int lastStatus() {
     return lastStatus;
   }

@@ -98,8 +98,14 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
     }
 
     /**
-     * Defaults: connect timeout 5 s, request timeout 10 s, 5 attempts, backoff 500 ms doubling to
-     * 8 s, {@code Retry-After} honoured up to 30 s.
+     * Options with the defaults: connect timeout 5 s, request timeout 10 s, 5 attempts, backoff
+     * 500 ms doubling to 8 s, {@code Retry-After} honoured up to 30 s.
+     *
+     * @param url http or https URL of the receiver
+     * @param keyId value of {@code X-Glasswatch-Key-Id}
+     * @param secret HMAC-SHA256 key
+     * @return validated options
+     * @throws ConfigException listing every invalid value
      */
     public static Options of(URI url, String keyId, String secret) {
       return new Options(url, keyId, secret, Duration.ofSeconds(5), Duration.ofSeconds(10), 5,
@@ -110,6 +116,7 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
      * From {@code alerts.webhook.url}, {@code alerts.webhook.key-id}, {@code alerts.webhook.secret}
      * with the defaults of {@link #of}.
      *
+     * @param settings Glasswatch settings
      * @return empty when {@code alerts.webhook.url} is not set
      * @throws ConfigException when the URL is set but the other keys are invalid
      */
@@ -126,22 +133,45 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
       return Optional.of(of(uri, settings.get(GlasswatchSettings.WEBHOOK_KEY_ID), settings.get(GlasswatchSettings.WEBHOOK_SECRET)));
     }
 
-    /** A copy with other retry bounds. */
+    /**
+     * A copy with other retry bounds.
+     *
+     * @param attempts attempts in all, 1-20
+     * @param initial wait before the second attempt
+     * @param max cap of the exponential wait
+     * @return the copy
+     */
     public Options withRetries(int attempts, Duration initial, Duration max) {
       return new Options(url, keyId, secret, connectTimeout, requestTimeout, attempts, initial, max, maxRetryAfter);
     }
 
-    /** A copy with other timeouts. */
+    /**
+     * A copy with other timeouts.
+     *
+     * @param connect connect timeout
+     * @param request response timeout of one attempt
+     * @return the copy
+     */
     public Options withTimeouts(Duration connect, Duration request) {
       return new Options(url, keyId, secret, connect, request, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter);
     }
 
-    /** A copy with another {@code Retry-After} cap. */
+    /**
+     * A copy with another {@code Retry-After} cap.
+     *
+     * @param cap longest wait a receiver can ask for
+     * @return the copy
+     */
     public Options withMaxRetryAfter(Duration cap) {
       return new Options(url, keyId, secret, connectTimeout, requestTimeout, maxAttempts, initialBackoff, maxBackoff, cap);
     }
 
-    /** The receiver as {@code scheme://host[:port]}, followed by {@code /****} when the URL has a path or query. */
+    /**
+     * The receiver's URL as safe to log.
+     *
+     * @return {@code scheme://host[:port]}, followed by {@code /****} when the URL has a path,
+     *     query or user info
+     */
     public String redactedUrl() {
       if (url == null) {
         return "<none>";
@@ -166,12 +196,18 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
   private final HttpClient client;
   private final Clock clock;
 
-  /** A channel with its own {@link HttpClient} (HTTP/1.1, no redirects) and the system clock. */
+  /**
+   * A channel with its own {@link HttpClient} (HTTP/1.1, no redirects) and the system clock.
+   *
+   * @param options where and how to deliver
+   */
   public WebhookChannel(Options options) {
     this(options, Clock.systemUTC());
   }
 
   /**
+   * A channel with its own {@link HttpClient} (HTTP/1.1, no redirects).
+   *
    * @param options where and how to deliver
    * @param clock the clock the signature timestamp comes from
    */
@@ -188,6 +224,7 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
   /**
    * A channel from settings.
    *
+   * @param settings Glasswatch settings ({@code alerts.webhook.*})
    * @return empty when {@code alerts.webhook.url} is not set
    * @throws ConfigException when the webhook keys are invalid
    */
@@ -200,7 +237,11 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
     return NAME;
   }
 
-  /** @return the options (their {@code toString()} is masked) */
+  /**
+   * The options (their {@code toString()} is masked).
+   *
+   * @return the options (their {@code toString()} is masked)
+   */
   public Options options() {
     return options;
   }

@@ -135,6 +135,13 @@ public final class WebhookSignature {
   /**
    * Whether a received request is authentic and fresh: {@link #check} returned {@link Verdict#VALID}.
    *
+   * @param secret the shared secret of the key named by {@code X-Glasswatch-Key-Id}
+   * @param timestampHeader value of {@code X-Glasswatch-Timestamp} (may be null)
+   * @param nonceHeader value of {@code X-Glasswatch-Nonce} (may be null)
+   * @param body the raw body bytes as received
+   * @param signatureHeader value of {@code X-Glasswatch-Signature} (may be null)
+   * @param now the receiver's clock
+   * @param tolerance maximum distance between the timestamp and {@code now}
    * @return true only for {@link Verdict#VALID}
    */
   public static boolean verify(String secret, String timestampHeader, String nonceHeader, byte[] body,

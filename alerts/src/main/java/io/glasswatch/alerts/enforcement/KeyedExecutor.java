@@ -56,7 +56,11 @@ final class KeyedExecutor implements AutoCloseable {
     return next;
   }
 
-  /** @return keys with unfinished tasks */
+  /**
+   * Keys with unfinished tasks.
+   *
+   * @return keys with unfinished tasks
+   */
   synchronized int activeKeys() {
     return tails.size();
   }

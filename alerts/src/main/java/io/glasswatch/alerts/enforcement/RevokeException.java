@@ -21,9 +21,14 @@ import software.amazon.awssdk.services.ssoadmin.model.ThrottlingException;
 public abstract sealed class RevokeException extends RuntimeException
     permits AssignmentNotFoundException, RevokeConflictException, SsoAdminUnavailableException,
         RevokeAccessDeniedException, RevokeRejectedException {
+  private static final long serialVersionUID = 1L;
+  /** SSO Admin operation. */
   private final String operation;
+  /** AWS error code, or null. */
   private final String awsErrorCode;
+  /** AWS request id, or null. */
   private final String awsRequestId;
+  /** HTTP status, or 0. */
   private final int httpStatus;
 
   RevokeException(String operation, String awsErrorCode, String awsRequestId, int httpStatus, String detail,
@@ -37,27 +42,47 @@ public abstract sealed class RevokeException extends RuntimeException
     this.httpStatus = httpStatus;
   }
 
-  /** @return the SSO Admin operation, e.g. {@code DeleteAccountAssignment} */
+  /**
+   * The SSO Admin operation, e.g. {@code DeleteAccountAssignment}.
+   *
+   * @return the SSO Admin operation, e.g. {@code DeleteAccountAssignment}
+   */
   public String operation() {
     return operation;
   }
 
-  /** @return the AWS error code (e.g. {@code ConflictException}), or null for client-side failures */
+  /**
+   * The AWS error code (e.g. {@code ConflictException}), or null for client-side failures.
+   *
+   * @return the AWS error code (e.g. {@code ConflictException}), or null for client-side failures
+   */
   public String awsErrorCode() {
     return awsErrorCode;
   }
 
-  /** @return the AWS request id of the failed call, or null */
+  /**
+   * The AWS request id of the failed call, or null.
+   *
+   * @return the AWS request id of the failed call, or null
+   */
   public String awsRequestId() {
     return awsRequestId;
   }
 
-  /** @return the HTTP status, or 0 when no response arrived */
+  /**
+   * The HTTP status, or 0 when no response arrived.
+   *
+   * @return the HTTP status, or 0 when no response arrived
+   */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** @return whether the same call may succeed later (throttling, conflicts, 5xx, network errors) */
+  /**
+   * Whether the same call may succeed later (throttling, conflicts, 5xx, network errors).
+   *
+   * @return whether the same call may succeed later (throttling, conflicts, 5xx, network errors)
+   */
   public abstract boolean retryable();
 
   /**

@@ -6,7 +6,11 @@ public final class RevokeRejectedException extends RevokeException {
     super(operation, awsErrorCode, awsRequestId, httpStatus, detail, cause);
   }
 
-  /** @return false */
+  /**
+   * False.
+   *
+   * @return false
+   */
   @Override
   public boolean retryable() {
     return false;

@@ -104,30 +104,57 @@ public final class RevokeService implements Runnable, AutoCloseable {
       }
     }
 
-    /** Standard topics and group, 4 workers, poll 500 ms, start-up 60 s, close 90 s (longer than a revoke deadline). */
+    /**
+     * The production options.
+     *
+     * @return standard topics and group, 4 workers, poll 500 ms, start-up 60 s, close 90 s
+     *     (longer than a revoke deadline)
+     */
     public static Options defaults() {
       return new Options(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.DEAD_LETTER, GROUP_ID, 4,
           Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90));
     }
 
-    /** A copy with other topics. */
+    /**
+     * A copy with other topics.
+     *
+     * @param commands topic of revoke commands read
+     * @param results topic of revoke results written
+     * @param deadLetter dead-letter topic
+     * @return the copy
+     */
     public Options withTopics(String commands, String results, String deadLetter) {
       return new Options(commands, results, deadLetter, groupId, parallelism, pollTimeout, startupTimeout, closeTimeout);
     }
 
-    /** A copy in another consumer group. */
+    /**
+     * A copy in another consumer group.
+     *
+     * @param group consumer group id
+     * @return the copy
+     */
     public Options withGroupId(String group) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, group, parallelism, pollTimeout, startupTimeout,
           closeTimeout);
     }
 
-    /** A copy with another poll timeout. */
+    /**
+     * A copy with another poll timeout.
+     *
+     * @param poll longest wait of one poll
+     * @return the copy
+     */
     public Options withPollTimeout(Duration poll) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, poll, startupTimeout,
           closeTimeout);
     }
 
-    /** A copy with another number of workers. */
+    /**
+     * A copy with another number of workers.
+     *
+     * @param threads worker threads, 1-64
+     * @return the copy
+     */
     public Options withParallelism(int threads) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, threads, pollTimeout, startupTimeout,
           closeTimeout);
@@ -180,7 +207,12 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final LongSummaryStatistics timeToRevoke = new LongSummaryStatistics();
 
-  /** A service with {@link Options#defaults()}. */
+  /**
+   * A service with {@link Options#defaults()}.
+   *
+   * @param settings Kafka bootstrap servers and the Apicurio Registry URL
+   * @param revoker executes commands; not closed by this service
+   */
   public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker) {
     this(settings, revoker, Options.defaults());
   }
@@ -375,7 +407,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
   }
 
-  /** @return a snapshot of the counts; safe to call from any thread */
+  /**
+   * A snapshot of the counts; safe to call from any thread.
+   *
+   * @return a snapshot of the counts; safe to call from any thread
+   */
   public Stats stats() {
     Map<String, Long> o = new LinkedHashMap<>();
     for (RevokeOutcome outcome : RevokeOutcome.values()) {
@@ -389,7 +425,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
     return new Stats(commandsRead.sum(), executedCount.sum(), alreadyExecuted.sum(), Map.copyOf(o), deadLettered.sum(), ttr);
   }
 
-  /** @return the options */
+  /**
+   * The options.
+   *
+   * @return the options
+   */
   public Options options() {
     return options;
   }

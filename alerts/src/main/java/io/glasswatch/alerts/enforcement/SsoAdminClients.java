@@ -79,13 +79,21 @@ public final class SsoAdminClients {
       }
     }
 
-    /** 5 attempts, 100 ms base (500 ms when throttled), 5 s cap, 10 s per attempt, 45 s per call. */
+    /**
+     * Production tuning.
+     *
+     * @return 5 attempts, 100 ms base (500 ms when throttled), 5 s cap, 10 s per attempt, 45 s per call
+     */
     public static Tuning defaults() {
       return new Tuning(5, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5),
           Duration.ofSeconds(10), Duration.ofSeconds(45));
     }
 
-    /** Short waits for tests against local servers: 4 attempts, 10 ms base, 50 ms cap, 2 s per attempt. */
+    /**
+     * Short waits for local servers (tests, moto).
+     *
+     * @return 4 attempts, 10 ms base, 50 ms cap, 2 s per attempt, 10 s per call
+     */
     public static Tuning fast() {
       return new Tuning(4, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(50),
           Duration.ofSeconds(2), Duration.ofSeconds(10));

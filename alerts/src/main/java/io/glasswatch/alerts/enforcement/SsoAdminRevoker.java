@@ -85,28 +85,54 @@ public final class SsoAdminRevoker implements AutoCloseable {
       }
     }
 
-    /** Deadline 60 s, poll 250 ms doubling to 2 s, confirm grace 5 s, 3 conflict rounds 1 s apart. */
+    /**
+     * Production timing.
+     *
+     * @return deadline 60 s, poll 250 ms doubling to 2 s, confirm grace 5 s, 3 conflict rounds 1 s apart
+     */
     public static Options defaults() {
       return new Options(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(5),
           3, Duration.ofSeconds(1));
     }
 
-    /** A copy with another deadline. */
+    /**
+     * A copy with another deadline.
+     *
+     * @param d longest time from pick-up to a known deletion status
+     * @return the copy
+     */
     public Options withDeadline(Duration d) {
       return new Options(d, pollInitial, pollMax, confirmGrace, conflictRounds, conflictWait);
     }
 
-    /** A copy with other poll waits. */
+    /**
+     * A copy with other poll waits.
+     *
+     * @param initial first wait before polling the deletion status
+     * @param max cap of the poll wait
+     * @return the copy
+     */
     public Options withPoll(Duration initial, Duration max) {
       return new Options(deadline, initial, max, confirmGrace, conflictRounds, conflictWait);
     }
 
-    /** A copy with another confirmation grace. */
+    /**
+     * A copy with another confirmation grace.
+     *
+     * @param grace how long the list may still show the principal after SUCCEEDED
+     * @return the copy
+     */
     public Options withConfirmGrace(Duration grace) {
       return new Options(deadline, pollInitial, pollMax, grace, conflictRounds, conflictWait);
     }
 
-    /** A copy with other conflict rounds. */
+    /**
+     * A copy with other conflict rounds.
+     *
+     * @param rounds rounds of SDK attempts while DeleteAccountAssignment conflicts, 1-10
+     * @param wait base wait between rounds
+     * @return the copy
+     */
     public Options withConflictRounds(int rounds, Duration wait) {
       return new Options(deadline, pollInitial, pollMax, confirmGrace, rounds, wait);
     }
@@ -143,6 +169,7 @@ public final class SsoAdminRevoker implements AutoCloseable {
    * A revoker that never calls AWS: every command yields {@code DRY_RUN}.
    *
    * @param reason why, recorded as the result's {@code failureReason} (e.g. "revoke.dry-run is true")
+   * @return a dry-run revoker
    */
   public static SsoAdminRevoker dryRun(String reason) {
     return new SsoAdminRevoker(Objects.requireNonNull(reason, "reason"), Options.defaults(), Clock.systemUTC());
@@ -153,12 +180,23 @@ public final class SsoAdminRevoker implements AutoCloseable {
    * {@link SsoAdminClients.Tuning#defaults()}: dry-run when {@code revoke.dry-run} is true, or when
    * no endpoint override is set and the default AWS credentials chain finds no credentials (then
    * an error is logged); otherwise a client for {@code aws.sso-admin.endpoint} or the real AWS endpoint.
+   *
+   * @param settings {@code revoke.dry-run}, {@code aws.region}, {@code aws.sso-admin.endpoint}
+   * @return a revoker; close it when done
+   * @throws io.glasswatch.config.ConfigException when the region is empty
    */
   public static SsoAdminRevoker fromSettings(GlasswatchSettings settings) {
     return fromSettings(settings, Options.defaults(), SsoAdminClients.Tuning.defaults());
   }
 
-  /** As {@link #fromSettings(GlasswatchSettings)} with explicit timing and client tuning. */
+  /**
+   * As {@link #fromSettings(GlasswatchSettings)} with explicit timing and client tuning.
+   *
+   * @param settings {@code revoke.dry-run}, {@code aws.region}, {@code aws.sso-admin.endpoint}
+   * @param options timing of one revoke
+   * @param tuning SDK retries and timeouts
+   * @return a revoker; close it when done
+   */
   public static SsoAdminRevoker fromSettings(GlasswatchSettings settings, Options options, SsoAdminClients.Tuning tuning) {
     if (settings.getBoolean(GlasswatchSettings.REVOKE_DRY_RUN)) {
       LOG.warn("{} is true: revoke commands are recorded as DRY_RUN and no assignment is deleted",
@@ -173,7 +211,11 @@ public final class SsoAdminRevoker implements AutoCloseable {
     return new SsoAdminRevoker(SsoAdminClients.create(settings, tuning), options, Clock.systemUTC());
   }
 
-  /** @return whether this revoker only records DRY_RUN results */
+  /**
+   * Whether this revoker only records DRY_RUN results.
+   *
+   * @return whether this revoker only records DRY_RUN results
+   */
   public boolean isDryRun() {
     return dryRunReason != null;
   }

@@ -6,7 +6,11 @@ public final class SsoAdminUnavailableException extends RevokeException {
     super(operation, awsErrorCode, awsRequestId, httpStatus, detail, cause);
   }
 
-  /** @return true */
+  /**
+   * True.
+   *
+   * @return true
+   */
   @Override
   public boolean retryable() {
     return true;

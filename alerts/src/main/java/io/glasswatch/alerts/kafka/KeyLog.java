@@ -31,6 +31,8 @@ public final class KeyLog implements AutoCloseable {
   private long recordsRead;
 
   /**
+   * A reader of {@code topic}; nothing is read before {@link #catchUp(Duration)}.
+   *
    * @param settings where Kafka is
    * @param topic the keyed topic to read (must exist)
    * @param clientId client id of the reader
@@ -100,27 +102,48 @@ public final class KeyLog implements AutoCloseable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  /** @return whether {@code key} was present when the log was last read, or was {@link #add added} since */
+  /**
+   * Whether {@code key} was present when the log was last read, or was {@link #add added} since.
+   *
+   * @param key the record key
+   * @return whether {@code key} was present when the log was last read, or was {@link #add added} since
+   */
   public boolean contains(String key) {
     return keys.contains(key);
   }
 
-  /** Records a key this instance has just written to the topic. */
+  /**
+   * Records a key this instance has just written to the topic.
+   *
+   * @param key the record key written
+   */
   public void add(String key) {
     keys.add(key);
   }
 
-  /** @return number of keys known */
+  /**
+   * Number of keys known.
+   *
+   * @return number of keys known
+   */
   public int size() {
     return keys.size();
   }
 
-  /** @return records read since creation */
+  /**
+   * Records read since creation.
+   *
+   * @return records read since creation
+   */
   public long recordsRead() {
     return recordsRead;
   }
 
-  /** @return the topic read */
+  /**
+   * The topic read.
+   *
+   * @return the topic read
+   */
   public String topic() {
     return topic;
   }
