@@ -122,6 +122,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
   private final AtomicLong retryCount = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private volatile long lag = -1;
+  private volatile Throwable failure;
   private volatile boolean idle;
 
   private final AtomicBoolean started = new AtomicBoolean();
@@ -260,11 +261,11 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable failure) {
-      String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable error) {
+      String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
       LOG.warn("bulk request {} of {} documents failed, will retry: {}", executionId, contexts.size(), reason);
       for (Pending pending : contexts) {
-        outcomes.add(new Outcome(pending, Kind.RETRY, failure.getClass().getName(), reason));
+        outcomes.add(new Outcome(pending, Kind.RETRY, error.getClass().getName(), reason));
       }
     }
   }
@@ -302,8 +303,13 @@ public final class TimelineSink implements Runnable, AutoCloseable {
       }
     } catch (WakeupException e) {
       if (!closing) {
+        failure = e;
         throw e;
       }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      LOG.error("timeline sink failed: {}", e.toString());
+      throw e;
     } finally {
       shutdown();
     }
@@ -653,6 +659,16 @@ public final class TimelineSink implements Runnable, AutoCloseable {
       }
       return true;
     }
+  }
+
+  /** Whether {@link #run()} has returned (after {@link #close()} or a fatal error). */
+  public boolean isStopped() {
+    return stopped.getCount() == 0;
+  }
+
+  /** The error that ended {@link #run()}, if any (e.g. a Kafka authorization or configuration error). */
+  public java.util.Optional<Throwable> failure() {
+    return java.util.Optional.ofNullable(failure);
   }
 
   /** Whether the sink was idle after its last poll (see {@link #awaitIdle(Duration)}). */
