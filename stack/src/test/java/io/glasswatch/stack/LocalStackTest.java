@@ -1,6 +1,7 @@
 package io.glasswatch.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.stack.ComponentStatus.State;
@@ -124,6 +125,36 @@ class LocalStackTest {
     assertThat(st.detail()).contains("stale pid file");
     assertThat(pid).doesNotExist();
     assertThat(progress).containsExactly(LocalStack.line(Component.REGISTRY, "removed stale pid file"));
+  }
+
+  @Test
+  void busyControllerPortIsReportedBeforeAnythingIsLaunched() throws IOException {
+    try (ServerSocket controller = bindWithFreePortBelow()) {
+      int kafkaPort = controller.getLocalPort() - 1;
+      Map<Component, Server> servers = fakes(null);
+      servers.put(Component.KAFKA, new KafkaServer());
+      LocalStack stack = new LocalStack(settings(kafkaPort, freePort(), freePort(), freePort()), servers);
+
+      assertThatThrownBy(() -> stack.up(Set.of(Component.KAFKA), line -> { }))
+          .isInstanceOf(StackException.class)
+          .hasMessageContaining("kafka: port 127.0.0.1:" + controller.getLocalPort() + " (kafka controller) is used")
+          .hasMessageContaining("stack.kafka.port");
+      assertThat(dir.resolve("stack/kafka/server.pid")).doesNotExist();
+    }
+  }
+
+  /** A listening socket on port p such that p - 1 is free. */
+  private static ServerSocket bindWithFreePortBelow() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      int below = s.getLocalPort() - 1;
+      try (ServerSocket probe = new ServerSocket(below, 1, InetAddress.getLoopbackAddress())) {
+        return s;
+      } catch (IOException busy) {
+        s.close();
+      }
+    }
+    throw new IllegalStateException("no free port pair found");
   }
 
   @Test
