@@ -128,7 +128,7 @@ public final class Corpus {
   }
 
   /** Field {@code name} of {@code node}, matched case-insensitively; a missing node if absent. */
-  static JsonNode field(JsonNode node, String name) {
+  public static JsonNode field(JsonNode node, String name) {
     if (node == null || !node.isObject()) {
       return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }

@@ -1,0 +1,59 @@
+package io.glasswatch.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.streams.errors.DeadLetterDeserializationHandler;
+import io.glasswatch.streams.errors.DeadLetterProcessingHandler;
+import io.glasswatch.streams.policy.Policy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsSettingsTest {
+  @Test
+  void buildsFromTheSharedSettings() {
+    GlasswatchSettings shared = GlasswatchSettings.builder()
+        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "kafka-1:9092,kafka-2:9092")
+        .set(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-prod")
+        .set(GlasswatchSettings.STREAMS_STATE_DIR, "/var/lib/glasswatch")
+        .build();
+
+    StreamsSettings s = StreamsSettings.from(shared);
+
+    assertThat(s.applicationId()).isEqualTo("glasswatch-prod");
+    assertThat(s.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(s.stateDir()).isEqualTo(Path.of("/var/lib/glasswatch"));
+    assertThat(s.policy()).isEqualTo(Policy.defaults());
+    assertThat(s.processingGuarantee()).isEqualTo("exactly_once_v2");
+    assertThat(s.numStandbyReplicas()).isZero();
+    assertThat(s.replicationFactor()).isEqualTo(1);
+    assertThat(s.topic("alerts")).isEqualTo("alerts");
+  }
+
+  @Test
+  void configuresExactlyOnceAndTheDeadLetterHandlers() {
+    Properties p = StreamsSettings.from(GlasswatchSettings.builder().build()).withTopicPrefix("t1-").toProperties();
+
+    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(p.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("glasswatch");
+    assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(DeadLetterDeserializationHandler.class);
+    assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterProcessingHandler.class);
+    assertThat(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("t1-dead-letter");
+    assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(new StreamsConfig(p).getString(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(".glasswatch/streams-state");
+  }
+
+  @Test
+  void reportsEveryInvalidFieldAtOnce() {
+    assertThatThrownBy(() -> new StreamsSettings("bad id", "nohost", null, null, -1, Duration.ZERO, "exactly_once",
+        0, Duration.ofMillis(-1), "bad prefix"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(10));
+  }
+}
