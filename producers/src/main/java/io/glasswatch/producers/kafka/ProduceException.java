@@ -10,6 +10,8 @@ public final class ProduceException extends RuntimeException {
   private final transient ProduceReport partial;
 
   /**
+   * A failure to produce.
+   *
    * @param message what failed, with the first failing record's origin
    * @param partial counts of what was acknowledged
    * @param cause the first failure

@@ -14,7 +14,11 @@ import org.apache.kafka.common.serialization.Serializer;
 final class RoutingSerializer implements Serializer<Object> {
   private final Map<String, Serializer<?>> byTopic;
 
-  /** @param byTopic serializer of each topic name the producer writes to */
+  /**
+   * A serializer routing by topic name.
+   *
+   * @param byTopic serializer of each topic name the producer writes to
+   */
   RoutingSerializer(Map<String, Serializer<?>> byTopic) {
     this.byTopic = Map.copyOf(byTopic);
   }

@@ -65,6 +65,20 @@ final class GatewayNormalizer {
       "expiry", List.of("accountId"),
       "rotation", List.of("requestId", "actor"));
 
+  /** Every field each type defines (required, optional, and type itself); the rest is extraJson. */
+  private static final Map<String, Set<String>> KNOWN = known();
+
+  private static Map<String, Set<String>> known() {
+    Map<String, Set<String>> m = new java.util.HashMap<>();
+    for (String t : TYPES) {
+      Set<String> k = new HashSet<>(REQUIRED.get(t));
+      k.addAll(OPTIONAL.get(t));
+      k.add("type");
+      m.put(t, Set.copyOf(k));
+    }
+    return Map.copyOf(m);
+  }
+
   private static final List<String> ROOT_REQUIRED =
       List.of("timestamp", "actor_id", "action", "resource_type", "resource_id");
   private static final Set<String> ROOT_KNOWN = Set.of("timestamp", "actor_id", "actor_role", "action",
@@ -123,9 +137,7 @@ final class GatewayNormalizer {
         .setRequestId(f.string("requestId"))
         .setAccountId(f.string("accountId"))
         .setOrigin(src.origin());
-    Set<String> known = new HashSet<>(REQUIRED.get(type));
-    known.addAll(OPTIONAL.get(type));
-    known.add("type");
+    Set<String> known = KNOWN.get(type);
     switch (type) {
       case "request" -> {
         List<String> scope = f.scope();

@@ -9,6 +9,8 @@ final class InvalidInput extends Exception {
   private final String field;
 
   /**
+   * An invalid input.
+   *
    * @param field JSON field to blame (dotted for nested fields), or null
    * @param reason human-readable reason
    */
