@@ -20,15 +20,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
@@ -38,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * Reads input files and directories and hands every JSON value, with the line it starts on, to the
  * {@link Normalizer}.
  *
- * <p>Inputs: files, and directories walked recursively (hidden entries, whose names start with '.',
- * are skipped); each directory's files in path order, inputs in the order given. A file holds JSON
+ * <p>Inputs: files, and directories walked recursively, following symbolic links (hidden entries,
+ * whose names start with '.', are skipped); each directory's files in path order, inputs in the
+ * order given. A file holds JSON
  * lines, one JSON document (pretty-printed or not), a JSON array, or any sequence of these; it is
  * GZIP-decompressed when it starts with the GZIP magic bytes (whatever its name, so {@code .gz} files
  * and CloudTrail's {@code .json.gz} log files read transparently). One Jackson streaming parser runs
@@ -86,38 +91,74 @@ public final class InputReader {
 
   /**
    * The files {@code inputs} name: a file as itself; a directory as its regular, non-hidden files at
-   * any depth, sorted by path. A path that does not exist is kept as it is, so that reading it
-   * reports it.
+   * any depth, sorted by path (hidden directories are not entered). A path that does not exist is
+   * kept as it is, so that reading it reports it.
    *
-   * @throws UncheckedIOException when a directory cannot be listed
+   * @throws UncheckedIOException when a directory or one of its entries cannot be read
    */
   public static List<Path> files(List<Path> inputs) {
     List<Path> out = new ArrayList<>();
     for (Path input : inputs) {
-      if (Files.isDirectory(input)) {
-        try (Stream<Path> walk = Files.walk(input)) {
-          walk.filter(p -> !p.equals(input))
-              .filter(p -> !isHidden(input.relativize(p)))
-              .filter(Files::isRegularFile)
-              .sorted()
-              .forEach(out::add);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot list directory " + input, e);
-        }
-      } else {
-        out.add(input);
-      }
+      expand(input, out, e -> {
+        throw new UncheckedIOException(e.file() + ": " + e.reason(), new IOException(e.reason()));
+      });
     }
     return out;
   }
 
-  private static boolean isHidden(Path relative) {
-    for (Path part : relative) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
+  /** Adds the files of {@code input} to {@code out}; entries that cannot be read go to {@code errors}. */
+  private static void expand(Path input, List<Path> out, Consumer<NormalizeResult.Rejected> errors) {
+    if (!Files.isDirectory(input)) {
+      out.add(input);
+      return;
     }
-    return false;
+    List<Path> found = new ArrayList<>();
+    try {
+      Files.walkFileTree(input, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+          return !d.equals(input) && isHidden(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+          if (isHidden(f)) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (attrs.isRegularFile()) {
+            found.add(f);
+          } else if (attrs.isSymbolicLink()) {
+            errors.accept(fileError(f.toString(), "cannot read: broken symbolic link"));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) {
+          errors.accept(fileError(f.toString(), "cannot read: " + describe(e)));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      errors.accept(fileError(input.toString(), "cannot list directory: " + describe(e)));
+    }
+    found.sort(null);
+    out.addAll(found);
+  }
+
+  private static boolean isHidden(Path p) {
+    Path name = p.getFileName();
+    return name != null && name.toString().startsWith(".");
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /**
@@ -138,7 +179,11 @@ public final class InputReader {
    * @param progress receives one human-readable line per file
    */
   public void read(List<Path> inputs, Consumer<? super NormalizeResult> sink, Consumer<String> progress) {
-    for (Path file : files(inputs)) {
+    List<Path> files = new ArrayList<>();
+    for (Path input : inputs) {
+      expand(input, files, sink::accept);
+    }
+    for (Path file : files) {
       progress.accept("reading " + file);
       readValues(file,
           v -> normalizer.normalize(v.value(), v.source(), v.raw(), sink),
@@ -165,14 +210,11 @@ public final class InputReader {
     Loaded loaded;
     try {
       loaded = load(file);
-    } catch (NoSuchFileException e) {
-      errors.accept(fileError(name, "cannot read: no such file or directory"));
+    } catch (IOException e) {
+      errors.accept(fileError(name, "cannot read: " + describe(e)));
       return;
-    } catch (AccessDeniedException e) {
-      errors.accept(fileError(name, "cannot read: permission denied"));
-      return;
-    } catch (IOException | OutOfMemoryError e) {
-      errors.accept(fileError(name, "cannot read: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      errors.accept(fileError(name, "cannot read: too large to hold in memory"));
       return;
     }
     boolean damageReported = parse(name, loaded.data, loaded.damage, values, errors);

@@ -185,6 +185,21 @@ class InputReaderTest {
   }
 
   @Test
+  void followsSymbolicLinksAndReportsBrokenOnes() throws IOException {
+    Path target = write("elsewhere/real.jsonl", expiry("linked", 1));
+    Files.createDirectories(dir.resolve("in"));
+    Files.createSymbolicLink(dir.resolve("in/link.jsonl"), target);
+    Files.createSymbolicLink(dir.resolve("in/broken.jsonl"), dir.resolve("gone.jsonl"));
+    List<NormalizeResult> r = reader.readAll(List.of(dir.resolve("in")));
+    assertThat(r).hasSize(2);
+    NormalizeResult.Rejected broken = (NormalizeResult.Rejected) r.get(0);
+    assertThat(broken.file()).endsWith("broken.jsonl");
+    assertThat(broken.line()).isZero();
+    assertThat(broken.reason()).isEqualTo("cannot read: broken symbolic link");
+    assertThat(((GatewayEvent) ((NormalizeResult.Normalized) r.get(1)).value()).getRequestId()).isEqualTo("linked");
+  }
+
+  @Test
   void rejectsScalarsAndUnknownShapesAtTheirLines() throws IOException {
     Path f = write("odd.jsonl", "42\n\"text\"\n{\"hello\":\"world\"}\n[1]\n");
     List<NormalizeResult> r = reader.readAll(List.of(f));
