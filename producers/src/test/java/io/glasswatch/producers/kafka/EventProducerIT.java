@@ -26,9 +26,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +64,29 @@ class EventProducerIT {
     }
   }
 
+  @AfterEach
+  void deleteTopics() {
+    KafkaTestSupport.deleteTopics(settings, topics.values().toArray(String[]::new));
+  }
+
+  /**
+   * Creates this test's topics with {@code retention.ms=-1}: records carry their event time (2024
+   * here), and under time-based retention the broker would delete them at its next retention check.
+   */
+  private void createTopics(int partitions) {
+    try (Admin admin = Admin.create(KafkaTestSupport.adminProperties(settings))) {
+      admin.createTopics(topics.values().stream()
+          .map(t -> new NewTopic(t, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+          .toList()).all().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topics " + topics.values(), e);
+    }
+    KafkaTestSupport.createTopics(settings, partitions, topics.values().toArray(String[]::new));
+  }
+
   private EventProducer producer(GlasswatchSettings s) {
     return new EventProducer(s, AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL)), topics::get, new Normalizer());
   }
@@ -79,7 +109,7 @@ class EventProducerIT {
 
   @Test
   void producesEveryReadableLineAndDeadLettersTheMalformedOne() throws IOException {
-    KafkaTestSupport.createTopics(settings, 2, topics.values().toArray(String[]::new));
+    createTopics(2);
     String malformed = "{\"type\":\"grant\",\"requestId\":\"req-1\",\"tokenId\":\"" + TOKEN + "\",\"expiresAt\":";
     List<String> lines = List.of(
         "{\"type\":\"request\",\"requestId\":\"req-1\",\"subject\":\"alice\",\"justification\":\"outage\",\"ticketId\":\"INC-1\","
@@ -155,7 +185,7 @@ class EventProducerIT {
 
   @Test
   void deadLettersRejectedEventsWithTheFieldToBlame() throws IOException {
-    KafkaTestSupport.createTopics(settings, 1, topics.values().toArray(String[]::new));
+    createTopics(1);
     String missing = "{\"type\":\"approval\",\"requestId\":\"req-2\",\"approver\":\"bob\",\"approverRole\":\"security\","
         + "\"timestamp\":\"2024-05-01T12:01:00Z\"}";
     Path file = dir.resolve("approvals.json");
@@ -175,7 +205,7 @@ class EventProducerIT {
 
   @Test
   void producesInEventTimeOrderWhenAskedAndTicksEveryPartition() throws IOException {
-    KafkaTestSupport.createTopics(settings, 3, topics.values().toArray(String[]::new));
+    createTopics(3);
     List<String> expiries = new ArrayList<>();
     for (int minute : new int[] {30, 10, 20, 10}) {
       expiries.add("{\"type\":\"expiry\",\"requestId\":\"req-3\",\"reason\":\"revoked\",\"timestamp\":\"2024-05-01T12:"
