@@ -112,6 +112,26 @@ public record Policy(
     return alerts.get(type);
   }
 
+  /**
+   * A one-line summary for start-up logs: every threshold, and the alert types whose policy differs
+   * from the catalogue defaults.
+   */
+  @Override
+  public String toString() {
+    List<String> changed = new ArrayList<>();
+    for (AlertType t : AlertType.values()) {
+      if (!AlertPolicy.defaultsOf(t).equals(alerts.get(t))) {
+        changed.add(t + "=" + alerts.get(t));
+      }
+    }
+    return "Policy[skew=" + skew + ", decisionDelay=" + decisionDelay + ", rotationDeadline=" + rotationDeadline
+        + ", rootSessionGap=" + rootSessionGap + ", requiredApproverRoles=" + requiredApproverRoles
+        + ", approvalMaxAge=" + approvalMaxAge + ", maxGrantDuration=" + maxGrantDuration + ", revokeDeadline="
+        + revokeDeadline + ", repeatThreshold=" + repeatThreshold + ", repeatWindow=" + repeatWindow
+        + ", deniedThreshold=" + deniedThreshold + ", deniedWindow=" + deniedWindow + ", stateRetention="
+        + stateRetention + ", alerts=" + (changed.isEmpty() ? "catalogue defaults" : changed) + "]";
+  }
+
   /** A builder starting from this policy's values. */
   public Builder toBuilder() {
     return new Builder(this);
