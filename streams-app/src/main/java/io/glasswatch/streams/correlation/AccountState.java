@@ -4,7 +4,6 @@ import io.glasswatch.streams.timeline.TimelineDraft;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,7 +23,7 @@ final class AccountState {
     Long firstRootAt;
     Long lastRootAt;
     String firstRootEventId;
-    Set<String> rootEventIds = new LinkedHashSet<>();
+    LinkedHashSet<String> rootEventIds = new LinkedHashSet<>();
     boolean rotationDecided;
 
     GrantView() {}
@@ -89,7 +88,7 @@ final class AccountState {
     String firstAction;
     String firstSourceIp;
     String subject;
-    Set<String> eventIds = new LinkedHashSet<>();
+    LinkedHashSet<String> eventIds = new LinkedHashSet<>();
     String alertId;
     boolean rotationDecided;
 

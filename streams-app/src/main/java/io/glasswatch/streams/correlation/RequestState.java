@@ -3,7 +3,6 @@ package io.glasswatch.streams.correlation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -54,11 +53,11 @@ final class RequestState {
   String revokedBy;
   List<Usage> usages = new ArrayList<>();
   TreeMap<String, Integer> counts = new TreeMap<>();
-  Set<String> digests = new LinkedHashSet<>();
-  Set<String> reusedTokens = new LinkedHashSet<>();
-  Set<String> alerts = new LinkedHashSet<>();
-  Set<String> revokeCommands = new LinkedHashSet<>();
-  Set<String> results = new LinkedHashSet<>();
+  LinkedHashSet<String> digests = new LinkedHashSet<>();
+  LinkedHashSet<String> reusedTokens = new LinkedHashSet<>();
+  LinkedHashSet<String> alerts = new LinkedHashSet<>();
+  LinkedHashSet<String> revokeCommands = new LinkedHashSet<>();
+  LinkedHashSet<String> results = new LinkedHashSet<>();
   GrantFact lastFact;
   long lastEventAt;
 

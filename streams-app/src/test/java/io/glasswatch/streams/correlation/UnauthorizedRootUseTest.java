@@ -122,6 +122,35 @@ class UnauthorizedRootUseTest {
   }
 
   @Test
+  void lateRecordCoveredByAKnownGrantIsAuthorized() {
+    ReplayResult r = rootGrant("req-root")
+        .then(io.glasswatch.streams.testing.Events.userCall("ct-14", ACCOUNT, at(45), "DescribeInstances"),
+            // delivered 34 minutes late, long after its decision delay
+            rootLogin("ct-15", ACCOUNT, at(11), "YES", true))
+        .tick(at(60))
+        .run();
+
+    assertThat(r.alerts()).isEmpty();
+    assertThat(Scenario.entry(r, "cloudtrail:ct-15").getCorrelationId()).isEqualTo("req-root");
+  }
+
+  @Test
+  void rootActivityAfterAConfirmedRevocationIsUnauthorized() {
+    RevokeCommand manual = RevokeCommand.newBuilder().setCommandId("cmd-m").setRequestId("req-root")
+        .setCorrelationId("req-root").setTrigger("manual").setReason("operator").setIssuedAt(at(15)).build();
+    ReplayResult r = rootGrant("req-root")
+        .then(io.glasswatch.streams.testing.Events.result(manual, "CONFIRMED", at(15.1)),
+            rootLogin("ct-16", ACCOUNT, at(12), "YES", true),
+            rootLogin("ct-17", ACCOUNT, at(18), "YES", true))
+        .tick(at(60))
+        .run();
+
+    assertThat(Scenario.entry(r, "cloudtrail:ct-16").getCorrelationId()).isEqualTo("req-root");
+    assertThat(Scenario.alertsOf(r, "UNAUTHORIZED_ROOT_USE")).singleElement()
+        .satisfies(a -> assertThat(a.getEvidence()).containsExactly("ct-17"));
+  }
+
+  @Test
   void unapprovedGrantDoesNotCover() {
     ReplayResult r = Scenario.create()
         .then(request("req-u", "alice", ACCOUNT, "root", at(0)),

@@ -1,0 +1,57 @@
+package io.glasswatch.streams.correlation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glasswatch.streams.state.JsonSerde;
+import io.glasswatch.streams.timeline.TimelineDraft;
+import org.junit.jupiter.api.Test;
+
+class StateSerdeTest {
+  private static <T> T roundTrip(T value, Class<T> type) {
+    JsonSerde<T> serde = new JsonSerde<>(type);
+    return serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
+  }
+
+  @Test
+  void accountStateKeepsEvidenceInArrivalOrder() {
+    AccountState s = new AccountState("111122223333");
+    TimelineDraft draft = new TimelineDraft("cloudtrail:z", 1L, "111122223333", "cloudtrail", "event", "ConsoleLogin",
+        "success", "root", null, null, "m", "z", null, null, null, null, "{\"a\":1}");
+    AccountState.PendingRoot first = new AccountState.PendingRoot("z", 1L, "ConsoleLogin", "192.0.2.1", "root", true,
+        false, draft);
+    AccountState.RootSession session = new AccountState.RootSession(first);
+    for (String id : new String[] {"a", "m", "b", "y"}) {
+      session.add(new AccountState.PendingRoot(id, 2L, "X", null, "root", false, false, draft));
+    }
+    s.sessions.add(session);
+    s.pending.add(first);
+    s.grants.put("req-1", new AccountState.GrantView(new GrantFact("req-1", "root", "111122223333", "alice", true, 5L,
+        10L, new Assignment("i", "111122223333", "p", "USER", "u"), "fp", "req-1/grant/1", null, null)));
+
+    AccountState back = roundTrip(s, AccountState.class);
+
+    assertThat(back.sessions.get(0).eventIds).containsExactly("z", "a", "m", "b", "y");
+    assertThat(back.pending.get(0).draft).isEqualTo(draft);
+    assertThat(back.grants.get("req-1").fact).isEqualTo(s.grants.get("req-1").fact);
+    assertThat(back.grants.get("req-1").end()).isEqualTo(10L);
+  }
+
+  @Test
+  void requestStateSurvivesARoundTrip() {
+    RequestState s = new RequestState("req-1");
+    s.next("usage");
+    s.next("usage");
+    s.usages.add(new RequestState.Usage("req-1/usage/1", 5L, "fp", "allow"));
+    s.grant = new RequestState.Grant("req-1/grant/1", 1L, 10L, "fp", true, null, "111122223333");
+    s.alerts.add("b");
+    s.alerts.add("a");
+
+    RequestState back = roundTrip(s, RequestState.class);
+
+    assertThat(back.next("usage")).isEqualTo(3);
+    assertThat(back.usages.get(0).allowed()).isTrue();
+    assertThat(back.grant).isEqualTo(s.grant);
+    assertThat(back.alerts).containsExactly("b", "a");
+    assertThat(back.account()).isEqualTo("111122223333");
+  }
+}
