@@ -33,7 +33,9 @@ public final class RevokeCommands {
    * @param assignment the grant's account assignment, or null when the grant recorded none
    * @param tokenFingerprint the grant token's fingerprint, or null
    * @param issuedAt event time of issue (stream time at the decision), epoch milliseconds
-   * @param detectedAtWallClock wall-clock time of the decision, epoch milliseconds, for time-to-revoke
+   * @param detectedAtWallClock wall-clock time of the decision, epoch milliseconds, for time-to-revoke: the
+   *     processor context's system time ({@code System.currentTimeMillis()} of the stream thread in
+   *     production; in replay the driver's clock, which follows event time, so replays stay identical)
    */
   public static RevokeCommand forAlert(Alert alert, String requestId, AccountAssignment assignment,
       String tokenFingerprint, long issuedAt, long detectedAtWallClock) {
