@@ -20,6 +20,7 @@ import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.stack.Component;
+import io.glasswatch.streams.input.ClockTick;
 import io.glasswatch.testing.KafkaTestSupport;
 import io.glasswatch.testing.TestStack;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,14 @@ class GlasswatchTopologyIT {
         raw.send(new ProducerRecord<>(prefix + Topics.CLOUDTRAIL_EVENTS, ACCOUNT,
             "not avro".getBytes(StandardCharsets.UTF_8))).get();
         send(producer, prefix + Topics.CLOUDTRAIL_EVENTS, ACCOUNT, loginWithoutMfa);
-        send(producer, prefix + Topics.CLOUDTRAIL_EVENTS, ACCOUNT, userCall("it-ct-2", ACCOUNT, now, "DescribeInstances"));
+        send(producer, prefix + Topics.CLOUDTRAIL_EVENTS, ACCOUNT, userCall("it-ct-2", ACCOUNT,
+            t0.plus(Duration.ofMinutes(11)), "DescribeInstances"));
+        // nothing else happens on the account: clock ticks on every partition move stream time to now,
+        // past the sign-in's decision delay
+        for (int partition = 0; partition < 2; partition++) {
+          raw.send(new ProducerRecord<>(prefix + Topics.CLOUDTRAIL_EVENTS, partition, now.toEpochMilli(), null, null,
+              ClockTick.headers())).get();
+        }
       }
 
       List<Alert> alerts = readExactly(prefix + Topics.ALERTS, serdes.value(Alert.class).deserializer(), 3);
@@ -119,7 +127,7 @@ class GlasswatchTopologyIT {
       assertThat(revokes.get(0).getAssignment()).isEqualTo(assignment(ACCOUNT, "user-alice"));
 
       // 7 entries of req-it (5 events, the alert, the revoke) and 4 of the account (2 records, 2 alerts):
-      // the re-delivered sign-in adds nothing, the poison record goes to the dead-letter topic
+      // the re-delivered sign-in and the ticks add nothing, the poison record goes to the dead-letter topic
       List<TimelineEntry> timeline = readExactly(prefix + Topics.TIMELINE,
           serdes.value(TimelineEntry.class).deserializer(), 11);
       List<TimelineEntry> request = timeline.stream().filter(e -> e.getCorrelationId().equals("req-it"))
