@@ -131,7 +131,12 @@ s4 = [
 write('04-jit-token-reuse-after-expiry.jsonl', s4)
 
 # 5. Background: every other Panther CloudTrail rule test (EC2, S3, RDS, logging...): no root, no alert.
-#    Fixtures without any event time (no eventTime, no p_event_time) cannot be placed in time and are left out.
+#    Fixtures that cannot be placed in time (no eventTime, no p_event_time) or in an account (no
+#    recipientAccountId, no userIdentity account) are left out: CloudTrail always records both.
 bg = 'panther-cloudtrail-background.jsonl'
-dated = lambda r: any(k.lower() in ('eventtime', 'p_event_time') for k in r['event'])
-write('05-background-cloudtrail.jsonl', [unique(e, bg, i) for i, e in pick(bg, dated)])
+def placeable(r):
+    e = {k.lower(): v for k, v in r['event'].items()}
+    ident = {k.lower(): v for k, v in (e.get('useridentity') or {}).items()}
+    account = e.get('recipientaccountid') or ident.get('accountid') or (str(ident.get('arn') or '').split(':')[4:5] or [''])[0]
+    return ('eventtime' in e or 'p_event_time' in e) and bool(account)
+write('05-background-cloudtrail.jsonl', [unique(e, bg, i) for i, e in pick(bg, placeable)])

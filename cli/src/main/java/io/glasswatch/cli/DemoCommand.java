@@ -1,0 +1,349 @@
+package io.glasswatch.cli;
+
+import io.glasswatch.alerts.enforcement.SsoAdminClients;
+import io.glasswatch.cli.demo.CatchUp;
+import io.glasswatch.cli.demo.DemoScenarios;
+import io.glasswatch.cli.demo.TopicReader;
+import io.glasswatch.cli.demo.WebhookReceiver;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.producers.input.InputReader;
+import io.glasswatch.producers.kafka.EventProducer;
+import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.schema.AccountAssignment;
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.GatewayEvent;
+import io.glasswatch.schema.Hashing;
+import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.SchemaRegistrar;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
+import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import io.glasswatch.sinks.timeline.TimelineQueries;
+import io.glasswatch.stack.Component;
+import io.glasswatch.stack.LocalStack;
+import io.glasswatch.stack.MemoryUsage;
+import io.glasswatch.streams.replay.InputRecord;
+import io.glasswatch.streams.replay.ReplayResult;
+import io.glasswatch.streams.replay.Replayer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
+import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
+import software.amazon.awssdk.services.ssoadmin.model.TargetType;
+
+/**
+ * {@code glasswatch demo}: the whole pipeline on the bundled scenarios, on the local stack.
+ *
+ * <p>Steps: bring the local stack up; start from empty topics, streams state and timeline index;
+ * register the schemas; replay the scenarios offline to know what the live pipeline must produce;
+ * create the JIT grant's IAM Identity Center assignment in moto so its revoke is real; start a
+ * local signed-webhook receiver and every service; feed the input through Kafka; wait until the
+ * live pipeline has delivered every alert, executed every revoke and indexed every timeline entry;
+ * print a summary. The input is fed in event-time order the way it arrives in live operation: the
+ * gateway's own events first, each run of them processed before the CloudTrail records that follow
+ * (CloudTrail is delivered minutes after the fact); a clock tick at the end evaluates every
+ * deadline up to the latest event time.
+ */
+@Command(name = "demo", description = "Run the whole pipeline on the bundled scenarios and print a summary.")
+public final class DemoCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--keep", description = "Leave the local stack running afterwards.")
+  boolean keep;
+
+  @Option(names = "--timeout", description = "How long to wait for the live pipeline (default ${DEFAULT-VALUE}).")
+  Duration timeout = Duration.ofSeconds(120);
+
+  private final long started = System.nanoTime();
+
+  @Override
+  public Integer call() throws Exception {
+    GlasswatchSettings base = config.settings();
+    LocalStack stack = new LocalStack(base);
+    try {
+      return run(stack, base);
+    } finally {
+      if (!keep) {
+        step("stopping the local stack (use --keep to leave it running)");
+        stack.down(line -> say("  " + line));
+      } else {
+        say("the local stack keeps running; stop it with ./glasswatch stack down");
+      }
+    }
+  }
+
+  private int run(LocalStack stack, GlasswatchSettings base) throws Exception {
+    step("starting the local stack (Kafka, Apicurio Registry, Elasticsearch, moto)");
+    long t0 = System.nanoTime();
+    GlasswatchSettings s = stack.up(EnumSet.allOf(Component.class), line -> say("  " + line));
+    double stackSeconds = (System.nanoTime() - t0) / 1e9;
+    boolean moto = s.isSet(GlasswatchSettings.SSO_ENDPOINT);
+    if (!moto) {
+      say("  moto_server is not installed: revokes are recorded as DRY_RUN (no AWS call)");
+      s = s.with(GlasswatchSettings.REVOKE_DRY_RUN, "true");
+    }
+
+    Path work = s.stackDir().toAbsolutePath().getParent().resolve("demo");
+    Path stateDir = work.resolve("streams-state");
+    deleteTree(stateDir);
+    s = s.with(GlasswatchSettings.STREAMS_STATE_DIR, stateDir.toString());
+    String appId = s.get(GlasswatchSettings.STREAMS_APP_ID);
+
+    step("starting from empty topics, streams state and timeline index");
+    TopicSetup.reset(s, appId);
+    TopicSetup.ensure(s, TopicSetup.DEFAULT_PARTITIONS);
+    deleteTimelineIndices(s);
+    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    TimelineIndexTemplate.install(s);
+
+    step("reading the bundled scenarios");
+    List<Path> files = DemoScenarios.extract(work.resolve("scenarios"));
+    List<NormalizeResult.Normalized> events = new ArrayList<>();
+    List<NormalizeResult> all = new InputReader().readAll(files);
+    for (NormalizeResult r : all) {
+      if (r instanceof NormalizeResult.Normalized n) {
+        events.add(n);
+      } else if (r instanceof NormalizeResult.Rejected x) {
+        throw new IllegalStateException("bundled scenario rejected: " + x.describe());
+      }
+    }
+    events.sort(Comparator.comparing(NormalizeResult.Normalized::eventTime));
+    Map<String, Long> byTopic = events.stream().collect(Collectors.groupingBy(
+        NormalizeResult.Normalized::topic, TreeMap::new, Collectors.counting()));
+    files.forEach(f -> say("  " + f.getFileName()));
+    say("  " + events.size() + " events " + byTopic);
+
+    step("offline replay of the same input (the live pipeline must agree)");
+    ReplayResult expected = new Replayer().replay(events.stream()
+        .map(n -> new InputRecord(n.topic(), n.key(), n.value(), n.eventTime())).toList());
+    long expectedTimeline = expected.timeline().size() + expected.revokeCommands().size();
+    say("  expect " + expected.alerts().size() + " alerts, " + expected.revokeCommands().size()
+        + " revoke commands, " + expectedTimeline + " timeline entries");
+
+    if (moto) {
+      step("creating the JIT grant's IAM Identity Center account assignment in moto");
+      createAssignments(s, events);
+    }
+
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
+    try (WebhookReceiver receiver = WebhookReceiver.start(secret)) {
+      s = s.with(GlasswatchSettings.WEBHOOK_URL, receiver.url())
+          .with(GlasswatchSettings.WEBHOOK_SECRET, secret)
+          .with(GlasswatchSettings.WEBHOOK_KEY_ID, "demo");
+      step("starting the services: streams app (exactly-once), alert delivery, revoke executor, Elasticsearch sink");
+      say("  on-call webhook: local receiver " + receiver.url() + " (checks every HMAC-SHA256 signature)");
+      try (Pipeline pipeline = Pipeline.start(s, Pipeline.all(), System.out)) {
+        step("feeding " + events.size() + " events through Kafka; alerts appear as they are delivered");
+        feed(s, appId, events);
+        boolean done = waitFor(() -> {
+          check(pipeline);
+          var d = pipeline.dispatcher().stats();
+          var r = pipeline.revoker().stats();
+          return d.deliveredByChannel().getOrDefault("console", 0L) + d.alreadyDelivered() >= expected.alerts().size()
+              && receiver.received().size() >= expected.alerts().size()
+              && r.executed() + r.alreadyExecuted() >= expected.revokeCommands().size()
+              && pipeline.sink().indexedOrDuplicate() >= expectedTimeline;
+        });
+        if (!done) {
+          say("the live pipeline did not finish within " + timeout.toSeconds() + " s: "
+              + pipeline.dispatcher().stats() + " " + pipeline.revoker().stats() + " sink indexed "
+              + pipeline.sink().indexedOrDuplicate() + "/" + expectedTimeline);
+          return 1;
+        }
+        return summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, pipeline, work);
+      }
+    }
+  }
+
+  private void feed(GlasswatchSettings s, String appId, List<NormalizeResult.Normalized> events) throws Exception {
+    try (EventProducer producer = new EventProducer(s); CatchUp catchUp = new CatchUp(s)) {
+      List<String> gatewayPath = new ArrayList<>(List.of(Topics.GATEWAY_EVENTS));
+      gatewayPath.addAll(catchUp.topics(appId + "-", "-repartition"));
+      int i = 0;
+      while (i < events.size()) {
+        boolean gateway = events.get(i).topic().equals(Topics.GATEWAY_EVENTS);
+        int j = i;
+        while (j < events.size() && events.get(j).topic().equals(Topics.GATEWAY_EVENTS) == gateway) {
+          j++;
+        }
+        producer.produceResults(events.subList(i, j), line -> { });
+        if (gateway && !catchUp.await(appId, gatewayPath, timeout)) {
+          throw new IllegalStateException("the streams app did not process the gateway events within " + timeout);
+        }
+        i = j;
+      }
+      producer.produceClockTicks(events.get(events.size() - 1).eventTime());
+    }
+  }
+
+  private int summary(GlasswatchSettings s, LocalStack stack, double stackSeconds, ReplayResult expected,
+      long expectedTimeline, List<NormalizeResult.Normalized> events, WebhookReceiver receiver,
+      Pipeline pipeline, Path work) throws IOException {
+    List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
+    List<RevokeResult> results = TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class);
+    Set<String> liveIds = alerts.stream().map(Alert::getAlertId).collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> replayIds = expected.alerts().stream().map(Alert::getAlertId)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> background = new LinkedHashSet<>();
+    for (NormalizeResult.Normalized n : events) {
+      if (n.origin().contains(DemoScenarios.BACKGROUND) && n.value() instanceof CloudTrailEvent c) {
+        background.add(c.getEventID());
+      }
+    }
+    long backgroundAlerts = alerts.stream().filter(a -> a.getEvidence().stream().anyMatch(background::contains)).count();
+
+    long timelineDocs;
+    Map<String, Object> unused = Map.of();
+    List<Map<String, Object>> showcase;
+    try (TimelineQueries q = new TimelineQueries(s)) {
+      q.refresh();
+      timelineDocs = q.count();
+      showcase = q.timeline(DemoScenarios.SHOWCASE_REQUEST);
+    }
+
+    step("summary");
+    say(String.format("  wall time %.1f s (local stack up in %.1f s)", (System.nanoTime() - started) / 1e9, stackSeconds));
+    for (Component c : Component.values()) {
+      stack.memory(c).ifPresent(m -> say(String.format("  %-14s rss %5d MiB, peak %5d MiB", c.name().toLowerCase(),
+          m.rssMiB(), m.peakRssMiB())));
+    }
+    long input = events.size();
+    say("");
+    say("  Alerts: " + alerts.size() + " (offline replay: " + expected.alerts().size() + "; same alert ids: "
+        + (liveIds.equals(replayIds) ? "yes" : "NO") + ")");
+    Map<String, Long> byType = alerts.stream().collect(Collectors.groupingBy(Alert::getAlertType, TreeMap::new, Collectors.counting()));
+    Map<String, String> severity = alerts.stream().collect(Collectors.toMap(Alert::getAlertType, Alert::getSeverity, (a, b) -> a));
+    byType.forEach((t, n) -> say(String.format("    %-24s %-9s %3d", t, severity.get(t), n)));
+    say("    from the " + background.size() + " background CloudTrail events: " + backgroundAlerts);
+    String fingerprint = Hashing.deterministicId(new ArrayList<>(liveIds)).substring(0, 16);
+    say("  Alert-set fingerprint: " + fingerprint + compareWithLastRun(work, fingerprint));
+    say("  Webhook: " + receiver.received().size() + " alerts received with valid signatures, "
+        + receiver.rejected() + " rejected");
+    say("");
+    say("  Revokes: " + results.size() + " results for " + expected.revokeCommands().size() + " commands"
+        + (pipeline.revokesAreDryRun() ? " (dry-run)" : " (IAM Identity Center API on moto)"));
+    for (RevokeResult r : results) {
+      String who = r.getAssignment() == null ? "no assignment"
+          : r.getAssignment().getPrincipalType() + " " + r.getAssignment().getPrincipalId() + " on "
+              + r.getAssignment().getAccountId();
+      say(String.format("    %-15s %-20s %s%s", r.getOutcome(), r.getRequestId(), who,
+          r.getTimeToRevokeMillis() == null ? "" : ", time-to-revoke " + r.getTimeToRevokeMillis() + " ms"));
+    }
+    long enforcement = expected.revokeCommands().size() + results.size();
+    long formula = input + alerts.size() + enforcement;
+    say("");
+    say("  Timeline in Elasticsearch: " + timelineDocs + " documents = " + input + " input events + "
+        + alerts.size() + " alerts + " + enforcement + " enforcement actions (" + expected.revokeCommands().size()
+        + " revokes requested, " + results.size() + " results): " + (timelineDocs == formula ? "match" : "MISMATCH, expected " + formula));
+    say("");
+    say("  Timeline of request " + DemoScenarios.SHOWCASE_REQUEST + ":");
+    TimelineTable.print(showcase, System.out);
+    boolean ok = liveIds.equals(replayIds) && backgroundAlerts == 0 && timelineDocs == formula
+        && receiver.rejected() == 0;
+    say("");
+    say(ok ? "demo finished: every check passed" : "demo finished with a failed check (see above)");
+    return ok ? 0 : 1;
+  }
+
+  private static String compareWithLastRun(Path work, String fingerprint) throws IOException {
+    Path f = work.resolve("last-alert-set");
+    String previous = Files.exists(f) ? Files.readString(f).trim() : null;
+    Files.createDirectories(work);
+    Files.writeString(f, fingerprint + "\n");
+    if (previous == null) {
+      return " (first run)";
+    }
+    return previous.equals(fingerprint) ? " (same as the previous run)" : " (previous run: " + previous + ")";
+  }
+
+  private static void createAssignments(GlasswatchSettings s, List<NormalizeResult.Normalized> events) {
+    try (SsoAdminClient sso = SsoAdminClients.create(s, SsoAdminClients.Tuning.defaults())) {
+      for (NormalizeResult.Normalized n : events) {
+        if (n.value() instanceof GatewayEvent g && g.getAssignment() != null) {
+          AccountAssignment a = g.getAssignment();
+          var resp = sso.createAccountAssignment(b -> b.instanceArn(a.getInstanceArn()).targetId(a.getAccountId())
+              .targetType(TargetType.AWS_ACCOUNT).permissionSetArn(a.getPermissionSetArn())
+              .principalType(PrincipalType.fromValue(a.getPrincipalType())).principalId(a.getPrincipalId()));
+          say("  " + a.getPrincipalType() + " " + a.getPrincipalId() + " holds " + a.getPermissionSetArn()
+              + " on " + a.getAccountId() + " (" + resp.accountAssignmentCreationStatus().statusAsString() + ")");
+        }
+      }
+    }
+  }
+
+  private static void deleteTimelineIndices(GlasswatchSettings s) throws IOException {
+    String prefix = s.get(GlasswatchSettings.ES_TIMELINE_INDEX);
+    try (ElasticsearchConnection es = ElasticsearchConnection.admin(s)) {
+      var indices = es.client().indices().get(g -> g.index(prefix + "-*").allowNoIndices(true)).result().keySet();
+      if (!indices.isEmpty()) {
+        es.client().indices().delete(d -> d.index(new ArrayList<>(indices)));
+      }
+    }
+  }
+
+  private boolean waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static void check(Pipeline p) {
+    if (p.streams().failure() != null) {
+      throw new IllegalStateException("the streams app failed: " + p.streams().failure(), p.streams().failure());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  private void step(String what) {
+    say(String.format("[%5.1f s] %s", (System.nanoTime() - started) / 1e9, what));
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,65 @@
+package io.glasswatch.cli;
+
+import io.glasswatch.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code glasswatch} command. Every sub-command is a class of this package;
+ * exit status 0 means success, 1 a failure, 2 unreadable input or invalid usage/configuration.
+ */
+@Command(
+    name = "glasswatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = GlasswatchCli.Version.class,
+    description = "Audit and enforcement pipeline for break-glass access.",
+    subcommands = {
+      StackCommand.class,
+      ReplayCommand.class,
+      DemoCommand.class,
+      ProduceCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class GlasswatchCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Prints usage when no sub-command is given. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit status (for tests). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new GlasswatchCli());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof ConfigException ce) {
+        cmd.getErr().println("glasswatch: " + ce.getMessage());
+        return 2;
+      }
+      cmd.getErr().println("glasswatch: " + ex.getMessage());
+      if (System.getenv("GLASSWATCH_DEBUG") != null) {
+        ex.printStackTrace(cmd.getErr());
+      } else {
+        cmd.getErr().println("(set GLASSWATCH_DEBUG=1 for the stack trace)");
+      }
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  /** The version of the CLI jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = GlasswatchCli.class.getPackage().getImplementationVersion();
+      return new String[] {"glasswatch " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.glasswatch.cli;
+
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.SchemaRegistrar;
+import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code glasswatch serve}: registers the schemas, creates missing topics, installs the timeline
+ * index template, then runs the chosen services until the process is stopped (SIGINT/SIGTERM).
+ */
+@Command(name = "serve", description = "Run the streams app, alert delivery, revoke executor and Elasticsearch sink.")
+public final class ServeCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--services", split = ",", paramLabel = "NAME",
+      description = "Services to run (default all): ${COMPLETION-CANDIDATES}")
+  Set<Pipeline.Service> services = EnumSet.allOf(Pipeline.Service.class);
+
+  @Option(names = "--partitions", description = "Partitions of topics created here (default ${DEFAULT-VALUE}).")
+  int partitions = TopicSetup.DEFAULT_PARTITIONS;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    GlasswatchSettings settings = config.settings();
+    System.out.println("glasswatch serve " + services + " with " + settings);
+    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    TopicSetup.ensure(settings, partitions);
+    if (services.contains(Pipeline.Service.SINK)) {
+      TimelineIndexTemplate.install(settings);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (Pipeline pipeline = Pipeline.start(settings, services, System.out)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        pipeline.close();
+      }, "glasswatch-shutdown"));
+      System.out.println("running; stop with Ctrl-C");
+      stop.await();
+    }
+    return 0;
+  }
+}

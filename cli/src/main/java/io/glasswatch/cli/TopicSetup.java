@@ -1,0 +1,133 @@
+package io.glasswatch.cli;
+
+import io.glasswatch.alerts.delivery.AlertDispatcher;
+import io.glasswatch.alerts.enforcement.RevokeService;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.sinks.timeline.TimelineSinkOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates Glasswatch's topics (and, for the demo, removes them with the consumer groups and
+ * Kafka Streams internal topics, so that a run starts from empty topics).
+ *
+ * <p>Topics get {@code partitions} partitions and the broker's replication factor. Records carry
+ * their event time as Kafka timestamp, so a time-based retention would delete a replay of last
+ * year's CloudTrail within minutes: every topic is created with {@code retention.ms=-1} (keep; the
+ * operator sets a size or time limit deliberately). {@code revoke-results} is also compacted by
+ * command id, because the revoke executor rebuilds the set of executed commands from it at start-up.
+ */
+public final class TopicSetup {
+  /** Default partitions of every Glasswatch topic. */
+  public static final int DEFAULT_PARTITIONS = 3;
+
+  private TopicSetup() {}
+
+  /** Admin client properties for {@code settings}. */
+  static Properties adminProperties(GlasswatchSettings settings) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return p;
+  }
+
+  /**
+   * Creates every topic of {@link Topics#all()} that does not exist yet.
+   *
+   * @throws IllegalStateException when Kafka cannot be reached within 30 s
+   */
+  public static void ensure(GlasswatchSettings settings, int partitions) {
+    try (Admin admin = Admin.create(adminProperties(settings))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String t : Topics.all()) {
+        if (!existing.contains(t)) {
+          NewTopic nt = new NewTopic(t, partitions, (short) -1);
+          nt.configs(t.equals(Topics.REVOKE_RESULTS)
+              ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
+              : Map.of("retention.ms", "-1"));
+          missing.add(nt);
+        }
+      }
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topics on "
+          + settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * Deletes Glasswatch's topics, the Kafka Streams internal topics of {@code applicationId}, the
+   * alert delivery log, and the consumer groups of every service, then waits until Kafka no longer
+   * lists the topics.
+   */
+  public static void reset(GlasswatchSettings settings, String applicationId) {
+    try (Admin admin = Admin.create(adminProperties(settings))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Set<String> doomed = new HashSet<>();
+      for (String t : existing) {
+        if (Topics.all().contains(t) || t.equals(AlertDispatcher.DELIVERIES_TOPIC)
+            || t.startsWith(applicationId + "-")) {
+          doomed.add(t);
+        }
+      }
+      List<String> groups = List.of(applicationId, AlertDispatcher.GROUP_ID, RevokeService.GROUP_ID,
+          TimelineSinkOptions.GROUP_ID);
+      for (var f : admin.deleteConsumerGroups(groups).deletedGroups().values()) {
+        try {
+          f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+            throw e; // e.g. GroupNotEmptyException: a service of an earlier run still consumes
+          }
+        }
+      }
+      if (!doomed.isEmpty()) {
+        admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+          Set<String> left = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+          left.retainAll(doomed);
+          if (left.isEmpty()) {
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("topics still listed 30 s after deletion: " + left);
+          }
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot reset topics on "
+          + settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while resetting topics", e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.glasswatch.cli.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bundled demo scenarios: JSON-lines files under the class-path folder {@code scenarios/},
+ * listed in {@code scenarios.index}. See the NOTICE file for the origin of their CloudTrail records.
+ */
+public final class DemoScenarios {
+  /** Name of the scenario whose CloudTrail records must never raise an alert. */
+  public static final String BACKGROUND = "05-background-cloudtrail.jsonl";
+  /** The request whose timeline the demo prints. */
+  public static final String SHOWCASE_REQUEST = "JIT-20230314-0042";
+
+  private DemoScenarios() {}
+
+  /** The scenario file names, in order. */
+  public static List<String> names() {
+    try (InputStream in = DemoScenarios.class.getClassLoader().getResourceAsStream("scenarios.index")) {
+      if (in == null) {
+        throw new IOException("scenarios.index is missing from the class path");
+      }
+      List<String> names = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          names.add(line.trim());
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the scenario index", e);
+    }
+  }
+
+  /**
+   * Copies every scenario into {@code dir} (created if needed), replacing older copies.
+   *
+   * @return the written files, in index order
+   */
+  public static List<Path> extract(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      List<Path> out = new ArrayList<>();
+      for (String name : names()) {
+        try (InputStream in = resource(name)) {
+          Path target = dir.resolve(name);
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          out.add(target);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo scenarios to " + dir, e);
+    }
+  }
+
+  private static InputStream resource(String name) throws IOException {
+    InputStream in = DemoScenarios.class.getClassLoader().getResourceAsStream("scenarios/" + name);
+    if (in == null) {
+      throw new IOException("scenario resource scenarios/" + name + " is missing from the class path");
+    }
+    return in;
+  }
+}

@@ -1,0 +1,50 @@
+package io.glasswatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.stack.Component;
+import io.glasswatch.testing.TestStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code glasswatch demo} on the test stack, twice: every check passes and both runs agree. */
+class DemoIT {
+
+  private static String runDemo(GlasswatchSettings s) {
+    List<String> args = new ArrayList<>(List.of("demo", "--keep"));
+    for (String k : List.of(GlasswatchSettings.STACK_DIR, GlasswatchSettings.STACK_KAFKA_PORT,
+        GlasswatchSettings.STACK_REGISTRY_PORT, GlasswatchSettings.STACK_ES_PORT, GlasswatchSettings.STACK_MOTO_PORT,
+        GlasswatchSettings.KAFKA_BOOTSTRAP, GlasswatchSettings.REGISTRY_URL, GlasswatchSettings.ES_URL)) {
+      args.addAll(List.of("--set", k + "=" + s.get(k)));
+    }
+    PrintStream out = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      int status = GlasswatchCli.execute(args.toArray(String[]::new));
+      String text = buf.toString(StandardCharsets.UTF_8);
+      assertThat(status).as(text).isZero();
+      return text;
+    } finally {
+      System.setOut(out);
+      System.out.println(buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void demoPassesEveryCheckAndASecondRunGivesTheSameAlerts() {
+    GlasswatchSettings s = TestStack.settings(Component.values());
+    String first = runDemo(s);
+    assertThat(first).contains("same alert ids: yes").contains("from the 331 background CloudTrail events: 0")
+        .contains("UNAUTHORIZED_ROOT_USE").contains("ROOT_LOGIN_WITHOUT_MFA").contains("ROTATION_OVERDUE")
+        .contains("USAGE_AFTER_EXPIRY").contains("TOKEN_REUSE").contains("CONFIRMED")
+        .contains("match").contains("every check passed");
+    String second = runDemo(s);
+    assertThat(second).contains("(same as the previous run)").contains("every check passed");
+  }
+}

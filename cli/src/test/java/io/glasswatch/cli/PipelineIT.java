@@ -1,0 +1,104 @@
+package io.glasswatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.glasswatch.alerts.enforcement.SsoAdminClients;
+import io.glasswatch.cli.demo.DemoScenarios;
+import io.glasswatch.cli.demo.TopicReader;
+import io.glasswatch.cli.demo.WebhookReceiver;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.DeadLetterHeaders;
+import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.SchemaRegistrar;
+import io.glasswatch.schema.Topics;
+import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import io.glasswatch.sinks.timeline.TimelineQueries;
+import io.glasswatch.stack.Component;
+import io.glasswatch.testing.KafkaTestSupport;
+import io.glasswatch.testing.TestStack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
+import software.amazon.awssdk.services.ssoadmin.model.TargetType;
+
+/**
+ * The pipeline on real Kafka, Apicurio Registry, Elasticsearch and moto: a JIT grant whose token
+ * is reused and used after expiry, fed with one malformed line through {@code glasswatch produce}.
+ */
+class PipelineIT {
+  private static final String REQUEST = "JIT-20230314-0042";
+
+  @TempDir Path dir;
+
+  @Test
+  void malformedLineGoesToDeadLetterAndTheRestIsDetectedRevokedAndIndexed() throws Exception {
+    GlasswatchSettings s = TestStack.settings(Component.values())
+        .with(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-pipeline-it")
+        .with(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString());
+    TopicSetup.reset(s, "glasswatch-pipeline-it");
+    TopicSetup.ensure(s, 3);
+    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    TimelineIndexTemplate.install(s);
+
+    // The grant's assignment exists in IAM Identity Center (moto) so that the revoke is real.
+    try (var sso = SsoAdminClients.create(s, SsoAdminClients.Tuning.defaults())) {
+      sso.createAccountAssignment(b -> b.instanceArn("arn:aws:sso:::instance/ssoins-1111222233334444")
+          .targetId("444455556666").targetType(TargetType.AWS_ACCOUNT)
+          .permissionSetArn("arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-5555666677778888")
+          .principalType(PrincipalType.USER).principalId("f81d4fae-7dec-11d0-a765-00a0c91e6bf6"));
+    }
+
+    Path input = dir.resolve("jit.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(
+        DemoScenarios.extract(dir.resolve("scenarios")).get(3), StandardCharsets.UTF_8));
+    lines.add(3, "{\"type\":\"grant\",\"requestId\":\"" + REQUEST + "\",\"tokenId\":\"oops\"");
+    Files.write(input, lines);
+
+    try (WebhookReceiver receiver = WebhookReceiver.start("it-secret");
+        Pipeline pipeline = Pipeline.start(s.with(GlasswatchSettings.WEBHOOK_URL, receiver.url())
+            .with(GlasswatchSettings.WEBHOOK_SECRET, "it-secret"), Pipeline.all(), System.out)) {
+      List<String> args = new ArrayList<>(List.of("produce", "--sorted", "--clock-tick"));
+      s.asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      args.add(input.toString());
+      assertThat(GlasswatchCli.execute(args.toArray(String[]::new))).isEqualTo(2);
+
+      List<ConsumerRecord<String, byte[]>> dead = KafkaTestSupport.readAll(s, Topics.DEAD_LETTER,
+          new StringDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(30));
+      assertThat(dead).hasSize(1);
+      assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.FILE)).isEqualTo(input.toString());
+      assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.LINE)).isEqualTo("4");
+      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).doesNotContain("oops");
+
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+        assertThat(receiver.received().values()).extracting(a -> a.path("alertType").asText())
+            .containsExactlyInAnyOrder("TOKEN_REUSE", "USAGE_AFTER_EXPIRY");
+        assertThat(TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class))
+            .extracting(RevokeResult::getOutcome).contains("CONFIRMED").hasSize(2);
+      });
+      assertThat(receiver.rejected()).isZero();
+      List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
+      assertThat(alerts).hasSize(2).allMatch(a -> REQUEST.equals(a.getRequestId()));
+
+      // 8 gateway events + 2 alerts + 2 revokes requested + 2 revoke results, each exactly once.
+      try (TimelineQueries q = new TimelineQueries(s)) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          q.refresh();
+          assertThat(q.count(REQUEST)).isEqualTo(14);
+        });
+        assertThat(q.timeline(REQUEST)).extracting(d -> ((Number) ((java.util.Map<?, ?>) d.get("glasswatch")).get("sequence")).longValue())
+            .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+      }
+    }
+  }
+}

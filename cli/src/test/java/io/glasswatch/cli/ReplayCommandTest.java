@@ -1,0 +1,143 @@
+package io.glasswatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.glasswatch.cli.demo.DemoScenarios;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code glasswatch replay} end to end on the bundled scenarios: SPEC section 5's contract. */
+class ReplayCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static Path scenarios;
+
+  @BeforeAll
+  static void extract() {
+    scenarios = dir.resolve("scenarios");
+    DemoScenarios.extract(scenarios);
+  }
+
+  record Run(int status, String stdout, String stderr) {}
+
+  static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int status = GlasswatchCli.execute(args);
+      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  static List<JsonNode> lines(String text) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : text.split("\n")) {
+      if (!l.isBlank()) {
+        out.add(JSON.readTree(l));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Integer> byType(List<JsonNode> alerts) {
+    Map<String, Integer> m = new TreeMap<>();
+    alerts.forEach(a -> m.merge(a.path("alertType").asText(), 1, Integer::sum));
+    return m;
+  }
+
+  @Test
+  void bundledScenariosRaiseEveryDetectedTypeAndNothingForCompliantOrBackgroundEvents() throws IOException {
+    Run r = run("replay", scenarios.toString());
+    assertThat(r.status()).as(r.stderr()).isZero();
+    List<JsonNode> alerts = lines(r.stdout());
+    assertThat(byType(alerts)).containsOnlyKeys("UNAUTHORIZED_ROOT_USE", "ROOT_LOGIN_WITHOUT_MFA",
+        "ROTATION_OVERDUE", "USAGE_AFTER_EXPIRY", "TOKEN_REUSE");
+    // The compliant request and the background accounts never appear.
+    assertThat(alerts).noneMatch(a -> "BG-20221110-0001".equals(a.path("requestId").asText()))
+        .noneMatch(a -> a.path("correlationId").asText().equals("account:111122223333"));
+    for (JsonNode a : alerts) {
+      assertThat(a.path("alertId").asText()).hasSize(32);
+      assertThat(a.path("evidence").size()).isPositive();
+      assertThat(a.path("runbook").asText()).contains("runbooks.md#");
+      assertThat(a.toString()).doesNotContain("jit_tok_").doesNotContain("bgt_");
+    }
+  }
+
+  @Test
+  void sameInputGivesTheSameAlertsAndTimeline() throws IOException {
+    Path a1 = dir.resolve("a1.jsonl");
+    Path a2 = dir.resolve("a2.jsonl");
+    Path t1 = dir.resolve("t1.jsonl");
+    Path t2 = dir.resolve("t2.jsonl");
+    assertThat(run("replay", "--alerts-out", a1.toString(), "--timeline-out", t1.toString(), scenarios.toString()).status()).isZero();
+    assertThat(run("replay", "--alerts-out", a2.toString(), "--timeline-out", t2.toString(), scenarios.toString()).status()).isZero();
+    assertThat(Files.readString(a2)).isEqualTo(Files.readString(a1)).isNotEmpty();
+    assertThat(Files.readString(t2)).isEqualTo(Files.readString(t1));
+  }
+
+  @Test
+  void timelineHasOneEntryPerInputEventAlertAndRevokeRequestAndNeverTheToken() throws IOException {
+    Path alerts = dir.resolve("alerts.jsonl");
+    Path timeline = dir.resolve("timeline.jsonl");
+    Run r = run("replay", "--alerts-out", alerts.toString(), "--timeline-out", timeline.toString(),
+        scenarios.resolve("04-jit-token-reuse-after-expiry.jsonl").toString());
+    assertThat(r.status()).as(r.stderr()).isZero();
+    List<JsonNode> docs = lines(Files.readString(timeline));
+    long events = docs.stream().filter(d -> "event".equals(d.path("glasswatch").path("kind").asText())).count();
+    long alertDocs = docs.stream().filter(d -> "alert".equals(d.path("glasswatch").path("kind").asText())).count();
+    assertThat(events).isEqualTo(8);
+    assertThat(alertDocs).isEqualTo(lines(Files.readString(alerts)).size()).isEqualTo(2);
+    assertThat(Files.readString(timeline)).doesNotContain("jit_tok_3f9a8c71e2d44b0a");
+    assertThat(Files.readString(timeline)).contains("token_fingerprint");
+  }
+
+  @Test
+  void malformedLineExitsTwoNamingFileAndLineAndTheRestIsReplayed() throws IOException {
+    Path bad = dir.resolve("bad.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(scenarios.resolve("04-jit-token-reuse-after-expiry.jsonl")));
+    lines.add(2, "{\"type\": \"approval\", \"requestId\": ");
+    Files.write(bad, lines);
+    Run r = run("replay", bad.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr()).contains(bad + ":3:");
+    assertThat(byType(lines(r.stdout()))).containsKeys("TOKEN_REUSE", "USAGE_AFTER_EXPIRY");
+  }
+
+  @Test
+  void unknownShapeIsRejectedWithItsLine() throws IOException {
+    Path odd = dir.resolve("odd.json");
+    Files.writeString(odd, "{\"hello\": \"world\"}\n");
+    Run r = run("replay", odd.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr()).contains(odd + ":1:").contains("unrecognized");
+    assertThat(r.stdout()).isBlank();
+  }
+
+  @Test
+  void missingInputExitsTwo() {
+    Run r = run("replay", dir.resolve("nope.jsonl").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr()).contains("nope.jsonl").contains("no such file");
+  }
+}
