@@ -32,6 +32,8 @@ public final class GlasswatchCli implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    // Libraries that log through java.util.logging (the registry client's Vert.x) follow log4j2.xml.
+    System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
     System.exit(execute(args));
   }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -82,6 +83,39 @@ public final class TopicSetup {
   }
 
   /**
+   * Deletes the consumer groups. A group that still has members (a process that crashed or did not
+   * leave the group) is retried until its members' sessions expire, at most 60 s.
+   */
+  private static void deleteGroups(Admin admin, List<String> groups, GlasswatchSettings settings)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<String> left = new ArrayList<>(groups);
+    while (!left.isEmpty()) {
+      List<String> busy = new ArrayList<>();
+      for (var e : admin.deleteConsumerGroups(left).deletedGroups().entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException ex) {
+          if (ex.getCause() instanceof GroupNotEmptyException) {
+            busy.add(e.getKey());
+          } else if (!(ex.getCause() instanceof GroupIdNotFoundException)) {
+            throw ex;
+          }
+        }
+      }
+      if (busy.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("consumer groups " + busy + " still have members: another Glasswatch"
+            + " process is running against " + settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP) + "; stop it first");
+      }
+      TimeUnit.SECONDS.sleep(1);
+      left = busy;
+    }
+  }
+
+  /**
    * Deletes Glasswatch's topics, the Kafka Streams internal topics of {@code applicationId}, the
    * alert delivery log, and the consumer groups of every service, then waits until Kafka no longer
    * lists the topics.
@@ -98,15 +132,7 @@ public final class TopicSetup {
       }
       List<String> groups = List.of(applicationId, AlertDispatcher.GROUP_ID, RevokeService.GROUP_ID,
           TimelineSinkOptions.GROUP_ID);
-      for (var f : admin.deleteConsumerGroups(groups).deletedGroups().values()) {
-        try {
-          f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-            throw e; // e.g. GroupNotEmptyException: a service of an earlier run still consumes
-          }
-        }
-      }
+      deleteGroups(admin, groups, settings);
       if (!doomed.isEmpty()) {
         admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

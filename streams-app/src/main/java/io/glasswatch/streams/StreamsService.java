@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -125,11 +126,16 @@ public final class StreamsService implements AutoCloseable {
     return failure.get();
   }
 
-  /** Closes the client, waiting up to 30 s for in-flight work; idempotent. */
+  /**
+   * Closes the client, waiting up to 30 s for in-flight work, and leaves the consumer group so that
+   * its partitions are reassigned at once (Kafka Streams otherwise keeps the membership until the
+   * session times out, which also blocks resetting the group); idempotent.
+   */
   @Override
   public synchronized void close() {
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
     }
   }
 
