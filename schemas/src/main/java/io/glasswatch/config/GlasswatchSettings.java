@@ -39,6 +39,10 @@ public final class GlasswatchSettings {
   public static final String ES_ADMIN_USER = "elasticsearch.admin.username";
   /** Password of {@link #ES_ADMIN_USER}. */
   public static final String ES_ADMIN_PASSWORD = "elasticsearch.admin.password";
+  /** Elasticsearch read-only user for investigators (role: read, view_index_metadata on the timeline indices). */
+  public static final String ES_READER_USER = "elasticsearch.reader.username";
+  /** Password of {@link #ES_READER_USER}. */
+  public static final String ES_READER_PASSWORD = "elasticsearch.reader.password";
   /** Timeline index prefix; documents go to {@code <prefix>-<yyyy.MM>}. */
   public static final String ES_TIMELINE_INDEX = "elasticsearch.timeline.index-prefix";
   /** AWS region of the IAM Identity Center instance. */
@@ -85,6 +89,8 @@ public final class GlasswatchSettings {
     d.put(ES_SINK_PASSWORD, "");
     d.put(ES_ADMIN_USER, "glasswatch_admin");
     d.put(ES_ADMIN_PASSWORD, "");
+    d.put(ES_READER_USER, "glasswatch_reader");
+    d.put(ES_READER_PASSWORD, "");
     d.put(ES_TIMELINE_INDEX, "glasswatch-timeline");
     d.put(AWS_REGION, "us-east-1");
     d.put(SSO_ENDPOINT, "");

@@ -30,6 +30,15 @@ public final class Topics {
   public static final String TIMELINE = "timeline";
   /** Rejected input: raw bytes plus {@link DeadLetterHeaders}. */
   public static final String DEAD_LETTER = "dead-letter";
+  /** Compacted log of delivered alerts, key {@code <alertId>|<channel>}: each alert is delivered once per channel. */
+  public static final String ALERT_DELIVERIES = "alert-deliveries";
+
+  /**
+   * Header of a clock tick: a record with a null value and this header set to {@code true}, sent to
+   * every partition of an input topic, only advances stream time (to the record's timestamp) so that
+   * deadlines are evaluated on partitions that receive nothing else.
+   */
+  public static final String CLOCK_TICK_HEADER = "glasswatch.clock-tick";
 
   private static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = Map.of(
       GATEWAY_EVENTS, GatewayEvent.class,

@@ -51,9 +51,9 @@ import java.util.function.Consumer;
  */
 public final class LocalStack {
   /** Settings key of the read-only Elasticsearch user for investigators (not in the shared settings). */
-  public static final String ES_READER_USER = "elasticsearch.reader.username";
+  public static final String ES_READER_USER = GlasswatchSettings.ES_READER_USER;
   /** Password of {@link #ES_READER_USER}. */
-  public static final String ES_READER_PASSWORD = "elasticsearch.reader.password";
+  public static final String ES_READER_PASSWORD = GlasswatchSettings.ES_READER_PASSWORD;
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);

@@ -69,14 +69,17 @@ public final class KafkaTestSupport {
   }
 
   /**
-   * Creates {@code topics} with {@code partitions} partitions and replication factor 1, ignoring
-   * topics that already exist, and waits until every partition has a leader.
+   * Creates {@code topics} with {@code partitions} partitions, replication factor 1 and
+   * {@code retention.ms=-1} (test records carry historical event times), ignoring topics that
+   * already exist, and waits until every partition has a leader.
    *
    * @throws IllegalStateException when Kafka refuses a topic for another reason or does not answer in 30 s
    */
   public static void createTopics(GlasswatchSettings s, int partitions, String... topics) {
     try (Admin admin = Admin.create(adminProperties(s))) {
-      List<NewTopic> newTopics = Arrays.stream(topics).map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+      // Test records carry historical event times as timestamps: keep them (no time-based retention).
+      List<NewTopic> newTopics = Arrays.stream(topics)
+          .map(t -> new NewTopic(t, partitions, (short) 1).configs(Map.of("retention.ms", "-1"))).toList();
       for (Map.Entry<String, KafkaFuture<Void>> e : admin.createTopics(newTopics).values().entrySet()) {
         try {
           e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

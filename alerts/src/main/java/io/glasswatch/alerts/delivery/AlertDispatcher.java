@@ -69,7 +69,7 @@ public final class AlertDispatcher implements Runnable, AutoCloseable {
   /** Consumer group of the dispatcher. */
   public static final String GROUP_ID = "glasswatch-alerts";
   /** The compacted topic of successful deliveries, key {@code <alertId>|<channel>}. */
-  public static final String DELIVERIES_TOPIC = "alert-deliveries";
+  public static final String DELIVERIES_TOPIC = io.glasswatch.schema.Topics.ALERT_DELIVERIES;
   /** Dead-letter header naming the channel a delivery failed on. */
   public static final String CHANNEL_HEADER = "glasswatch.alerts.channel";
 

@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventProducer implements AutoCloseable {
   /** Header that marks a clock-tick record (value "true"). */
-  public static final String CLOCK_TICK_HEADER = "glasswatch.clock-tick";
+  public static final String CLOCK_TICK_HEADER = Topics.CLOCK_TICK_HEADER;
   /** The raw value of a dead-letter record is cut to this many bytes. */
   public static final int MAX_DEAD_LETTER_BYTES = 512 * 1024;
   /** Settings keys with this prefix are Kafka producer configs (prefix removed). */

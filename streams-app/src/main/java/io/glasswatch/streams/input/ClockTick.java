@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class ClockTick {
   /** Header name marking a clock tick. */
-  public static final String HEADER = "glasswatch.clock-tick";
+  public static final String HEADER = io.glasswatch.schema.Topics.CLOCK_TICK_HEADER;
 
   private ClockTick() {}
 
