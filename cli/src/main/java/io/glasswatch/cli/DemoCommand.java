@@ -22,7 +22,6 @@ import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelineQueries;
 import io.glasswatch.stack.Component;
 import io.glasswatch.stack.LocalStack;
-import io.glasswatch.stack.MemoryUsage;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.replay.Replayer;
@@ -32,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -42,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -204,9 +203,9 @@ public final class DemoCommand implements Callable<Integer> {
       Pipeline pipeline, Path work) throws IOException {
     List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
     List<RevokeResult> results = TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class);
-    Set<String> liveIds = alerts.stream().map(Alert::getAlertId).collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> liveIds = alerts.stream().map(Alert::getAlertId).collect(Collectors.toCollection(TreeSet::new));
     Set<String> replayIds = expected.alerts().stream().map(Alert::getAlertId)
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+        .collect(Collectors.toCollection(TreeSet::new));
     Set<String> background = new LinkedHashSet<>();
     for (NormalizeResult.Normalized n : events) {
       if (n.origin().contains(DemoScenarios.BACKGROUND) && n.value() instanceof CloudTrailEvent c) {
@@ -216,7 +215,6 @@ public final class DemoCommand implements Callable<Integer> {
     long backgroundAlerts = alerts.stream().filter(a -> a.getEvidence().stream().anyMatch(background::contains)).count();
 
     long timelineDocs;
-    Map<String, Object> unused = Map.of();
     List<Map<String, Object>> showcase;
     try (TimelineQueries q = new TimelineQueries(s)) {
       q.refresh();
@@ -226,10 +224,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     step("summary");
     say(String.format("  wall time %.1f s (local stack up in %.1f s)", (System.nanoTime() - started) / 1e9, stackSeconds));
+    long peakTotal = 0;
     for (Component c : Component.values()) {
-      stack.memory(c).ifPresent(m -> say(String.format("  %-14s rss %5d MiB, peak %5d MiB", c.name().toLowerCase(),
-          m.rssMiB(), m.peakRssMiB())));
+      var mem = stack.memory(c);
+      if (mem.isPresent()) {
+        peakTotal += mem.get().peakRssMiB();
+        say(String.format("  %-14s rss %5d MiB, peak %5d MiB", c.name().toLowerCase(), mem.get().rssMiB(),
+            mem.get().peakRssMiB()));
+      }
     }
+    long self = selfPeakRssMiB();
+    say(String.format("  %-14s                peak %5d MiB (this process: streams app, services, producer)", "glasswatch", self));
+    say(String.format("  %-14s                peak %5d MiB (sum of the peaks)", "total", peakTotal + self));
     long input = events.size();
     say("");
     say("  Alerts: " + alerts.size() + " (offline replay: " + expected.alerts().size() + "; same alert ids: "
@@ -266,6 +272,20 @@ public final class DemoCommand implements Callable<Integer> {
     say("");
     say(ok ? "demo finished: every check passed" : "demo finished with a failed check (see above)");
     return ok ? 0 : 1;
+  }
+
+  /** Peak resident set size of this JVM (VmHWM of /proc/self/status), MiB; 0 where /proc is absent. */
+  private static long selfPeakRssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
   }
 
   private static String compareWithLastRun(Path work, String fingerprint) throws IOException {
