@@ -15,6 +15,11 @@ import java.util.Set;
 public enum AlertType {
   /** Root activity or a RootCredentialUsage finding that no grant covers. */
   UNAUTHORIZED_ROOT_USE(Severity.CRITICAL, EnumSet.of(PAGE, REVOKE)),
+  /**
+   * A root console sign-in that failed with no covering grant: someone is trying the root
+   * password. Glasswatch's addition to the SPEC catalogue (additive).
+   */
+  ROOT_LOGIN_FAILED(Severity.HIGH, EnumSet.of(NOTIFY)),
   /** Root console sign-in that succeeded without MFA, authorized or not. */
   ROOT_LOGIN_WITHOUT_MFA(Severity.HIGH, EnumSet.of(PAGE)),
   /** Root creating users, keys, login profiles, policies, roles or groups. */

@@ -31,6 +31,19 @@ import java.util.Map;
  *     after they stop mattering (default 7 days): a CloudTrail record re-delivered later than this
  *     counts again
  * @param alerts severity, actions and runbook of every alert type (must name every {@link AlertType})
+ * @param minApproverAcr lowest approver authentication context class that is not weak (default
+ *     {@code loa2}); must be one of {@code acrOrder}
+ * @param acrOrder authentication context classes from weakest to strongest (default
+ *     {@code loa1, loa2, loa3, loa4}); an ACR not in the list counts as weaker than all of them
+ * @param allowedLateness in live operation, how far behind the wall clock event time may lag before
+ *     deadlines are evaluated anyway on a partition that receives nothing (default 10 min); replay
+ *     judges by event time alone and ignores it
+ * @param rootAntipatternActions CloudTrail {@code eventName}s a root caller must not use, {@code *}
+ *     as a wildcard (default {@code CreateUser, CreateAccessKey, CreateLoginProfile,
+ *     UpdateLoginProfile, Put*Policy, Attach*Policy, CreateRole, CreateGroup})
+ * @param accountPolicies effective policies of single AWS accounts (no nested overrides), e.g. a
+ *     stricter rotation deadline on the production account
+ * @param tenantPolicies effective policies of single tenants (no nested overrides)
  */
 public record Policy(
     Duration skew,
@@ -46,7 +59,13 @@ public record Policy(
     int deniedThreshold,
     Duration deniedWindow,
     Duration stateRetention,
-    Map<AlertType, AlertPolicy> alerts) {
+    Map<AlertType, AlertPolicy> alerts,
+    String minApproverAcr,
+    List<String> acrOrder,
+    Duration allowedLateness,
+    List<String> rootAntipatternActions,
+    Map<String, Policy> accountPolicies,
+    Map<String, Policy> tenantPolicies) {
 
   /**
    * Validates every field at once.
@@ -89,11 +108,89 @@ public record Policy(
         && stateRetention.compareTo(rotationDeadline.plus(decisionDelay)) <= 0) {
       problems.add("stateRetention: must exceed rotationDeadline + decisionDelay, got " + stateRetention);
     }
+    if (acrOrder == null || acrOrder.isEmpty() || acrOrder.stream().anyMatch(a -> a == null || a.isBlank())) {
+      problems.add("acrOrder: expected at least one non-blank authentication context class, weakest first");
+    } else if (minApproverAcr == null || !acrOrder.contains(minApproverAcr)) {
+      problems.add("minApproverAcr: expected one of " + acrOrder + ", got " + minApproverAcr);
+    }
+    nonNegative("allowedLateness", allowedLateness, problems);
+    if (rootAntipatternActions == null || rootAntipatternActions.stream()
+        .anyMatch(a -> a == null || !a.matches("[A-Za-z0-9*]+"))) {
+      problems.add("rootAntipatternActions: expected CloudTrail eventNames with optional * wildcards");
+    }
+    if (accountPolicies == null || tenantPolicies == null) {
+      problems.add("accountPolicies, tenantPolicies: expected maps (empty when there are no overrides)");
+    } else {
+      for (var e : accountPolicies.entrySet()) {
+        if (!e.getKey().matches("\\d{12}")) {
+          problems.add("accounts." + e.getKey() + ": expected a 12-digit AWS account id");
+        }
+        if (e.getValue() == null || !e.getValue().accountPolicies().isEmpty() || !e.getValue().tenantPolicies().isEmpty()) {
+          problems.add("accounts." + e.getKey() + ": an override may not contain further overrides");
+        }
+      }
+      for (var e : tenantPolicies.entrySet()) {
+        if (e.getValue() == null || !e.getValue().accountPolicies().isEmpty() || !e.getValue().tenantPolicies().isEmpty()) {
+          problems.add("tenants." + e.getKey() + ": an override may not contain further overrides");
+        }
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     requiredApproverRoles = List.copyOf(requiredApproverRoles);
     alerts = Map.copyOf(new EnumMap<>(alerts));
+    acrOrder = List.copyOf(acrOrder);
+    rootAntipatternActions = List.copyOf(rootAntipatternActions);
+    accountPolicies = Map.copyOf(accountPolicies);
+    tenantPolicies = Map.copyOf(tenantPolicies);
+  }
+
+  /** Default {@link #rootAntipatternActions()}: SPEC section 3, ROOT_ANTIPATTERN. */
+  public static final List<String> DEFAULT_ROOT_ANTIPATTERN_ACTIONS = List.of("CreateUser", "CreateAccessKey",
+      "CreateLoginProfile", "UpdateLoginProfile", "Put*Policy", "Attach*Policy", "CreateRole", "CreateGroup");
+
+  /**
+   * The policy in force for an event of {@code accountId} and {@code tenant} (either may be null):
+   * the account's override if there is one, else the tenant's, else this policy. An account
+   * override is the more specific and wins over a tenant override.
+   */
+  public Policy resolve(String accountId, String tenant) {
+    if (accountId != null) {
+      Policy p = accountPolicies.get(accountId);
+      if (p != null) {
+        return p;
+      }
+    }
+    if (tenant != null) {
+      Policy p = tenantPolicies.get(tenant);
+      if (p != null) {
+        return p;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Whether {@code acr} is weaker than {@link #minApproverAcr()} in {@link #acrOrder()}; null or an
+   * unlisted ACR is weak.
+   */
+  public boolean isWeakAcr(String acr) {
+    int rank = acr == null ? -1 : acrOrder.indexOf(acr.toLowerCase(java.util.Locale.ROOT));
+    return rank < acrOrder.indexOf(minApproverAcr);
+  }
+
+  /** Whether a root call named {@code eventName} is an antipattern ({@link #rootAntipatternActions()}, {@code *} wildcards). */
+  public boolean isRootAntipattern(String eventName) {
+    if (eventName == null) {
+      return false;
+    }
+    for (String pattern : rootAntipatternActions) {
+      if (eventName.matches(pattern.replace("*", "[A-Za-z0-9]*"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The SPEC defaults. */
@@ -104,7 +201,9 @@ public record Policy(
     }
     return new Policy(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(1),
         List.of("incident_command", "security"), Duration.ofMinutes(30), Duration.ofHours(1),
-        Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts);
+        Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts,
+        "loa2", List.of("loa1", "loa2", "loa3", "loa4"), Duration.ofMinutes(10), DEFAULT_ROOT_ANTIPATTERN_ACTIONS,
+        Map.of(), Map.of());
   }
 
   /** The policy of one alert type. */
@@ -129,7 +228,10 @@ public record Policy(
         + ", approvalMaxAge=" + approvalMaxAge + ", maxGrantDuration=" + maxGrantDuration + ", revokeDeadline="
         + revokeDeadline + ", repeatThreshold=" + repeatThreshold + ", repeatWindow=" + repeatWindow
         + ", deniedThreshold=" + deniedThreshold + ", deniedWindow=" + deniedWindow + ", stateRetention="
-        + stateRetention + ", alerts=" + (changed.isEmpty() ? "catalogue defaults" : changed) + "]";
+        + stateRetention + ", minApproverAcr=" + minApproverAcr + ", acrOrder=" + acrOrder + ", allowedLateness="
+        + allowedLateness + ", rootAntipatternActions=" + rootAntipatternActions + ", alerts="
+        + (changed.isEmpty() ? "catalogue defaults" : changed) + ", accounts=" + accountPolicies.keySet()
+        + ", tenants=" + tenantPolicies.keySet() + "]";
   }
 
   /** A builder starting from this policy's values. */
@@ -165,6 +267,12 @@ public record Policy(
     private Duration deniedWindow;
     private Duration stateRetention;
     private final Map<AlertType, AlertPolicy> alerts;
+    private String minApproverAcr;
+    private List<String> acrOrder;
+    private Duration allowedLateness;
+    private List<String> rootAntipatternActions;
+    private final Map<String, Policy> accountPolicies;
+    private final Map<String, Policy> tenantPolicies;
 
     private Builder(Policy p) {
       skew = p.skew;
@@ -181,6 +289,48 @@ public record Policy(
       deniedWindow = p.deniedWindow;
       stateRetention = p.stateRetention;
       alerts = new EnumMap<>(p.alerts);
+      minApproverAcr = p.minApproverAcr;
+      acrOrder = p.acrOrder;
+      allowedLateness = p.allowedLateness;
+      rootAntipatternActions = p.rootAntipatternActions;
+      accountPolicies = new java.util.TreeMap<>(p.accountPolicies);
+      tenantPolicies = new java.util.TreeMap<>(p.tenantPolicies);
+    }
+
+    /** Sets {@link Policy#minApproverAcr()}. */
+    public Builder minApproverAcr(String v) {
+      minApproverAcr = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#acrOrder()}. */
+    public Builder acrOrder(List<String> v) {
+      acrOrder = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#allowedLateness()}. */
+    public Builder allowedLateness(Duration v) {
+      allowedLateness = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#rootAntipatternActions()}. */
+    public Builder rootAntipatternActions(List<String> v) {
+      rootAntipatternActions = v;
+      return this;
+    }
+
+    /** Sets the override of one AWS account (a policy without overrides of its own). */
+    public Builder account(String accountId, Policy v) {
+      accountPolicies.put(accountId, v);
+      return this;
+    }
+
+    /** Sets the override of one tenant (a policy without overrides of its own). */
+    public Builder tenant(String tenant, Policy v) {
+      tenantPolicies.put(tenant, v);
+      return this;
     }
 
     /** Sets {@link Policy#skew()}. */
@@ -275,7 +425,8 @@ public record Policy(
     public Policy build() {
       return new Policy(skew, decisionDelay, rotationDeadline, rootSessionGap, requiredApproverRoles, approvalMaxAge,
           maxGrantDuration, revokeDeadline, repeatThreshold, repeatWindow, deniedThreshold, deniedWindow,
-          stateRetention, alerts);
+          stateRetention, alerts, minApproverAcr, acrOrder, allowedLateness, rootAntipatternActions,
+          accountPolicies, tenantPolicies);
     }
   }
 }
