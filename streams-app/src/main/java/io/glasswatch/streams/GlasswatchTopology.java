@@ -13,6 +13,7 @@ import io.glasswatch.streams.correlation.AccountCorrelator;
 import io.glasswatch.streams.correlation.AccountInput;
 import io.glasswatch.streams.correlation.Emission;
 import io.glasswatch.streams.correlation.GrantFact;
+import io.glasswatch.streams.correlation.LifecycleFact;
 import io.glasswatch.streams.correlation.RequestCorrelator;
 import io.glasswatch.streams.correlation.RequestInput;
 import io.glasswatch.streams.input.EventTimeExtractor;
@@ -128,6 +129,14 @@ public final class GlasswatchTopology {
   public static final String REVOKES_BRANCH = "revokes";
   /** Branch suffix of grant fact emissions. */
   public static final String FACTS_BRANCH = "grant-facts";
+  /** Branch of stage A's lifecycle facts. */
+  public static final String LIFECYCLE_BRANCH = "lifecycle-facts";
+  /** Unwrapping of lifecycle facts. */
+  public static final String LIFECYCLE_FACTS_UNWRAP = "lifecycle-facts-unwrap";
+  /** Repartition topic of lifecycle facts by account id. */
+  public static final String LIFECYCLE_FACTS_REPARTITION = "request-lifecycle-facts";
+  /** Stage B input: lifecycle facts. */
+  public static final String ACCOUNT_LIFECYCLE_INPUT = "account-input-lifecycle";
   /** Merge of both stages' timeline entries. */
   public static final String TIMELINE_MERGE = "timeline-merge";
   /** Unwrapping of timeline entries. */
@@ -213,6 +222,10 @@ public final class GlasswatchTopology {
         .mapValues(Emission::fact, Named.as(GRANT_FACTS_UNWRAP))
         .repartition(Repartitioned.<String, GrantFact>as(GRANT_FACTS_REPARTITION)
             .withKeySerde(keys).withValueSerde(new JsonSerde<>(GrantFact.class)));
+    KStream<String, LifecycleFact> lifecycle = a.get(REQUEST_OUTPUT + LIFECYCLE_BRANCH)
+        .mapValues(Emission::lifecycle, Named.as(LIFECYCLE_FACTS_UNWRAP))
+        .repartition(Repartitioned.<String, LifecycleFact>as(LIFECYCLE_FACTS_REPARTITION)
+            .withKeySerde(keys).withValueSerde(new JsonSerde<>(LifecycleFact.class)));
 
     // stage B
     KStream<String, AccountInput> accountInputs = cloudTrail
@@ -221,7 +234,9 @@ public final class GlasswatchTopology {
             Named.as(ACCOUNT_INPUTS + "-1"))
         .merge(accountGateway.mapValues(AccountInput.Gateway::new, Named.as(ACCOUNT_GATEWAY_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-2"))
-        .merge(facts.mapValues(AccountInput.Fact::new, Named.as(ACCOUNT_FACT_INPUT)), Named.as(ACCOUNT_INPUTS + "-3"));
+        .merge(facts.mapValues(AccountInput.Fact::new, Named.as(ACCOUNT_FACT_INPUT)), Named.as(ACCOUNT_INPUTS + "-3"))
+        .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
+            Named.as(ACCOUNT_INPUTS + "-4"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy()), Named.as(ACCOUNT_CORRELATOR)),
         ACCOUNT_OUTPUT, false);
@@ -252,7 +267,8 @@ public final class GlasswatchTopology {
         .branch((k, e) -> e instanceof Emission.Raised, Branched.as(ALERTS_BRANCH))
         .branch((k, e) -> e instanceof Emission.Revoke, Branched.as(REVOKES_BRANCH));
     if (withFacts) {
-      branches = branches.branch((k, e) -> e instanceof Emission.Fact, Branched.as(FACTS_BRANCH));
+      branches = branches.branch((k, e) -> e instanceof Emission.Fact, Branched.as(FACTS_BRANCH))
+          .branch((k, e) -> e instanceof Emission.Lifecycle, Branched.as(LIFECYCLE_BRANCH));
     }
     return branches.noDefaultBranch();
   }

@@ -157,6 +157,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       case AccountInput.GuardDuty g -> onGuardDuty(s, g.finding());
       case AccountInput.Gateway g -> onGateway(s, g.event());
       case AccountInput.Fact f -> onFact(s, f.fact());
+      case AccountInput.Lifecycle l -> false; // the request lifecycle state machine consumes these
     };
     changed |= evaluate(s, context.currentStreamTimeMs());
     if (changed) {

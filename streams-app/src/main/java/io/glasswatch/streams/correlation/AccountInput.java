@@ -17,4 +17,7 @@ public sealed interface AccountInput {
 
   /** A grant fact from stage A. */
   record Fact(GrantFact fact) implements AccountInput {}
+
+  /** A lifecycle step of a request from stage A. */
+  record Lifecycle(LifecycleFact fact) implements AccountInput {}
 }

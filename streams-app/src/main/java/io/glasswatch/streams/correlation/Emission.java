@@ -22,6 +22,9 @@ public sealed interface Emission {
   /** A grant fact for stage B. */
   record Fact(GrantFact fact) implements Emission {}
 
+  /** A lifecycle step of a request, for stage B. */
+  record Lifecycle(LifecycleFact fact) implements Emission {}
+
   /** The timeline entry of a {@link Timeline} emission. */
   static TimelineEntry timeline(Emission e) {
     return ((Timeline) e).entry();
@@ -35,6 +38,11 @@ public sealed interface Emission {
   /** The command of a {@link Revoke} emission. */
   static RevokeCommand revoke(Emission e) {
     return ((Revoke) e).command();
+  }
+
+  /** The lifecycle step of a {@link Lifecycle} emission. */
+  static LifecycleFact lifecycle(Emission e) {
+    return ((Lifecycle) e).fact();
   }
 
   /** The fact of a {@link Fact} emission. */
