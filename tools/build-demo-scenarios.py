@@ -130,6 +130,101 @@ s4 = [
 ]
 write('04-jit-token-reuse-after-expiry.jsonl', s4)
 
+# 6. JIT grants that break the policy in every way the gateway can show.
+acct6 = '555566667777'
+inst6 = 'arn:aws:sso:::instance/ssoins-1111222233334444'
+ps6 = 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-9999888877776666'
+def asg(principal):
+    return {"instanceArn": inst6, "accountId": acct6, "permissionSetArn": ps6,
+            "principalType": "USER", "principalId": principal}
+def req(rid, subject, t, **extra):
+    r = {"type": "request", "requestId": rid, "subject": subject, "kind": "jit", "accountId": acct6,
+         "permissionSetArn": ps6, "tenant": "payments", "scope": ["break_glass:elevated"],
+         "justification": "Payments incident: settlement batch stuck", "ticketId": "INC-6001", "timestamp": t}
+    r.update(extra)
+    return r
+def appr(rid, who, role, acr, t):
+    return {"type": "approval", "requestId": rid, "approver": who, "approverRole": role, "approverAcr": acr, "timestamp": t}
+def grant(rid, tok, t, exp, principal):
+    return {"type": "grant", "requestId": rid, "tokenId": tok, "singleUse": False, "expiresAt": exp,
+            "assignment": asg(principal), "timestamp": t}
+def usage(rid, tok, subject, t, outcome="allow", scope="break_glass:elevated", tenant="payments"):
+    return {"type": "usage", "requestId": rid, "tokenId": tok, "subject": subject, "outcome": outcome,
+            "resource": "arn:aws:lambda:us-east-1:555566667777:function:settlement-batch",
+            "action": "lambda:InvokeFunction", "scope": scope, "tenant": tenant, "timestamp": t}
+s6 = [
+    # Mallory approves her own request as incident commander; the security approval is weak (loa1).
+    req("JIT-20240506-0101", "mallory@example.com", "2024-05-06T10:00:00Z"),
+    appr("JIT-20240506-0101", "mallory@example.com", "incident_command", "loa2", "2024-05-06T10:02:00Z"),
+    appr("JIT-20240506-0101", "trent@example.com", "security", "loa1", "2024-05-06T10:03:00Z"),
+    grant("JIT-20240506-0101", "jit_tok_mallory_5b1e", "2024-05-06T10:05:00Z", "2024-05-06T10:35:00Z",
+          "0aa1b2c3-0101-4d5e-8f90-a1b2c3d4e5f6"),
+    usage("JIT-20240506-0101", "jit_tok_mallory_5b1e", "mallory@example.com", "2024-05-06T10:07:00Z"),
+    {"type": "expiry", "requestId": "JIT-20240506-0101", "reason": "ttl_elapsed", "timestamp": "2024-05-06T10:35:00Z"},
+    # Oscar's grant comes 50 minutes after the approvals, lasts two hours, is used on another tenant
+    # with a broader scope, and is then extended.
+    req("JIT-20240506-0102", "oscar@example.com", "2024-05-06T11:00:00Z"),
+    appr("JIT-20240506-0102", "frank@example.com", "incident_command", "loa2", "2024-05-06T11:01:00Z"),
+    appr("JIT-20240506-0102", "grace@example.com", "security", "loa3", "2024-05-06T11:02:00Z"),
+    grant("JIT-20240506-0102", "jit_tok_oscar_77c2", "2024-05-06T11:52:00Z", "2024-05-06T13:52:00Z",
+          "0aa1b2c3-0102-4d5e-8f90-a1b2c3d4e5f6"),
+    usage("JIT-20240506-0102", "jit_tok_oscar_77c2", "oscar@example.com", "2024-05-06T11:55:00Z"),
+    usage("JIT-20240506-0102", "jit_tok_oscar_77c2", "oscar@example.com", "2024-05-06T12:10:00Z",
+          scope="break_glass:admin", tenant="billing"),
+    grant("JIT-20240506-0102", "jit_tok_oscar_77c2", "2024-05-06T13:40:00Z", "2024-05-06T15:40:00Z",
+          "0aa1b2c3-0102-4d5e-8f90-a1b2c3d4e5f6"),
+    # Peggy's token is denied five times in ten minutes; she also holds a second grant on the account.
+    req("JIT-20240506-0103", "peggy@example.com", "2024-05-06T14:00:00Z"),
+    appr("JIT-20240506-0103", "frank@example.com", "incident_command", "loa2", "2024-05-06T14:01:00Z"),
+    appr("JIT-20240506-0103", "grace@example.com", "security", "loa3", "2024-05-06T14:02:00Z"),
+    grant("JIT-20240506-0103", "jit_tok_peggy_a913", "2024-05-06T14:03:00Z", "2024-05-06T14:33:00Z",
+          "0aa1b2c3-0103-4d5e-8f90-a1b2c3d4e5f6"),
+] + [usage("JIT-20240506-0103", "jit_tok_peggy_a913", "peggy@example.com", f"2024-05-06T14:{m:02d}:00Z", outcome="deny")
+     for m in (5, 6, 8, 10, 12)] + [
+    req("JIT-20240506-0104", "peggy@example.com", "2024-05-06T14:15:00Z"),
+    appr("JIT-20240506-0104", "frank@example.com", "incident_command", "loa2", "2024-05-06T14:16:00Z"),
+    appr("JIT-20240506-0104", "grace@example.com", "security", "loa3", "2024-05-06T14:17:00Z"),
+    grant("JIT-20240506-0104", "jit_tok_peggy_c0de", "2024-05-06T14:18:00Z", "2024-05-06T14:48:00Z",
+          "0aa1b2c3-0104-4d5e-8f90-a1b2c3d4e5f6"),
+    {"type": "expiry", "requestId": "JIT-20240506-0103", "reason": "ttl_elapsed", "timestamp": "2024-05-06T14:33:00Z"},
+    {"type": "expiry", "requestId": "JIT-20240506-0104", "reason": "ttl_elapsed", "timestamp": "2024-05-06T14:48:00Z"},
+] + [
+    # Victor asks for break-glass access four times in three weeks.
+    req(f"JIT-202405{d:02d}-02{i}", "victor@example.com", f"2024-05-{d:02d}T09:00:00Z")
+    for i, d in enumerate((2, 9, 16, 23), start=1)
+]
+write('06-jit-policy-violations.jsonl', s6)
+
+# 7. An approved root session that signs in without MFA and runs past the time its runbook
+#    declaration gave it; the CloudTrail record arrives as a LookupEvents response.
+lookup = next(r['event'] for i, r in rows(docs) if r['format'] == 'lookupevents-response'
+              and any(json.loads(e['CloudTrailEvent'])['userIdentity'].get('type') == 'Root' for e in r['event']['Events']))
+acct7 = json.loads(lookup['Events'][0]['CloudTrailEvent'])['recipientAccountId']
+req7 = 'BG-20150220-0003'
+s7 = [
+    {"type": "request", "requestId": req7, "subject": "ivan@example.com", "kind": "root",
+     "justification": "Root MFA device lost during office move; restore console access for billing close",
+     "ticketId": "INC-1179", "accountId": acct7, "timestamp": "2015-02-20T23:30:00Z"},
+    {"type": "approval", "requestId": req7, "approver": "bob@example.com", "approverAcr": "loa3",
+     "approverRole": "incident_command", "timestamp": "2015-02-20T23:33:00Z"},
+    {"type": "approval", "requestId": req7, "approver": "carol@example.com", "approverAcr": "loa2",
+     "approverRole": "security", "timestamp": "2015-02-20T23:35:00Z"},
+    {"type": "grant", "requestId": req7, "tokenId": "bgt_4d2a9e0c7b1f3e55", "singleUse": True,
+     "expiresAt": "2015-02-21T00:30:00Z", "timestamp": "2015-02-20T23:36:00Z"},
+    {"timestamp": "2015-02-20T23:37:00Z", "actor_id": "ivan@example.com", "actor_role": "break_glass_root",
+     "action": "break_glass_root_login", "resource_type": "aws_account", "resource_id": acct7,
+     "ip_address": "192.0.2.10", "user_agent": "Mozilla/5.0", "result": "success",
+     "metadata": {"reason": "INC-1179 restore console access", "incident_channel": "#inc-1179",
+                  "expected_session_duration_minutes": 10, "requestId": req7}},
+    lookup,
+    {"type": "expiry", "requestId": req7, "reason": "ttl_elapsed", "timestamp": "2015-02-21T00:30:00Z"},
+    {"type": "rotation", "accountId": acct7, "credential": "root_password", "requestId": req7,
+     "actor": "ivan@example.com", "timestamp": "2015-02-21T09:10:00Z"},
+    {"type": "rotation", "accountId": acct7, "credential": "root_mfa", "requestId": req7,
+     "actor": "ivan@example.com", "timestamp": "2015-02-21T09:12:00Z"},
+]
+write('07-root-session-overrun.jsonl', s7)
+
 # 5. Background: every other Panther CloudTrail rule test (EC2, S3, RDS, logging...): no root, no alert.
 #    Fixtures that cannot be placed in time (no eventTime, no p_event_time) or in an account (no
 #    recipientAccountId, no userIdentity account) are left out: CloudTrail always records both.
