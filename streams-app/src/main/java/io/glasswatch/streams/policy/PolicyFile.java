@@ -529,14 +529,19 @@ public final class PolicyFile {
 
   /**
    * Walks the YAML tokens once to learn the line of every key (for messages) and to report duplicate
-   * keys, which the tree model would silently collapse.
+   * keys and further documents, which the tree model would silently collapse or ignore.
    */
   private static void scan(String yaml, Problems problems) throws JsonProcessingException {
     record Frame(String path, boolean array, Set<String> seen, String[] field) {}
     try (JsonParser p = YAML.createParser(yaml)) {
       Deque<Frame> stack = new ArrayDeque<>();
+      int documents = 0;
       JsonToken t;
       while ((t = p.nextToken()) != null) {
+        if (stack.isEmpty() && ++documents == 2) {
+          problems.addAt(p.currentTokenLocation().getLineNr(), "expected one YAML document, found a second one "
+              + "(it would be ignored: merge it into the first)");
+        }
         switch (t) {
           case START_OBJECT, START_ARRAY -> {
             Frame top = stack.peek();

@@ -390,6 +390,12 @@ class PolicyFileTest {
   }
 
   @Test
+  void aSecondDocumentIsReportedNotIgnored() {
+    assertThat(problemsOf("skew: 1m\n---\nskew: 3m\n")).singleElement().asString()
+        .startsWith("policy.yaml: expected one YAML document, found a second one").endsWith("(line 3)");
+  }
+
+  @Test
   void everyProblemIsReportedAtOnceInLineOrder() {
     List<String> problems = problemsOf("""
         skew: soon
