@@ -118,7 +118,7 @@ class PolicyOptionTest {
   }
 
   @Test
-  void servesReadsThePolicyFileSetting() {
+  void serveReadsThePolicyFileSetting() {
     Run r = run("serve", "--set", "stack.dir=" + dir.resolve("no-stack"), "--set", "policy.file=" + malformed);
 
     assertThat(r.status()).isEqualTo(2);
