@@ -22,6 +22,7 @@ import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelineQueries;
 import io.glasswatch.stack.Component;
 import io.glasswatch.stack.LocalStack;
+import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.replay.Replayer;
@@ -56,8 +57,10 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 /**
  * {@code glasswatch demo}: the whole pipeline on the bundled scenarios, on the local stack.
  *
- * <p>Steps: bring the local stack up; start from empty topics, streams state and timeline index;
- * register the schemas; replay the scenarios offline to know what the live pipeline must produce;
+ * <p>Steps: load the detection policy ({@code --policy FILE}, else the setting {@code policy.file},
+ * else the defaults; an invalid file stops the demo before the stack starts); bring the local stack
+ * up; start from empty topics, streams state and timeline index; register the schemas; replay the
+ * scenarios offline with the same policy to know what the live pipeline must produce;
  * create the JIT grant's IAM Identity Center assignment in moto so its revoke is real; start a
  * local signed-webhook receiver and every service; feed the input through Kafka; wait until the
  * live pipeline has delivered every alert, executed every revoke and indexed every timeline entry;
@@ -73,6 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Leave the local stack running afterwards.")
   boolean keep;
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "Detection policy (YAML, see config/policy.yaml); wins over the setting policy.file.")
+  Path policyFile;
+
   @Option(names = "--timeout", description = "How long to wait for the live pipeline (default ${DEFAULT-VALUE}).")
   Duration timeout = Duration.ofSeconds(120);
 
@@ -81,9 +88,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GlasswatchSettings base = config.settings();
+    PolicySource policy = PolicySource.load(policyFile, base);
     LocalStack stack = new LocalStack(base);
     try {
-      return run(stack, base);
+      return run(stack, base, policy);
     } finally {
       if (!keep) {
         step("stopping the local stack (use --keep to leave it running)");
@@ -94,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(LocalStack stack, GlasswatchSettings base) throws Exception {
+  private int run(LocalStack stack, GlasswatchSettings base, PolicySource policySource) throws Exception {
+    Policy policy = policySource.policy();
     step("starting the local stack (Kafka, Apicurio Registry, Elasticsearch, moto)");
     long t0 = System.nanoTime();
     GlasswatchSettings s = stack.up(EnumSet.allOf(Component.class), line -> say("  " + line));
@@ -136,7 +145,8 @@ public final class DemoCommand implements Callable<Integer> {
     say("  " + events.size() + " events " + byTopic);
 
     step("offline replay of the same input (the live pipeline must agree)");
-    ReplayResult expected = new Replayer().replay(events.stream()
+    say("  " + policySource.describe());
+    ReplayResult expected = new Replayer(policy).replay(events.stream()
         .map(n -> new InputRecord(n.topic(), n.key(), n.value(), n.eventTime())).toList());
     long expectedTimeline = expected.timeline().size() + expected.revokeCommands().size();
     say("  expect " + expected.alerts().size() + " alerts, " + expected.revokeCommands().size()
@@ -154,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
           .with(GlasswatchSettings.WEBHOOK_KEY_ID, "demo");
       step("starting the services: streams app (exactly-once), alert delivery, revoke executor, Elasticsearch sink");
       say("  on-call webhook: local receiver " + receiver.url() + " (checks every HMAC-SHA256 signature)");
-      try (Pipeline pipeline = Pipeline.start(s, Pipeline.all(), System.out)) {
+      try (Pipeline pipeline = Pipeline.start(s, policy, Pipeline.all(), System.out)) {
         step("feeding " + events.size() + " events through Kafka; alerts appear as they are delivered");
         feed(s, appId, events);
         boolean done = waitFor(() -> {

@@ -11,6 +11,7 @@ import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.sinks.timeline.TimelineSink;
 import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.policy.Policy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +43,25 @@ public final class Pipeline implements AutoCloseable {
   private Pipeline() {}
 
   /**
-   * Starts {@code services} against the servers of {@code settings}; the topics must exist.
+   * Starts {@code services} against the servers of {@code settings} with {@link Policy#defaults()};
+   * the topics must exist.
    *
    * @param console where the console alert channel prints (one line per alert)
    * @throws IllegalStateException when the streams app does not reach RUNNING within 60 s
    */
   public static Pipeline start(GlasswatchSettings settings, Set<Service> services, PrintStream console) {
+    return start(settings, Policy.defaults(), services, console);
+  }
+
+  /**
+   * Starts {@code services} against the servers of {@code settings}; the topics must exist.
+   *
+   * @param policy the detection policy the streams app applies
+   * @param console where the console alert channel prints (one line per alert)
+   * @throws IllegalStateException when the streams app does not reach RUNNING within 60 s
+   */
+  public static Pipeline start(GlasswatchSettings settings, Policy policy, Set<Service> services,
+      PrintStream console) {
     Pipeline p = new Pipeline();
     try {
       AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
@@ -75,7 +89,7 @@ public final class Pipeline implements AutoCloseable {
         daemon("glasswatch-alerts", p.dispatcher).start();
       }
       if (services.contains(Service.STREAMS)) {
-        p.streams = new StreamsService(StreamsSettings.from(settings), serdes);
+        p.streams = new StreamsService(StreamsSettings.from(settings, policy), serdes);
         p.started.add(p.streams);
         p.streams.start();
         if (!p.streams.awaitRunning(Duration.ofSeconds(60))) {

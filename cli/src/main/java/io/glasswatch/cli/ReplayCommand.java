@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code glasswatch replay [--alerts-out FILE] [--timeline-out FILE] INPUT...} (SPEC section 5):
- * replays files or directories through the production topology in this process, in event time.
+ * {@code glasswatch replay [--alerts-out FILE] [--timeline-out FILE] [--policy FILE] INPUT...} (SPEC
+ * section 5): replays files or directories through the production topology in this process, in event
+ * time, applying the detection policy of {@code --policy} (default: {@code Policy.defaults()}).
  *
  * <p>Every input value is normalized as {@code glasswatch produce} would; the events are ordered by
  * event time (stable, so equal times keep file order), piped through the same
@@ -36,7 +37,8 @@ import picocli.CommandLine.Parameters;
  * evaluated. Alerts are written as JSON lines (SPEC section 3) to {@code --alerts-out} or stdout;
  * {@code --timeline-out} receives the hash-chained timeline as ECS documents, one per line.
  *
- * <p>Exit status: 0 on success; 2 when an input is missing or some input could not be read or
+ * <p>Exit status: 0 on success; 2 when the policy file is unreadable or invalid (every problem on
+ * stderr, nothing replayed), when an input is missing, or when some input could not be read or
  * recognized (each rejection is printed on stderr as {@code file:line: reason}, and the rest is
  * still replayed); 1 on other failures.
  */
@@ -48,11 +50,16 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--timeline-out", paramLabel = "FILE", description = "Write the timeline here (ECS JSON lines).")
   Path timelineOut;
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "Detection policy (YAML, see config/policy.yaml); default: the built-in defaults.")
+  Path policyFile;
+
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories (JSON lines, JSON documents or arrays, .gz).")
   List<Path> inputs;
 
   @Override
   public Integer call() throws IOException {
+    PolicySource policy = PolicySource.load(policyFile, null);
     for (Path p : inputs) {
       if (!Files.exists(p)) {
         System.err.println("glasswatch: " + p + ": no such file or directory");
@@ -77,7 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
     events.sort(Comparator.comparing(NormalizeResult.Normalized::eventTime));
     List<InputRecord> records = events.stream()
         .map(n -> new InputRecord(n.topic(), n.key(), n.value(), n.eventTime())).toList();
-    ReplayResult result = new Replayer().replay(records);
+    ReplayResult result = new Replayer(policy.policy()).replay(records);
 
     try (Writer w = alertsOut == null
         ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))

@@ -3,6 +3,7 @@ package io.glasswatch.cli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -12,8 +13,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code glasswatch serve}: registers the schemas, creates missing topics, installs the timeline
- * index template, then runs the chosen services until the process is stopped (SIGINT/SIGTERM).
+ * {@code glasswatch serve}: loads the detection policy ({@code --policy FILE}, else the setting
+ * {@code policy.file}, else the defaults) and prints its summary, registers the schemas, creates
+ * missing topics, installs the timeline index template, then runs the chosen services until the
+ * process is stopped (SIGINT/SIGTERM). An invalid policy file stops it before anything starts
+ * (exit status 2, every problem listed).
  */
 @Command(name = "serve", description = "Run the streams app, alert delivery, revoke executor and Elasticsearch sink.")
 public final class ServeCommand implements Callable<Integer> {
@@ -23,20 +27,26 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Services to run (default all): ${COMPLETION-CANDIDATES}")
   Set<Pipeline.Service> services = EnumSet.allOf(Pipeline.Service.class);
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "Detection policy (YAML, see config/policy.yaml); wins over the setting policy.file.")
+  Path policyFile;
+
   @Option(names = "--partitions", description = "Partitions of topics created here (default ${DEFAULT-VALUE}).")
   int partitions = TopicSetup.DEFAULT_PARTITIONS;
 
   @Override
   public Integer call() throws InterruptedException {
     GlasswatchSettings settings = config.settings();
+    PolicySource policy = PolicySource.load(policyFile, settings);
     System.out.println("glasswatch serve " + services + " with " + settings);
+    System.out.println(policy.describe());
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
     TopicSetup.ensure(settings, partitions);
     if (services.contains(Pipeline.Service.SINK)) {
       TimelineIndexTemplate.install(settings);
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Pipeline pipeline = Pipeline.start(settings, services, System.out)) {
+    try (Pipeline pipeline = Pipeline.start(settings, policy.policy(), services, System.out)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         pipeline.close();

@@ -61,6 +61,11 @@ public final class GlasswatchSettings {
   public static final String STREAMS_APP_ID = "streams.application.id";
   /** Kafka Streams state directory. */
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
+  /**
+   * The detection policy file (YAML, see {@code config/policy.yaml}) the streams app applies; empty means
+   * the built-in defaults. The {@code --policy FILE} option of a command wins over it.
+   */
+  public static final String POLICY_FILE = "policy.file";
   /** Directory of the local stack's data, logs and generated credentials. */
   public static final String STACK_DIR = "stack.dir";
   /** Local stack Kafka port (the controller listens on port + 1). */
@@ -100,6 +105,7 @@ public final class GlasswatchSettings {
     d.put(WEBHOOK_SECRET, "");
     d.put(STREAMS_APP_ID, "glasswatch");
     d.put(STREAMS_STATE_DIR, ".glasswatch/streams-state");
+    d.put(POLICY_FILE, "");
     DEFAULTS = Map.copyOf(d);
   }
 
