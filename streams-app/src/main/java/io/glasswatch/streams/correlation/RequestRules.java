@@ -31,8 +31,8 @@ import java.util.Set;
  * event's time + {@code decisionDelay}; it is then made with what is known.
  *
  * <ul>
- *   <li>SELF_APPROVAL: an approval whose approver is the subject. Once per approval; an approval seen
- *       before its request is judged when the request arrives.
+ *   <li>SELF_APPROVAL: an approval whose approver is the subject. Decided once per approval; an
+ *       approval seen before its request is judged when the request arrives.
  *   <li>WEAK_APPROVER_ASSURANCE: an approval whose {@code approverAcr} is weak
  *       ({@link Policy#isWeakAcr}). Decided once per approval, when ready.
  *   <li>MISSING_APPROVALS: decided once per request when stream time reaches the checked event's time
@@ -52,7 +52,7 @@ import java.util.Set;
  *   <li>SCOPE_ESCALATION: a usage (any outcome) naming a scope that is not in the request's scope
  *       (exact match; the request's default is {@code ["break_glass:elevated"]}; a usage naming no scope
  *       claims none), or naming a tenant (trimmed, case-insensitive) other than the request's, the
- *       request naming none included. Once per usage; judged once the request is known.
+ *       request naming none included. Decided once per usage, once the request is known.
  *   <li>DENIED_ATTEMPTS: the request's denied usages in event-time order; a denial whose window
  *       {@code (t - deniedWindow, t]} holds at least {@code deniedThreshold} denials starts a burst
  *       unless the previous denial's window already did; a window below the threshold re-arms. One
@@ -190,7 +190,7 @@ final class RequestRules {
         return;
       }
       for (RequestState.Approval a : s.approvals) {
-        if (s.isSubject(a.approver())) {
+        if (s.decided.add(AlertType.SELF_APPROVAL + "|" + a.eventId()) && s.isSubject(a.approver())) {
           alert(AlertType.SELF_APPROVAL).defining(a.eventId()).evidence(requestEvidence()).eventTime(a.at())
               .summary(String.format("%s approved their own request %s as %s at %s.", a.approver(), s.requestId,
                   a.role(), Instant.ofEpochMilli(a.at())));
@@ -323,6 +323,9 @@ final class RequestRules {
       }
       List<String> allowed = s.scope == null ? List.of() : s.scope;
       for (RequestState.Usage u : s.usages) {
+        if (!s.decided.add(AlertType.SCOPE_ESCALATION + "|" + u.eventId)) {
+          continue;
+        }
         List<String> outside = u.scope == null ? List.of()
             : u.scope.stream().filter(x -> !allowed.contains(x)).distinct().toList();
         String usageTenant = u.tenant == null || u.tenant.isBlank() ? null : u.tenant.trim();
