@@ -146,10 +146,18 @@ final class RequestState {
     return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether the token with {@code fingerprint} is single-use: per its grant, else true (the gateway default). */
+  /**
+   * Whether the token with {@code fingerprint} is single-use: per the latest grant of that token (of any
+   * token for a null fingerprint), else true (the gateway default).
+   */
   boolean singleUse(String fingerprint) {
     if (grant != null && (fingerprint == null || fingerprint.equals(grant.tokenFingerprint()))) {
       return grant.singleUse();
+    }
+    for (int i = grants.size() - 1; i >= 0; i--) {
+      if (grants.get(i).tokenFingerprint() != null && grants.get(i).tokenFingerprint().equals(fingerprint)) {
+        return grants.get(i).singleUse();
+      }
     }
     return true;
   }

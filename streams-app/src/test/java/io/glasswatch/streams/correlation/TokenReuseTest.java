@@ -111,4 +111,16 @@ class TokenReuseTest {
     assertThat(r.timeline()).extracting(TimelineEntry::getEntryId).containsOnlyOnce("gateway:req-1/usage/1")
         .doesNotContain("gateway:req-1/usage/2");
   }
+
+  @Test
+  void singleUseIsDecidedByTheGrantOfThatTokenNotTheLatestGrant() {
+    ReplayResult r = granted(false)
+        .then(grant("req-1", "tok-secret-2", at(3.5), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+            usage("req-1", "tok-secret-1", "alice", "allow", at(4)),
+            usage("req-1", "tok-secret-1", "alice", "allow", at(5)))
+        .run();
+
+    assertThat(Scenario.alertsOf(r, "TOKEN_REUSE")).isEmpty();
+    assertThat(r.alerts()).extracting(Alert::getAlertType).containsExactly("EXPIRY_EXTENDED");
+  }
 }

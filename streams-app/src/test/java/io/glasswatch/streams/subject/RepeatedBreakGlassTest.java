@@ -170,4 +170,15 @@ class RepeatedBreakGlassTest {
     assertThat(back.windowMs).isEqualTo(10L);
     assertThat(back.alerted).isTrue();
   }
+
+  @Test
+  void requestsWithoutASubjectAreNotCounted() {
+    ReplayResult r = Scenario.create()
+        .then(req("n1", null, 0), req("n2", " ", 1), req("n3", null, 2), req("n4", null, 3), req("n5", null, 4))
+        .run();
+
+    assertThat(r.alerts()).isEmpty();
+    assertThat(r.deadLetters()).isEmpty();
+    assertThat(r.timeline()).hasSize(5);
+  }
 }
