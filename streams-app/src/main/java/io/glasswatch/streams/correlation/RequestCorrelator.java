@@ -520,6 +520,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
         KeyValue<String, RequestState> kv = it.next();
         if (kv.value.lastEventAt < cutoff) {
           expired.add(kv.key);
+          if (kv.value.wakeAt != null) {
+            deadlines.delete(deadlineKey(kv.value.wakeAt, kv.value.requestId));
+          }
         }
       }
     }
