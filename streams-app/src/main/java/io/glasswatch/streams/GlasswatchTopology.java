@@ -48,8 +48,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id);
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
- *   <li>Stage A, {@link RequestCorrelator}: request lifecycle, TOKEN_REUSE, USAGE_AFTER_EXPIRY; its grant
- *       facts go re-keyed by account id through {@value #GRANT_FACTS_REPARTITION}.
+ *   <li>Stage A, {@link RequestCorrelator}: request lifecycle and the request-side alerts (approvals,
+ *       grants, usages, TOKEN_REUSE, USAGE_AFTER_EXPIRY); its grant facts and lifecycle steps go re-keyed
+ *       by account id through {@value #GRANT_FACTS_REPARTITION} and {@value #LIFECYCLE_FACTS_REPARTITION}.
  *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events and grant
  *       facts; root detection.
  *   <li>Subject stage, {@link SubjectCorrelator}: stage A's first sight of each request, re-keyed by the
