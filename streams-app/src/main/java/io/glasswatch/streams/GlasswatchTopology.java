@@ -20,6 +20,8 @@ import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.input.InputGate;
 import io.glasswatch.streams.input.InputValidation;
 import io.glasswatch.streams.state.JsonSerde;
+import io.glasswatch.streams.subject.SubjectCorrelator;
+import io.glasswatch.streams.subject.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineChainer;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,11 +48,14 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id);
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
- *   <li>Stage A, {@link RequestCorrelator}: request lifecycle, TOKEN_REUSE, USAGE_AFTER_EXPIRY; its grant
- *       facts go re-keyed by account id through {@value #GRANT_FACTS_REPARTITION}.
+ *   <li>Stage A, {@link RequestCorrelator}: request lifecycle and the request-side alerts (approvals,
+ *       grants, usages, TOKEN_REUSE, USAGE_AFTER_EXPIRY); its grant facts and lifecycle steps go re-keyed
+ *       by account id through {@value #GRANT_FACTS_REPARTITION} and {@value #LIFECYCLE_FACTS_REPARTITION}.
  *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events and grant
  *       facts; root detection.
- *   <li>Alerts and revoke commands of both stages go to {@value Topics#ALERTS} and
+ *   <li>Subject stage, {@link SubjectCorrelator}: stage A's first sight of each request, re-keyed by the
+ *       normalized subject through {@value #SUBJECT_REPARTITION}; REPEATED_BREAK_GLASS.
+ *   <li>Alerts and revoke commands of all stages go to {@value Topics#ALERTS} and
  *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
  *       to {@value Topics#TIMELINE}.
@@ -137,6 +142,20 @@ public final class GlasswatchTopology {
   public static final String LIFECYCLE_FACTS_REPARTITION = "request-lifecycle-facts";
   /** Stage B input: lifecycle facts. */
   public static final String ACCOUNT_LIFECYCLE_INPUT = "account-input-lifecycle";
+  /** Branch suffix of stage A's requests for the subject stage. */
+  public static final String SUBJECT_BRANCH = "subject-requests";
+  /** Unwrapping of requests for the subject stage. */
+  public static final String SUBJECT_UNWRAP = "subject-requests-unwrap";
+  /** Repartition topic of requests by normalized subject. */
+  public static final String SUBJECT_REPARTITION = "requests-by-subject";
+  /** Subject stage processor. */
+  public static final String SUBJECT_CORRELATOR = "subject-correlator";
+  /** Split of the subject stage's output (branch names: this prefix plus a branch suffix). */
+  public static final String SUBJECT_OUTPUT = "subject-output-";
+  /** Merge of the subject stage's timeline entries with the other stages'. */
+  public static final String TIMELINE_MERGE_SUBJECT = "timeline-merge-subject";
+  /** Merge of the subject stage's alerts with the other stages'. */
+  public static final String ALERTS_MERGE_SUBJECT = "alerts-merge-subject";
   /** Merge of both stages' timeline entries. */
   public static final String TIMELINE_MERGE = "timeline-merge";
   /** Unwrapping of timeline entries. */
@@ -227,6 +246,17 @@ public final class GlasswatchTopology {
         .repartition(Repartitioned.<String, LifecycleFact>as(LIFECYCLE_FACTS_REPARTITION)
             .withKeySerde(keys).withValueSerde(new JsonSerde<>(LifecycleFact.class)));
 
+    // subject stage
+    Map<String, KStream<String, Emission>> subject = a.get(REQUEST_OUTPUT + SUBJECT_BRANCH)
+        .mapValues(Emission::requester, Named.as(SUBJECT_UNWRAP))
+        .repartition(Repartitioned.<String, SubjectRequest>as(SUBJECT_REPARTITION)
+            .withKeySerde(keys).withValueSerde(new JsonSerde<>(SubjectRequest.class)))
+        .process(SubjectCorrelator.supplier(settings.policy()), Named.as(SUBJECT_CORRELATOR))
+        .split(Named.as(SUBJECT_OUTPUT))
+        .branch((k, e) -> e instanceof Emission.Timeline, Branched.as(TIMELINE_BRANCH))
+        .branch((k, e) -> e instanceof Emission.Raised, Branched.as(ALERTS_BRANCH))
+        .noDefaultBranch();
+
     // stage B
     KStream<String, AccountInput> accountInputs = cloudTrail
         .<AccountInput>mapValues(AccountInput.CloudTrail::new, Named.as(ACCOUNT_CLOUDTRAIL_INPUT))
@@ -244,6 +274,7 @@ public final class GlasswatchTopology {
     // outputs
     a.get(REQUEST_OUTPUT + ALERTS_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + ALERTS_BRANCH), Named.as(ALERTS_MERGE))
+        .merge(subject.get(SUBJECT_OUTPUT + ALERTS_BRANCH), Named.as(ALERTS_MERGE_SUBJECT))
         .mapValues(Emission::alert, Named.as(ALERTS_UNWRAP))
         .to(settings.topic(Topics.ALERTS), Produced.with(keys, serdes.value(Alert.class)).withName(ALERTS_SINK));
     a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
@@ -252,6 +283,7 @@ public final class GlasswatchTopology {
         .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
+        .merge(subject.get(SUBJECT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE_SUBJECT))
         .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
         .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)
             .withKeySerde(keys).withValueSerde(timelineSerde))
@@ -268,7 +300,8 @@ public final class GlasswatchTopology {
         .branch((k, e) -> e instanceof Emission.Revoke, Branched.as(REVOKES_BRANCH));
     if (withFacts) {
       branches = branches.branch((k, e) -> e instanceof Emission.Fact, Branched.as(FACTS_BRANCH))
-          .branch((k, e) -> e instanceof Emission.Lifecycle, Branched.as(LIFECYCLE_BRANCH));
+          .branch((k, e) -> e instanceof Emission.Lifecycle, Branched.as(LIFECYCLE_BRANCH))
+          .branch((k, e) -> e instanceof Emission.Requester, Branched.as(SUBJECT_BRANCH));
     }
     return branches.noDefaultBranch();
   }

@@ -24,6 +24,7 @@ class DeterminismTest {
     return Scenario.create()
         .then(request("req-d", "alice", ACCOUNT, "jit", at(0)),
             approval("req-d", "bob", "security", at(1)),
+            approval("req-d", "dana", "incident_command", at(1)),
             grant("req-d", "tok-d", at(2), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
             usage("req-d", "tok-d", "alice", "allow", at(3)),
             usage("req-d", "tok-d", "alice", "allow", at(4)),

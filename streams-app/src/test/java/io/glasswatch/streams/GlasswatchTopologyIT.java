@@ -95,6 +95,8 @@ class GlasswatchTopologyIT {
         send(producer, prefix + Topics.GATEWAY_EVENTS, "req-it", request("req-it", "alice", ACCOUNT, "jit", t0));
         send(producer, prefix + Topics.GATEWAY_EVENTS, "req-it",
             approval("req-it", "bob", "security", t0.plus(Duration.ofMinutes(1))));
+        send(producer, prefix + Topics.GATEWAY_EVENTS, "req-it",
+            approval("req-it", "dana", "incident_command", t0.plus(Duration.ofMinutes(1))));
         send(producer, prefix + Topics.GATEWAY_EVENTS, "req-it", grant("req-it", "tok-it", t0.plus(Duration.ofMinutes(2)),
             Duration.ofHours(1), true, assignment(ACCOUNT, "user-alice")));
         send(producer, prefix + Topics.GATEWAY_EVENTS, "req-it",
@@ -126,13 +128,13 @@ class GlasswatchTopologyIT {
       assertThat(revokes.get(0).getAlertId()).isEqualTo(reuse.getAlertId());
       assertThat(revokes.get(0).getAssignment()).isEqualTo(assignment(ACCOUNT, "user-alice"));
 
-      // 7 entries of req-it (5 events, the alert, the revoke) and 4 of the account (2 records, 2 alerts):
+      // 8 entries of req-it (6 events, the alert, the revoke) and 4 of the account (2 records, 2 alerts):
       // the re-delivered sign-in and the ticks add nothing, the poison record goes to the dead-letter topic
       List<TimelineEntry> timeline = readExactly(prefix + Topics.TIMELINE,
-          serdes.value(TimelineEntry.class).deserializer(), 11);
+          serdes.value(TimelineEntry.class).deserializer(), 12);
       List<TimelineEntry> request = timeline.stream().filter(e -> e.getCorrelationId().equals("req-it"))
           .sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence())).toList();
-      assertThat(request).extracting(TimelineEntry::getSequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+      assertThat(request).extracting(TimelineEntry::getSequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
       String prev = null;
       for (TimelineEntry e : request) {
         assertThat(e.getPrevHash()).isEqualTo(prev);

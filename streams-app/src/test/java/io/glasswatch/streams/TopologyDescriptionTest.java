@@ -40,7 +40,8 @@ class TopologyDescriptionTest {
     String description = GlasswatchTopology.build(StreamsSettings.from(GlasswatchSettings.builder().build()),
         AvroSerdes.embedded()).describe().toString();
 
-    assertThat(description).contains("stores: [request-state]", "timeline-chain",
+    assertThat(description).contains("stores: [request-state, request-deadlines]", "timeline-chain",
+        "stores: [subject-state]", "requests-by-subject-repartition", "request-lifecycle-facts-repartition",
         "account-state", "cloudtrail-seen", "guardduty-seen",
         "grant-facts-repartition", "timeline-by-correlation-repartition",
         "revoke-results-by-request-repartition", "account-gateway-events-repartition")

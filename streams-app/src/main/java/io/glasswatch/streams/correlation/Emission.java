@@ -3,11 +3,13 @@ package io.glasswatch.streams.correlation;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.streams.subject.SubjectRequest;
 
 /**
  * One output of a correlator; the topology splits them by kind into named branches. Record keys are
  * set by the correlator: correlation id for timeline entries and alerts, command id for revoke
- * commands, account id for grant facts.
+ * commands, account id for grant facts and lifecycle steps, normalized subject for requests sent to
+ * the subject stage.
  */
 public sealed interface Emission {
   /** An unchained timeline entry (stage C chains it). */
@@ -24,6 +26,14 @@ public sealed interface Emission {
 
   /** A lifecycle step of a request, for stage B. */
   record Lifecycle(LifecycleFact fact) implements Emission {}
+
+  /** A request for the subject stage (keyed by {@link SubjectRequest#keyOf the normalized subject}). */
+  record Requester(SubjectRequest request) implements Emission {}
+
+  /** The request of a {@link Requester} emission. */
+  static SubjectRequest requester(Emission e) {
+    return ((Requester) e).request();
+  }
 
   /** The timeline entry of a {@link Timeline} emission. */
   static TimelineEntry timeline(Emission e) {

@@ -10,6 +10,7 @@ import io.glasswatch.streams.policy.Action;
 import io.glasswatch.streams.policy.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
+import io.glasswatch.streams.subject.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -35,7 +38,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Stage A, keyed by request id: the life of one break-glass request (request, approval, grant, usage,
  * expiry) and the outcomes of revoke commands for it. State: store {@value #STORE} (JSON
- * {@code RequestState}).
+ * {@code RequestState}) and the deadline index {@value #DEADLINES}.
  *
  * <p>Rules:
  *
@@ -52,12 +55,36 @@ import org.apache.kafka.streams.state.Stores;
  *       from a revoke command this stage issued (at its {@code issuedAt}). Once per usage event,
  *       defined by the usage id. Events may arrive in any order: every change of the grant's end
  *       re-examines the usages already seen.
+ *   <li>SELF_APPROVAL, WEAK_APPROVER_ASSURANCE, MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION,
+ *       EXCESSIVE_DURATION, EXPIRY_EXTENDED, DENIED_ATTEMPTS: see {@link RequestRules}, which owns these
+ *       rules; this class runs them after every event of the request and when one of its deadlines
+ *       falls due.
+ *   <li>Policy: every rule, TOKEN_REUSE and USAGE_AFTER_EXPIRY included, uses the request's effective
+ *       policy {@code policy.resolve(accountId, tenant)} (account of the request, else of the grant).
  *   <li>Alert ids: {@code deterministicId(type, requestId, defining ids)}; {@code detectedAt} is stream
  *       time at the decision. For an alert type whose policy includes {@code revoke}, one revoke command
- *       per (request, alert) for the request's grant, issued at stream time.
+ *       per (request, alert) for the request's latest grant (carrying its account assignment), issued at
+ *       stream time. An alert of the rules in {@link RequestRules} raised before the request has any
+ *       grant (a self-approval, say) is remembered, and its revoke is issued as soon as a grant arrives,
+ *       with a timeline entry that says so. (TOKEN_REUSE without a grant still issues its command at
+ *       once, without an assignment, so that the executor reports it.)
+ *   <li>Deadlines: a request with a pending decision has one entry in {@value #DEADLINES}
+ *       ({@code <due time, 19 digits>|<requestId>}); a stream-time punctuator every
+ *       {@link #DEADLINE_INTERVAL} judges the requests whose time has come. Stream time is read in one
+ *       place ({@code now()}).
  *   <li>Grant facts go to stage B, keyed by account id (the request's, else the grant's), whenever they
  *       change; while the account is unknown (a grant without assignment before its request) they wait
  *       in state.
+ *   <li>Lifecycle facts go to stage B keyed by account id, each step once: {@code requested} (the first
+ *       request event), {@code approved} (once the request is known, when every required role has a
+ *       counting approval: at the latest of each role's earliest counting approval, approverRoles = the
+ *       roles of all approvals by others so far, in event-time order), {@code granted} (first grant),
+ *       {@code used} (first usage with outcome allow), {@code expired}, {@code consumed} and
+ *       {@code revoked} (expiry reasons ttl_elapsed, consumed, revoked; {@code revoked} also from a
+ *       revoke result CONFIRMED or ALREADY_ABSENT, at the command's {@code commandIssuedAt}). Steps wait
+ *       in state while the account is unknown; the steps sent together go in lifecycle order.
+ *   <li>Subject stage: the first request event of a request goes, keyed by the normalized subject, to
+ *       the subject stage ({@code SubjectCorrelator}) as a {@link SubjectRequest}.
  *   <li>State of a request is deleted {@code stateRetention} of event time after its last event (a
  *       stream-time punctuator, hourly); an event re-delivered after that counts again.
  * </ul>
@@ -65,18 +92,30 @@ import org.apache.kafka.streams.state.Stores;
 public final class RequestCorrelator implements Processor<String, RequestInput, String, Emission> {
   /** Store of request state: request id to JSON state. */
   public static final String STORE = "request-state";
+  /** Deadline index: {@code <due stream time, 19 digits>|<requestId>} to request id. */
+  public static final String DEADLINES = "request-deadlines";
   /** Stream-time interval of the state purge. */
   public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+  /** Stream-time interval of the deadline scan. */
+  public static final Duration DEADLINE_INTERVAL = Duration.ofSeconds(10);
+  /** Lifecycle step of each expiry reason. */
+  private static final Map<String, String> EXPIRY_STEPS =
+      Map.of("ttl_elapsed", "expired", "consumed", "consumed", "revoked", "revoked");
+  /** Request scope when the request names none (SPEC 1.1). */
+  private static final List<String> DEFAULT_SCOPE = List.of("break_glass:elevated");
 
   private final Policy policy;
+  private final RequestRules rules;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, RequestState> store;
+  private KeyValueStore<String, String> deadlines;
 
   private RequestCorrelator(Policy policy) {
     this.policy = policy;
+    this.rules = new RequestRules(policy);
   }
 
-  /** A supplier of correlators applying {@code policy}, declaring the {@value #STORE} store. */
+  /** A supplier of correlators applying {@code policy}, declaring the {@value #STORE} and {@value #DEADLINES} stores. */
   public static ProcessorSupplier<String, RequestInput, String, Emission> supplier(Policy policy) {
     return new ProcessorSupplier<>() {
       @Override
@@ -86,8 +125,13 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+        // insertion order, so that the topology description is the same in every JVM
+        Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
             new JsonSerde<>(RequestState.class)));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES), Serdes.String(),
+            Serdes.String()));
+        return stores;
       }
     };
   }
@@ -96,7 +140,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   public void init(ProcessorContext<String, Emission> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.deadlines = context.getStateStore(DEADLINES);
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purge);
+    context.schedule(DEADLINE_INTERVAL, PunctuationType.STREAM_TIME, this::evaluateDue);
   }
 
   @Override
@@ -117,14 +163,22 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long at = e.getTimestamp().toEpochMilli();
     String eventId = requestId + "/" + type + "/" + s.next(type);
     s.lastEventAt = Math.max(s.lastEventAt, at);
+    boolean firstRequest = false;
     switch (type) {
       case "request" -> {
+        firstRequest = !s.requested;
         s.requested = true;
         s.subject = e.getSubject();
         if (e.getAccountId() != null) {
           s.accountId = e.getAccountId();
         }
         s.kind = e.getKind() == null ? "jit" : e.getKind();
+        if (firstRequest) {
+          s.requestEventId = eventId;
+          s.tenant = e.getTenant();
+          s.scope = e.getScope() == null ? DEFAULT_SCOPE : List.copyOf(e.getScope());
+          step(s, "requested", at, eventId, List.of());
+        }
       }
       case "approval" -> s.approvals.add(
           new RequestState.Approval(eventId, e.getApprover(), e.getApproverRole(), e.getApproverAcr(), at));
@@ -134,21 +188,38 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
             : assignment == null ? null : assignment.accountId();
         s.grant = new RequestState.Grant(eventId, at, e.getExpiresAt() == null ? null : e.getExpiresAt().toEpochMilli(),
             e.getTokenFingerprint(), !Boolean.FALSE.equals(e.getSingleUse()), assignment, account);
+        s.grants.add(s.grant);
+        step(s, "granted", at, eventId, List.of());
       }
-      case "usage" -> s.usages.add(new RequestState.Usage(eventId, at, e.getTokenFingerprint(), e.getOutcome()));
+      case "usage" -> {
+        RequestState.Usage u = new RequestState.Usage(eventId, at, e.getTokenFingerprint(), e.getOutcome(),
+            e.getScope(), e.getTenant());
+        s.usages.add(u);
+        if (u.allowed()) {
+          step(s, "used", at, eventId, List.of());
+        }
+      }
       case "expiry" -> {
         if (s.expiredAt == null || at < s.expiredAt) {
           s.expiredAt = at;
           s.expiryEventId = eventId;
           s.expiryReason = e.getReason();
         }
+        String step = EXPIRY_STEPS.get(e.getReason());
+        if (step != null) {
+          step(s, step, at, eventId, List.of());
+        }
       }
       default -> throw new IllegalStateException("not a request-scoped gateway event type: " + type);
     }
     TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
     emitTimeline(draft, requestId, requestId, at);
-    detect(s);
-    sendFacts(s, record.timestamp());
+    if (firstRequest && e.getSubject() != null && !e.getSubject().isBlank()) {
+      SubjectRequest r = new SubjectRequest(requestId, e.getSubject(), s.accountId, s.tenant, eventId, at);
+      context.forward(new Record<>(SubjectRequest.keyOf(e.getSubject()), new Emission.Requester(r),
+          record.timestamp()));
+    }
+    judge(s, record.timestamp());
     store.put(requestId, s);
   }
 
@@ -163,14 +234,36 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long issuedAt = r.getCommandIssuedAt().toEpochMilli();
     s.lastEventAt = Math.max(s.lastEventAt, issuedAt);
     emitTimeline(TimelineDrafts.revokeResult(r), correlationId, requestId, r.getCompletedAt().toEpochMilli());
-    if (requestId != null && ("CONFIRMED".equals(r.getOutcome()) || "ALREADY_ABSENT".equals(r.getOutcome()))
-        && (s.revokedAt == null || issuedAt < s.revokedAt)) {
+    boolean revoked = requestId != null
+        && ("CONFIRMED".equals(r.getOutcome()) || "ALREADY_ABSENT".equals(r.getOutcome()));
+    if (revoked && (s.revokedAt == null || issuedAt < s.revokedAt)) {
       s.revokedAt = issuedAt;
       s.revokedBy = r.getCommandId();
     }
-    detect(s);
-    sendFacts(s, record.timestamp());
+    if (revoked) {
+      step(s, "revoked", issuedAt, r.getCommandId(), List.of());
+    }
+    judge(s, record.timestamp());
     store.put(key, s);
+  }
+
+  /**
+   * Judges the request after a change or at a deadline: the detectors, owed revokes, the lifecycle
+   * steps and facts for stage B, and the request's next deadline.
+   *
+   * @param timestamp record timestamp of what stage A forwards to stage B
+   */
+  private void judge(RequestState s, long timestamp) {
+    detect(s);
+    RequestRules.Judgement j = rules.judge(s, now());
+    for (AlertBuilder b : j.alerts()) {
+      raise(s, b, true);
+    }
+    issueDeferredRevokes(s);
+    recordApproved(s);
+    sendFacts(s, timestamp);
+    sendLifecycle(s, timestamp);
+    reschedule(s, j.wakeAt());
   }
 
   /** Runs both detectors over the whole state; each fires at most once per token or usage. */
@@ -197,13 +290,13 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
       RequestState.Usage first = ordered.get(0);
       RequestState.Usage second = ordered.get(1);
       s.reusedTokens.add(token);
-      AlertBuilder b = AlertBuilder.of(policy, AlertType.TOKEN_REUSE)
+      AlertBuilder b = AlertBuilder.of(rules.policyOf(s), AlertType.TOKEN_REUSE)
           .defining(first.eventId, second.eventId)
           .eventTime(second.at)
           .summary(String.format("Single-use token %s of request %s was used again at %s (%s) after its first use at %s.",
               TimelineDrafts.shortFingerprint(token), s.requestId, Instant.ofEpochMilli(second.at), second.outcome,
               Instant.ofEpochMilli(first.at)));
-      raise(s, b);
+      raise(s, b, false);
     }
   }
 
@@ -234,19 +327,22 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
         continue;
       }
       u.expiryAlerted = true;
-      AlertBuilder b = AlertBuilder.of(policy, AlertType.USAGE_AFTER_EXPIRY)
+      AlertBuilder b = AlertBuilder.of(rules.policyOf(s), AlertType.USAGE_AFTER_EXPIRY)
           .defining(u.eventId)
           .evidence(List.of(causeId))
           .eventTime(u.at)
           .summary(String.format("The grant of request %s was used with outcome allow at %s, after %s at %s.",
               s.requestId, Instant.ofEpochMilli(u.at), cause, Instant.ofEpochMilli(causeAt)));
-      raise(s, b);
+      raise(s, b, false);
     }
   }
 
-  /** Completes, de-duplicates and emits an alert, its timeline entry, and its revoke command if the policy says so. */
-  private void raise(RequestState s, AlertBuilder b) {
-    long now = context.currentStreamTimeMs();
+  /**
+   * Completes, de-duplicates and emits an alert, its timeline entry, and its revoke command if the policy
+   * says so; with {@code deferRevoke} and no grant yet, the revoke waits for the grant.
+   */
+  private void raise(RequestState s, AlertBuilder b, boolean deferRevoke) {
+    long now = now();
     boolean revoke = b.has(Action.REVOKE);
     b.correlationId(s.requestId).requestId(s.requestId).accountId(s.account()).subject(s.subject).detectedAt(now)
         .revokedRequestIds(revoke ? List.of(s.requestId) : List.of());
@@ -256,18 +352,138 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     Alert alert = b.build();
     context.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), now));
     emitTimeline(TimelineDrafts.alert(alert), s.requestId, s.requestId, now);
-    if (revoke && s.revokeCommands.add(RevokeCommands.commandId(alert.getAlertId(), s.requestId))) {
+    if (!revoke) {
+      return;
+    }
+    if (deferRevoke && s.grant == null) {
+      s.deferredRevokes.add(
+          new RequestState.DeferredRevoke(alert.getAlertId(), alert.getAlertType(), alert.getSummary(), now));
+      return;
+    }
+    if (s.revokeCommands.add(RevokeCommands.commandId(alert.getAlertId(), s.requestId))) {
       RequestState.Grant g = s.grant;
       RevokeCommand cmd = RevokeCommands.forAlert(alert, s.requestId,
           g == null ? null : Assignment.toAvro(g.assignment()), g == null ? null : g.tokenFingerprint(), now,
           context.currentSystemTimeMs());
-      context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd), now));
-      emitTimeline(TimelineDrafts.revokeRequested(cmd), s.requestId, s.requestId, now);
-      if (s.revokedAt == null || now < s.revokedAt) {
-        s.revokedAt = now;
-        s.revokedBy = cmd.getCommandId();
+      issue(s, cmd, TimelineDrafts.revokeRequested(cmd));
+    }
+  }
+
+  /** Issues the revokes owed for alerts raised before the request had a grant, once it has one. */
+  private void issueDeferredRevokes(RequestState s) {
+    if (s.grant == null || s.deferredRevokes.isEmpty()) {
+      return;
+    }
+    long now = now();
+    RequestState.Grant g = s.grant;
+    for (RequestState.DeferredRevoke d : s.deferredRevokes) {
+      if (s.revokeCommands.add(RevokeCommands.commandId(d.alertId(), s.requestId))) {
+        RevokeCommand cmd = RevokeCommands.forAlert(d.alertId(), d.alertType(), d.summary(), s.requestId,
+            Assignment.toAvro(g.assignment()), g.tokenFingerprint(), now, context.currentSystemTimeMs());
+        issue(s, cmd, TimelineDrafts.revokeRequestedOnGrant(cmd, d.alertType(), d.raisedAt()));
       }
     }
+    s.deferredRevokes.clear();
+  }
+
+  private void issue(RequestState s, RevokeCommand cmd, TimelineDraft draft) {
+    long now = cmd.getIssuedAt().toEpochMilli();
+    context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd), now));
+    emitTimeline(draft, s.requestId, s.requestId, now);
+    if (s.revokedAt == null || now < s.revokedAt) {
+      s.revokedAt = now;
+      s.revokedBy = cmd.getCommandId();
+    }
+  }
+
+  /** Records a lifecycle step unless one of that name was recorded before. */
+  private static void step(RequestState s, String event, long at, String eventId, List<String> roles) {
+    if (!s.hasStep(event)) {
+      s.steps.add(new RequestState.Step(event, at, eventId, roles, false));
+    }
+  }
+
+  /** Records {@code approved} once the request is known and every required role has a counting approval. */
+  private void recordApproved(RequestState s) {
+    if (!s.requested || s.hasStep("approved")) {
+      return;
+    }
+    Policy p = rules.policyOf(s);
+    Map<String, RequestState.Approval> first = RequestRules.firstByRole(s, p, Long.MAX_VALUE);
+    if (first.size() < p.requiredApproverRoles().size()) {
+      return;
+    }
+    RequestState.Approval completing = first.values().stream()
+        .max(Comparator.comparingLong(RequestState.Approval::at)).orElseThrow();
+    LinkedHashSet<String> roles = new LinkedHashSet<>();
+    s.approvals.stream().filter(a -> !s.isSubject(a.approver()) && a.role() != null)
+        .sorted(Comparator.comparingLong(RequestState.Approval::at)).forEach(a -> roles.add(a.role()));
+    step(s, "approved", completing.at(), completing.eventId(), List.copyOf(roles));
+  }
+
+  /** Sends the lifecycle steps not sent yet, in lifecycle order, once the request's account is known. */
+  private void sendLifecycle(RequestState s, long timestamp) {
+    String account = s.account();
+    if (account == null) {
+      return;
+    }
+    List<RequestState.Step> unsent = s.steps.stream().filter(st -> !st.sent())
+        .sorted(Comparator.comparingInt(st -> LifecycleFact.EVENTS.indexOf(st.event()))).toList();
+    for (RequestState.Step st : unsent) {
+      LifecycleFact fact = new LifecycleFact(s.requestId, account, s.kind == null ? "jit" : s.kind, s.subject,
+          s.tenant, st.event(), st.at(), st.eventId(), st.approverRoles());
+      context.forward(new Record<>(account, new Emission.Lifecycle(fact), timestamp));
+    }
+    if (!unsent.isEmpty()) {
+      s.steps.replaceAll(st -> st.sent() ? st
+          : new RequestState.Step(st.event(), st.at(), st.eventId(), st.approverRoles(), true));
+    }
+  }
+
+  /** Moves the request's entry in the deadline index to {@code wakeAt} ({@link Long#MAX_VALUE}: none). */
+  private void reschedule(RequestState s, long wakeAt) {
+    Long next = wakeAt == Long.MAX_VALUE ? null : wakeAt;
+    if (Objects.equals(next, s.wakeAt)) {
+      return;
+    }
+    if (s.wakeAt != null) {
+      deadlines.delete(deadlineKey(s.wakeAt, s.requestId));
+    }
+    if (next != null) {
+      deadlines.put(deadlineKey(next, s.requestId), s.requestId);
+    }
+    s.wakeAt = next;
+  }
+
+  private static String deadlineKey(long at, String requestId) {
+    return String.format("%019d|%s", Math.max(0, at), requestId);
+  }
+
+  /** Judges every request whose deadline is at or before stream time. */
+  private void evaluateDue(long streamTime) {
+    long now = now();
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = deadlines.range(null, String.format("%019d", Math.max(0, now + 1)))) {
+      it.forEachRemaining(due::add);
+    }
+    for (KeyValue<String, String> kv : due) {
+      deadlines.delete(kv.key);
+      RequestState s = store.get(kv.value);
+      if (s == null) {
+        continue;
+      }
+      s.wakeAt = null;
+      judge(s, now);
+      store.put(kv.value, s);
+    }
+  }
+
+  /**
+   * "Now" of every decision: stream time. The one place to change for a clock that also follows the
+   * wall clock in live operation.
+   */
+  private long now() {
+    return context.currentStreamTimeMs();
   }
 
   /** Emits the grant fact when the grant and its account are known and the fact changed. */
@@ -304,6 +520,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
         KeyValue<String, RequestState> kv = it.next();
         if (kv.value.lastEventAt < cutoff) {
           expired.add(kv.key);
+          if (kv.value.wakeAt != null) {
+            deadlines.delete(deadlineKey(kv.value.wakeAt, kv.value.requestId));
+          }
         }
       }
     }

@@ -3,6 +3,7 @@ package io.glasswatch.streams.correlation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -13,9 +14,30 @@ final class RequestState {
   /** One approval event. */
   record Approval(String eventId, String approver, String role, String acr, long at) {}
 
-  /** The request's grant (the latest grant event). */
+  /** A grant event (the latest one is {@link #grant}; every one is in {@link #grants}). */
   record Grant(String eventId, long grantedAt, Long expiresAt, String tokenFingerprint, boolean singleUse,
       Assignment assignment, String accountId) {}
+
+  /**
+   * One lifecycle step recorded for stage B, held until the request's account is known.
+   *
+   * @param event a {@link LifecycleFact#EVENTS} name
+   * @param at event time of the step, epoch milliseconds
+   * @param eventId gateway event id or revoke command id behind it
+   * @param approverRoles roles that approved so far ({@code approved} only)
+   * @param sent whether it went to stage B
+   */
+  record Step(String event, long at, String eventId, List<String> approverRoles, boolean sent) {}
+
+  /**
+   * A revoke owed for an alert raised before the request had a grant; issued when a grant arrives.
+   *
+   * @param alertId the alert
+   * @param alertType its type
+   * @param summary its summary (the command's reason)
+   * @param raisedAt stream time the alert was raised, epoch milliseconds
+   */
+  record DeferredRevoke(String alertId, String alertType, String summary, long raisedAt) {}
 
   /** One usage event and whether it was already found after expiry. */
   static final class Usage {
@@ -23,15 +45,27 @@ final class RequestState {
     long at;
     String tokenFingerprint;
     String outcome;
+    List<String> scope;
+    String tenant;
     boolean expiryAlerted;
 
     Usage() {}
 
     Usage(String eventId, long at, String tokenFingerprint, String outcome) {
+      this(eventId, at, tokenFingerprint, outcome, null, null);
+    }
+
+    Usage(String eventId, long at, String tokenFingerprint, String outcome, List<String> scope, String tenant) {
       this.eventId = eventId;
       this.at = at;
       this.tokenFingerprint = tokenFingerprint;
       this.outcome = outcome;
+      this.scope = scope == null ? null : List.copyOf(scope);
+      this.tenant = tenant;
+    }
+
+    boolean denied() {
+      return "deny".equalsIgnoreCase(outcome);
     }
 
     boolean allowed() {
@@ -44,8 +78,17 @@ final class RequestState {
   String subject;
   String accountId;
   String kind;
+  /** Tenant of the request, or null. */
+  String tenant;
+  /** Scope of the request (the SPEC default when the request named none); null before the request. */
+  List<String> scope;
+  /** Gateway event id of the request event. */
+  String requestEventId;
   List<Approval> approvals = new ArrayList<>();
+  /** The latest grant event in arrival order. */
   Grant grant;
+  /** Every grant event in arrival order. */
+  List<Grant> grants = new ArrayList<>();
   Long expiredAt;
   String expiryEventId;
   String expiryReason;
@@ -60,6 +103,14 @@ final class RequestState {
   LinkedHashSet<String> results = new LinkedHashSet<>();
   GrantFact lastFact;
   long lastEventAt;
+  /** Decisions taken once: {@code <rule>} or {@code <rule>|<event id>} (see {@link RequestRules}). */
+  LinkedHashSet<String> decided = new LinkedHashSet<>();
+  /** Lifecycle steps in the order they were recorded. */
+  List<Step> steps = new ArrayList<>();
+  /** Revokes owed for alerts raised before any grant. */
+  List<DeferredRevoke> deferredRevokes = new ArrayList<>();
+  /** Stream time of this request's entry in the deadline index, or null when it has none. */
+  Long wakeAt;
 
   RequestState() {}
 
@@ -80,10 +131,33 @@ final class RequestState {
     return grant == null ? null : grant.accountId();
   }
 
-  /** Whether the token with {@code fingerprint} is single-use: per its grant, else true (the gateway default). */
+  /** Whether a lifecycle step named {@code event} was already recorded. */
+  boolean hasStep(String event) {
+    return steps.stream().anyMatch(st -> st.event().equals(event));
+  }
+
+  /** Whether {@code approver} is this request's subject (trimmed, case-insensitive); false while the subject is unknown. */
+  boolean isSubject(String approver) {
+    return subject != null && approver != null && normalize(subject).equals(normalize(approver));
+  }
+
+  /** Trimmed lower case (ROOT locale); null for null. */
+  static String normalize(String v) {
+    return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether the token with {@code fingerprint} is single-use: per the latest grant of that token (of any
+   * token for a null fingerprint), else true (the gateway default).
+   */
   boolean singleUse(String fingerprint) {
     if (grant != null && (fingerprint == null || fingerprint.equals(grant.tokenFingerprint()))) {
       return grant.singleUse();
+    }
+    for (int i = grants.size() - 1; i >= 0; i--) {
+      if (grants.get(i).tokenFingerprint() != null && grants.get(i).tokenFingerprint().equals(fingerprint)) {
+        return grants.get(i).singleUse();
+      }
     }
     return true;
   }

@@ -39,13 +39,34 @@ public final class RevokeCommands {
    */
   public static RevokeCommand forAlert(Alert alert, String requestId, AccountAssignment assignment,
       String tokenFingerprint, long issuedAt, long detectedAtWallClock) {
+    return forAlert(alert.getAlertId(), alert.getAlertType(), alert.getSummary(), requestId, assignment,
+        tokenFingerprint, issuedAt, detectedAtWallClock);
+  }
+
+  /**
+   * The revoke of one request's grant caused by an alert raised earlier, known by its id, type and
+   * summary: for an alert raised before the request had a grant, revoked once the grant arrives. The
+   * command is the one {@link #forAlert(Alert, String, AccountAssignment, String, long, long)} gives for
+   * that alert.
+   *
+   * @param alertId the alert's id
+   * @param alertType the alert's type, e.g. {@code SELF_APPROVAL}
+   * @param summary the alert's summary
+   * @param requestId request whose grant is revoked; also the command's correlation id
+   * @param assignment the grant's account assignment, or null when the grant recorded none
+   * @param tokenFingerprint the grant token's fingerprint, or null
+   * @param issuedAt event time of issue (stream time at the decision), epoch milliseconds
+   * @param detectedAtWallClock wall-clock time of the decision, epoch milliseconds (see above)
+   */
+  public static RevokeCommand forAlert(String alertId, String alertType, String summary, String requestId,
+      AccountAssignment assignment, String tokenFingerprint, long issuedAt, long detectedAtWallClock) {
     return RevokeCommand.newBuilder()
-        .setCommandId(commandId(alert.getAlertId(), requestId))
+        .setCommandId(commandId(alertId, requestId))
         .setRequestId(requestId)
         .setCorrelationId(requestId)
-        .setAlertId(alert.getAlertId())
+        .setAlertId(alertId)
         .setTrigger(TRIGGER_ALERT)
-        .setReason(alert.getAlertType() + ": " + alert.getSummary())
+        .setReason(alertType + ": " + summary)
         .setAssignment(assignment)
         .setTokenFingerprint(tokenFingerprint)
         .setIssuedAt(Instant.ofEpochMilli(issuedAt))

@@ -181,10 +181,7 @@ public final class TimelineDrafts {
   /** A revoke command being issued, at its {@code issuedAt}. */
   public static TimelineDraft revokeRequested(RevokeCommand c) {
     AccountAssignment a = c.getAssignment();
-    String target = a == null
-        ? "no account assignment is recorded for the grant, so the executor cannot remove it"
-        : String.format("remove %s %s from permission set %s on account %s", a.getPrincipalType(),
-            a.getPrincipalId(), a.getPermissionSetArn(), a.getAccountId());
+    String target = revokeTarget(a);
     Details d = Details.create().put("commandId", c.getCommandId()).put("trigger", c.getTrigger())
         .put("reason", c.getReason());
     putAssignment(d, a);
@@ -192,6 +189,25 @@ public final class TimelineDrafts {
         a == null ? null : a.getAccountId(), GLASSWATCH, "enforcement", "revoke_requested", Ecs.UNKNOWN, null, null,
         null, "Revoke of request " + c.getRequestId() + " requested: " + target, null, c.getAlertId(), null, null,
         c.getTokenFingerprint(), d.toJson());
+  }
+
+  /**
+   * A revoke command issued when a grant arrived, for an alert raised before the request had any grant
+   * (for example a self-approval): like {@link #revokeRequested(RevokeCommand)}, with a message that
+   * says why the revoke comes now.
+   *
+   * @param c the command
+   * @param alertType type of the alert that asked for the revoke
+   * @param raisedAt stream time the alert was raised, epoch milliseconds
+   */
+  public static TimelineDraft revokeRequestedOnGrant(RevokeCommand c, String alertType, long raisedAt) {
+    TimelineDraft d = revokeRequested(c);
+    String why = String.format("Revoke of request %s requested as its grant arrived, for the %s alert raised at %s"
+        + " before the request had a grant", c.getRequestId(), alertType, Instant.ofEpochMilli(raisedAt));
+    String message = why + ": " + revokeTarget(c.getAssignment());
+    return new TimelineDraft(d.entryId(), d.timestamp(), d.accountId(), d.source(), d.kind(), d.action(),
+        d.outcome(), d.userName(), d.sourceIp(), d.userAgent(), message, d.eventId(), d.alertId(), d.alertType(),
+        d.severity(), d.tokenFingerprint(), d.details());
   }
 
   /**
@@ -258,6 +274,13 @@ public final class TimelineDrafts {
       case "failure", "failed", "error", "deny", "denied" -> Ecs.FAILURE;
       default -> Ecs.UNKNOWN;
     };
+  }
+
+  private static String revokeTarget(AccountAssignment a) {
+    return a == null
+        ? "no account assignment is recorded for the grant, so the executor cannot remove it"
+        : String.format("remove %s %s from permission set %s on account %s", a.getPrincipalType(),
+            a.getPrincipalId(), a.getPermissionSetArn(), a.getAccountId());
   }
 
   private static void putAssignment(Details d, AccountAssignment a) {

@@ -41,6 +41,7 @@ class RequestLifecycleTest {
   void grantBeforeItsRequestUsesTheAssignmentsAccount() {
     ReplayResult r = Scenario.create()
         .then(approval("req-g", "bob", "incident_command", at(0.5)),
+            approval("req-g", "dana", "security", at(0.5)),
             grant("req-g", "tok-g", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
             rootLogin("ct-g1", ACCOUNT, at(2), "YES", true),
             request("req-g", "alice", ACCOUNT, "root", at(0)))
@@ -55,6 +56,7 @@ class RequestLifecycleTest {
   void grantWithoutAssignmentWaitsForItsRequestToLearnTheAccount() {
     ReplayResult r = Scenario.create()
         .then(approval("req-w", "bob", "incident_command", at(0.5)),
+            approval("req-w", "dana", "security", at(0.5)),
             grant("req-w", "tok-w", at(1), Duration.ofMinutes(30), true, null),
             rootLogin("ct-w1", ACCOUNT, at(2), "YES", true),
             request("req-w", "alice", ACCOUNT, "root", at(0)))

@@ -21,6 +21,7 @@ class RootLoginWithoutMfaTest {
     return Scenario.create().then(
         request("req-m", "alice", ACCOUNT, "root", at(0)),
         approval("req-m", "bob", "incident_command", at(1)),
+        approval("req-m", "dana", "security", at(1)),
         grant("req-m", "tok-m", at(2), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")));
   }
 

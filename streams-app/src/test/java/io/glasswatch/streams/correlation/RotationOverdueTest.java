@@ -35,6 +35,7 @@ class RotationOverdueTest {
     return Scenario.create().then(
         request("req-r", "alice", ACCOUNT, "root", at(0)),
         approval("req-r", "bob", "incident_command", at(0.5)),
+        approval("req-r", "dana", "security", at(0.5)),
         grant("req-r", "tok-r", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
         rootLogin("ct-a1", ACCOUNT, at(2), "YES", true),
         expiry("req-r", "revoked", at(20)));
@@ -117,6 +118,7 @@ class RotationOverdueTest {
     ReplayResult r = Scenario.create()
         .then(request("req-q", "alice", ACCOUNT, "root", at(0)),
             approval("req-q", "bob", "incident_command", at(0.5)),
+            approval("req-q", "dana", "security", at(0.5)),
             grant("req-q", "tok-q", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")))
         .tick(at(3 * DAY))
         .run();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.timeline.TimelineDraft;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StateSerdeTest {
@@ -53,5 +54,30 @@ class StateSerdeTest {
     assertThat(back.grant).isEqualTo(s.grant);
     assertThat(back.alerts).containsExactly("b", "a");
     assertThat(back.account()).isEqualTo("111122223333");
+  }
+
+  @Test
+  void requestStateKeepsDecisionsStepsAndOwedRevokes() {
+    RequestState s = new RequestState("req-2");
+    s.tenant = "payments";
+    s.scope = List.of("break_glass:elevated");
+    s.usages.add(new RequestState.Usage("req-2/usage/1", 5L, "fp", "deny", List.of("a", "b"), "acme"));
+    s.decided.add("MISSING_APPROVALS");
+    s.steps.add(new RequestState.Step("approved", 3L, "req-2/approval/2", List.of("security"), false));
+    s.deferredRevokes.add(new RequestState.DeferredRevoke("alert-1", "SELF_APPROVAL", "summary", 2L));
+    s.wakeAt = 9L;
+
+    RequestState back = roundTrip(s, RequestState.class);
+
+    assertThat(back.usages.get(0).scope).containsExactly("a", "b");
+    assertThat(back.usages.get(0).tenant).isEqualTo("acme");
+    assertThat(back.usages.get(0).denied()).isTrue();
+    assertThat(back.decided).containsExactly("MISSING_APPROVALS");
+    assertThat(back.steps).isEqualTo(s.steps);
+    assertThat(back.hasStep("approved")).isTrue();
+    assertThat(back.deferredRevokes).isEqualTo(s.deferredRevokes);
+    assertThat(back.wakeAt).isEqualTo(9L);
+    assertThat(back.scope).containsExactly("break_glass:elevated");
+    assertThat(back.tenant).isEqualTo("payments");
   }
 }

@@ -111,4 +111,17 @@ class TokenReuseTest {
     assertThat(r.timeline()).extracting(TimelineEntry::getEntryId).containsOnlyOnce("gateway:req-1/usage/1")
         .doesNotContain("gateway:req-1/usage/2");
   }
+
+  @Test
+  void singleUseIsDecidedByTheGrantOfThatTokenNotTheLatestGrant() {
+    ReplayResult r = granted(false)
+        .then(grant("req-1", "tok-secret-2", at(3.5), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+            usage("req-1", "tok-secret-1", "alice", "allow", at(4)),
+            usage("req-1", "tok-secret-1", "alice", "allow", at(5)))
+        .run();
+
+    // the second grant is itself a violation (revoked at once, so both usages come after a revocation)
+    assertThat(r.alerts()).extracting(Alert::getAlertType)
+        .containsExactly("EXPIRY_EXTENDED", "USAGE_AFTER_EXPIRY", "USAGE_AFTER_EXPIRY");
+  }
 }

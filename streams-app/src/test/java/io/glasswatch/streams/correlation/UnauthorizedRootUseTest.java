@@ -30,6 +30,7 @@ class UnauthorizedRootUseTest {
     return Scenario.create().then(
         request(requestId, "alice", ACCOUNT, "root", at(9)),
         approval(requestId, "bob", "incident_command", at(9.5)),
+        approval(requestId, "dana", "security", at(9.5)),
         grant(requestId, "tok-" + requestId, at(10), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")));
   }
 
@@ -99,6 +100,7 @@ class UnauthorizedRootUseTest {
             rootLogin("ct-20", ACCOUNT, at(0), "YES", true),
             userCall("ct-21", ACCOUNT, at(3), "DescribeInstances"),
             approval("req-late", "bob", "incident_command", at(3.5)),
+            approval("req-late", "dana", "security", at(3.5)),
             grant("req-late", "tok-late", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")))
         .tick(at(20))
         .run();
@@ -115,6 +117,7 @@ class UnauthorizedRootUseTest {
             rootLogin("ct-22", ACCOUNT, at(0), "YES", true),
             userCall("ct-23", ACCOUNT, at(6), "DescribeInstances"),
             approval("req-late", "bob", "incident_command", at(6.5)),
+            approval("req-late", "dana", "security", at(6.5)),
             grant("req-late", "tok-late", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")))
         .run();
 
@@ -167,6 +170,7 @@ class UnauthorizedRootUseTest {
     ReplayResult r = Scenario.create()
         .then(request("req-jit", "alice", ACCOUNT, "jit", at(0)),
             approval("req-jit", "bob", "security", at(0.5)),
+            approval("req-jit", "dana", "incident_command", at(0.5)),
             grant("req-jit", "tok-jit", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
             rootLogin("ct-31", ACCOUNT, at(2), "YES", true))
         .tick(at(10))
@@ -181,6 +185,7 @@ class UnauthorizedRootUseTest {
     ReplayResult r = Scenario.create()
         .then(request("req-jit", "alice", ACCOUNT, "jit", at(0)),
             approval("req-jit", "bob", "security", at(0.5)),
+            approval("req-jit", "dana", "incident_command", at(0.5)),
             grant("req-jit", "tok-jit", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")))
         .records(rootGrant("req-root").records())
         .then(rootLogin("ct-32", ACCOUNT, at(12), "YES", true))
@@ -195,12 +200,15 @@ class UnauthorizedRootUseTest {
     ReplayResult r = Scenario.create()
         .then(request("req-a", "alice", ACCOUNT, "jit", at(20)),
             approval("req-a", "bob", "security", at(20.5)),
+            approval("req-a", "dana", "incident_command", at(20.5)),
             grant("req-a", "tok-a", at(21), Duration.ofHours(1), true, assignment(ACCOUNT, "user-alice")),
             request("req-b", "dave", ACCOUNT, "jit", at(20)),
             approval("req-b", "bob", "security", at(20.5)),
+            approval("req-b", "dana", "incident_command", at(20.5)),
             grant("req-b", "tok-b", at(21), Duration.ofHours(1), true, null),
             request("req-c", "erin", OTHER, "jit", at(20)),
             approval("req-c", "bob", "security", at(20.5)),
+            approval("req-c", "dana", "incident_command", at(20.5)),
             grant("req-c", "tok-c", at(21), Duration.ofHours(1), true, assignment(OTHER, "user-erin")),
             // a late record of an unauthorized root login: stream time (minute 21) is already past its
             // decision delay, so it is judged on arrival, while the grants are active

@@ -27,6 +27,7 @@ class UsageAfterExpiryTest {
     return Scenario.create().then(
         request("req-2", "alice", ACCOUNT, "jit", at(0)),
         approval("req-2", "bob", "security", at(1)),
+        approval("req-2", "dana", "incident_command", at(1)),
         grant("req-2", "tok-2", at(3), Duration.ofMinutes(30), false, assignment(ACCOUNT, "user-alice")));
   }
 

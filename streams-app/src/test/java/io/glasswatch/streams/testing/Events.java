@@ -12,6 +12,7 @@ import io.glasswatch.streams.replay.InputRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Builders of input values with realistic defaults, and their input records keyed per the topic catalogue. */
@@ -53,6 +54,19 @@ public final class Events {
   /** An approval by {@code approver} in {@code role}, assurance loa2. */
   public static GatewayEvent approval(String requestId, String approver, String role, Instant t) {
     return digest(gateway("approval", requestId, t).setApprover(approver).setApproverRole(role).setApproverAcr("loa2"));
+  }
+
+  /** An approval by {@code approver} in {@code role} with assurance {@code acr} (may be null). */
+  public static GatewayEvent approval(String requestId, String approver, String role, String acr, Instant t) {
+    return digest(gateway("approval", requestId, t).setApprover(approver).setApproverRole(role).setApproverAcr(acr));
+  }
+
+  /**
+   * {@code e} changed by {@code change}, with a new {@code sourceDigest} (a different input event), e.g.
+   * {@code with(usage(..), b -> b.setTenant("acme"))}.
+   */
+  public static GatewayEvent with(GatewayEvent e, UnaryOperator<GatewayEvent.Builder> change) {
+    return digest(change.apply(GatewayEvent.newBuilder(e).setSourceDigest("")));
   }
 
   /** A grant of {@code token} valid for {@code validFor}, recording {@code assignment} (may be null). */

@@ -1,0 +1,2 @@
+/** The subject stage: a requester's break-glass history across requests, keyed by subject (REPEATED_BREAK_GLASS). */
+package io.glasswatch.streams.subject;
