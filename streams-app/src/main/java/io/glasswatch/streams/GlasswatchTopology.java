@@ -48,8 +48,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
  *   <li>Stage A, {@link RequestCorrelator}: request lifecycle, TOKEN_REUSE, USAGE_AFTER_EXPIRY; its grant
  *       facts go re-keyed by account id through {@value #GRANT_FACTS_REPARTITION}.
- *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events and grant
- *       facts; root detection.
+ *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events, grant
+ *       facts and lifecycle facts; root detection, audit records, duplicate grants and the request
+ *       lifecycle state machine (store {@value AccountCorrelator#LIFECYCLE_STORE}). Its deadlines run on
+ *       stream time, and live also on the wall clock ({@link StreamsSettings#wallClockDeadlines()}).
  *   <li>Alerts and revoke commands of both stages go to {@value Topics#ALERTS} and
  *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
@@ -238,7 +240,8 @@ public final class GlasswatchTopology {
         .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-4"));
     Map<String, KStream<String, Emission>> b = split(
-        accountInputs.process(AccountCorrelator.supplier(settings.policy()), Named.as(ACCOUNT_CORRELATOR)),
+        accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines()),
+            Named.as(ACCOUNT_CORRELATOR)),
         ACCOUNT_OUTPUT, false);
 
     // outputs

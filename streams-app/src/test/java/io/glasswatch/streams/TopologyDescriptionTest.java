@@ -41,7 +41,8 @@ class TopologyDescriptionTest {
         AvroSerdes.embedded()).describe().toString();
 
     assertThat(description).contains("stores: [request-state]", "timeline-chain",
-        "account-state", "cloudtrail-seen", "guardduty-seen",
+        "account-state", "cloudtrail-seen", "guardduty-seen", "request-lifecycle",
+        "request-lifecycle-facts-repartition",
         "grant-facts-repartition", "timeline-by-correlation-repartition",
         "revoke-results-by-request-repartition", "account-gateway-events-repartition")
         .doesNotContain("KSTREAM-", "KTABLE-");
