@@ -16,11 +16,17 @@ import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.input.ClockTick;
+import io.glasswatch.streams.policy.Action;
+import io.glasswatch.streams.policy.AlertPolicy;
+import io.glasswatch.streams.policy.AlertType;
+import io.glasswatch.streams.policy.Policy;
+import io.glasswatch.streams.policy.Severity;
 import io.glasswatch.streams.testing.Driver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +187,30 @@ class RequestLifecycleFlowTest {
           "requested -> closed");
       assertThat(states.get(1).getTimestamp()).isEqualTo(at(7 * 24 * 60));
       assertThat(d.<RequestLifecycle>store(AccountCorrelator.LIFECYCLE_STORE).get("req-q")).isNull();
+    }
+  }
+
+  @Test
+  void theCoveringRequestsTenantPolicyJudgesItsSession() {
+    Policy acme = Policy.defaults().toBuilder().decisionDelay(Duration.ofMinutes(1))
+        .alert(AlertType.MISSING_AUDIT_RECORD, new AlertPolicy(Severity.HIGH, Set.of(Action.NOTIFY),
+            "docs/runbooks.md#missing-audit-record"))
+        .build();
+    try (Driver d = new Driver(stateDir, Policy.defaults().toBuilder().tenant("acme", acme).build(), false)) {
+      gateway(d, request("req-t", "alice", ACCOUNT, "root", at(0)));
+      d.lifecycleFacts().pipeInput(ACCOUNT, new LifecycleFact("req-t", ACCOUNT, "root", "alice", "acme", "requested",
+          at(0).toEpochMilli(), "req-t/request/1", List.of()), at(0));
+      gateway(d, approval("req-t", "bob", "incident_command", at(1)));
+      gateway(d, grant("req-t", "tok-t", at(2), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")));
+      d.cloudTrail().pipeInput(ACCOUNT, rootLogin("ct-t1", ACCOUNT, at(3), "YES", true), at(3));
+
+      tick(d, at(4));
+
+      assertThat(d.alerts().readValuesToList()).singleElement().satisfies(a -> {
+        assertThat(a.getAlertType()).isEqualTo("MISSING_AUDIT_RECORD");
+        assertThat(a.getSeverity()).as("tenant acme's policy").isEqualTo("high");
+        assertThat(a.getDetectedAt()).as("tenant acme's decision delay").isEqualTo(at(4));
+      });
     }
   }
 }
