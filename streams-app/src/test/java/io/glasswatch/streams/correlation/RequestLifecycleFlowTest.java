@@ -12,6 +12,7 @@ import static io.glasswatch.streams.testing.Events.rootPasswordUpdated;
 import static io.glasswatch.streams.testing.Events.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
@@ -22,11 +23,13 @@ import io.glasswatch.streams.policy.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.policy.Severity;
 import io.glasswatch.streams.testing.Driver;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -211,6 +214,26 @@ class RequestLifecycleFlowTest {
         assertThat(a.getSeverity()).as("tenant acme's policy").isEqualTo("high");
         assertThat(a.getDetectedAt()).as("tenant acme's decision delay").isEqualTo(at(4));
       });
+    }
+  }
+
+  @Test
+  void anUnreadableOrUnknownFactGoesToTheDeadLetterTopicAndTheRestGoesOn() {
+    String topic = Driver.APPLICATION_ID + "-request-lifecycle-facts-repartition";
+    try (Driver d = new Driver(stateDir)) {
+      var raw = d.driver().createInputTopic(topic, new StringSerializer(), new StringSerializer());
+      raw.pipeInput(ACCOUNT, "not json", at(0));
+      raw.pipeInput(ACCOUNT, "{\"requestId\":\"req-x\",\"accountId\":\"" + ACCOUNT + "\",\"event\":\"paused\",\"at\":0}",
+          at(0));
+      fact(d, fact("req-y", "jit", "requested", at(1), "req-y/request/1"));
+
+      List<TestRecord<byte[], byte[]>> dead = d.deadLetter().readRecordsToList();
+      assertThat(dead).hasSize(2).allSatisfy(r -> assertThat(
+          DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic));
+      assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+      assertThat(states(d.timeline().readValuesToList(), "req-y")).extracting(TimelineEntry::getEntryId)
+          .containsExactly("state:req-y:requested");
+      assertThat(d.<RequestLifecycle>store(AccountCorrelator.LIFECYCLE_STORE).get("req-x")).isNull();
     }
   }
 }
