@@ -66,6 +66,13 @@ public final class GlasswatchSettings {
    * the built-in defaults. The {@code --policy FILE} option of a command wins over it.
    */
   public static final String POLICY_FILE = "policy.file";
+
+  /**
+   * Whether the streams app evaluates deadlines on the wall clock too ({@code true}, live operation:
+   * an idle partition still reaches its deadlines) or on event time alone ({@code false}: replaying
+   * historical input through a live pipeline).
+   */
+  public static final String STREAMS_WALL_CLOCK_DEADLINES = "streams.wall-clock-deadlines";
   /** Directory of the local stack's data, logs and generated credentials. */
   public static final String STACK_DIR = "stack.dir";
   /** Local stack Kafka port (the controller listens on port + 1). */
@@ -106,6 +113,7 @@ public final class GlasswatchSettings {
     d.put(STREAMS_APP_ID, "glasswatch");
     d.put(STREAMS_STATE_DIR, ".glasswatch/streams-state");
     d.put(POLICY_FILE, "");
+    d.put(STREAMS_WALL_CLOCK_DEADLINES, "true");
     DEFAULTS = Map.copyOf(d);
   }
 
@@ -266,6 +274,9 @@ public final class GlasswatchSettings {
       }
       if (!Set.of("true", "false").contains(values.getOrDefault(REVOKE_DRY_RUN, "false"))) {
         problems.add(REVOKE_DRY_RUN + ": expected true or false");
+      }
+      if (!Set.of("true", "false").contains(values.getOrDefault(STREAMS_WALL_CLOCK_DEADLINES, "true"))) {
+        problems.add(STREAMS_WALL_CLOCK_DEADLINES + ": expected true or false");
       }
       if (!values.getOrDefault(WEBHOOK_URL, "").isBlank()
           && values.getOrDefault(WEBHOOK_SECRET, "").isBlank()) {

@@ -48,11 +48,13 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id);
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
- *   <li>Stage A, {@link RequestCorrelator}: request lifecycle and the request-side alerts (approvals,
- *       grants, usages, TOKEN_REUSE, USAGE_AFTER_EXPIRY); its grant facts and lifecycle steps go re-keyed
- *       by account id through {@value #GRANT_FACTS_REPARTITION} and {@value #LIFECYCLE_FACTS_REPARTITION}.
- *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events and grant
- *       facts; root detection.
+ *   <li>Stage A, {@link RequestCorrelator}: the request-side alerts (approvals, grants, usages,
+ *       TOKEN_REUSE, USAGE_AFTER_EXPIRY); its grant facts and lifecycle steps go re-keyed by account id
+ *       through {@value #GRANT_FACTS_REPARTITION} and {@value #LIFECYCLE_FACTS_REPARTITION}.
+ *   <li>Stage B, {@link AccountCorrelator}: CloudTrail, GuardDuty, account-scoped gateway events, grant
+ *       facts and lifecycle facts; root detection, audit records, duplicate grants and the request
+ *       lifecycle state machine (store {@value AccountCorrelator#LIFECYCLE_STORE}). Its deadlines run on
+ *       stream time, and live also on the wall clock ({@link StreamsSettings#wallClockDeadlines()}).
  *   <li>Subject stage, {@link SubjectCorrelator}: stage A's first sight of each request, re-keyed by the
  *       normalized subject through {@value #SUBJECT_REPARTITION}; REPEATED_BREAK_GLASS.
  *   <li>Alerts and revoke commands of all stages go to {@value Topics#ALERTS} and
@@ -268,7 +270,8 @@ public final class GlasswatchTopology {
         .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-4"));
     Map<String, KStream<String, Emission>> b = split(
-        accountInputs.process(AccountCorrelator.supplier(settings.policy()), Named.as(ACCOUNT_CORRELATOR)),
+        accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines()),
+            Named.as(ACCOUNT_CORRELATOR)),
         ACCOUNT_OUTPUT, false);
 
     // outputs

@@ -31,6 +31,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     partition before processing others out of event-time order
  * @param topicPrefix prefix of every topic the application reads and writes (empty in production; lets
  *     several Glasswatch instances, or tests, share one cluster), see {@link #topic(String)}
+ * @param wallClockDeadlines whether deadlines are also evaluated on the wall clock, at
+ *     {@code max(stream time, wall clock - policy.allowedLateness)} (live operation), or on stream time
+ *     alone (replay); see {@code io.glasswatch.streams.time.DeadlineClock}
  */
 public record StreamsSettings(
     String applicationId,
@@ -42,7 +45,8 @@ public record StreamsSettings(
     String processingGuarantee,
     int replicationFactor,
     Duration maxTaskIdle,
-    String topicPrefix) {
+    String topicPrefix,
+    boolean wallClockDeadlines) {
 
   /** The production processing guarantee. */
   public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -96,8 +100,22 @@ public record StreamsSettings(
   }
 
   /**
+   * Settings that evaluate deadlines on stream time alone ({@code wallClockDeadlines} false), as
+   * replay and tests do; see the canonical constructor for the other fields.
+   *
+   * @throws ConfigException naming each invalid field and the expected form
+   */
+  public StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, Policy policy,
+      int numStandbyReplicas, Duration commitInterval, String processingGuarantee, int replicationFactor,
+      Duration maxTaskIdle, String topicPrefix) {
+    this(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval, processingGuarantee,
+        replicationFactor, maxTaskIdle, topicPrefix, false);
+  }
+
+  /**
    * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
-   * {@code streams.state.dir}; exactly-once v2, no standby, replication factor 1, default intervals.
+   * {@code streams.state.dir}, {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is
+   * {@code false}); exactly-once v2, no standby, replication factor 1, default intervals.
    *
    * @param settings shared Glasswatch settings
    * @param policy detection policy
@@ -105,7 +123,8 @@ public record StreamsSettings(
   public static StreamsSettings from(GlasswatchSettings settings, Policy policy) {
     return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
-        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "");
+        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "",
+        !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()));
   }
 
   /** {@link #from(GlasswatchSettings, Policy)} with {@link Policy#defaults()}. */
@@ -116,25 +135,31 @@ public record StreamsSettings(
   /** A copy with another application id (tests run each topology under its own id). */
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
   }
 
   /** A copy with another state directory. */
   public StreamsSettings withStateDir(Path dir) {
     return new StreamsSettings(applicationId, bootstrapServers, dir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
   }
 
   /** A copy with another policy. */
   public StreamsSettings withPolicy(Policy p) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, p, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
   }
 
   /** A copy with another topic prefix. */
   public StreamsSettings withTopicPrefix(String prefix) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, prefix);
+        processingGuarantee, replicationFactor, maxTaskIdle, prefix, wallClockDeadlines);
+  }
+
+  /** A copy that evaluates deadlines on the wall clock too ({@code true}) or on stream time alone. */
+  public StreamsSettings withWallClockDeadlines(boolean enabled) {
+    return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled);
   }
 
   /**

@@ -44,7 +44,7 @@ class DeterminismTest {
     assertThat(a.revokeCommands()).isNotEmpty().isEqualTo(b.revokeCommands());
     assertThat(a.timeline()).isNotEmpty().isEqualTo(b.timeline());
     assertThat(a.alerts()).extracting(Alert::getAlertType)
-        .containsExactly("TOKEN_REUSE", "UNAUTHORIZED_ROOT_USE", "ROOT_LOGIN_WITHOUT_MFA");
+        .containsExactly("TOKEN_REUSE", "UNAUTHORIZED_ROOT_USE", "ROOT_LOGIN_WITHOUT_MFA", "ROOT_ANTIPATTERN");
   }
 
   @Test

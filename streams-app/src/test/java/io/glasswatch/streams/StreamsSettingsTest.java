@@ -56,4 +56,29 @@ class StreamsSettingsTest {
         0, Duration.ofMillis(-1), "bad prefix"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(10));
   }
+
+  @Test
+  void deadlinesRunOnTheWallClockUnlessTheSettingsSayFalse() {
+    assertThat(StreamsSettings.from(GlasswatchSettings.builder().build()).wallClockDeadlines()).isTrue();
+    GlasswatchSettings replayLive = GlasswatchSettings.builder()
+        .set(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false").build();
+    StreamsSettings s = StreamsSettings.from(replayLive);
+
+    assertThat(s.wallClockDeadlines()).isFalse();
+    assertThat(s.withApplicationId("x").withTopicPrefix("p-").wallClockDeadlines()).as("kept by copies").isFalse();
+    assertThat(s.withWallClockDeadlines(true).wallClockDeadlines()).isTrue();
+    assertThat(new StreamsSettings("a", "h:1", Path.of("d"), Policy.defaults(), 0, Duration.ofMillis(100),
+        StreamsSettings.EXACTLY_ONCE_V2, 1, Duration.ZERO, "").wallClockDeadlines())
+        .as("the constructor without the flag is for replay and tests").isFalse();
+  }
+
+  @Test
+  void rejectsAWallClockSettingThatIsNotABoolean() {
+    assertThatThrownBy(() -> GlasswatchSettings.builder().set(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "maybe")
+        .build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("streams.wall-clock-deadlines: expected true or false"));
+    assertThat(GlasswatchSettings.envName(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES))
+        .isEqualTo("GLASSWATCH_STREAMS_WALL_CLOCK_DEADLINES");
+  }
 }

@@ -42,7 +42,7 @@ class TopologyDescriptionTest {
 
     assertThat(description).contains("stores: [request-state, request-deadlines]", "timeline-chain",
         "stores: [subject-state]", "requests-by-subject-repartition", "request-lifecycle-facts-repartition",
-        "account-state", "cloudtrail-seen", "guardduty-seen",
+        "account-state", "cloudtrail-seen", "guardduty-seen", "request-lifecycle",
         "grant-facts-repartition", "timeline-by-correlation-repartition",
         "revoke-results-by-request-repartition", "account-gateway-events-repartition")
         .doesNotContain("KSTREAM-", "KTABLE-");

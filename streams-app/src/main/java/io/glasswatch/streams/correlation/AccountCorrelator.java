@@ -13,6 +13,7 @@ import io.glasswatch.streams.policy.Action;
 import io.glasswatch.streams.policy.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
+import io.glasswatch.streams.time.DeadlineClock;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
@@ -21,7 +22,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -37,52 +41,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage B, keyed by AWS account id: root activity judged against the account's grants, in event time.
- * Inputs: CloudTrail records, GuardDuty findings, account-scoped gateway events (rotation,
- * root_declaration) and grant facts from stage A. State: {@value #STORE} (JSON {@code AccountState}),
- * {@value #CLOUDTRAIL_SEEN} and {@value #GUARDDUTY_SEEN} (de-duplication keys).
+ * Stage B, keyed by AWS account id: root activity judged against the account's grants, the account's
+ * break-glass root declarations, and the lifecycle of the account's requests, in event time. Inputs:
+ * CloudTrail records, GuardDuty findings, account-scoped gateway events (rotation, root_declaration),
+ * grant facts and lifecycle facts from stage A. State: {@value #STORE} (JSON {@code AccountState}),
+ * {@value #LIFECYCLE_STORE} (JSON {@link RequestLifecycle} per request id), {@value #CLOUDTRAIL_SEEN}
+ * and {@value #GUARDDUTY_SEEN} (de-duplication keys).
+ *
+ * <p>Root semantics (see {@link RootActivity}): root USE is successful root activity per SPEC 1.2
+ * ({@code userIdentity.type Root}, no {@code invokedBy}, {@code eventType != AwsServiceEvent}, no
+ * {@code errorCode}, a ConsoleLogin only with outcome Success, a sign-in record not answered Failure),
+ * or a non-sample RootCredentialUsage finding at {@code eventLastSeen}. Failed root sign-ins and console
+ * root calls ({@code invokedBy signin.amazonaws.com}) are judged for coverage like root use but open no
+ * session; other failed root calls, non-root records and other findings go to the timeline under
+ * {@code account:<id>} at once.
+ *
+ * <p>Policy: every rule is judged with {@code policy.resolve(accountId, tenant)}, the tenant being that
+ * of the covering request (from its lifecycle facts); an event no grant covers, and the decision delay
+ * of a pending event, use the account's policy ({@code resolve(accountId, null)}). The windows of
+ * coverage use each grant's own policy.
  *
  * <p>Rules:
  *
  * <ul>
- *   <li>Root activity (see {@link RootActivity}): a successful root CloudTrail call, or a non-sample
- *       RootCredentialUsage finding at {@code eventLastSeen}. Failed root calls and sign-ins, non-root
- *       records and other findings go to the timeline under {@code account:<id>} at once.
  *   <li>Covering grant: an approved grant on the account whose window {@code [grantedAt - skew, end +
  *       skew]} contains the event time (end = the earlier of {@code expiresAt}, an expiry event, and a
  *       revocation); a {@code root} request is preferred, then the earliest grant. A covered event is
- *       filed under the request at once. An uncovered one waits (PENDING) until stream time reaches
+ *       filed under the request at once. An uncovered one waits (PENDING) until deadline time reaches
  *       {@code eventTime + decisionDelay}; a grant fact arriving before then still covers it.
- *   <li>UNAUTHORIZED_ROOT_USE (one per unauthorized session): uncovered root events at most
- *       {@code rootSessionGap} apart form a session; the alert is decided when its first event is
- *       judged, with the session's events known then as evidence (root events still pending that
- *       chain into it included), id defined by the first event. Later events of the session (a late
+ *   <li>UNAUTHORIZED_ROOT_USE (one per unauthorized session): uncovered root use at most
+ *       {@code rootSessionGap} apart forms a session; the alert is decided when its first event is
+ *       judged, with the session's events known then as evidence (root use still pending that chains
+ *       into it included), id defined by the first event. Later events of the session (a late
  *       CloudTrail record too) only go to the timeline. Sessions are not merged once alerted. Revokes
  *       every grant active at the decision that has an assignment.
  *   <li>ROOT_LOGIN_WITHOUT_MFA: a successful root ConsoleLogin without MFA, authorized or not, filed
  *       under the covering request or the account, decided like the event itself.
- *   <li>ROTATION_OVERDUE (once per session): when stream time reaches session end +
+ *   <li>ROOT_LOGIN_FAILED (once per event): a root ConsoleLogin answered Failure that no grant covers
+ *       once its decision delay has passed (a covering grant arriving in time suppresses it). It opens
+ *       no session. Correlation: the account; defined by the event.
+ *   <li>ROOT_ANTIPATTERN (once per root session and eventName): a successful root call (root use, or a
+ *       console root call; calls other AWS services invoke count for nothing) whose eventName
+ *       {@code policy.isRootAntipattern} matches, authorized or not, decided like the event itself.
+ *       Covered: correlation = the covering request, whose grant it revokes if still active; the
+ *       session is the request's. Uncovered: correlation = the account, nothing to revoke (no request;
+ *       UNAUTHORIZED_ROOT_USE revokes the account's grants); the session is the unauthorized session
+ *       the event belongs to, else the event alone. Defined by the first such call of the session; a
+ *       repeat of the same eventName in the session only goes to the timeline.
+ *   <li>MISSING_AUDIT_RECORD (once per request): an authorized root session (root use covered by a
+ *       grant) with no break-glass root declaration of the account between {@code grantedAt - skew} and
+ *       the session's first root use + {@code decisionDelay}; a declaration naming the request
+ *       ({@code metadata.requestId}) counts whatever its time. Decided when deadline time reaches the
+ *       first root use + {@code decisionDelay}. Defined by the grant event.
+ *   <li>SESSION_OVERRUN (once per authorized session): root use under a grant later than declaration
+ *       time + {@code expected_session_duration_minutes} of the declaration covering the session: the
+ *       one naming the request (the latest of those), else the latest declaration of the account in
+ *       {@code [grantedAt - skew, first root use]}, else the earliest in {@code (first root use, first
+ *       root use + decisionDelay]}. Decided when deadline time reaches the first overrunning root use +
+ *       {@code decisionDelay} (a late declaration naming the request may still arrive), with the
+ *       declarations known then; defined by that root use. Unauthorized sessions have no grant window
+ *       and are left to UNAUTHORIZED_ROOT_USE.
+ *   <li>DUPLICATE_GRANT (once per new grant): a grant fact while the same subject already holds a
+ *       grant of another request on the account that is active at the new grant's time (granted, not
+ *       expired, not ended, not revoked). Of two grants of the same time the one of the greater request
+ *       id is the new one. Correlation: the new request; defined by its grant event; the held grant's
+ *       event is evidence. Decided when the facts arrive (either order), with the ends known then.
+ *   <li>ROTATION_OVERDUE (once per session): when deadline time reaches session end +
  *       {@code rotationDeadline} with no rotation evidence between the session's first root event and
- *       that deadline. Authorized session = the root events a grant covered, ending when the grant
- *       ends; unauthorized session ends at its last event. Evidence = a gateway {@code rotation} event
- *       for the account, or a root credential change covered by a grant. A credential change inside an
+ *       that deadline. Authorized session = the root use a grant covered, ending when the grant ends;
+ *       unauthorized session ends at its last event. Evidence = a gateway {@code rotation} event for the
+ *       account, or a root credential change covered by a grant. A credential change inside an
  *       unauthorized session is the intruder's doing (for example a new access key), not a rotation,
  *       and never counts. Revokes the request's grant if it is still active.
+ *   <li>Request lifecycle: {@link RequestLifecycle} (rules in its Javadoc), fed by lifecycle facts,
+ *       covered root use ({@code used}), rotation evidence ({@code rotated}) and deadline time passing
+ *       the grant's {@code expiresAt}. A closed request leaves {@value #LIFECYCLE_STORE}; the account
+ *       keeps its id and close time for {@code stateRetention}, and facts arriving after it left are
+ *       ignored.
  *   <li>De-duplication: a CloudTrail record is identified by {@code eventID} (with its event time), a
  *       finding by id and {@code updatedAt}, an account-scoped gateway event by {@code sourceDigest};
  *       a re-delivered copy produces nothing. Keys are kept {@code stateRetention} of event time.
  * </ul>
  *
- * <p>Time: deadlines are evaluated after every record for its account and by a STREAM_TIME
- * punctuator every {@link #DEADLINE_INTERVAL} for all accounts of the task; keys older than the
- * retention are purged every {@link #PURGE_INTERVAL} of stream time. In replay stream time comes from
- * event time alone; in live operation a partition that receives nothing does not advance, so the
- * clock ticker's tick records advance it (see {@code ClockTick}). The decision delay must exceed the
- * time a grant fact needs to travel from stage A (one repartition and one commit).
+ * <p>Time ({@link DeadlineClock}): deadlines are evaluated after every record for its account and, for
+ * all accounts of the task, by a STREAM_TIME punctuator every {@link #DEADLINE_INTERVAL} and, live, a
+ * WALL_CLOCK_TIME punctuator every second at {@code max(stream time, wall clock - allowedLateness)};
+ * each deadline is recorded as decided in state, so it fires once. Keys older than the retention are
+ * purged every {@link #PURGE_INTERVAL} of stream time. In replay deadline time is event time alone.
+ * The decision delay must exceed the time a grant fact needs to travel from stage A (one repartition
+ * and one commit).
  */
 public final class AccountCorrelator implements Processor<String, AccountInput, String, Emission> {
   /** Store of account state: account id to JSON state. */
   public static final String STORE = "account-state";
+  /** Store of request lifecycles: request id to JSON {@link RequestLifecycle}, co-located with the request's account. */
+  public static final String LIFECYCLE_STORE = "request-lifecycle";
   /** De-duplication store of CloudTrail records: {@code <eventTime 19 digits>|<eventID>} to event time. */
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
@@ -95,29 +148,35 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private static final Logger LOG = LoggerFactory.getLogger(AccountCorrelator.class);
 
   private final Policy policy;
-  private final long skew;
-  private final long decisionDelay;
-  private final long gap;
-  private final long rotationDeadline;
+  private final DeadlineClock clock;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, AccountState> store;
+  private KeyValueStore<String, RequestLifecycle> lifecycleStore;
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
+  /** Lifecycles read during the current record or account evaluation, changed ones, and leaving ones. */
+  private final Map<String, RequestLifecycle> loaded = new TreeMap<>();
+  private final Set<String> dirty = new TreeSet<>();
+  private final Set<String> leaving = new TreeSet<>();
 
-  private AccountCorrelator(Policy policy) {
+  private AccountCorrelator(Policy policy, boolean wallClockDeadlines) {
     this.policy = policy;
-    this.skew = policy.skew().toMillis();
-    this.decisionDelay = policy.decisionDelay().toMillis();
-    this.gap = policy.rootSessionGap().toMillis();
-    this.rotationDeadline = policy.rotationDeadline().toMillis();
+    this.clock = new DeadlineClock(wallClockDeadlines, policy.allowedLateness());
   }
 
-  /** A supplier of correlators applying {@code policy}, declaring the three stores. */
-  public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy) {
+  /**
+   * A supplier of correlators applying {@code policy}, declaring the four stores.
+   *
+   * @param policy detection policy (resolved per account and tenant)
+   * @param wallClockDeadlines whether deadlines are evaluated on the wall clock too (live) or on stream
+   *     time alone (replay), see {@link DeadlineClock}
+   */
+  public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy,
+      boolean wallClockDeadlines) {
     return new ProcessorSupplier<>() {
       @Override
       public Processor<String, AccountInput, String, Emission> get() {
-        return new AccountCorrelator(policy);
+        return new AccountCorrelator(policy, wallClockDeadlines);
       }
 
       @Override
@@ -130,18 +189,26 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             Serdes.Long()));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GUARDDUTY_SEEN), Serdes.String(),
             Serdes.Long()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE), Serdes.String(),
+            new JsonSerde<>(RequestLifecycle.class)));
         return stores;
       }
     };
+  }
+
+  /** {@link #supplier(Policy, boolean)} evaluating deadlines on stream time alone. */
+  public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy) {
+    return supplier(policy, false);
   }
 
   @Override
   public void init(ProcessorContext<String, Emission> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.lifecycleStore = context.getStateStore(LIFECYCLE_STORE);
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
-    context.schedule(DEADLINE_INTERVAL, PunctuationType.STREAM_TIME, this::evaluateAll);
+    clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateAll());
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purgeSeen);
   }
 
@@ -157,12 +224,27 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       case AccountInput.GuardDuty g -> onGuardDuty(s, g.finding());
       case AccountInput.Gateway g -> onGateway(s, g.event());
       case AccountInput.Fact f -> onFact(s, f.fact());
-      case AccountInput.Lifecycle l -> false; // the request lifecycle state machine consumes these
+      case AccountInput.Lifecycle l -> onLifecycle(s, l.fact());
     };
-    changed |= evaluate(s, context.currentStreamTimeMs());
+    changed |= evaluate(s, now(s));
+    flushLifecycles();
     if (changed) {
       store.put(account, s);
     }
+  }
+
+  /** Deadline time for the account (its policy's allowed lateness, live). */
+  private long now(AccountState s) {
+    return clock.at(context.currentStreamTimeMs(), context.currentSystemTimeMs(),
+        accountPolicy(s).allowedLateness().toMillis());
+  }
+
+  private Policy accountPolicy(AccountState s) {
+    return policy.resolve(s.accountId, null);
+  }
+
+  private Policy policyOf(AccountState s, AccountState.GrantView v) {
+    return policy.resolve(s.accountId, v == null ? null : v.tenant);
   }
 
   private boolean onCloudTrail(AccountState s, CloudTrailEvent e) {
@@ -172,15 +254,22 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       return false;
     }
     cloudTrailSeen.put(seenKey, at);
-    boolean root = RootActivity.isRoot(e);
+    boolean use = RootActivity.isRootUse(e);
+    boolean failedLogin = RootActivity.isFailedRootLogin(e);
+    boolean console = RootActivity.isConsoleRootCall(e);
     boolean credentialChange = RootActivity.isCredentialChange(e);
-    TimelineDraft draft = TimelineDrafts.cloudTrail(e, s.accountId, root, credentialChange);
-    if (!RootActivity.opensSession(e)) {
+    TimelineDraft draft = TimelineDrafts.cloudTrail(e, s.accountId, RootActivity.isRoot(e), credentialChange);
+    if (!use && !failedLogin && !console) {
       emitTimeline(draft, TimelineDraft.accountCorrelation(s.accountId), null, at);
       return false;
     }
-    admit(s, new AccountState.PendingRoot(e.getEventID(), at, e.getEventName(), e.getSourceIPAddress(),
-        TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange, draft));
+    AccountState.PendingRoot p = new AccountState.PendingRoot(e.getEventID(), at, e.getEventName(),
+        e.getSourceIPAddress(), TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange,
+        draft);
+    p.failedLogin = failedLogin;
+    p.consoleCall = console && !use;
+    p.antipatternCandidate = use || console;
+    admit(s, p);
     return true;
   }
 
@@ -216,6 +305,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     if ("rotation".equals(e.getType())) {
       s.rotations.add(at);
       s.rotations.sort(Comparator.naturalOrder());
+    } else if ("root_declaration".equals(e.getType())) {
+      s.declarations.add(new AccountState.Declaration(eventId, at, e.getRequestId(),
+          e.getExpectedSessionDurationMinutes()));
     }
     return true;
   }
@@ -223,7 +315,12 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private boolean onFact(AccountState s, GrantFact fact) {
     AccountState.GrantView v = s.grants.get(fact.requestId());
     if (v == null) {
-      s.grants.put(fact.requestId(), new AccountState.GrantView(fact));
+      v = new AccountState.GrantView(fact);
+      s.grants.put(fact.requestId(), v);
+      RequestLifecycle m = s.lifecycle.contains(fact.requestId()) ? lifecycle(s, fact.requestId()) : null;
+      if (m != null) {
+        v.tenant = m.tenant;
+      }
     } else {
       v.fact = fact;
     }
@@ -236,6 +333,30 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         decideCovered(s, p, g);
       }
     }
+    checkDuplicates(s, v);
+    return true;
+  }
+
+  private boolean onLifecycle(AccountState s, LifecycleFact f) {
+    String requestId = f.requestId();
+    if (s.closedRequests.containsKey(requestId)) {
+      return false;
+    }
+    RequestLifecycle m = lifecycle(s, requestId);
+    m.learn(f);
+    AccountState.GrantView v = s.grants.get(requestId);
+    if (v != null && v.tenant == null) {
+      v.tenant = m.tenant;
+    }
+    String cause = switch (f.event()) {
+      case "requested" -> "request";
+      case "approved" -> f.approverRoles().isEmpty() ? "approval" : "approved by " + String.join(", ", f.approverRoles());
+      case "granted" -> "grant";
+      case "used" -> "usage allowed";
+      default -> "expiry: " + f.event();
+    };
+    emitLifecycle(m, m.apply(f.event(), f.at(), f.eventId(), cause));
+    dirty.add(requestId);
     return true;
   }
 
@@ -253,7 +374,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private AccountState.GrantView covering(AccountState s, long t) {
     AccountState.GrantView best = null;
     for (AccountState.GrantView v : s.grants.values()) {
-      if (!v.covers(t, skew)) {
+      if (!v.covers(t, policyOf(s, v).skew().toMillis())) {
         continue;
       }
       if (best == null
@@ -267,32 +388,50 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
   private void decideCovered(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g) {
     String requestId = g.fact.requestId();
+    Policy pol = policyOf(s, g);
     emitTimeline(p.draft, requestId, requestId, p.eventTime);
-    if (g.firstRootAt == null || p.eventTime < g.firstRootAt) {
-      g.firstRootAt = p.eventTime;
-      g.firstRootEventId = p.eventId;
-    }
-    g.lastRootAt = g.lastRootAt == null ? p.eventTime : Math.max(g.lastRootAt, p.eventTime);
-    if (g.rootEventIds.size() < AccountState.MAX_EVIDENCE) {
-      g.rootEventIds.add(p.eventId);
+    if (p.isUse()) {
+      if (g.firstRootAt == null || p.eventTime < g.firstRootAt) {
+        g.firstRootAt = p.eventTime;
+        g.firstRootEventId = p.eventId;
+      }
+      if (g.lastRootAt == null || p.eventTime >= g.lastRootAt) {
+        g.lastRootAt = p.eventTime;
+        g.lastRootEventId = p.eventId;
+      }
+      if (g.rootEventIds.size() < AccountState.MAX_EVIDENCE) {
+        g.rootEventIds.add(p.eventId);
+        g.useTimes.put(p.eventId, p.eventTime);
+      }
+      if (!s.closedRequests.containsKey(requestId)) {
+        RequestLifecycle m = lifecycle(s, requestId);
+        emitLifecycle(m, m.onRootUse(p.eventTime, p.eventId));
+        dirty.add(requestId);
+      }
     }
     if (p.credentialChange) {
       s.rotations.add(p.eventTime);
       s.rotations.sort(Comparator.naturalOrder());
     }
+    String subject = g.fact.subject() != null ? g.fact.subject() : p.subject;
     if (p.loginWithoutMfa) {
-      raiseLoginWithoutMfa(s, p, requestId, g.fact.subject() != null ? g.fact.subject() : p.subject);
+      raiseLoginWithoutMfa(s, p, requestId, subject, pol);
+    }
+    if (p.antipatternCandidate && pol.isRootAntipattern(p.action) && g.antipatterns.add(p.action)) {
+      raiseAntipattern(s, p, requestId, subject, pol);
     }
   }
 
   /**
    * Decides every pending event whose decision delay has passed, raises the alerts of new sessions,
-   * decides rotation deadlines, and drops state older than the retention.
+   * decides the audit, rotation and lifecycle deadlines, and drops state older than the retention.
    *
    * @return whether {@code s} changed
    */
   private boolean evaluate(AccountState s, long now) {
     boolean changed = false;
+    Policy acct = accountPolicy(s);
+    long decisionDelay = acct.decisionDelay().toMillis();
     List<AccountState.PendingRoot> due = new ArrayList<>();
     for (AccountState.PendingRoot p : s.pending) {
       if (p.eventTime + decisionDelay <= now) {
@@ -305,6 +444,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       due.sort(PENDING_ORDER);
       List<AccountState.RootSession> opened = new ArrayList<>();
       List<AccountState.PendingRoot> withoutMfa = new ArrayList<>();
+      List<AccountState.PendingRoot> failedLogins = new ArrayList<>();
+      List<AccountState.PendingRoot> antipatterns = new ArrayList<>();
       for (AccountState.PendingRoot p : due) {
         AccountState.GrantView g = covering(s, p.eventTime);
         if (g != null) {
@@ -312,32 +453,53 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
           continue;
         }
         emitTimeline(p.draft, TimelineDraft.accountCorrelation(s.accountId), null, p.eventTime);
-        AccountState.RootSession session = sessionOf(s, p.eventTime);
-        if (session == null) {
-          session = new AccountState.RootSession(p);
-          s.sessions.add(session);
-          opened.add(session);
-        } else {
-          session.add(p);
+        if (p.isUse()) {
+          AccountState.RootSession session = sessionOf(s, p.eventTime, acct);
+          if (session == null) {
+            session = new AccountState.RootSession(p);
+            s.sessions.add(session);
+            opened.add(session);
+          } else {
+            session.add(p);
+          }
         }
         if (p.loginWithoutMfa) {
           withoutMfa.add(p);
         }
+        if (p.failedLogin) {
+          failedLogins.add(p);
+        }
+        if (p.antipatternCandidate && acct.isRootAntipattern(p.action)) {
+          antipatterns.add(p);
+        }
       }
       for (AccountState.RootSession session : opened) {
-        raiseUnauthorized(s, session, now);
+        raiseUnauthorized(s, session, now, acct);
       }
       for (AccountState.PendingRoot p : withoutMfa) {
-        raiseLoginWithoutMfa(s, p, null, p.subject);
+        raiseLoginWithoutMfa(s, p, null, p.subject, acct);
+      }
+      for (AccountState.PendingRoot p : failedLogins) {
+        raiseLoginFailed(s, p, now, acct);
+      }
+      for (AccountState.PendingRoot p : antipatterns) {
+        AccountState.RootSession session = sessionOf(s, p.eventTime, acct);
+        if (session == null || session.antipatterns.add(p.action)) {
+          raiseAntipattern(s, p, null, p.subject, acct);
+        }
       }
     }
     changed |= evaluateRotation(s, now);
+    changed |= evaluateAudit(s, now);
+    changed |= evaluateOverrun(s, now);
+    changed |= evaluateLifecycles(s, now);
     changed |= purge(s, now);
     return changed;
   }
 
   /** The unauthorized session an event at {@code t} belongs to (within the gap of it), nearest first; null if none. */
-  private AccountState.RootSession sessionOf(AccountState s, long t) {
+  private static AccountState.RootSession sessionOf(AccountState s, long t, Policy acct) {
+    long gap = acct.rootSessionGap().toMillis();
     AccountState.RootSession best = null;
     long bestDistance = Long.MAX_VALUE;
     for (AccountState.RootSession session : s.sessions) {
@@ -352,19 +514,21 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return best;
   }
 
-  private void raiseUnauthorized(AccountState s, AccountState.RootSession session, long now) {
+  private void raiseUnauthorized(AccountState s, AccountState.RootSession session, long now, Policy acct) {
+    long gap = acct.rootSessionGap().toMillis();
     String correlationId = TimelineDraft.accountCorrelation(s.accountId);
     List<String> evidence = new ArrayList<>(session.eventIds);
     long last = session.lastAt;
     List<AccountState.PendingRoot> waiting = new ArrayList<>(s.pending);
     waiting.sort(PENDING_ORDER);
     for (AccountState.PendingRoot p : waiting) {
-      if (p.eventTime >= session.firstAt - gap && p.eventTime <= last + gap && evidence.size() < AccountState.MAX_EVIDENCE) {
+      if (p.isUse() && p.eventTime >= session.firstAt - gap && p.eventTime <= last + gap
+          && evidence.size() < AccountState.MAX_EVIDENCE) {
         evidence.add(p.eventId);
         last = Math.max(last, p.eventTime);
       }
     }
-    AlertBuilder b = AlertBuilder.of(policy, AlertType.UNAUTHORIZED_ROOT_USE)
+    AlertBuilder b = AlertBuilder.of(acct, AlertType.UNAUTHORIZED_ROOT_USE)
         .correlationId(correlationId).accountId(s.accountId).subject(session.subject)
         .defining(session.firstEventId).evidence(evidence).detectedAt(now).eventTime(session.firstAt);
     List<AccountState.GrantView> targets = new ArrayList<>();
@@ -401,10 +565,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
   }
 
-  private void raiseLoginWithoutMfa(AccountState s, AccountState.PendingRoot p, String requestId, String subject) {
-    long now = context.currentStreamTimeMs();
+  private void raiseLoginWithoutMfa(AccountState s, AccountState.PendingRoot p, String requestId, String subject,
+      Policy pol) {
+    long now = now(s);
     String correlationId = requestId != null ? requestId : TimelineDraft.accountCorrelation(s.accountId);
-    AlertBuilder b = AlertBuilder.of(policy, AlertType.ROOT_LOGIN_WITHOUT_MFA)
+    AlertBuilder b = AlertBuilder.of(pol, AlertType.ROOT_LOGIN_WITHOUT_MFA)
         .correlationId(correlationId).requestId(requestId).accountId(s.accountId).subject(subject)
         .defining(p.eventId).detectedAt(now).eventTime(p.eventTime)
         .summary(String.format("The root user signed in to the console of account %s at %s%s without MFA%s.",
@@ -413,55 +578,300 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     revokeFor(s, b, requestId, now);
   }
 
+  private void raiseLoginFailed(AccountState s, AccountState.PendingRoot p, long now, Policy acct) {
+    AlertBuilder b = AlertBuilder.of(acct, AlertType.ROOT_LOGIN_FAILED)
+        .correlationId(TimelineDraft.accountCorrelation(s.accountId)).accountId(s.accountId).subject(p.subject)
+        .defining(p.eventId).detectedAt(now).eventTime(p.eventTime)
+        .summary(String.format("A root console sign-in to account %s failed at %s%s with no covering break-glass "
+            + "grant: someone is trying the root password.", s.accountId, Instant.ofEpochMilli(p.eventTime),
+            p.sourceIp == null ? "" : " from " + p.sourceIp));
+    revokeFor(s, b, null, now);
+  }
+
+  private void raiseAntipattern(AccountState s, AccountState.PendingRoot p, String requestId, String subject,
+      Policy pol) {
+    long now = now(s);
+    String correlationId = requestId != null ? requestId : TimelineDraft.accountCorrelation(s.accountId);
+    AlertBuilder b = AlertBuilder.of(pol, AlertType.ROOT_ANTIPATTERN)
+        .correlationId(correlationId).requestId(requestId).accountId(s.accountId).subject(subject)
+        .defining(p.eventId).detectedAt(now).eventTime(p.eventTime)
+        .summary(String.format("The root user of account %s called %s at %s%s%s: root must not create users, "
+            + "access keys, login profiles, roles or groups, or attach or put policies.", s.accountId, p.action,
+            Instant.ofEpochMilli(p.eventTime), p.sourceIp == null ? "" : " from " + p.sourceIp,
+            requestId == null ? " with no covering break-glass grant" : " under break-glass request " + requestId));
+    if (requestId != null) {
+      revokeFor(s, b, requestId, now);
+    } else {
+      emitAlert(b, now);
+    }
+  }
+
   private boolean evaluateRotation(AccountState s, long now) {
     boolean changed = false;
+    Policy acct = accountPolicy(s);
     for (AccountState.RootSession session : s.sessions) {
-      long deadline = session.lastAt + rotationDeadline;
+      long deadline = session.lastAt + acct.rotationDeadline().toMillis();
       if (session.rotationDecided || session.alertId == null || now < deadline) {
         continue;
       }
       session.rotationDecided = true;
       changed = true;
       if (!rotatedBetween(s, session.firstAt, deadline)) {
-        AlertBuilder b = AlertBuilder.of(policy, AlertType.ROTATION_OVERDUE)
+        AlertBuilder b = AlertBuilder.of(acct, AlertType.ROTATION_OVERDUE)
             .correlationId(TimelineDraft.accountCorrelation(s.accountId)).accountId(s.accountId)
             .subject(session.subject).defining(session.firstEventId).evidence(session.eventIds)
             .detectedAt(now).eventTime(deadline)
             .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
                 + "unauthorized root session of %s to %s ended.", s.accountId, Instant.ofEpochMilli(deadline),
-                policy.rotationDeadline(), Instant.ofEpochMilli(session.firstAt), Instant.ofEpochMilli(session.lastAt)));
+                acct.rotationDeadline(), Instant.ofEpochMilli(session.firstAt), Instant.ofEpochMilli(session.lastAt)));
         revokeFor(s, b, null, now);
       }
     }
     for (AccountState.GrantView v : s.grants.values()) {
+      Policy pol = policyOf(s, v);
       Long end = v.end();
-      if (v.firstRootAt == null || v.rotationDecided || end == null || now < end + rotationDeadline) {
+      if (v.firstRootAt == null || v.rotationDecided || end == null || now < end + pol.rotationDeadline().toMillis()) {
         continue;
       }
-      long deadline = end + rotationDeadline;
+      long deadline = end + pol.rotationDeadline().toMillis();
       v.rotationDecided = true;
       changed = true;
       if (!rotatedBetween(s, v.firstRootAt, deadline)) {
         String requestId = v.fact.requestId();
-        AlertBuilder b = AlertBuilder.of(policy, AlertType.ROTATION_OVERDUE)
+        AlertBuilder b = AlertBuilder.of(pol, AlertType.ROTATION_OVERDUE)
             .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(v.fact.subject())
             .defining(v.firstRootEventId).evidence(v.rootEventIds).detectedAt(now).eventTime(deadline)
             .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
                 + "grant of break-glass request %s ended at %s.", s.accountId, Instant.ofEpochMilli(deadline),
-                policy.rotationDeadline(), requestId, Instant.ofEpochMilli(end)));
+                pol.rotationDeadline(), requestId, Instant.ofEpochMilli(end)));
         revokeFor(s, b, requestId, now);
       }
     }
     return changed;
   }
 
-  private static boolean rotatedBetween(AccountState s, long from, long to) {
-    for (long t : s.rotations) {
-      if (t >= from && t <= to) {
-        return true;
+  /** MISSING_AUDIT_RECORD of every authorized session whose first root use + decision delay has passed. */
+  private boolean evaluateAudit(AccountState s, long now) {
+    boolean changed = false;
+    for (AccountState.GrantView v : s.grants.values()) {
+      Policy pol = policyOf(s, v);
+      if (v.firstRootAt == null || v.auditDecided || now < v.firstRootAt + pol.decisionDelay().toMillis()) {
+        continue;
+      }
+      v.auditDecided = true;
+      changed = true;
+      String requestId = v.fact.requestId();
+      long from = v.fact.grantedAt() - pol.skew().toMillis();
+      long to = v.firstRootAt + pol.decisionDelay().toMillis();
+      boolean declared = s.declarations.stream()
+          .anyMatch(d -> requestId.equals(d.requestId()) || d.at() >= from && d.at() <= to);
+      if (declared) {
+        continue;
+      }
+      AlertBuilder b = AlertBuilder.of(pol, AlertType.MISSING_AUDIT_RECORD)
+          .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(v.fact.subject())
+          .defining(grantEventId(v)).evidence(List.of(v.firstRootEventId)).detectedAt(now).eventTime(v.firstRootAt)
+          .summary(String.format("The root user of account %s was used at %s under break-glass request %s, but no "
+              + "break-glass root declaration was recorded between %s and %s.", s.accountId,
+              Instant.ofEpochMilli(v.firstRootAt), requestId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)));
+      revokeFor(s, b, requestId, now);
+    }
+    return changed;
+  }
+
+  /** SESSION_OVERRUN of every authorized session with root use past its declared end (see class Javadoc). */
+  private boolean evaluateOverrun(AccountState s, long now) {
+    boolean changed = false;
+    for (AccountState.GrantView v : s.grants.values()) {
+      if (v.firstRootAt == null || v.overrunAlerted) {
+        continue;
+      }
+      Policy pol = policyOf(s, v);
+      AccountState.Declaration d = coveringDeclaration(s, v, pol);
+      if (d == null || d.expectedMinutes() == null) {
+        continue;
+      }
+      long declaredEnd = d.at() + Duration.ofMinutes(d.expectedMinutes()).toMillis();
+      String overrunId = null;
+      long overrunAt = Long.MAX_VALUE;
+      for (Map.Entry<String, Long> use : v.useTimes.entrySet()) {
+        if (use.getValue() > declaredEnd && use.getValue() < overrunAt) {
+          overrunId = use.getKey();
+          overrunAt = use.getValue();
+        }
+      }
+      if (overrunId == null && v.lastRootAt > declaredEnd) {
+        overrunId = v.lastRootEventId;
+        overrunAt = v.lastRootAt;
+      }
+      if (overrunId == null || now < overrunAt + pol.decisionDelay().toMillis()) {
+        continue;
+      }
+      v.overrunAlerted = true;
+      changed = true;
+      String requestId = v.fact.requestId();
+      AlertBuilder b = AlertBuilder.of(pol, AlertType.SESSION_OVERRUN)
+          .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(v.fact.subject())
+          .defining(overrunId).evidence(List.of(d.eventId())).detectedAt(now).eventTime(overrunAt)
+          .summary(String.format("The root user of account %s was still used at %s under break-glass request %s, "
+              + "after the %d minutes declared at %s ended at %s.", s.accountId, Instant.ofEpochMilli(overrunAt),
+              requestId, d.expectedMinutes(), Instant.ofEpochMilli(d.at()), Instant.ofEpochMilli(declaredEnd)));
+      revokeFor(s, b, requestId, now);
+    }
+    return changed;
+  }
+
+  /** The declaration covering the authorized session of {@code v}, or null (see class Javadoc). */
+  private static AccountState.Declaration coveringDeclaration(AccountState s, AccountState.GrantView v, Policy pol) {
+    String requestId = v.fact.requestId();
+    long start = v.firstRootAt;
+    long from = v.fact.grantedAt() - pol.skew().toMillis();
+    long after = start + pol.decisionDelay().toMillis();
+    AccountState.Declaration named = null;
+    AccountState.Declaration before = null;
+    AccountState.Declaration following = null;
+    for (AccountState.Declaration d : s.declarations) {
+      if (requestId.equals(d.requestId())) {
+        if (named == null || d.at() > named.at()) {
+          named = d;
+        }
+      } else if (d.at() >= from && d.at() <= start) {
+        if (before == null || d.at() > before.at()) {
+          before = d;
+        }
+      } else if (d.at() > start && d.at() <= after && (following == null || d.at() < following.at())) {
+        following = d;
       }
     }
-    return false;
+    return named != null ? named : before != null ? before : following;
+  }
+
+  /** DUPLICATE_GRANT for {@code v} or a grant it overlaps (class Javadoc). */
+  private void checkDuplicates(AccountState s, AccountState.GrantView v) {
+    String subject = v.fact.subject();
+    if (subject == null) {
+      return;
+    }
+    for (AccountState.GrantView other : List.copyOf(s.grants.values())) {
+      if (other == v || !subject.equals(other.fact.subject())) {
+        continue;
+      }
+      if (earlier(other, v) && other.activeAt(v.fact.grantedAt())) {
+        raiseDuplicate(s, v, other);
+      } else if (earlier(v, other) && v.activeAt(other.fact.grantedAt())) {
+        raiseDuplicate(s, other, v);
+      }
+    }
+  }
+
+  private static boolean earlier(AccountState.GrantView a, AccountState.GrantView b) {
+    return a.fact.grantedAt() < b.fact.grantedAt()
+        || a.fact.grantedAt() == b.fact.grantedAt() && a.fact.requestId().compareTo(b.fact.requestId()) < 0;
+  }
+
+  private void raiseDuplicate(AccountState s, AccountState.GrantView dup, AccountState.GrantView held) {
+    if (dup.duplicateAlerted) {
+      return;
+    }
+    dup.duplicateAlerted = true;
+    long now = now(s);
+    String requestId = dup.fact.requestId();
+    Long heldEnd = held.end();
+    AlertBuilder b = AlertBuilder.of(policyOf(s, dup), AlertType.DUPLICATE_GRANT)
+        .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(dup.fact.subject())
+        .defining(grantEventId(dup)).evidence(List.of(grantEventId(held))).detectedAt(now)
+        .eventTime(dup.fact.grantedAt())
+        .summary(String.format("%s was granted break-glass request %s on account %s at %s while already holding the "
+            + "grant of request %s (granted %s, %s).", dup.fact.subject(), requestId, s.accountId,
+            Instant.ofEpochMilli(dup.fact.grantedAt()), held.fact.requestId(), Instant.ofEpochMilli(held.fact.grantedAt()),
+            heldEnd == null ? "without an end" : "until " + Instant.ofEpochMilli(heldEnd)));
+    revokeFor(s, b, requestId, now);
+  }
+
+  private static String grantEventId(AccountState.GrantView v) {
+    return v.fact.grantEventId() != null ? v.fact.grantEventId() : v.fact.requestId() + "/grant";
+  }
+
+  /** Advances every lifecycle of the account to {@code now}; marks the ones that leave the store. */
+  private boolean evaluateLifecycles(AccountState s, long now) {
+    boolean changed = false;
+    for (String requestId : List.copyOf(s.lifecycle)) {
+      RequestLifecycle m = lifecycle(s, requestId);
+      AccountState.GrantView g = s.grants.get(requestId);
+      Policy pol = policy.resolve(s.accountId, m.tenant);
+      List<RequestLifecycle.Transition> steps = m.advance(now, g == null ? null : g.fact.expiresAt(),
+          g == null ? null : g.fact.grantEventId(), (from, to) -> firstRotation(s, from, to),
+          new RequestLifecycle.Timing(pol.skew().toMillis(), pol.decisionDelay().toMillis(),
+              pol.rotationDeadline().toMillis(), pol.stateRetention().toMillis()));
+      if (!steps.isEmpty()) {
+        emitLifecycle(m, steps);
+        dirty.add(requestId);
+      }
+      if (m.leaves(now, pol.decisionDelay().toMillis(), pol.stateRetention().toMillis())) {
+        s.lifecycle.remove(requestId);
+        if (m.closedAt != null) {
+          s.closedRequests.put(requestId, m.closedAt);
+        }
+        leaving.add(requestId);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** The lifecycle of {@code requestId} (from the store, or new and filed in the account's index). */
+  private RequestLifecycle lifecycle(AccountState s, String requestId) {
+    RequestLifecycle m = loaded.get(requestId);
+    if (m == null && s.lifecycle.contains(requestId)) {
+      m = lifecycleStore.get(requestId);
+    }
+    if (m == null) {
+      m = new RequestLifecycle(requestId, s.accountId);
+      AccountState.GrantView g = s.grants.get(requestId);
+      if (g != null) {
+        m.kind = g.fact.kind();
+        m.subject = g.fact.subject();
+        m.tenant = g.tenant;
+      }
+      s.lifecycle.add(requestId);
+      dirty.add(requestId);
+    }
+    loaded.put(requestId, m);
+    return m;
+  }
+
+  private void emitLifecycle(RequestLifecycle m, List<RequestLifecycle.Transition> steps) {
+    for (RequestLifecycle.Transition t : steps) {
+      emitTimeline(m.draft(t), m.requestId, m.requestId, t.at());
+    }
+  }
+
+  /** Writes changed lifecycles and deletes leaving ones. */
+  private void flushLifecycles() {
+    for (String requestId : dirty) {
+      if (!leaving.contains(requestId)) {
+        lifecycleStore.put(requestId, loaded.get(requestId));
+      }
+    }
+    for (String requestId : leaving) {
+      lifecycleStore.delete(requestId);
+    }
+    loaded.clear();
+    dirty.clear();
+    leaving.clear();
+  }
+
+  private static boolean rotatedBetween(AccountState s, long from, long to) {
+    return firstRotation(s, from, to) != null;
+  }
+
+  private static Long firstRotation(AccountState s, long from, long to) {
+    for (long t : s.rotations) {
+      if (t >= from && t <= to) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -503,7 +913,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   }
 
   private boolean purge(AccountState s, long now) {
-    long cutoff = now - policy.stateRetention().toMillis();
+    long cutoff = now - accountPolicy(s).stateRetention().toMillis();
     boolean changed = s.sessions.removeIf(x -> x.rotationDecided && x.lastAt < cutoff);
     changed |= s.grants.values().removeIf(v -> {
       Long end = v.end();
@@ -512,17 +922,20 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     });
     changed |= s.rotations.removeIf(t -> t < cutoff);
     changed |= s.gatewayDigests.values().removeIf(t -> t < cutoff);
+    changed |= s.declarations.removeIf(d -> d.at() < cutoff);
+    changed |= s.closedRequests.values().removeIf(t -> t < cutoff);
     return changed;
   }
 
-  private void evaluateAll(long now) {
+  private void evaluateAll() {
     List<KeyValue<String, AccountState>> changed = new ArrayList<>();
     try (KeyValueIterator<String, AccountState> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, AccountState> kv = it.next();
-        if (evaluate(kv.value, now)) {
+        if (evaluate(kv.value, now(kv.value))) {
           changed.add(kv);
         }
+        flushLifecycles();
       }
     }
     for (KeyValue<String, AccountState> kv : changed) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Stage B's state of one AWS account (store {@code account-state}, JSON). Times are epoch
@@ -25,6 +26,17 @@ final class AccountState {
     String firstRootEventId;
     LinkedHashSet<String> rootEventIds = new LinkedHashSet<>();
     boolean rotationDecided;
+    /** The request's tenant (from lifecycle facts), or null while unknown. */
+    String tenant;
+    /** Event time of each covered root use (at most {@link #MAX_EVIDENCE}), by event id; and the latest one. */
+    TreeMap<String, Long> useTimes = new TreeMap<>();
+    String lastRootEventId;
+    /** eventNames ROOT_ANTIPATTERN was raised for under this grant. */
+    TreeSet<String> antipatterns = new TreeSet<>();
+    /** Whether MISSING_AUDIT_RECORD was decided, SESSION_OVERRUN raised, DUPLICATE_GRANT raised. */
+    boolean auditDecided;
+    boolean overrunAlerted;
+    boolean duplicateAlerted;
 
     GrantView() {}
 
@@ -54,7 +66,12 @@ final class AccountState {
     }
   }
 
-  /** A successful root event waiting for its decision (a covering grant, or the decision delay to pass). */
+  /**
+   * A root event waiting for its decision (a covering grant, or the decision delay to pass): root use,
+   * a failed root sign-in ({@code failedLogin}), or a console root call ({@code consoleCall}, not root
+   * use). {@code antipatternCandidate}: a successful root CloudTrail call, whose eventName the policy
+   * of the decision may find an antipattern.
+   */
   static final class PendingRoot {
     String eventId;
     long eventTime;
@@ -63,6 +80,9 @@ final class AccountState {
     String subject;
     boolean loginWithoutMfa;
     boolean credentialChange;
+    boolean failedLogin;
+    boolean consoleCall;
+    boolean antipatternCandidate;
     TimelineDraft draft;
 
     PendingRoot() {}
@@ -78,7 +98,22 @@ final class AccountState {
       this.credentialChange = credentialChange;
       this.draft = draft;
     }
+
+    /** Whether this is root use (it opens or extends a session). */
+    boolean isUse() {
+      return !failedLogin && !consoleCall;
+    }
   }
+
+  /**
+   * A break-glass root declaration (gateway {@code root_declaration}) of the account.
+   *
+   * @param eventId its gateway event id
+   * @param at its event time
+   * @param requestId {@code metadata.requestId}, or null
+   * @param expectedMinutes {@code metadata.expected_session_duration_minutes}, or null
+   */
+  record Declaration(String eventId, long at, String requestId, Long expectedMinutes) {}
 
   /** An unauthorized root session: uncovered root events at most {@code rootSessionGap} apart. */
   static final class RootSession {
@@ -91,6 +126,8 @@ final class AccountState {
     LinkedHashSet<String> eventIds = new LinkedHashSet<>();
     String alertId;
     boolean rotationDecided;
+    /** eventNames ROOT_ANTIPATTERN was raised for in this session. */
+    TreeSet<String> antipatterns = new TreeSet<>();
 
     RootSession() {}
 
@@ -123,6 +160,12 @@ final class AccountState {
   TreeMap<String, Integer> gatewayCounts = new TreeMap<>();
   /** sourceDigest of account-scoped gateway events seen, to their event time. */
   TreeMap<String, Long> gatewayDigests = new TreeMap<>();
+  /** Break-glass root declarations of the account, in arrival order. */
+  List<Declaration> declarations = new ArrayList<>();
+  /** Requests of the account whose lifecycle is in the {@code request-lifecycle} store. */
+  TreeSet<String> lifecycle = new TreeSet<>();
+  /** Requests whose lifecycle closed and left the store, to their close time (kept {@code stateRetention}). */
+  TreeMap<String, Long> closedRequests = new TreeMap<>();
 
   AccountState() {}
 
@@ -133,6 +176,7 @@ final class AccountState {
   /** Whether nothing but id counters is left. */
   boolean isIdle() {
     return grants.isEmpty() && pending.isEmpty() && sessions.isEmpty() && rotations.isEmpty()
-        && gatewayDigests.isEmpty() && gatewayCounts.isEmpty();
+        && gatewayDigests.isEmpty() && gatewayCounts.isEmpty() && declarations.isEmpty() && lifecycle.isEmpty()
+        && closedRequests.isEmpty();
   }
 }

@@ -42,8 +42,9 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>Rules: records are piped in the order given (callers sort by event time); the driver's wall clock
  * follows event time (so {@code detectedAtWallClock} of revoke commands is the event time of the
- * decision); after the last record a clock tick at the latest event time goes to every input topic, so
- * that every deadline up to that time is evaluated. The driver runs the whole topology as one task and
+ * decision); deadlines are evaluated on stream time alone ({@code wallClockDeadlines} false), never on
+ * the wall clock; after the last record a clock tick at the latest event time goes to every input topic,
+ * so that every deadline up to that time is evaluated. The driver runs the whole topology as one task and
  * processes internal topics at once, so the end is deterministic: the same input gives the same output,
  * chain hashes included.
  */
@@ -81,7 +82,7 @@ public final class Replayer {
       throw new UncheckedIOException("cannot create a state directory for replay", e);
     }
     StreamsSettings settings = new StreamsSettings("glasswatch-replay", "replay.invalid:9092", stateDir, policy, 0,
-        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "");
+        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "", false);
     Map<String, Long> counts = new TreeMap<>();
     TopologyTestDriver driver = null;
     try {

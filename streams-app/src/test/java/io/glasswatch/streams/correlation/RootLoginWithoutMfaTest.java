@@ -4,6 +4,7 @@ import static io.glasswatch.streams.testing.Events.ACCOUNT;
 import static io.glasswatch.streams.testing.Events.approval;
 import static io.glasswatch.streams.testing.Events.assignment;
 import static io.glasswatch.streams.testing.Events.at;
+import static io.glasswatch.streams.testing.Events.declaration;
 import static io.glasswatch.streams.testing.Events.grant;
 import static io.glasswatch.streams.testing.Events.request;
 import static io.glasswatch.streams.testing.Events.rootLogin;
@@ -22,7 +23,8 @@ class RootLoginWithoutMfaTest {
         request("req-m", "alice", ACCOUNT, "root", at(0)),
         approval("req-m", "bob", "incident_command", at(1)),
         approval("req-m", "dana", "security", at(1)),
-        grant("req-m", "tok-m", at(2), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")));
+        grant("req-m", "tok-m", at(2), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+        declaration(ACCOUNT, "req-m", at(2), 30));
   }
 
   @Test
@@ -67,7 +69,7 @@ class RootLoginWithoutMfaTest {
   void failedRootLoginWithoutMfaIsNotALogin() {
     ReplayResult r = Scenario.create().then(rootLogin("ct-m5", ACCOUNT, at(0), "No", false)).tick(at(20)).run();
 
-    assertThat(r.alerts()).isEmpty();
+    assertThat(r.alerts()).extracting(a -> a.getAlertType()).containsExactly("ROOT_LOGIN_FAILED");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.glasswatch.streams.testing.Events.ACCOUNT;
 import static io.glasswatch.streams.testing.Events.approval;
 import static io.glasswatch.streams.testing.Events.assignment;
 import static io.glasswatch.streams.testing.Events.at;
+import static io.glasswatch.streams.testing.Events.declaration;
 import static io.glasswatch.streams.testing.Events.expiry;
 import static io.glasswatch.streams.testing.Events.grant;
 import static io.glasswatch.streams.testing.Events.request;
@@ -37,6 +38,7 @@ class RotationOverdueTest {
         approval("req-r", "bob", "incident_command", at(0.5)),
         approval("req-r", "dana", "security", at(0.5)),
         grant("req-r", "tok-r", at(1), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+        declaration(ACCOUNT, "req-r", at(1.5), 30),
         rootLogin("ct-a1", ACCOUNT, at(2), "YES", true),
         expiry("req-r", "revoked", at(20)));
   }

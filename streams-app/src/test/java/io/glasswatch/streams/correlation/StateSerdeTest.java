@@ -29,12 +29,36 @@ class StateSerdeTest {
     s.grants.put("req-1", new AccountState.GrantView(new GrantFact("req-1", "root", "111122223333", "alice", true, 5L,
         10L, new Assignment("i", "111122223333", "p", "USER", "u"), "fp", "req-1/grant/1", null, null)));
 
+    first.failedLogin = true;
+    first.antipatternCandidate = true;
+    s.declarations.add(new AccountState.Declaration("account:111122223333/root_declaration/1", 3L, "req-1", 30L));
+    s.lifecycle.add("req-1");
+    s.closedRequests.put("req-0", 2L);
+    s.grants.get("req-1").antipatterns.add("CreateUser");
+    s.grants.get("req-1").useTimes.put("z", 1L);
+    session.antipatterns.add("AttachUserPolicy");
+
     AccountState back = roundTrip(s, AccountState.class);
+
+    assertThat(back.pending.get(0).failedLogin).isTrue();
+    assertThat(back.pending.get(0).isUse()).isFalse();
+    assertThat(back.pending.get(0).antipatternCandidate).isTrue();
+    assertThat(back.declarations).isEqualTo(s.declarations);
+    assertThat(back.lifecycle).containsExactly("req-1");
+    assertThat(back.closedRequests).containsEntry("req-0", 2L);
+    assertThat(back.grants.get("req-1").antipatterns).containsExactly("CreateUser");
+    assertThat(back.grants.get("req-1").useTimes).containsEntry("z", 1L);
+    assertThat(back.sessions.get(0).antipatterns).containsExactly("AttachUserPolicy");
 
     assertThat(back.sessions.get(0).eventIds).containsExactly("z", "a", "m", "b", "y");
     assertThat(back.pending.get(0).draft).isEqualTo(draft);
     assertThat(back.grants.get("req-1").fact).isEqualTo(s.grants.get("req-1").fact);
     assertThat(back.grants.get("req-1").end()).isEqualTo(10L);
+    AccountState older = new JsonSerde<>(AccountState.class).deserializer().deserialize("t",
+        "{\"accountId\":\"1\",\"pending\":[{\"eventId\":\"y\",\"eventTime\":0,\"action\":\"ConsoleLogin\"}]}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(older.pending.get(0).isUse()).as("state stored before the flags existed reads as root use").isTrue();
+    assertThat(older.declarations).isEmpty();
   }
 
   @Test

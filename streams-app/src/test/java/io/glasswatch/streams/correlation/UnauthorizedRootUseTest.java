@@ -4,6 +4,7 @@ import static io.glasswatch.streams.testing.Events.ACCOUNT;
 import static io.glasswatch.streams.testing.Events.approval;
 import static io.glasswatch.streams.testing.Events.assignment;
 import static io.glasswatch.streams.testing.Events.at;
+import static io.glasswatch.streams.testing.Events.declaration;
 import static io.glasswatch.streams.testing.Events.grant;
 import static io.glasswatch.streams.testing.Events.request;
 import static io.glasswatch.streams.testing.Events.rootCall;
@@ -25,13 +26,14 @@ import org.junit.jupiter.api.Test;
 class UnauthorizedRootUseTest {
   private static final String OTHER = "444455556666";
 
-  /** An approved root request granted at minute 10 for 30 minutes. */
+  /** An approved root request granted at minute 10 for 30 minutes, declared for an hour. */
   private static Scenario rootGrant(String requestId) {
     return Scenario.create().then(
         request(requestId, "alice", ACCOUNT, "root", at(9)),
         approval(requestId, "bob", "incident_command", at(9.5)),
         approval(requestId, "dana", "security", at(9.5)),
-        grant(requestId, "tok-" + requestId, at(10), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")));
+        grant(requestId, "tok-" + requestId, at(10), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+        declaration(ACCOUNT, requestId, at(10), 60));
   }
 
   @Test
@@ -176,7 +178,7 @@ class UnauthorizedRootUseTest {
         .tick(at(10))
         .run();
 
-    assertThat(r.alerts()).isEmpty();
+    assertThat(Scenario.alertsOf(r, "UNAUTHORIZED_ROOT_USE")).isEmpty();
     assertThat(Scenario.entry(r, "cloudtrail:ct-31").getCorrelationId()).isEqualTo("req-jit");
   }
 
@@ -264,7 +266,8 @@ class UnauthorizedRootUseTest {
         .then(rootLogin("ct-60", ACCOUNT, at(0), "NO", false))
         .tick(at(30))
         .run();
-    assertThat(failedOnly.alerts()).isEmpty();
+    assertThat(failedOnly.alerts()).as("no root use: only the failed sign-in itself is alerted")
+        .extracting(a -> a.getAlertType()).containsExactly("ROOT_LOGIN_FAILED");
     TimelineEntry e = Scenario.entry(failedOnly, "cloudtrail:ct-60");
     assertThat(e.getOutcome()).isEqualTo("failure");
     assertThat(e.getCorrelationId()).isEqualTo("account:" + ACCOUNT);

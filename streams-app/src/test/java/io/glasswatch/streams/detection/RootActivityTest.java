@@ -40,6 +40,46 @@ class RootActivityTest {
   }
 
   @Test
+  void rootUseNeedsASuccessfulOutcome() {
+    assertThat(RootActivity.isRootUse(rootLogin("1", ACCOUNT, at(0), "YES", true))).isTrue();
+    CloudTrailEvent placeholder = CloudTrailEvent.newBuilder(rootLogin("2", ACCOUNT, at(0), "YES", true))
+        .setConsoleLogin("...").build();
+    assertThat(RootActivity.isRootUse(placeholder)).as("a sign-in of unknown outcome").isFalse();
+    assertThat(RootActivity.isFailedRootLogin(placeholder)).isFalse();
+    CloudTrailEvent failedPassword = CloudTrailEvent.newBuilder(rootPasswordUpdated("3", ACCOUNT, at(0)))
+        .setResponseElementsJson("{\"PasswordUpdated\":\"Failure\"}").build();
+    assertThat(RootActivity.failed(failedPassword)).isTrue();
+    assertThat(RootActivity.isRootUse(failedPassword)).isFalse();
+    CloudTrailEvent failedIdp = CloudTrailEvent.newBuilder(rootPasswordUpdated("4", ACCOUNT, at(0)))
+        .setEventName("ExternalIdPDirectoryLogin").setResponseElementsJson("{\"ExternalIdPDirectoryLogin\":\"Failure\"}")
+        .build();
+    assertThat(RootActivity.isRootUse(failedIdp)).isFalse();
+    CloudTrailEvent apiWithFailureText = rootCall("5", ACCOUNT, at(0), "s3.amazonaws.com", "PutBucketTagging", null,
+        "{\"status\":\"Failure\"}");
+    assertThat(RootActivity.failed(apiWithFailureText)).as("only sign-in records answer Failure").isFalse();
+    CloudTrailEvent notJson = CloudTrailEvent.newBuilder(rootPasswordUpdated("6", ACCOUNT, at(0)))
+        .setResponseElementsJson("not json").build();
+    assertThat(RootActivity.failed(notJson)).isFalse();
+  }
+
+  @Test
+  void failedRootSignInAndConsoleRootCalls() {
+    assertThat(RootActivity.isFailedRootLogin(rootLogin("1", ACCOUNT, at(0), "NO", false))).isTrue();
+    assertThat(RootActivity.isFailedRootLogin(rootLogin("2", ACCOUNT, at(0), "NO", true))).isFalse();
+    CloudTrailEvent console = CloudTrailEvent.newBuilder(rootCall("3", ACCOUNT, at(0), "iam.amazonaws.com",
+        "CreateAccessKey", null, null)).setInvokedBy("signin.amazonaws.com").build();
+    assertThat(RootActivity.isConsoleRootCall(console)).isTrue();
+    assertThat(RootActivity.isRootUse(console)).as("SPEC 1.2: invokedBy set").isFalse();
+    assertThat(RootActivity.isSuccessfulRootCall(console)).isTrue();
+    assertThat(RootActivity.isCredentialChange(console)).as("root's own key through the console").isTrue();
+    CloudTrailEvent byService = CloudTrailEvent.newBuilder(console).setInvokedBy("sso.amazonaws.com").build();
+    assertThat(RootActivity.isConsoleRootCall(byService)).isFalse();
+    assertThat(RootActivity.isSuccessfulRootCall(byService)).isFalse();
+    CloudTrailEvent consoleDenied = CloudTrailEvent.newBuilder(console).setErrorCode("AccessDenied").build();
+    assertThat(RootActivity.isConsoleRootCall(consoleDenied)).isFalse();
+  }
+
+  @Test
   void loginWithoutMfaComparesCaseInsensitively() {
     assertThat(RootActivity.isLoginWithoutMfa(rootLogin("1", ACCOUNT, at(0), "No", true))).isTrue();
     assertThat(RootActivity.isLoginWithoutMfa(rootLogin("2", ACCOUNT, at(0), null, true))).isTrue();

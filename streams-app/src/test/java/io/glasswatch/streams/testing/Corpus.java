@@ -62,13 +62,45 @@ public final class Corpus {
     return events;
   }
 
+  /** Every row of {@code file} (the corpus record: source, rule, case, expected, event, ...). */
+  public static List<JsonNode> rows(String file) {
+    List<JsonNode> rows = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(directory().resolve(file))) {
+        if (!line.isBlank()) {
+          rows.add(JSON.readTree(line));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /**
+   * Whether a CloudTrail record has an {@code eventTime} that parses (ISO-8601 or the data-lake form).
+   * A record without one cannot be normalized: the producers reject it (see {@code CloudTrailNormalizer}).
+   */
+  public static boolean hasEventTime(JsonNode record) {
+    String time = text(record, "eventTime");
+    if (time == null) {
+      return false;
+    }
+    try {
+      parseTime(time);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
   /**
    * A CloudTrail record as a {@link CloudTrailEvent}.
    *
    * @param record the record (keys in published or lower case)
    * @param eventId the eventID to use (corpus ids are often placeholders), or null for the record's own,
    *     else {@code sha256:<32 hex>} of the record
-   * @param fallbackTime event time when the record has none
+   * @param fallbackTime event time when the record has none or one that does not parse (e.g. {@code "..."})
    * @param fallbackAccount account when the record names none
    */
   public static CloudTrailEvent cloudTrail(JsonNode record, String eventId, Instant fallbackTime,
@@ -90,7 +122,8 @@ public final class Corpus {
     JsonNode mfaAuth = identity.path("sessionContext").path("attributes").path("mfaAuthenticated");
     return CloudTrailEvent.newBuilder()
         .setEventID(id)
-        .setEventTime(time == null ? fallbackTime : parseTime(time))
+        .setEventTime(time == null || !hasEventTime(record) ? java.util.Objects.requireNonNull(fallbackTime,
+            "the record has no event time that parses and no fallback was given") : parseTime(time))
         .setEventSource(orElse(text(record, "eventSource"), "unknown"))
         .setEventName(orElse(text(record, "eventName"), "unknown"))
         .setEventType(text(record, "eventType"))

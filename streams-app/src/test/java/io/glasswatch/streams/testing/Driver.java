@@ -4,11 +4,15 @@ import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
+import io.glasswatch.schema.GuardDutyFinding;
+import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.GlasswatchTopology;
 import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.correlation.LifecycleFact;
 import io.glasswatch.streams.policy.Policy;
+import io.glasswatch.streams.state.JsonSerde;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +24,58 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /** A TopologyTestDriver over the production topology with embedded Avro serdes, for tests that pipe raw bytes. */
 public final class Driver implements AutoCloseable {
   private final AvroSerdes serdes = AvroSerdes.embedded();
   private final TopologyTestDriver driver;
 
-  /** A driver whose state lives under {@code stateDir}. */
+  /** Application id of the driven topology (prefix of its internal topics). */
+  public static final String APPLICATION_ID = "glasswatch-test";
+
+  /** A driver whose state lives under {@code stateDir}, default policy, deadlines on stream time alone. */
   public Driver(Path stateDir) {
-    StreamsSettings settings = new StreamsSettings("glasswatch-test", "test.invalid:9092", stateDir, Policy.defaults(),
-        0, StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "");
+    this(stateDir, Policy.defaults(), false);
+  }
+
+  /**
+   * A driver whose state lives under {@code stateDir}, applying {@code policy}; its wall clock starts at
+   * {@link Events#T0}.
+   *
+   * @param wallClockDeadlines whether deadlines also run on the (mocked) wall clock, as in live operation
+   */
+  public Driver(Path stateDir, Policy policy, boolean wallClockDeadlines) {
+    StreamsSettings settings = new StreamsSettings(APPLICATION_ID, "test.invalid:9092", stateDir, policy,
+        0, StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "",
+        wallClockDeadlines);
     driver = new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), settings.toProperties(), Events.T0);
+  }
+
+  /**
+   * Stage A's side of the {@code request-lifecycle-facts} repartition topic: facts piped here reach
+   * stage B as if stage A had sent them (key: account id).
+   */
+  public TestInputTopic<String, LifecycleFact> lifecycleFacts() {
+    return driver.createInputTopic(APPLICATION_ID + "-" + GlasswatchTopology.LIFECYCLE_FACTS_REPARTITION
+        + "-repartition", new StringSerializer(), new JsonSerde<>(LifecycleFact.class).serializer());
+  }
+
+  /** Typed input of GuardDuty findings. */
+  public TestInputTopic<String, GuardDutyFinding> guardDuty() {
+    return driver.createInputTopic(Topics.GUARDDUTY_FINDINGS, new StringSerializer(),
+        serdes.value(GuardDutyFinding.class).serializer());
+  }
+
+  /** The revoke commands topic. */
+  public TestOutputTopic<String, RevokeCommand> revokeCommands() {
+    return driver.createOutputTopic(Topics.REVOKE_COMMANDS, new StringDeserializer(),
+        serdes.value(RevokeCommand.class).deserializer());
+  }
+
+  /** A state store of the topology by name, e.g. {@code request-lifecycle}. */
+  public <V> KeyValueStore<String, V> store(String name) {
+    return driver.getKeyValueStore(name);
   }
 
   /** Raw-byte input of {@code topic}. */

@@ -93,6 +93,17 @@ public final class Events {
     return digest(gateway("rotation", null, t).setAccountId(account).setCredential(credential).setActor("secops"));
   }
 
+  /**
+   * A break-glass root declaration (the root-login runbook's audit row) for {@code account}, naming
+   * {@code requestId} (may be null) and declaring a session of {@code minutes}.
+   */
+  public static GatewayEvent declaration(String account, String requestId, Instant t, long minutes) {
+    return digest(gateway("root_declaration", requestId, t).setAccountId(account).setActor("alice")
+        .setActorRole("break_glass_root").setAction("break_glass_root_login").setOutcome("success")
+        .setReason("INC-42 restore the IAM admin role").setIncidentChannel("#inc-42").setSourceIp("192.0.2.10")
+        .setExpectedSessionDurationMinutes(minutes));
+  }
+
   /** An IAM Identity Center assignment of a user to an admin permission set on {@code account}. */
   public static AccountAssignment assignment(String account, String principalId) {
     return AccountAssignment.newBuilder().setInstanceArn("arn:aws:sso:::instance/ssoins-0123456789abcdef")
