@@ -42,7 +42,11 @@ class DemoIT {
     String first = runDemo(s);
     assertThat(first).contains("same alert ids: yes").contains("from the 331 background CloudTrail events: 0")
         .contains("UNAUTHORIZED_ROOT_USE").contains("ROOT_LOGIN_WITHOUT_MFA").contains("ROTATION_OVERDUE")
-        .contains("USAGE_AFTER_EXPIRY").contains("TOKEN_REUSE").contains("CONFIRMED")
+        .contains("USAGE_AFTER_EXPIRY").contains("TOKEN_REUSE").contains("ROOT_ANTIPATTERN")
+        .contains("ROOT_LOGIN_FAILED").contains("SELF_APPROVAL").contains("MISSING_APPROVALS")
+        .contains("SCOPE_ESCALATION").contains("SESSION_OVERRUN").contains("MISSING_AUDIT_RECORD")
+        .contains("DUPLICATE_GRANT").contains("REPEATED_BREAK_GLASS").contains("DENIED_ATTEMPTS")
+        .contains("lifecycle transitions").contains("CONFIRMED")
         .contains("match").contains("every check passed");
     String second = runDemo(s);
     assertThat(second).contains("(same as the previous run)").contains("every check passed");
