@@ -128,13 +128,17 @@ class GlasswatchTopologyIT {
       assertThat(revokes.get(0).getAlertId()).isEqualTo(reuse.getAlertId());
       assertThat(revokes.get(0).getAssignment()).isEqualTo(assignment(ACCOUNT, "user-alice"));
 
-      // 8 entries of req-it (6 events, the alert, the revoke) and 4 of the account (2 records, 2 alerts):
-      // the re-delivered sign-in and the ticks add nothing, the poison record goes to the dead-letter topic
+      // 12 entries of req-it (6 events, the alert, the revoke, 4 lifecycle steps: requested, approved,
+      // granted, used) and 4 of the account (2 records, 2 alerts): the re-delivered sign-in and the ticks
+      // add nothing, the poison record goes to the dead-letter topic
       List<TimelineEntry> timeline = readExactly(prefix + Topics.TIMELINE,
-          serdes.value(TimelineEntry.class).deserializer(), 12);
+          serdes.value(TimelineEntry.class).deserializer(), 16);
       List<TimelineEntry> request = timeline.stream().filter(e -> e.getCorrelationId().equals("req-it"))
           .sorted((a, b) -> Long.compare(a.getSequence(), b.getSequence())).toList();
-      assertThat(request).extracting(TimelineEntry::getSequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+      assertThat(request).extracting(TimelineEntry::getSequence)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+      assertThat(request).filteredOn(e -> "state".equals(e.getKind())).extracting(TimelineEntry::getAction)
+          .containsExactly("lifecycle_requested", "lifecycle_approved", "lifecycle_granted", "lifecycle_used");
       String prev = null;
       for (TimelineEntry e : request) {
         assertThat(e.getPrevHash()).isEqualTo(prev);
