@@ -46,7 +46,9 @@ class PipelineIT {
     GlasswatchSettings s = TestStack.settings(Component.values())
         .with(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-pipeline-it")
         .with(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString())
-        .with(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false");
+        .with(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false")
+        // an index of its own: the demo test leaves this request's timeline in the default one
+        .with(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-pipeline-it-" + System.nanoTime());
     TopicSetup.reset(s, "glasswatch-pipeline-it");
     TopicSetup.ensure(s, 3);
     new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
