@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -60,8 +61,9 @@ final class BrokerBenchmark {
 
     void printSummary(PrintStream out) {
       out.printf(Locale.ROOT, "  broker, exactly_once_v2 (%s): %,.0f events/s from RUNNING to lag 0 (%,.0f events/s "
-              + "including the %.1f s start) for %,d events [load %s -> %s]; outputs %s%n", mode, eventsPerSecond(),
-          events / (startSeconds + processSeconds), startSeconds, events, loadBefore, loadAfter, outputs);
+              + "including the %.1f s start) for %,d events; CPU %.1f us/event (app) + %.1f us/event (Kafka) [load %s -> %s]; "
+          + "outputs %s%n", mode, eventsPerSecond(), events / (startSeconds + processSeconds), startSeconds, events,
+          1e6 * appCpu / events, 1e6 * kafkaCpu / events, loadBefore, loadAfter, outputs);
     }
   }
 
@@ -136,15 +138,21 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  produced the preload: %,d records in %.1f s (load %s)%n", preloadRecords, preloadProduce,
             Machine.loadAverage());
         double preloadProcess;
+        double preloadCpu = Machine.ownCpuSeconds();
+        Profiler preloadProfiler = options.profileDir() == null ? null : Profiler.start("broker-preload", options.profileDir());
         try (App app = app(streams, serdes)) {
           long s0 = System.nanoTime();
           app.start();
           awaitRunning(app);
-          lag.awaitCaughtUp(app, Duration.ofMinutes(30), out);
+          lag.awaitCaughtUp(app, Duration.ofMinutes(60), out);
           preloadProcess = (System.nanoTime() - s0) / 1e9;
         }
-        out.printf(Locale.ROOT, "  processed the preload in %.1f s (%,.0f records/s including start; load %s)%n",
-            preloadProcess, preloadRecords / preloadProcess, Machine.loadAverage());
+        preloadCpu = Machine.ownCpuSeconds() - preloadCpu;
+        out.printf(Locale.ROOT, "  processed the preload in %.1f s (%,.0f records/s including start; streams app CPU %.0f us/record; load %s)%n",
+            preloadProcess, preloadRecords / preloadProcess, 1e6 * preloadCpu / preloadRecords, Machine.loadAverage());
+        if (preloadProfiler != null) {
+          Profiler.summarize(preloadProfiler.stop(), t -> t.contains("StreamThread"), options.profileTop(), out);
+        }
         Map<org.apache.kafka.common.TopicPartition, Long> outputStart = OutputCounter.endOffsets(bootstrap,
             outputTopics(streams));
 
@@ -198,6 +206,9 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  CPU during start + processing (%.1f s wall, %d cores): streams app JVM %.1f s (%.0f%% of a core), "
                 + "Kafka %.1f s (%.0f%%), registry %.1f s (%.0f%%)%n", wall, Machine.cores(), appCpu, 100 * appCpu / wall,
             kafkaCpu, 100 * kafkaCpu / wall, registryCpu, 100 * registryCpu / wall);
+        out.printf(Locale.ROOT, "  CPU per event (less sensitive to a busy machine than events/s): streams app %.1f us, Kafka %.1f us, "
+                + "together %.1f us = %,.0f events/s per core%n", 1e6 * appCpu / events, 1e6 * kafkaCpu / events,
+            1e6 * (appCpu + kafkaCpu) / events, events / (appCpu + kafkaCpu));
         out.printf(Locale.ROOT, "  output records of the measured run: %s (%.3f timeline entries per input record)%n", outputs,
             outputs.getOrDefault(Topics.TIMELINE, 0L) / (double) events);
         if (jfr != null) {
@@ -300,7 +311,8 @@ final class BrokerBenchmark {
 
       @Override
       public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
       }
     };
   }

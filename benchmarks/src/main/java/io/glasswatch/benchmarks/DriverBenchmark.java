@@ -48,7 +48,7 @@ final class DriverBenchmark {
   }
 
   /** What the driver run measured. */
-  record Result(long preloadRecords, double preloadSeconds, long events, double seconds, String loadBefore,
+  record Result(long preloadRecords, double preloadSeconds, long events, double seconds, double cpuSeconds, String loadBefore,
       String loadAfter, Map<String, long[]> writtenPerTopic, long backgroundEvents, long lifecycleEvents,
       List<StateRow> state) {
     double eventsPerSecond() {
@@ -106,17 +106,19 @@ final class DriverBenchmark {
       long lc0 = workload.lifecycleCount();
       String loadBefore = Machine.loadAverage();
       Profiler profiler = options.profileDir() == null ? null : Profiler.start("ttd-measure", options.profileDir());
+      long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long nanos = pipeCount(h, workload, options.ttdEvents());
       Path jfr = profiler == null ? null : profiler.stop();
       String loadAfter = Machine.loadAverage();
+      long cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
       Map<String, long[]> after = h.writtenSnapshot();
       Map<String, long[]> delta = new java.util.TreeMap<>();
       after.forEach((t, v) -> {
         long[] b = before.getOrDefault(t, new long[2]);
         delta.put(t, new long[] {v[0] - b[0], v[1] - b[1]});
       });
-      Result partial = new Result(preloadRecords, preloadNanos / 1e9, options.ttdEvents(), nanos / 1e9, loadBefore,
-          loadAfter, delta, workload.backgroundCount() - bg0, workload.lifecycleCount() - lc0, state);
+      Result partial = new Result(preloadRecords, preloadNanos / 1e9, options.ttdEvents(), nanos / 1e9, cpuNanos / 1e9,
+          loadBefore, loadAfter, delta, workload.backgroundCount() - bg0, workload.lifecycleCount() - lc0, state);
       printThroughput(partial);
       if (jfr != null) {
         Profiler.summarize(jfr, t -> t.equals("main"), options.profileTop(), out);
@@ -198,6 +200,9 @@ final class DriverBenchmark {
     out.printf(Locale.ROOT, "  MEASURED: %,d records (%,d background CloudTrail, %,d break-glass lifecycle = %.2f%%) "
             + "in %.2f s = %,.0f events/s  [load %s -> %s]%n", r.events(), r.backgroundEvents(), r.lifecycleEvents(),
         100.0 * r.lifecycleEvents() / r.events(), r.seconds(), r.eventsPerSecond(), r.loadBefore(), r.loadAfter());
+    out.printf(Locale.ROOT, "  CPU of the driving thread: %.1f us per event (includes the chunk serialization and draining: "
+        + "%.1f s of %.1f s CPU were outside the timed piping at most)%n", 1e6 * r.cpuSeconds() / r.events(),
+        Math.max(0, r.cpuSeconds() - r.seconds()), r.cpuSeconds());
     out.println("  records written per input event during the measured phase (topic: records/event, bytes/event):");
     r.writtenPerTopic().forEach((t, v) -> out.printf(Locale.ROOT, "    %-58s %7.3f  %9.1f B%n", t,
         (double) v[0] / r.events(), (double) v[1] / r.events()));

@@ -56,8 +56,9 @@ public final class TopologyBenchmark {
     }
     out.printf(Locale.ROOT, "%n== Summary%n");
     if (ttd != null) {
-      out.printf(Locale.ROOT, "  TopologyTestDriver: %,.0f events/s (%,d events after %,d warm-up, %,d open requests) [load %s -> %s]%n",
-          ttd.eventsPerSecond(), ttd.events(), options.warmup(), options.openRequests(), ttd.loadBefore(), ttd.loadAfter());
+      out.printf(Locale.ROOT, "  TopologyTestDriver: %,.0f events/s (%,d events after %,d warm-up, %,d open requests; "
+              + "driving thread CPU %.1f us/event) [load %s -> %s]%n", ttd.eventsPerSecond(), ttd.events(), options.warmup(),
+          options.openRequests(), 1e6 * ttd.cpuSeconds() / ttd.events(), ttd.loadBefore(), ttd.loadAfter());
     }
     if (broker != null) {
       broker.printSummary(out);
