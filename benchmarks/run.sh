@@ -14,5 +14,6 @@ fi
 jar=$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1)
 exec "$JAVA_HOME/bin/java" -Xms"${BENCH_HEAP:-4g}" -Xmx"${BENCH_HEAP:-4g}" -XX:+UseG1GC \
   --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
+  -XX:FlightRecorderOptions:stackdepth=256 \
   ${BENCH_JAVA_OPTS:-} \
   -cp "$jar:$(cat benchmarks/target/benchmark.classpath)" io.glasswatch.benchmarks.TopologyBenchmark "$@"

@@ -110,14 +110,17 @@ final class BrokerBenchmark {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     String appId = prefix + "glasswatch";
     Path stateDir = options.workDir().resolve("broker-state-" + prefix);
-    AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
+    AvroSerdes serdes = options.datumCache()
+        ? PrototypeSerdes.registryWithDatumCache(settings.get(GlasswatchSettings.REGISTRY_URL))
+        : AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     StreamsSettings streams = new StreamsSettings(appId, bootstrap, stateDir, Policy.defaults(), 0,
         options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix);
     Properties adminProps = new Properties();
     adminProps.put("bootstrap.servers", bootstrap);
-    String mode = options.streamsOverrides().isEmpty()
+    String mode = (options.streamsOverrides().isEmpty()
         ? "StreamsService, commit.interval.ms=" + options.commitInterval().toMillis()
-        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis();
+        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis())
+        + (options.datumCache() ? ", PROTOTYPE datum-cache serdes" : "");
     List<String> topics = Topics.all().stream().map(streams::topic).toList();
     try (Admin admin = Admin.create(adminProps);
         LagMonitor lag = new LagMonitor(admin, bootstrap, appId,
@@ -128,15 +131,18 @@ final class BrokerBenchmark {
       Workload.Options wo = options.workload();
       Instant t0 = wo.start();
       int open = options.openRequests();
-      Instant preloadFrom = t0.minus(Workload.openRequestsSpan(open)).minus(Duration.ofMinutes(1));
-      Instant expiresAt = t0.plus(Duration.ofMinutes(40));
+      Instant preloadFrom = Workload.openRequestsFrom(t0, open);
+      Instant expiresAt = t0.plusMillis((long) (1000 * options.brokerEvents() / wo.backgroundRate())).plus(Duration.ofMinutes(2));
+      Workload workload = new Workload(wo);
       try (InputProducer producer = new InputProducer(bootstrap, serdes, streams::topic)) {
         // preload
         long start = System.nanoTime();
         long preloadRecords = producer.send(Workload.openRequests(0, open, preloadFrom, expiresAt, wo.accounts()), Long.MAX_VALUE);
+        preloadRecords += producer.send(workload.preRoll().iterator(), Long.MAX_VALUE);
         double preloadProduce = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "  produced the preload: %,d records in %.1f s (load %s)%n", preloadRecords, preloadProduce,
-            Machine.loadAverage());
+        out.printf(Locale.ROOT, "  produced the preload: %,d open requests and %,d pre-roll lifecycle records = %,d records in %.1f s; "
+            + "open grants last %s (policy maxGrantDuration %s) (load %s)%n", open, workload.preRoll().size(), preloadRecords,
+            preloadProduce, Duration.between(preloadFrom, expiresAt), Policy.defaults().maxGrantDuration(), Machine.loadAverage());
         double preloadProcess;
         double preloadCpu = Machine.ownCpuSeconds();
         Profiler preloadProfiler = options.profileDir() == null ? null : Profiler.start("broker-preload", options.profileDir());
@@ -157,7 +163,6 @@ final class BrokerBenchmark {
             outputTopics(streams));
 
         // the measured input, produced with no app running
-        Workload workload = new Workload(wo);
         start = System.nanoTime();
         long events = producer.send(workload, options.brokerEvents());
         double produceSeconds = (System.nanoTime() - start) / 1e9;

@@ -24,20 +24,25 @@ import java.util.UUID;
  * <p>Background: non-root API calls (EC2, S3, STS, IAM reads, KMS, CloudWatch Logs, Lambda, RDS,
  * DynamoDB, SSM, ECR) by assumed roles, IAM users and AWS services, a few denied, on
  * {@link Options#accounts()} accounts (skewed: low account numbers are busier), at
- * {@link Options#backgroundRate()} events per second of event time (exponential gaps), each with a
+ * {@link Options#backgroundRate()} records per second of event time (exponential gaps), each with a
  * realistic raw {@code record} JSON of about 1 KB.
  *
- * <p>Break-glass lifecycles start whenever the lifecycle records returned so far fall below
- * {@link Options#breakGlassShare()} of all records, so the share holds from the first records on (a
- * stationary process would need lifecycles that began before the start, whose first records would be
- * missing). A JIT lifecycle: request, approvals by {@code incident_command} and {@code security}, a
- * grant with an IAM Identity Center assignment (30–60 min), 1–4 allowed usages, the expiry at
- * {@code expiresAt}; {@link Options#violationShare()} of them add an allowed usage after expiry (one
+ * <p>Break-glass lifecycles start as a Poisson process whose rate makes their records
+ * {@link Options#breakGlassShare()} of all records. A JIT lifecycle: request, approvals by
+ * {@code incident_command} and {@code security} (10–90 s apart), a grant with an IAM Identity Center
+ * assignment valid 10–30 min, 1–4 allowed usages, the expiry at {@code expiresAt};
+ * {@link Options#violationShare()} of them add an allowed usage 1–3 min after expiry (one
  * USAGE_AFTER_EXPIRY alert and one revoke command each). A root lifecycle ({@link Options#rootShare()}):
- * request of kind {@code root}, approvals, grant (15–30 min), a root {@code ConsoleLogin} with MFA,
- * 2–4 root API calls and the root password change, all inside the grant, the expiry, and a gateway
- * {@code rotation} event after it: compliant, so no alert. Subjects are drawn from 50,000 people, so
- * no one requests often.
+ * request of kind {@code root}, approvals, a grant valid 10–20 min, a root {@code ConsoleLogin} with
+ * MFA, 2–4 root API calls and the root password change, all inside the grant, the expiry, and a gateway
+ * {@code rotation} event 1–10 min after it: compliant, so no alert. Subjects are drawn from 50,000
+ * people, so no one requests often.
+ *
+ * <p>So that the mix is stationary from {@link Options#start()} on (lifecycles in every phase, not
+ * only fresh requests), the lifecycle process runs from {@value #PRE_ROLL_MINUTES} minutes before the
+ * start: {@link #preRoll()} returns the lifecycle records before the start (to be processed before
+ * anything is measured, like the preloaded open requests); {@link #next()} then returns background and
+ * lifecycle records from the start on.
  *
  * <p>Not thread-safe. The same options give the same records, ids and bytes.
  */
@@ -64,9 +69,12 @@ public final class Workload implements Iterator<InputRecord> {
       }
     }
 
-    /** Seed 42, start 2025-03-03T08:00:00Z, 1,000 accounts, 5,000 records/s, 1% break-glass, 20% root, 2% violations. */
+    /**
+     * Seed 42, start 2025-03-03T08:00:00Z, 1,000 accounts, 1,000 background records/s (one management
+     * event per account and second), 1% break-glass, 20% root, 2% violations.
+     */
     public static Options defaults() {
-      return new Options(42, Instant.parse("2025-03-03T08:00:00Z"), 1_000, 5_000, 0.01, 0.2, 0.02);
+      return new Options(42, Instant.parse("2025-03-03T08:00:00Z"), 1_000, 1_000, 0.01, 0.2, 0.02);
     }
 
     /** A copy with another seed. */
@@ -91,7 +99,7 @@ public final class Workload implements Iterator<InputRecord> {
   }
 
   /** Event-time gap between two open requests of {@link #openRequests}. */
-  public static final long OPEN_SPACING_MS = 6;
+  public static final long OPEN_SPACING_MS = 4;
 
   private static final String INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-72230d1a6c1f2ab7";
   private static final String[] PERMISSION_SETS = {
@@ -124,9 +132,17 @@ public final class Workload implements Iterator<InputRecord> {
   private final SplittableRandom random;
   private final String[] accountIds;
   private final PriorityQueue<Scheduled> lifecycle = new PriorityQueue<>();
+  /** Minutes the lifecycle process runs before the start (longer than any lifecycle). */
+  public static final int PRE_ROLL_MINUTES = 40;
+  /** Average records of one JIT lifecycle (without the violation) and of one root lifecycle. */
+  private static final double JIT_RECORDS = 7.5;
+  private static final double ROOT_RECORDS = 11.0;
+
   private final double meanBackgroundGapMs;
-  private final double lifecyclePerBackground;
+  private final double meanLifecycleGapMs;
+  private final List<InputRecord> preRoll;
   private double backgroundClock;
+  private double lifecycleClock;
   private long scheduleSeq;
   private long requests;
   private long backgroundCount;
@@ -147,8 +163,24 @@ public final class Workload implements Iterator<InputRecord> {
     this.random = new SplittableRandom(options.seed());
     this.accountIds = accountIds(options.accounts());
     this.meanBackgroundGapMs = 1000.0 / options.backgroundRate();
-    this.lifecyclePerBackground = options.breakGlassShare() / (1 - options.breakGlassShare());
-    this.backgroundClock = options.start().toEpochMilli();
+    double lifecycleRecords = (1 - options.rootShare()) * (JIT_RECORDS + options.violationShare())
+        + options.rootShare() * ROOT_RECORDS;
+    double lifecycleRecordsPerSecond = options.backgroundRate() * options.breakGlassShare()
+        / (1 - options.breakGlassShare());
+    this.meanLifecycleGapMs = lifecycleRecordsPerSecond == 0 ? Double.POSITIVE_INFINITY
+        : 1000.0 * lifecycleRecords / lifecycleRecordsPerSecond;
+    long start = options.start().toEpochMilli();
+    this.backgroundClock = start;
+    this.lifecycleClock = start - PRE_ROLL_MINUTES * 60_000L + exponential(meanLifecycleGapMs);
+    while (lifecycleClock < start) {
+      startLifecycle((long) lifecycleClock);
+      lifecycleClock += exponential(meanLifecycleGapMs);
+    }
+    List<InputRecord> before = new ArrayList<>();
+    while (!lifecycle.isEmpty() && lifecycle.peek().at() < start) {
+      before.add(lifecycle.poll().record());
+    }
+    this.preRoll = List.copyOf(before);
   }
 
   /** The account ids: 12 digits, distinct, derived from the index. */
@@ -166,16 +198,15 @@ public final class Workload implements Iterator<InputRecord> {
     return true;
   }
 
-  /** The next record in event-time order (ties: lifecycle records first, in scheduling order). */
+  /** The next record from the start on, in event-time order (ties: lifecycle records first, in scheduling order). */
   @Override
   public InputRecord next() {
-    long bg = (long) backgroundClock;
-    boolean due = !lifecycle.isEmpty() && lifecycle.peek().at() <= bg;
-    if (!due && lifecycleCount < lifecyclePerBackground * backgroundCount) {
-      startLifecycle(bg);
-      due = true;
+    while (lifecycleClock <= backgroundClock) {
+      startLifecycle((long) lifecycleClock);
+      lifecycleClock += exponential(meanLifecycleGapMs);
     }
-    if (due) {
+    long bg = (long) backgroundClock;
+    if (!lifecycle.isEmpty() && lifecycle.peek().at() <= bg) {
       lifecycleCount++;
       return lifecycle.poll().record();
     }
@@ -191,6 +222,14 @@ public final class Workload implements Iterator<InputRecord> {
       list.add(next());
     }
     return list;
+  }
+
+  /**
+   * The lifecycle records before {@link Options#start()} (see class Javadoc), in event-time order;
+   * not counted by {@link #lifecycleCount()}.
+   */
+  public List<InputRecord> preRoll() {
+    return preRoll;
   }
 
   /**
@@ -324,10 +363,10 @@ public final class Workload implements Iterator<InputRecord> {
     String account = account();
     String subject = "user" + random.nextInt(50_000) + "@example.com";
     boolean root = random.nextDouble() < options.rootShare();
-    long approved1 = t + 30_000 + random.nextLong(150_000);
-    long approved2 = approved1 + 10_000 + random.nextLong(120_000);
-    long granted = approved2 + 5_000 + random.nextLong(60_000);
-    long validFor = root ? 900_000 + random.nextLong(900_000) : 1_800_000 + random.nextLong(1_800_000);
+    long approved1 = t + 10_000 + random.nextLong(80_000);
+    long approved2 = approved1 + 10_000 + random.nextLong(80_000);
+    long granted = approved2 + 5_000 + random.nextLong(55_000);
+    long validFor = root ? 600_000 + random.nextLong(600_000) : 600_000 + random.nextLong(1_200_000);
     long expires = granted + validFor;
     String token = "tok-" + requestId;
     schedule(t, gateway("request", requestId, t).setSubject(subject).setAccountId(account)
@@ -345,19 +384,19 @@ public final class Workload implements Iterator<InputRecord> {
     }
     schedule(granted, grant);
     if (root) {
-      long login = granted + 30_000 + random.nextLong(90_000);
+      long login = granted + 15_000 + random.nextLong(60_000);
       schedule(login, rootCloudTrail(account, login, "signin.amazonaws.com", "ConsoleLogin"));
       int calls = 2 + random.nextInt(3);
       long at = login;
       for (int i = 0; i < calls; i++) {
-        at += 20_000 + random.nextLong(90_000);
+        at += 15_000 + random.nextLong(60_000);
         String[] c = ROOT_CALLS[random.nextInt(ROOT_CALLS.length)];
         schedule(at, rootCloudTrail(account, at, c[0], c[1]));
       }
       long password = Math.min(expires - 1_000, at + 30_000 + random.nextLong(60_000));
       schedule(password, rootCloudTrail(account, password, "signin.amazonaws.com", "PasswordUpdated"));
       schedule(expires, gateway("expiry", requestId, expires).setReason("ttl"));
-      long rotated = expires + 300_000 + random.nextLong(1_500_000);
+      long rotated = expires + 60_000 + random.nextLong(540_000);
       schedule(rotated, gateway("rotation", null, rotated).setAccountId(account).setCredential("root_password")
           .setActor("secops@example.com"));
     } else {
@@ -368,7 +407,7 @@ public final class Workload implements Iterator<InputRecord> {
       }
       schedule(expires, gateway("expiry", requestId, expires).setReason("ttl"));
       if (random.nextDouble() < options.violationShare()) {
-        long late = expires + 60_000 + random.nextLong(240_000);
+        long late = expires + 60_000 + random.nextLong(120_000);
         schedule(late, usage(requestId, token, subject, late));
       }
     }
@@ -502,6 +541,14 @@ public final class Workload implements Iterator<InputRecord> {
         return new InputRecord(Topics.GATEWAY_EVENTS, requestId, b.build(), null);
       }
     };
+  }
+
+  /**
+   * Where the preloaded open requests go: before the pre-roll ({@value #PRE_ROLL_MINUTES} min) and half a
+   * minute of margin, so that the state after preloading holds open requests only.
+   */
+  public static Instant openRequestsFrom(Instant start, long n) {
+    return start.minus(Duration.ofMinutes(PRE_ROLL_MINUTES)).minus(openRequestsSpan(n)).minusSeconds(30);
   }
 
   /** Event-time duration of {@code n} open requests from {@link #openRequests}. */
