@@ -75,8 +75,9 @@ final class Profiler {
       new Category("task commit (flush, checkpoint, transaction)", any("org.apache.kafka.streams.processor.internals.StreamTask.prepareCommit",
           "org.apache.kafka.streams.processor.internals.StreamTask.postCommit", "org.apache.kafka.streams.processor.internals.TaskExecutor.commit",
           "org.apache.kafka.streams.processor.internals.TaskManager.commit", "org.apache.kafka.clients.producer.KafkaProducer.commitTransaction")),
-      new Category("Kafka consumer poll / fetch", any("org.apache.kafka.clients.consumer.")),
-      new Category("Kafka producer / network", any("org.apache.kafka.clients.producer.", "org.apache.kafka.common.network.")),
+      new Category("Kafka consumer poll (including waiting for data)", any("org.apache.kafka.clients.consumer.")),
+      new Category("Kafka producer send", any("org.apache.kafka.clients.producer.")),
+      new Category("waiting in epoll (idle, or blocked on the network)", any("sun.nio.ch.EPoll.wait")),
       new Category("TopologyTestDriver capture / re-enqueue", any("org.apache.kafka.streams.TopologyTestDriver.captureOutputs")),
       new Category("logging", any("org.apache.logging.", "org.slf4j.")));
 
