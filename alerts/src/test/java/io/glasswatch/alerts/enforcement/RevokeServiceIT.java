@@ -169,7 +169,11 @@ class RevokeServiceIT {
       assertThat(r.getCorrelationId()).isEqualTo("req-1");
       assertThat(r.getCompletedAt()).isAfterOrEqualTo(r.getStartedAt());
     });
-    assertThat(byKey.get(c1.getCommandId()).getTimeToRevokeMillis()).isNotNull().isGreaterThanOrEqualTo(0L);
+    // the confirmed revokes carry their time-to-revoke; the one that found the assignment gone has none
+    assertThat(byKey.values()).filteredOn(r -> "CONFIRMED".equals(r.getOutcome()))
+        .hasSize(3).allSatisfy(r -> assertThat(r.getTimeToRevokeMillis()).isNotNull().isGreaterThanOrEqualTo(0L));
+    assertThat(byKey.values()).filteredOn(r -> "ALREADY_ABSENT".equals(r.getOutcome()))
+        .singleElement().satisfies(r -> assertThat(r.getTimeToRevokeMillis()).isNull());
     assertThat(held(a)).isFalse();
     assertThat(held(b)).isFalse();
     assertThat(held(sameAccountAsA)).isFalse();
