@@ -52,10 +52,10 @@ class LocalStackIT {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     GlasswatchSettings input = GlasswatchSettings.builder()
         .set(GlasswatchSettings.STACK_DIR, dir.resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, "39092")
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, "38081")
-        .set(GlasswatchSettings.STACK_ES_PORT, "39200")
-        .set(GlasswatchSettings.STACK_MOTO_PORT, "35000")
+        .set(GlasswatchSettings.STACK_KAFKA_PORT, "31092")
+        .set(GlasswatchSettings.STACK_REGISTRY_PORT, "31081")
+        .set(GlasswatchSettings.STACK_ES_PORT, "31200")
+        .set(GlasswatchSettings.STACK_MOTO_PORT, "31000")
         .build();
     stack = new LocalStack(input);
     long start = System.nanoTime();
@@ -94,7 +94,7 @@ class LocalStackIT {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(get(settings.get(GlasswatchSettings.ES_URL) + "/_cluster/health", null, null).statusCode())
         .as("security is on").isEqualTo(401);
-    assertThat(settings.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:35000");
+    assertThat(settings.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:31000");
     assertThat(get(settings.get(GlasswatchSettings.SSO_ENDPOINT) + "/moto-api/", null, null).statusCode())
         .isEqualTo(200);
   }
