@@ -37,6 +37,8 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
 
   static final String USAGE = """
       usage: TopologyBenchmark [options]
+             TopologyBenchmark --summarize FILE.jfr...   (summarise recordings again: ttd-* by the driving thread, others by
+                                                          the stream threads)
         --events N            measured records of both runs (sets --ttd-events and --broker-events)
         --ttd-events N        records measured through the TopologyTestDriver (default 200000)
         --warmup N            driver records before the measured ones (default 50000)

@@ -157,7 +157,7 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  processed the preload in %.1f s (%,.0f records/s including start; streams app CPU %.0f us/record; load %s)%n",
             preloadProcess, preloadRecords / preloadProcess, 1e6 * preloadCpu / preloadRecords, Machine.loadAverage());
         if (preloadProfiler != null) {
-          Profiler.summarize(preloadProfiler.stop(), t -> t.contains("StreamThread"), options.profileTop(), out);
+          Profiler.summarize(preloadProfiler.stop(), Profiler::isStreamThread, options.profileTop(), out);
         }
         Map<org.apache.kafka.common.TopicPartition, Long> outputStart = OutputCounter.endOffsets(bootstrap,
             outputTopics(streams));
@@ -217,7 +217,7 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  output records of the measured run: %s (%.3f timeline entries per input record)%n", outputs,
             outputs.getOrDefault(Topics.TIMELINE, 0L) / (double) events);
         if (jfr != null) {
-          Profiler.summarize(jfr, t -> t.contains("StreamThread"), options.profileTop(), out);
+          Profiler.summarize(jfr, Profiler::isStreamThread, options.profileTop(), out);
         }
         return r;
       } finally {
