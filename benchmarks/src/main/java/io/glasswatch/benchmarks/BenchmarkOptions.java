@@ -28,12 +28,11 @@ import java.util.Map;
  * @param streamsOverrides extra Kafka Streams properties of the broker run (then the run uses its own
  *     KafkaStreams client with the same topology instead of StreamsService)
  * @param keepStack leave the servers running at the end
- * @param datumCache broker run with {@link CachingAvroDatumProvider} in the registry serdes (a proposal)
  */
 record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> stateSteps, long warmup,
     long ttdEvents, long brokerEvents, boolean ttd, boolean broker, Path profileDir, int profileTop, Path workDir,
     int kafkaPort, int registryPort, Duration commitInterval, Map<String, String> streamsOverrides,
-    boolean keepStack, boolean datumCache) {
+    boolean keepStack) {
 
   static final String USAGE = """
       usage: TopologyBenchmark [options]
@@ -60,9 +59,6 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
         --streams-config K=V  extra Kafka Streams property of the broker run (repeatable; runs a KafkaStreams
                               client of the same topology instead of StreamsService)
         --keep-stack          leave Kafka and the registry running at the end
-        --prototype datum-cache
-                              broker run with Avro datum readers/writers cached by schema instance in the registry
-                              serdes (measures a proposal; Glasswatch itself is unchanged)
       """;
 
   /**
@@ -91,7 +87,6 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     Duration commit = Duration.ofMillis(100);
     Map<String, String> overrides = new LinkedHashMap<>();
     boolean keep = false;
-    boolean datumCache = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -127,13 +122,6 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
             overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
           case "--keep-stack" -> keep = true;
-          case "--prototype" -> {
-            String what = args[++i];
-            if (!what.equals("datum-cache")) {
-              throw new IllegalArgumentException("unknown prototype " + what + " (known: datum-cache)");
-            }
-            datumCache = true;
-          }
           case "--help", "-h" -> throw new IllegalArgumentException("");
           default -> throw new IllegalArgumentException("unknown argument " + a);
         }
@@ -148,6 +136,6 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     }
     Workload.Options wo = new Workload.Options(seed, w.start(), accounts, rate, share, w.rootShare(), w.violationShare());
     return new BenchmarkOptions(wo, open, List.copyOf(steps), warmup, ttdEvents, brokerEvents, ttd, broker, profile, top,
-        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep, datumCache);
+        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep);
   }
 }

@@ -110,17 +110,14 @@ final class BrokerBenchmark {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     String appId = prefix + "glasswatch";
     Path stateDir = options.workDir().resolve("broker-state-" + prefix);
-    AvroSerdes serdes = options.datumCache()
-        ? PrototypeSerdes.registryWithDatumCache(settings.get(GlasswatchSettings.REGISTRY_URL))
-        : AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
+    AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     StreamsSettings streams = new StreamsSettings(appId, bootstrap, stateDir, Policy.defaults(), 0,
         options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix);
     Properties adminProps = new Properties();
     adminProps.put("bootstrap.servers", bootstrap);
     String mode = (options.streamsOverrides().isEmpty()
         ? "StreamsService, commit.interval.ms=" + options.commitInterval().toMillis()
-        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis())
-        + (options.datumCache() ? ", PROTOTYPE datum-cache serdes" : "");
+        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis());
     List<String> topics = Topics.all().stream().map(streams::topic).toList();
     try (Admin admin = Admin.create(adminProps);
         LagMonitor lag = new LagMonitor(admin, bootstrap, appId,

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -54,6 +55,8 @@ public record StreamsSettings(
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
   /** Default {@code max.task.idle.ms}. */
   public static final Duration DEFAULT_MAX_TASK_IDLE = Duration.ofMillis(500);
+  /** Producer batch size of the streams app's producers, bytes. */
+  public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
@@ -175,7 +178,10 @@ public record StreamsSettings(
    * The Kafka Streams configuration: the fields above, plus the dead-letter handlers
    * ({@code deserialization.exception.handler}, {@code processing.exception.handler}) writing to
    * {@code errors.dead.letter.queue.topic.name} = {@code topic(DEAD_LETTER)}, and
-   * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start.
+   * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start, and
+   * producer batches of 256 KiB ({@code producer.batch.size}; the default 16 KiB splits the changelog,
+   * repartition and output records of one commit into many small requests, which costs the app and
+   * the broker CPU per record, see {@code benchmarks/README.md}).
    */
   public Properties toProperties() {
     Properties p = new Properties();
@@ -192,6 +198,7 @@ public record StreamsSettings(
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic(Topics.DEAD_LETTER));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     return p;
   }
 }
