@@ -14,6 +14,7 @@ import io.glasswatch.streams.policy.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.time.DeadlineClock;
+import io.glasswatch.streams.timeline.TimelineChainer;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * CloudTrail records, GuardDuty findings, account-scoped gateway events (rotation, root_declaration),
  * grant facts and lifecycle facts from stage A. State: {@value #STORE} (JSON {@code AccountState}),
  * {@value #LIFECYCLE_STORE} (JSON {@link RequestLifecycle} per request id), {@value #CLOUDTRAIL_SEEN}
- * and {@value #GUARDDUTY_SEEN} (de-duplication keys).
+ * and {@value #GUARDDUTY_SEEN} (de-duplication keys), {@value #ACCOUNT_CHAIN_STORE} (the head of the
+ * account's own timeline chain: entries under {@code account:<id>} are chained here, the others go to
+ * stage C).
  *
  * <p>Root semantics (see {@link RootActivity}): root USE is successful root activity per SPEC 1.2
  * ({@code userIdentity.type Root}, no {@code invokedBy}, {@code eventType != AwsServiceEvent}, no
@@ -140,6 +143,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
   public static final String GUARDDUTY_SEEN = "guardduty-seen";
+  /**
+   * Store of the heads of the account chains: {@code account:<id>} to {@link TimelineChainer.ChainHead}.
+   * Entries of account correlations are chained here, with {@link TimelineChainer}'s rule, not in stage C.
+   */
+  public static final String ACCOUNT_CHAIN_STORE = "account-timeline-chain";
   /** Stream-time interval of the deadline scan. */
   public static final Duration DEADLINE_INTERVAL = Duration.ofSeconds(10);
   /** Stream-time interval of the de-duplication purge. */
@@ -154,6 +162,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, RequestLifecycle> lifecycleStore;
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
+  private KeyValueStore<String, TimelineChainer.ChainHead> accountChains;
   /** Lifecycles read during the current record or account evaluation, changed ones, and leaving ones. */
   private final Map<String, RequestLifecycle> loaded = new TreeMap<>();
   private final Set<String> dirty = new TreeSet<>();
@@ -191,6 +200,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             Serdes.Long()));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE), Serdes.String(),
             new JsonSerde<>(RequestLifecycle.class)));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_CHAIN_STORE), Serdes.String(),
+            TimelineChainer.headSerde()));
         return stores;
       }
     };
@@ -208,6 +219,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.lifecycleStore = context.getStateStore(LIFECYCLE_STORE);
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
+    this.accountChains = context.getStateStore(ACCOUNT_CHAIN_STORE);
     clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateAll());
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purgeSeen);
   }
@@ -958,9 +970,21 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
   }
 
+  /**
+   * Emits a timeline entry: chained here when it belongs to the account's own chain (every
+   * {@code account:<id>} correlation is emitted by this stage alone, keyed by that account), else
+   * unchained for stage C.
+   */
   private void emitTimeline(TimelineDraft draft, String correlationId, String requestId, long timestamp) {
-    context.forward(new Record<>(correlationId, new Emission.Timeline(draft.toEntry(correlationId, requestId)),
-        timestamp));
+    var entry = draft.toEntry(correlationId, requestId);
+    if (correlationId.startsWith(TimelineDraft.ACCOUNT_PREFIX)) {
+      TimelineChainer.ChainHead head = accountChains.get(correlationId);
+      var chained = TimelineChainer.chain(entry, head);
+      accountChains.put(correlationId, new TimelineChainer.ChainHead(chained.getSequence(), chained.getHash()));
+      context.forward(new Record<>(correlationId, new Emission.Chained(chained), chained.getTimestamp().toEpochMilli()));
+      return;
+    }
+    context.forward(new Record<>(correlationId, new Emission.Timeline(entry), timestamp));
   }
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */
