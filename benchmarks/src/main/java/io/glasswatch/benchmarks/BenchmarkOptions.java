@@ -28,11 +28,13 @@ import java.util.Map;
  * @param streamsOverrides extra Kafka Streams properties of the broker run (then the run uses its own
  *     KafkaStreams client with the same topology instead of StreamsService)
  * @param keepStack leave the servers running at the end
+ * @param passthrough broker run of a pass-through topology instead of Glasswatch's (the floor: what
+ *     exactly-once reading and writing alone cost on this machine)
  */
 record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> stateSteps, long warmup,
     long ttdEvents, long brokerEvents, boolean ttd, boolean broker, Path profileDir, int profileTop, Path workDir,
     int kafkaPort, int registryPort, Duration commitInterval, Map<String, String> streamsOverrides,
-    boolean keepStack) {
+    boolean keepStack, boolean passthrough) {
 
   static final String USAGE = """
       usage: TopologyBenchmark [options]
@@ -59,6 +61,8 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
         --streams-config K=V  extra Kafka Streams property of the broker run (repeatable; runs a KafkaStreams
                               client of the same topology instead of StreamsService)
         --keep-stack          leave Kafka and the registry running at the end
+        --passthrough         broker run of a topology that copies every input record to the timeline topic
+                              (bytes, exactly-once, same settings): the floor set by Kafka on this machine
       """;
 
   /**
@@ -87,6 +91,7 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     Duration commit = Duration.ofMillis(100);
     Map<String, String> overrides = new LinkedHashMap<>();
     boolean keep = false;
+    boolean passthrough = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -122,6 +127,7 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
             overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
           case "--keep-stack" -> keep = true;
+          case "--passthrough" -> passthrough = true;
           case "--help", "-h" -> throw new IllegalArgumentException("");
           default -> throw new IllegalArgumentException("unknown argument " + a);
         }
@@ -136,6 +142,6 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     }
     Workload.Options wo = new Workload.Options(seed, w.start(), accounts, rate, share, w.rootShare(), w.violationShare());
     return new BenchmarkOptions(wo, open, List.copyOf(steps), warmup, ttdEvents, brokerEvents, ttd, broker, profile, top,
-        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep);
+        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep, passthrough);
   }
 }
