@@ -117,14 +117,15 @@ final class BrokerBenchmark {
     Path stateDir = options.workDir().resolve("broker-state-" + prefix);
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     StreamsSettings streams = new StreamsSettings(appId, bootstrap, stateDir, Policy.defaults(), 0,
-        options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix);
+        options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix)
+        .withNumStreamThreads(options.threads());
     Properties adminProps = new Properties();
     adminProps.put("bootstrap.servers", bootstrap);
     String mode = options.passthrough()
         ? "PASS-THROUGH topology (bytes, inputs copied to the timeline topic) with " + options.streamsOverrides()
             + ", commit.interval.ms=" + options.commitInterval().toMillis()
         : options.streamsOverrides().isEmpty()
-        ? "StreamsService, commit.interval.ms=" + options.commitInterval().toMillis()
+        ? "StreamsService, " + options.threads() + " stream thread(s), commit.interval.ms=" + options.commitInterval().toMillis()
         : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis();
     List<String> topics = Topics.all().stream().map(streams::topic).toList();
     try (Admin admin = Admin.create(adminProps);
