@@ -1130,7 +1130,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     var entry = draft.toEntry(correlationId, requestId);
     if (correlationId.startsWith(TimelineDraft.ACCOUNT_PREFIX)) {
       TimelineChainer.ChainHead head = accountChains.get(correlationId);
-      var chained = TimelineChainer.chain(entry, head);
+      var chained = TimelineChainer.link(entry, head);
       accountChains.put(correlationId, new TimelineChainer.ChainHead(chained.getSequence(), chained.getHash()));
       context.forward(new Record<>(correlationId, new Emission.Chained(chained), chained.getTimestamp().toEpochMilli()));
       return;
@@ -1140,7 +1140,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */
   static String seenKey(long eventTime, String id) {
-    return String.format("%019d|%s", Math.max(0, eventTime), id);
+    String digits = Long.toString(Math.max(0, eventTime));
+    StringBuilder b = new StringBuilder(20 + id.length());
+    b.repeat('0', 19 - digits.length()).append(digits).append('|').append(id);
+    return b.toString();
   }
 
   private static final Comparator<AccountState.PendingRoot> PENDING_ORDER =

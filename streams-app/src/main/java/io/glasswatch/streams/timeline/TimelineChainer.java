@@ -100,12 +100,21 @@ public final class TimelineChainer implements Processor<String, TimelineEntry, S
    * @param head the chain's last link, or null when {@code entry} starts the chain
    */
   public static TimelineEntry chain(TimelineEntry entry, ChainHead head) {
-    TimelineEntry out = TimelineEntry.newBuilder(entry)
-        .setSequence(head == null ? 1L : head.sequence() + 1)
-        .setPrevHash(head == null ? null : head.hash())
-        .setHash(null)
-        .build();
-    out.setHash(Hashing.timelineHash(out));
-    return out;
+    return link(TimelineEntry.newBuilder(entry).build(), head);
+  }
+
+  /**
+   * {@code entry} itself linked after {@code head}: sequence, prevHash and hash set in place. For an
+   * entry no one else holds (one just built); {@link #chain} is the copying form.
+   *
+   * @param head the chain's last link, or null when {@code entry} starts the chain
+   * @return {@code entry}
+   */
+  public static TimelineEntry link(TimelineEntry entry, ChainHead head) {
+    entry.setSequence(head == null ? 1L : head.sequence() + 1);
+    entry.setPrevHash(head == null ? null : head.hash());
+    entry.setHash(null);
+    entry.setHash(Hashing.timelineHash(entry));
+    return entry;
   }
 }
