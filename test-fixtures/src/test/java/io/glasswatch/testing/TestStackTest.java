@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.glasswatch.config.GlasswatchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,21 @@ class TestStackTest {
 
   @Test
   void defaultsToTestPortsAndTheRepositoryTestStackDirectory() {
-    GlasswatchSettings s = TestStack.baseSettings();
+    // the defaults, whatever ports this build passes to the test JVM
+    List<String> keys = List.of(TestStack.KAFKA_PORT_PROPERTY, TestStack.REGISTRY_PORT_PROPERTY,
+        TestStack.ES_PORT_PROPERTY, TestStack.MOTO_PORT_PROPERTY);
+    java.util.Map<String, String> saved = new java.util.HashMap<>();
+    keys.forEach(k -> {
+      if (System.getProperty(k) != null) {
+        saved.put(k, System.clearProperty(k));
+      }
+    });
+    GlasswatchSettings s;
+    try {
+      s = TestStack.baseSettings();
+    } finally {
+      saved.forEach(System::setProperty);
+    }
 
     assertThat(s.getInt(GlasswatchSettings.STACK_KAFKA_PORT)).isEqualTo(29092);
     assertThat(s.getInt(GlasswatchSettings.STACK_REGISTRY_PORT)).isEqualTo(28081);
