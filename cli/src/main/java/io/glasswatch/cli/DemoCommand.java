@@ -5,6 +5,7 @@ import io.glasswatch.cli.demo.CatchUp;
 import io.glasswatch.cli.demo.DemoScenarios;
 import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.cli.demo.WebhookReceiver;
+import io.glasswatch.cli.investigation.ChainReports;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
@@ -21,6 +22,7 @@ import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelineQueries;
+import io.glasswatch.sinks.timeline.TimelineVerifier;
 import io.glasswatch.stack.Component;
 import io.glasswatch.stack.LocalStack;
 import io.glasswatch.streams.policy.Policy;
@@ -247,10 +249,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     long timelineDocs;
     List<Map<String, Object>> showcase;
+    List<TimelineVerifier.ChainReport> chains = new ArrayList<>();
     try (TimelineQueries q = new TimelineQueries(s)) {
       q.refresh();
       timelineDocs = q.count();
       showcase = q.timeline(DemoScenarios.SHOWCASE_REQUEST);
+      for (String id : q.correlationIds()) {
+        chains.add(TimelineVerifier.verify(id, q.timeline(id)));
+      }
     }
 
     step("summary");
@@ -306,8 +312,20 @@ public final class DemoCommand implements Callable<Integer> {
     say("");
     say("  Timeline of request " + DemoScenarios.SHOWCASE_REQUEST + ":");
     TimelineTable.print(showcase, System.out);
+    say("");
+    say("  Hash chains recomputed from Elasticsearch (glasswatch verify --all):");
+    List<String> verifyLines = ChainReports.lines(chains);
+    for (String line : verifyLines) {
+      if (!line.startsWith("OK ") || line.contains(" " + DemoScenarios.SHOWCASE_REQUEST + ":")) {
+        say("    " + line);
+      }
+    }
+    boolean chainsOk = chains.stream().allMatch(TimelineVerifier.ChainReport::intact);
+    say("");
+    say("  Investigate further: glasswatch timeline " + DemoScenarios.SHOWCASE_REQUEST + " | glasswatch verify --all"
+        + " | glasswatch evidence " + DemoScenarios.SHOWCASE_REQUEST + " --out evidence.zip (with --keep)");
     boolean ok = liveIds.equals(replayIds) && backgroundAlerts == 0 && timelineOk
-        && receiver.rejected() == 0;
+        && receiver.rejected() == 0 && chainsOk;
     say("");
     say(ok ? "demo finished: every check passed" : "demo finished with a failed check (see above)");
     return ok ? 0 : 1;

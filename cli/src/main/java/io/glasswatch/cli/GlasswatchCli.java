@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ProduceCommand.class,
       ServeCommand.class,
+      TimelineCommand.class,
+      VerifyCommand.class,
+      EvidenceCommand.class,
+      KibanaCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GlasswatchCli implements Runnable {

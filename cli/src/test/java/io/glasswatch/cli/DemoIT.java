@@ -47,7 +47,8 @@ class DemoIT {
         .contains("SCOPE_ESCALATION").contains("SESSION_OVERRUN").contains("MISSING_AUDIT_RECORD")
         .contains("DUPLICATE_GRANT").contains("REPEATED_BREAK_GLASS").contains("DENIED_ATTEMPTS")
         .contains("lifecycle transitions").contains("CONFIRMED")
-        .contains("match").contains("every check passed");
+        .contains("match").contains("Hash chains recomputed from Elasticsearch").contains("every chain intact")
+        .contains("every check passed");
     String second = runDemo(s);
     assertThat(second).contains("(same as the previous run)").contains("every check passed");
   }

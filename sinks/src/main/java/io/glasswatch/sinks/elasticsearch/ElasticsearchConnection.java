@@ -66,6 +66,11 @@ public final class ElasticsearchConnection implements AutoCloseable {
         settings.get(GlasswatchSettings.ES_ADMIN_USER), settings.get(GlasswatchSettings.ES_ADMIN_PASSWORD));
   }
 
+  /** The transport of {@link #client()}; valid until {@link #close()}. */
+  public RestClientTransport transport() {
+    return transport;
+  }
+
   /** The typed client; valid until {@link #close()}. */
   public ElasticsearchClient client() {
     return client;

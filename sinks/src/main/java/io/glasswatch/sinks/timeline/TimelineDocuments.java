@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * event.dataset        "glasswatch.timeline"
  * event.severity       alerts only: low 21, medium 47, high 73, critical 99 (Elastic Security's risk
  *                      score bands)
+ * event.duration       revoke results with details.timeToRevokeMillis: that time in nanoseconds (ECS
+ *                      event.duration is in nanoseconds)
  * cloud.provider       "aws"
  * cloud.account.id     entry.accountId
  * user.name            entry.userName
@@ -49,8 +51,16 @@ import java.util.regex.Pattern;
  * glasswatch.*         entry_id, correlation_id, request_id, kind (Glasswatch's own value), sequence,
  *                      prev_hash, hash, event_id, alert_id, alert_type, severity, token_fingerprint,
  *                      details (entry.details parsed as a JSON object; a value that is not a JSON
- *                      object is kept as {"value": text}; values of secret-looking keys are redacted)
+ *                      object is kept as {"value": text}; values of secret-looking keys are redacted),
+ *                      outcome (entry.outcome exactly as written), details_json (entry.details exactly
+ *                      as hashed; not indexed), details_redacted (true only when details_json had to be
+ *                      redacted, which makes the entry unverifiable)
  * </pre>
+ *
+ * <p>Every field of the entry is kept exactly (glasswatch.kind, glasswatch.outcome,
+ * glasswatch.details_json, source.address ...), so {@link #toEntry(Map)} rebuilds the entry the
+ * streams application hashed and the chain can be verified from Elasticsearch alone
+ * ({@link TimelineVerifier}).
  *
  * <p>The index of a document is {@code <prefix>-<yyyy.MM>} of its {@code @timestamp} in UTC.
  */
@@ -108,6 +118,10 @@ public final class TimelineDocuments {
     if (severity != null && "alert".equals(entry.getKind())) {
       event.put("severity", severity);
     }
+    Long durationNanos = timeToRevokeNanos(entry);
+    if (durationNanos != null) {
+      event.put("duration", durationNanos);
+    }
     doc.put("event", event);
 
     Map<String, Object> cloud = new LinkedHashMap<>();
@@ -134,6 +148,7 @@ public final class TimelineDocuments {
     gw.put("correlation_id", Objects.requireNonNull(entry.getCorrelationId(), "correlationId"));
     putIfPresent(gw, "request_id", entry.getRequestId());
     gw.put("kind", entry.getKind());
+    putIfPresent(gw, "outcome", entry.getOutcome());
     gw.put("sequence", entry.getSequence());
     putIfPresent(gw, "prev_hash", entry.getPrevHash());
     putIfPresent(gw, "hash", entry.getHash());
@@ -145,8 +160,123 @@ public final class TimelineDocuments {
     if (entry.getDetails() != null && !entry.getDetails().isBlank()) {
       gw.put("details", details(entry.getDetails()));
     }
+    if (entry.getDetails() != null) {
+      String exact = entry.getDetails();
+      String redacted = redactedJson(exact);
+      gw.put("details_json", redacted == null ? exact : redacted);
+      if (redacted != null) {
+        gw.put("details_redacted", true);
+      }
+    }
     doc.put("glasswatch", gw);
     return doc;
+  }
+
+  /**
+   * The entry a document was made from: the inverse of {@link #toDocument(TimelineEntry)} for every
+   * field the hash chain covers ({@code io.glasswatch.schema.Hashing#canonicalTimelineJson}).
+   *
+   * @param doc a timeline document ({@code _source}) as nested maps
+   * @return the entry, with sequence, prevHash and hash as stored
+   * @throws IllegalArgumentException when a required field (glasswatch.entry_id, @timestamp,
+   *     glasswatch.correlation_id, event.provider, glasswatch.kind, event.action, message) is missing
+   *     or {@code @timestamp} is not ISO-8601
+   */
+  public static TimelineEntry toEntry(Map<String, Object> doc) {
+    String timestamp = required(doc, "@timestamp");
+    Instant at;
+    try {
+      at = Instant.parse(timestamp);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("@timestamp is not ISO-8601: " + timestamp, e);
+    }
+    Object sequence = path(doc, "glasswatch", "sequence");
+    return TimelineEntry.newBuilder()
+        .setEntryId(required(doc, "glasswatch", "entry_id"))
+        .setTimestamp(at)
+        .setCorrelationId(required(doc, "glasswatch", "correlation_id"))
+        .setRequestId(text(doc, "glasswatch", "request_id"))
+        .setAccountId(text(doc, "cloud", "account", "id"))
+        .setSource(required(doc, "event", "provider"))
+        .setKind(required(doc, "glasswatch", "kind"))
+        .setAction(required(doc, "event", "action"))
+        .setOutcome(text(doc, "glasswatch", "outcome"))
+        .setUserName(text(doc, "user", "name"))
+        .setSourceIp(text(doc, "source", "address"))
+        .setUserAgent(text(doc, "user_agent", "original"))
+        .setMessage(required(doc, "message"))
+        .setEventId(text(doc, "glasswatch", "event_id"))
+        .setAlertId(text(doc, "glasswatch", "alert_id"))
+        .setAlertType(text(doc, "glasswatch", "alert_type"))
+        .setSeverity(text(doc, "glasswatch", "severity"))
+        .setTokenFingerprint(text(doc, "glasswatch", "token_fingerprint"))
+        .setDetails(text(doc, "glasswatch", "details_json"))
+        .setSequence(sequence instanceof Number n ? n.longValue()
+            : sequence == null ? 0L : Long.parseLong(sequence.toString()))
+        .setPrevHash(text(doc, "glasswatch", "prev_hash"))
+        .setHash(text(doc, "glasswatch", "hash"))
+        .build();
+  }
+
+  /**
+   * The value at a dotted path of nested maps, e.g. {@code path(doc, "glasswatch", "entry_id")};
+   * null when any step is missing or not an object.
+   */
+  public static Object path(Map<String, Object> doc, String... keys) {
+    Object cur = doc;
+    for (String k : keys) {
+      if (!(cur instanceof Map<?, ?> m)) {
+        return null;
+      }
+      cur = m.get(k);
+    }
+    return cur;
+  }
+
+  private static String text(Map<String, Object> doc, String... keys) {
+    Object v = path(doc, keys);
+    return v == null ? null : v.toString();
+  }
+
+  private static String required(Map<String, Object> doc, String... keys) {
+    String v = text(doc, keys);
+    if (v == null) {
+      throw new IllegalArgumentException("timeline document has no " + String.join(".", keys));
+    }
+    return v;
+  }
+
+  /** details.timeToRevokeMillis of a revoke result in nanoseconds, else null. */
+  private static Long timeToRevokeNanos(TimelineEntry entry) {
+    if (!"enforcement".equals(entry.getKind()) || entry.getDetails() == null
+        || !entry.getAction().startsWith("revoke_") || "revoke_requested".equals(entry.getAction())) {
+      return null;
+    }
+    try {
+      Object parsed = JSON.readValue(entry.getDetails(), new TypeReference<Object>() {});
+      if (parsed instanceof Map<?, ?> m && m.get("timeToRevokeMillis") instanceof Number n) {
+        return n.longValue() * 1_000_000L;
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: no duration
+    }
+    return null;
+  }
+
+  /** The details text with secret values redacted, or null when it holds no secret (or is not a JSON object). */
+  private static String redactedJson(String details) {
+    try {
+      Object parsed = JSON.readValue(details, new TypeReference<Object>() {});
+      if (parsed instanceof Map<?, ?> m) {
+        Object redacted = redact(m);
+        if (!redacted.equals(parsed)) {
+          return JSON.writeValueAsString(redacted);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: nothing to redact
+    }
+    return null;
   }
 
   /**

@@ -14,6 +14,7 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,17 +95,45 @@ public final class TimelineQueries implements AutoCloseable {
    * @param correlationId request id or {@code account:<accountId>}
    * @return the documents, empty when the correlation has none
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public List<Map<String, Object>> timeline(String correlationId) {
     refresh();
+    return readAll(byCorrelation(correlationId), "glasswatch.sequence");
+  }
+
+  /**
+   * Everything that happened in one AWS account: the documents whose {@code cloud.account.id} is
+   * {@code accountId} or whose correlation is {@code account:<accountId>}, from {@code since}
+   * (inclusive; null for all time), in time order (ascending {@code @timestamp}, then
+   * {@code glasswatch.entry_id}). Reads every page; refreshes first.
+   *
+   * @param accountId 12-digit AWS account id
+   * @param since earliest {@code @timestamp}, or null
+   * @return the documents, empty when there are none
+   */
+  public List<Map<String, Object>> account(String accountId, Instant since) {
+    refresh();
+    Query query = Query.of(q -> q.bool(b -> {
+      b.should(s -> s.term(t -> t.field("cloud.account.id").value(accountId)))
+          .should(byCorrelation("account:" + accountId))
+          .minimumShouldMatch("1");
+      if (since != null) {
+        b.filter(f -> f.range(r -> r.date(d -> d.field("@timestamp").gte(since.toString()))));
+      }
+      return b;
+    }));
+    return readAll(query, "@timestamp");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private List<Map<String, Object>> readAll(Query query, String firstSort) {
     List<Map<String, Object>> out = new ArrayList<>();
     List<FieldValue> after = null;
     while (true) {
       List<FieldValue> searchAfter = after;
       SearchResponse<Map> page = call(() -> client.search(s -> {
         s.index(pattern).allowNoIndices(true).ignoreUnavailable(true).size(PAGE)
-            .query(byCorrelation(correlationId))
-            .sort(o -> o.field(f -> f.field("glasswatch.sequence").order(SortOrder.Asc)))
+            .query(query)
+            .sort(o -> o.field(f -> f.field(firstSort).order(SortOrder.Asc)))
             .sort(o -> o.field(f -> f.field("glasswatch.entry_id").order(SortOrder.Asc)));
         if (searchAfter != null) {
           s.searchAfter(searchAfter);

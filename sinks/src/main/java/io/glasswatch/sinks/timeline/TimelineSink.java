@@ -10,7 +10,9 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.TimelineEntry;
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import io.glasswatch.sinks.elasticsearch.BulkItemOutcome;
+import io.glasswatch.sinks.elasticsearch.CallbackExecutorTransport;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import io.glasswatch.sinks.offsets.OffsetTracker;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,6 +113,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
   private final Deserializer<TimelineEntry> deserializer;
   private final ElasticsearchConnection elasticsearch;
   private final BulkIngester<Pending> ingester;
+  private final ExecutorService callbacks;
   private final OffsetTracker tracker = new OffsetTracker();
   private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
   private final PriorityQueue<Retry> retries =
@@ -189,6 +194,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
 
+    ExecutorService callbacks = null;
     KafkaConsumer<String, byte[]> cons = null;
     KafkaProducer<String, byte[]> prod = null;
     ElasticsearchConnection es = null;
@@ -197,8 +203,17 @@ public final class TimelineSink implements Runnable, AutoCloseable {
       prod = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
       es = ElasticsearchConnection.sink(settings);
       ElasticsearchConnection esc = es;
+      // bulk completions run on their own thread: see CallbackExecutorTransport for the deadlock this avoids
+      callbacks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "glasswatch-timeline-sink-callbacks");
+        t.setDaemon(true);
+        return t;
+      });
+      ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(
+          new CallbackExecutorTransport(esc.transport(), callbacks));
+      this.callbacks = callbacks;
       this.ingester = BulkIngester.of(b -> b
-          .client(esc.client())
+          .client(async)
           .maxOperations(options.bulkMaxOperations())
           .maxSize(options.bulkMaxBytes())
           .maxConcurrentRequests(options.maxConcurrentRequests())
@@ -213,6 +228,9 @@ public final class TimelineSink implements Runnable, AutoCloseable {
       }
       if (es != null) {
         es.close();
+      }
+      if (callbacks != null) {
+        callbacks.shutdown();
       }
       throw e;
     }
@@ -596,6 +614,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
       closeQuietly(() -> producer.close(Duration.ofSeconds(5)), "dead-letter producer");
       closeQuietly(() -> consumer.close(Duration.ofSeconds(5)), "consumer");
       closeQuietly(elasticsearch::close, "Elasticsearch client");
+      closeQuietly(callbacks::shutdown, "bulk callback thread");
       closeQuietly(deserializer::close, "deserializer");
       idle = false;
       stopped.countDown();

@@ -57,10 +57,13 @@ class TimelineDocumentsTest {
         .containsEntry("alert_type", "USAGE_AFTER_EXPIRY")
         .containsEntry("severity", "high")
         .containsEntry("token_fingerprint", e.getTokenFingerprint())
-        .containsEntry("details", Map.of("resource", "arn:aws:s3:::payroll", "expiresAt", "2025-03-01T10:00:00Z"));
+        .containsEntry("details", Map.of("resource", "arn:aws:s3:::payroll", "expiresAt", "2025-03-01T10:00:00Z"))
+        .containsEntry("outcome", "success")
+        .containsEntry("details_json", e.getDetails())
+        .doesNotContainKey("details_redacted");
     assertThat(doc.keySet()).containsExactly("@timestamp", "ecs", "message", "event", "cloud", "user", "source",
         "user_agent", "rule", "glasswatch");
-    assertThat(gw.keySet()).hasSize(13);
+    assertThat(gw.keySet()).hasSize(15);
   }
 
   @Test
