@@ -205,6 +205,7 @@ public final class IngestService implements AutoCloseable {
   private void watchKafka(GlasswatchSettings settings) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     Admin admin = Admin.create(p);
     resources.add(admin);
