@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  *
  * Each poller, watcher and tailer runs on its own thread; a failed poll (AWS error after retries,
  * Kafka not acknowledging) is logged and retried at the next interval with its checkpoint unchanged.
- * One idempotent {@code acks=all} {@link EventProducer} and one {@link CheckpointStore} serve all.
+ * One idempotent {@code acks=all} {@link EventProducer} ({@code linger.ms=2} unless
+ * {@code kafka.producer.linger.ms} says otherwise) and one {@link CheckpointStore} serve all.
  * {@code /readyz} reports Kafka unreachable (checked every 10 s) and any component whose last run
  * failed. AWS clients are built with the SDK's retries off (the pollers retry through their
  * limiter), credentials from the default provider chain or by assuming the configured roles
@@ -57,6 +58,7 @@ public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
   private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
   private static final int MAX_ATTEMPTS = 8;
+  private static final String LINGER = EventProducer.PRODUCER_PREFIX + "linger.ms";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -98,7 +100,9 @@ public final class IngestService implements AutoCloseable {
     log.accept("ingest settings: " + s);
     CheckpointStore checkpoints = CheckpointStore.open(settings, s.checkpointTopic());
     resources.add(checkpoints);
-    EventProducer producer = new EventProducer(settings);
+    // a request waits for its acknowledgements: a short linger keeps that wait short (override with
+    // kafka.producer.linger.ms)
+    EventProducer producer = new EventProducer(settings.isSet(LINGER) ? settings : settings.with(LINGER, "2"));
     resources.add(producer);
     watchKafka(settings);
     if (s.httpListen() != null) {
