@@ -126,6 +126,7 @@ public final class GlasswatchSettings {
   private static void ingestDefaults(Map<String, String> d) {
     d.put("ingest.http.listen", "");
     d.put("ingest.http.hmac-secret", "");
+    d.put("ingest.http.eventbridge-secret", "");
     d.put("ingest.http.max-body-bytes", "1048576");
     d.put("ingest.http.max-in-flight-events", "50000");
     d.put("ingest.http.ack-timeout", "30s");

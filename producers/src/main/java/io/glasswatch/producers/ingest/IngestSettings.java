@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param httpListen {@code host:port} of the HTTP endpoint, or null when off
  * @param hmacKeys key id → HMAC-SHA256 key bytes (UTF-8 of the configured secret); several at once
  *     for rotation
+ * @param eventBridgeKeys name → API key of the EventBridge path ({@code POST /v1/eventbridge}); empty: off
  * @param maxBodyBytes largest accepted request body (413 above)
  * @param maxInFlightEvents events accepted but not yet acknowledged by Kafka before 429 applies
  * @param ackTimeout how long a request waits for Kafka's acknowledgements before 503
@@ -53,7 +54,8 @@ import java.util.regex.Pattern;
  * @param checkpointTopic the compacted checkpoint topic
  */
 public record IngestSettings(
-    InetSocketAddress httpListen, Map<String, byte[]> hmacKeys, int maxBodyBytes, int maxInFlightEvents,
+    InetSocketAddress httpListen, Map<String, byte[]> hmacKeys, Map<String, byte[]> eventBridgeKeys,
+    int maxBodyBytes, int maxInFlightEvents,
     Duration ackTimeout, Duration clockSkew, List<String> roleArns,
     List<String> cloudTrailRegions, URI cloudTrailEndpoint, List<Map.Entry<String, String>> lookupAttributes,
     Duration cloudTrailPollInterval, Duration cloudTrailOverlap, Duration cloudTrailInitialLookback,
@@ -66,6 +68,8 @@ public record IngestSettings(
   public static final String HTTP_LISTEN = "ingest.http.listen";
   /** {@code keyId:secret[,keyId:secret...]}: the HMAC keys of the HTTP endpoint (secrets of 32+ characters, no ',' or whitespace). */
   public static final String HMAC_SECRET = "ingest.http.hmac-secret";
+  /** {@code name:apiKey[,name:apiKey...]}: API keys of {@code POST /v1/eventbridge} (32+ characters each); empty turns it off. */
+  public static final String EVENTBRIDGE_SECRET = "ingest.http.eventbridge-secret";
   /** Largest request body in bytes (default 1 MiB). */
   public static final String MAX_BODY = "ingest.http.max-body-bytes";
   /** Events in flight to Kafka before requests get 429 (default 50000). */
@@ -154,6 +158,7 @@ public record IngestSettings(
   /** Copies the collections. */
   public IngestSettings {
     hmacKeys = Map.copyOf(hmacKeys);
+    eventBridgeKeys = Map.copyOf(eventBridgeKeys);
     roleArns = List.copyOf(roleArns);
     cloudTrailRegions = List.copyOf(cloudTrailRegions);
     lookupAttributes = List.copyOf(lookupAttributes);
@@ -184,23 +189,8 @@ public record IngestSettings(
         problems.add(HTTP_LISTEN + ": expected host:port (port 0-65535), got '" + l + "'");
       }
     }
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    String secrets = s.get(HMAC_SECRET).trim();
-    if (!secrets.isEmpty()) {
-      for (String item : secrets.split(",")) {
-        int colon = item.indexOf(':');
-        String id = colon < 0 ? "" : item.substring(0, colon).trim();
-        String secret = colon < 0 ? "" : item.substring(colon + 1).trim();
-        if (!id.matches("[A-Za-z0-9._-]{1,64}") || secret.length() < 32 || secret.matches(".*\\s.*")) {
-          // never echo the secret itself
-          problems.add(HMAC_SECRET + ": expected keyId:secret[,keyId:secret] with key ids of letters, digits,"
-              + " '.', '_', '-' and secrets of at least 32 characters without whitespace; entry "
-              + (keys.size() + 1) + " is not");
-        } else if (keys.put(id, secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)) != null) {
-          problems.add(HMAC_SECRET + ": key id '" + id + "' appears twice");
-        }
-      }
-    }
+    Map<String, byte[]> keys = keyList(s, HMAC_SECRET, problems);
+    Map<String, byte[]> ebKeys = keyList(s, EVENTBRIDGE_SECRET, problems);
     if (listen != null && keys.isEmpty()) {
       problems.add(HMAC_SECRET + ": required when " + HTTP_LISTEN + " is set (at least one keyId:secret)");
     }
@@ -238,7 +228,7 @@ public record IngestSettings(
       problems.add(CT_RATE + ": expected a number of requests per second above 0, got '" + s.get(CT_RATE) + "'");
     }
     String topic = s.get(CHECKPOINT_TOPIC).isBlank() ? Topics.INGEST_CHECKPOINTS : s.get(CHECKPOINT_TOPIC).trim();
-    IngestSettings out = new IngestSettings(listen, keys, maxBody, maxInFlight,
+    IngestSettings out = new IngestSettings(listen, keys, ebKeys, maxBody, maxInFlight,
         duration(s, ACK_TIMEOUT, problems), duration(s, CLOCK_SKEW, problems), roles,
         ctRegions, endpoint(s, CT_ENDPOINT, problems), attributes,
         duration(s, CT_INTERVAL, problems), duration(s, CT_OVERLAP, problems), duration(s, CT_LOOKBACK, problems),
@@ -288,6 +278,28 @@ public record IngestSettings(
       throw new IllegalArgumentException("not a duration: " + text);
     }
     return d;
+  }
+
+  private static Map<String, byte[]> keyList(GlasswatchSettings s, String key, List<String> problems) {
+    Map<String, byte[]> keys = new LinkedHashMap<>();
+    String secrets = s.get(key).trim();
+    if (secrets.isEmpty()) {
+      return keys;
+    }
+    for (String item : secrets.split(",")) {
+      int colon = item.indexOf(':');
+      String id = colon < 0 ? "" : item.substring(0, colon).trim();
+      String secret = colon < 0 ? "" : item.substring(colon + 1).trim();
+      if (!id.matches("[A-Za-z0-9._-]{1,64}") || secret.length() < 32 || secret.matches(".*\\s.*")) {
+        // never echo the secret itself
+        problems.add(key + ": expected keyId:secret[,keyId:secret] with key ids of letters, digits,"
+            + " '.', '_', '-' and secrets of at least 32 characters without whitespace; entry "
+            + (keys.size() + 1) + " is not");
+      } else if (keys.put(id, secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)) != null) {
+        problems.add(key + ": key id '" + id + "' appears twice");
+      }
+    }
+    return keys;
   }
 
   private static Duration duration(GlasswatchSettings s, String key, List<String> problems) {
@@ -351,7 +363,8 @@ public record IngestSettings(
   @Override
   public String toString() {
     return "IngestSettings[http=" + (httpListen == null ? "off" : httpListen.getHostString() + ":" + httpListen.getPort())
-        + ", hmacKeys=" + hmacKeys.keySet() + " (secrets ****), maxBodyBytes=" + maxBodyBytes
+        + ", hmacKeys=" + hmacKeys.keySet() + " (secrets ****), eventBridgeKeys=" + eventBridgeKeys.keySet()
+        + ", maxBodyBytes=" + maxBodyBytes
         + ", maxInFlightEvents=" + maxInFlightEvents + ", ackTimeout=" + ackTimeout + ", clockSkew=" + clockSkew
         + ", roleArns=" + roleArns + ", cloudTrailRegions=" + cloudTrailRegions + ", lookupAttributes="
         + lookupAttributes + ", cloudTrailPollInterval=" + cloudTrailPollInterval + ", cloudTrailOverlap="

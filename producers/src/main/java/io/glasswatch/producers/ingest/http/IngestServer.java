@@ -63,6 +63,13 @@ import org.slf4j.LoggerFactory;
  *       {@code ackTimeout} or refused one: nothing is confirmed, the client retries.
  * </ul>
  *
+ * <p>{@code POST /v1/eventbridge} is the same for EventBridge API destinations, which cannot compute
+ * a signature: the request carries {@value #API_KEY_HEADER} (the connection's API key, one of
+ * {@code eventBridgeKeys}) and may hold only EventBridge envelopes ({@code detail-type} and
+ * {@code detail}: CloudTrail records and GuardDuty findings; docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html).
+ * Gateway events need the signed path. EventBridge re-delivers on failure; records are de-duplicated
+ * downstream by CloudTrail {@code eventID} and GuardDuty finding id.
+ *
  * <p>{@code GET /healthz} answers 200 while the process serves; {@code GET /readyz} 200 when every
  * {@link Readiness} check passes, else 503 listing the problems; {@code GET /metrics} the
  * {@link IngestMetrics} in Prometheus text format. These three need no signature.
@@ -75,6 +82,10 @@ import org.slf4j.LoggerFactory;
 public final class IngestServer implements AutoCloseable {
   /** The ingest path. */
   public static final String EVENTS_PATH = "/v1/events";
+  /** The EventBridge API destination path (API key authentication, EventBridge envelopes only). */
+  public static final String EVENTBRIDGE_PATH = "/v1/eventbridge";
+  /** Header of the EventBridge API key (the connection's API key name). */
+  public static final String API_KEY_HEADER = "X-Glasswatch-Api-Key";
   private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
   private static final Pattern NONCE_FORM = Pattern.compile("[A-Za-z0-9_-]{16,128}");
   private static final String SOURCE = "http";
@@ -88,28 +99,37 @@ public final class IngestServer implements AutoCloseable {
    * @param maxInFlightEvents events sent and not yet acknowledged before 429
    * @param ackTimeout longest wait for Kafka's acknowledgements (503 after)
    * @param clockSkew accepted timestamp distance (±)
+   * @param eventBridgeKeys name → API key of {@value #EVENTBRIDGE_PATH}; empty turns that path off
    */
   public record Options(InetSocketAddress listen, Map<String, byte[]> keys, int maxBodyBytes,
-      int maxInFlightEvents, Duration ackTimeout, Duration clockSkew) {
+      int maxInFlightEvents, Duration ackTimeout, Duration clockSkew, Map<String, byte[]> eventBridgeKeys) {
     /** Validates and copies. */
     public Options {
       Objects.requireNonNull(listen, "listen");
       keys = Map.copyOf(keys);
+      eventBridgeKeys = Map.copyOf(eventBridgeKeys);
       if (keys.isEmpty() || maxBodyBytes < 1 || maxInFlightEvents < 1) {
         throw new IllegalArgumentException("at least one key, maxBodyBytes and maxInFlightEvents >= 1");
       }
     }
 
+    /** Options without an EventBridge path. */
+    public Options(InetSocketAddress listen, Map<String, byte[]> keys, int maxBodyBytes, int maxInFlightEvents,
+        Duration ackTimeout, Duration clockSkew) {
+      this(listen, keys, maxBodyBytes, maxInFlightEvents, ackTimeout, clockSkew, Map.of());
+    }
+
     /** The options of {@code s} (its {@code httpListen} must be set). */
     public static Options of(IngestSettings s) {
       return new Options(s.httpListen(), s.hmacKeys(), s.maxBodyBytes(), s.maxInFlightEvents(), s.ackTimeout(),
-          s.clockSkew());
+          s.clockSkew(), s.eventBridgeKeys());
     }
 
     @Override
     public String toString() {
       return "Options[listen=" + listen + ", keys=" + keys.keySet() + ", maxBodyBytes=" + maxBodyBytes
-          + ", maxInFlightEvents=" + maxInFlightEvents + ", ackTimeout=" + ackTimeout + ", clockSkew=" + clockSkew + "]";
+          + ", maxInFlightEvents=" + maxInFlightEvents + ", ackTimeout=" + ackTimeout + ", clockSkew=" + clockSkew
+          + ", eventBridgeKeys=" + eventBridgeKeys.keySet() + "]";
     }
   }
 
@@ -213,7 +233,13 @@ public final class IngestServer implements AutoCloseable {
         return 200;
       }
       case EVENTS_PATH -> {
-        return method.equals("POST") ? ingest(ex) : notAllowed(ex, "POST");
+        return method.equals("POST") ? ingest(ex, false) : notAllowed(ex, "POST");
+      }
+      case EVENTBRIDGE_PATH -> {
+        if (options.eventBridgeKeys().isEmpty()) {
+          return reply(ex, 404, error("the EventBridge path is not configured"));
+        }
+        return method.equals("POST") ? ingest(ex, true) : notAllowed(ex, "POST");
       }
       default -> {
         return reply(ex, 404, error("no such path: use POST " + EVENTS_PATH));
@@ -221,7 +247,7 @@ public final class IngestServer implements AutoCloseable {
     }
   }
 
-  private int ingest(HttpExchange ex) throws IOException {
+  private int ingest(HttpExchange ex, boolean eventBridge) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       try {
@@ -236,11 +262,11 @@ public final class IngestServer implements AutoCloseable {
     if (body == null) {
       return tooLarge(ex);
     }
-    String keyId = authenticate(ex, body);
+    String keyId = eventBridge ? authenticateApiKey(ex) : authenticate(ex, body);
     if (keyId == null) {
       return 401;
     }
-    String source = "http:" + keyId;
+    String source = (eventBridge ? "eventbridge:" : "http:") + keyId;
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -274,7 +300,17 @@ public final class IngestServer implements AutoCloseable {
     ArrayNode rejectedJson = Json.MAPPER.createArrayNode();
     for (int i = 0; i < items.size(); i++) {
       final int index = i;
-      normalizer.normalize(items.get(i), SourceRef.of(source, i + 1), null, r -> {
+      JsonNode item = items.get(i);
+      if (eventBridge && !(item.isObject() && item.has("detail-type") && item.has("detail"))) {
+        NormalizeResult.Rejected rej = new NormalizeResult.Rejected(source, i + 1, "detail-type",
+            "only EventBridge envelopes (detail-type and detail) are accepted on " + EVENTBRIDGE_PATH,
+            Json.compact(Secrets.redact(item)).getBytes(StandardCharsets.UTF_8));
+        results.add(rej);
+        rejected.add(rej);
+        rejectedJson.addObject().put("index", index).put("field", rej.field()).put("reason", rej.reason());
+        continue;
+      }
+      normalizer.normalize(item, SourceRef.of(source, i + 1), null, r -> {
         results.add(r);
         if (r instanceof NormalizeResult.Rejected rej) {
           rejected.add(rej);
@@ -359,6 +395,25 @@ public final class IngestServer implements AutoCloseable {
       return unauthorized(ex, "replayed_nonce", "nonce already used");
     }
     return keyId;
+  }
+
+  /**
+   * The name of the EventBridge key the request's {@value #API_KEY_HEADER} matches (compared in
+   * constant time); otherwise replies 401 and returns null.
+   */
+  private String authenticateApiKey(HttpExchange ex) throws IOException {
+    String given = ex.getRequestHeaders().getFirst(API_KEY_HEADER);
+    if (given == null) {
+      return unauthorized(ex, "unauthenticated", "missing " + API_KEY_HEADER);
+    }
+    byte[] g = given.trim().getBytes(StandardCharsets.UTF_8);
+    String match = null;
+    for (Map.Entry<String, byte[]> e : options.eventBridgeKeys().entrySet()) {
+      if (java.security.MessageDigest.isEqual(g, e.getValue())) {
+        match = e.getKey();
+      }
+    }
+    return match != null ? match : unauthorized(ex, "unknown_key", "API key not valid");
   }
 
   private String unauthorized(HttpExchange ex, String reason, String message) throws IOException {

@@ -145,6 +145,37 @@ class IngestServerIT {
   }
 
   @Test
+  void acceptsEventBridgeApiDestinationDeliveriesWithTheirApiKeyButNoGatewayEvents() throws Exception {
+    String apiKey = "eventbridge-api-key-0123456789abcdef0123";
+    String envelope = """
+        {"version":"0","id":"e-2","detail-type":"GuardDuty Finding","source":"aws.guardduty","account":"111122223333",
+         "time":"2020-05-26T22:55:21Z","region":"us-east-1","resources":[],
+         "detail":{"schemaVersion":"2.0","accountId":"111122223333","region":"us-east-1","id":"gd-1",
+           "type":"Policy:IAMUser/RootCredentialUsage","severity":2,"createdAt":"2020-05-26T22:21:48.385Z",
+           "updatedAt":"2020-05-26T22:55:21.703Z","title":"t","description":"d",
+           "resource":{"resourceType":"AccessKey","accessKeyDetails":{"userType":"Root"}},
+           "service":{"serviceName":"guardduty","eventFirstSeen":"2020-05-26T22:02:24Z","eventLastSeen":"2020-05-26T22:33:55Z","count":1}}}""";
+    try (IngestServer s = IngestServer.start(new IngestServer.Options(new InetSocketAddress("127.0.0.1", 0),
+        Map.of("gw-a", KEY_A), 4096, 100, Duration.ofSeconds(30), Duration.ofMinutes(5),
+        Map.of("eventbridge", apiKey.getBytes(StandardCharsets.UTF_8))), producer, metrics, new Readiness(), Clock.systemUTC())) {
+      URI uri = URI.create("http://127.0.0.1:" + s.port() + IngestServer.EVENTBRIDGE_PATH);
+      HttpResponse<String> ok = send(HttpRequest.newBuilder(uri).header(IngestServer.API_KEY_HEADER, apiKey)
+          .POST(HttpRequest.BodyPublishers.ofString(envelope)).build());
+      HttpResponse<String> wrongKey = send(HttpRequest.newBuilder(uri).header(IngestServer.API_KEY_HEADER, apiKey + "x")
+          .POST(HttpRequest.BodyPublishers.ofString(envelope)).build());
+      HttpResponse<String> gateway = send(HttpRequest.newBuilder(uri).header(IngestServer.API_KEY_HEADER, apiKey)
+          .POST(HttpRequest.BodyPublishers.ofString(REQUEST.formatted("1"))).build());
+
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+      assertThat(wrongKey.statusCode()).isEqualTo(401);
+      assertThat(gateway.statusCode()).isEqualTo(400);
+      assertThat(json(gateway).get("rejected").get(0).get("field").asText()).isEqualTo("detail-type");
+    }
+    assertThat(kafka.count(Topics.GUARDDUTY_FINDINGS)).isEqualTo(1);
+    assertThat(kafka.count(Topics.GATEWAY_EVENTS)).isZero();
+  }
+
+  @Test
   void rejectsABadSignatureWith401() throws Exception {
     HttpRequest r = signed(server, "gw-a", KEY_B, Instant.now().getEpochSecond(), REQUEST.formatted("1")).build();
 
