@@ -2,6 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
+import io.glasswatch.producers.ingest.IngestSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     GlasswatchSettings settings = config.settings();
+    IngestSettings.from(settings); // every invalid key reported before anything starts
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
     TopicSetup.ensure(settings, partitions);
     CountDownLatch stop = new CountDownLatch(1);
