@@ -39,7 +39,21 @@ class TestStackTest {
 
   @Test
   void defaultsToTestPortsAndTheRepositoryTestStackDirectory() {
-    GlasswatchSettings s = TestStack.baseSettings();
+    // a build may pass its own test ports (-Dglasswatch.test.*.port): judge the defaults without them
+    java.util.Map<String, String> saved = new java.util.HashMap<>();
+    for (String p : java.util.List.of(TestStack.KAFKA_PORT_PROPERTY, TestStack.REGISTRY_PORT_PROPERTY,
+        TestStack.ES_PORT_PROPERTY, TestStack.MOTO_PORT_PROPERTY, TestStack.DIR_PROPERTY)) {
+      String v = System.clearProperty(p);
+      if (v != null) {
+        saved.put(p, v);
+      }
+    }
+    GlasswatchSettings s;
+    try {
+      s = TestStack.baseSettings();
+    } finally {
+      saved.forEach(System::setProperty);
+    }
 
     assertThat(s.getInt(GlasswatchSettings.STACK_KAFKA_PORT)).isEqualTo(29092);
     assertThat(s.getInt(GlasswatchSettings.STACK_REGISTRY_PORT)).isEqualTo(28081);
