@@ -69,8 +69,12 @@ class SharedStackIT {
 
     GlasswatchSettings second = TestStack.settings(Component.KAFKA);
 
-    assertThat(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:29092");
-    assertThat(first.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:25000");
+    // the test ports: 29092 and 25000 unless the build passes its own (-Dglasswatch.test.*.port)
+    GlasswatchSettings base = TestStack.baseSettings();
+    assertThat(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP))
+        .isEqualTo("127.0.0.1:" + base.get(GlasswatchSettings.STACK_KAFKA_PORT));
+    assertThat(first.get(GlasswatchSettings.SSO_ENDPOINT))
+        .isEqualTo("http://127.0.0.1:" + base.get(GlasswatchSettings.STACK_MOTO_PORT));
     assertThat(kafka.isRunning()).isTrue();
     assertThat(view.status(Component.KAFKA).pid()).isEqualTo(kafka.pid());
     assertThat(second.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
