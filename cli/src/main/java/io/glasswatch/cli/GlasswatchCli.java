@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       EvidenceCommand.class,
       KibanaCommand.class,
+      IngestCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GlasswatchCli implements Runnable {

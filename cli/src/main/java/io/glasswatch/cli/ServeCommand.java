@@ -1,6 +1,8 @@
 package io.glasswatch.cli;
 
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.producers.ingest.IngestService;
+import io.glasswatch.producers.ingest.IngestSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import java.nio.file.Path;
@@ -17,9 +19,11 @@ import picocli.CommandLine.Option;
  * {@code policy.file}, else the defaults) and prints its summary, registers the schemas, creates
  * missing topics, installs the timeline index template, then runs the chosen services until the
  * process is stopped (SIGINT/SIGTERM). An invalid policy file stops it before anything starts
- * (exit status 2, every problem listed).
+ * (exit status 2, every problem listed). When any live ingest component is configured
+ * ({@code ingest.*} keys, see {@code glasswatch ingest}), it runs in the same process from the same
+ * configuration.
  */
-@Command(name = "serve", description = "Run the streams app, alert delivery, revoke executor and Elasticsearch sink.")
+@Command(name = "serve", description = "Run the streams app, alert delivery, revoke executor and Elasticsearch sink, and the live ingest when configured.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
@@ -38,6 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GlasswatchSettings settings = config.settings();
     PolicySource policy = PolicySource.load(policyFile, settings);
+    boolean ingest = IngestSettings.from(settings).anyEnabled(); // validated before anything starts
     System.out.println("glasswatch serve " + services + " with " + settings);
     System.out.println(policy.describe());
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
@@ -46,9 +51,13 @@ public final class ServeCommand implements Callable<Integer> {
       TimelineIndexTemplate.install(settings);
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (Pipeline pipeline = Pipeline.start(settings, policy.policy(), services, System.out)) {
+    try (Pipeline pipeline = Pipeline.start(settings, policy.policy(), services, System.out);
+        IngestService ingestService = ingest ? IngestService.start(settings, System.out::println) : null) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
+        if (ingestService != null) {
+          ingestService.close();
+        }
         pipeline.close();
       }, "glasswatch-shutdown"));
       System.out.println("running; stop with Ctrl-C");

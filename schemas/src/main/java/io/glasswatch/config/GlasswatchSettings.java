@@ -120,7 +120,43 @@ public final class GlasswatchSettings {
     d.put(POLICY_FILE, "");
     d.put(STREAMS_WALL_CLOCK_DEADLINES, "true");
     d.put(STREAMS_THREADS, "1");
+    ingestDefaults(d);
     DEFAULTS = Map.copyOf(d);
+  }
+
+  /**
+   * The live ingest keys ({@code ingest.*}) and their defaults; their meaning, forms and validation are
+   * in {@code io.glasswatch.producers.ingest.IngestSettings} (producers module). Listed here so that
+   * environment variables reach them like every other key.
+   */
+  private static void ingestDefaults(Map<String, String> d) {
+    d.put("ingest.http.listen", "");
+    d.put("ingest.http.hmac-secret", "");
+    d.put("ingest.http.eventbridge-secret", "");
+    d.put("ingest.http.max-body-bytes", "1048576");
+    d.put("ingest.http.max-in-flight-events", "50000");
+    d.put("ingest.http.ack-timeout", "30s");
+    d.put("ingest.http.clock-skew", "5m");
+    d.put("ingest.aws.role-arns", "");
+    d.put("ingest.cloudtrail.regions", "");
+    d.put("ingest.cloudtrail.endpoint", "");
+    d.put("ingest.cloudtrail.lookup-attributes", "Username=root,EventName=ConsoleLogin,"
+        + "EventSource=iam.amazonaws.com,EventSource=sso.amazonaws.com,EventName=AssumeRole,EventName=AssumeRoot");
+    d.put("ingest.cloudtrail.poll-interval", "1m");
+    d.put("ingest.cloudtrail.overlap", "15m");
+    d.put("ingest.cloudtrail.initial-lookback", "1h");
+    d.put("ingest.cloudtrail.requests-per-second", "2");
+    d.put("ingest.cloudtrail.log-dirs", "");
+    d.put("ingest.cloudtrail.log-scan-interval", "10s");
+    d.put("ingest.guardduty.regions", "");
+    d.put("ingest.guardduty.endpoint", "");
+    d.put("ingest.guardduty.finding-types", "IAM");
+    d.put("ingest.guardduty.poll-interval", "1m");
+    d.put("ingest.guardduty.overlap", "10m");
+    d.put("ingest.guardduty.initial-lookback", "24h");
+    d.put("ingest.tail.files", "");
+    d.put("ingest.tail.poll-interval", "1s");
+    d.put("ingest.checkpoint.topic", "ingest-checkpoints");
   }
 
   private static final Set<String> INT_KEYS =

@@ -34,6 +34,14 @@ public final class Topics {
   public static final String ALERT_DELIVERIES = "alert-deliveries";
 
   /**
+   * Compacted log of the live ingest checkpoints (string key, JSON value): one key per poller
+   * ({@code cloudtrail:<account>:<region>}, {@code guardduty:<account>:<region>}), per CloudTrail log
+   * file read ({@code cloudtrail-log:<path>}) and per tailed file ({@code tail:<path>}); the last value
+   * of a key is the checkpoint. Created (compacted) by the ingest service.
+   */
+  public static final String INGEST_CHECKPOINTS = "ingest-checkpoints";
+
+  /**
    * Header of a clock tick: a record with a null value and this header set to {@code true}, sent to
    * every partition of an input topic, only advances stream time (to the record's timestamp) so that
    * deadlines are evaluated on partitions that receive nothing else.

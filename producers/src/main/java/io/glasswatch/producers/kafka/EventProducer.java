@@ -206,6 +206,38 @@ public final class EventProducer implements AutoCloseable {
   }
 
   /**
+   * Sends already normalized results without waiting: events to their topics, rejections to the
+   * dead-letter topic, as {@link #produceResults} does, but without flushing, so that many callers
+   * (the HTTP ingest endpoint's request threads) can share this producer at once. Thread-safe.
+   *
+   * <p>{@code send} itself may block up to {@code max.block.ms} while the topic's metadata is unknown
+   * (Kafka unreachable) or the producer's buffer is full; a send that fails that way fails the result.
+   *
+   * @param results normalized events, rejections and skips, sent in the given order
+   * @return completes with the counts once Kafka acknowledged every record ({@code acks=all}); completes
+   *     exceptionally with {@link ProduceException} when any record was not acknowledged
+   */
+  public java.util.concurrent.CompletableFuture<ProduceReport> produceAsync(List<? extends NormalizeResult> results) {
+    Run run = new Run(message -> { });
+    run.async = new java.util.concurrent.CompletableFuture<>();
+    run.pending.incrementAndGet();
+    for (NormalizeResult r : results) {
+      try {
+        run.send(r);
+      } catch (ProduceException e) {
+        run.failures.incrementAndGet();
+        if (run.firstFailure.compareAndSet(null, e.getMessage())) {
+          run.firstCause.set(e);
+        }
+        run.pending.decrementAndGet();
+        break;
+      }
+    }
+    run.arrive();
+    return run.async;
+  }
+
+  /**
    * Sends one clock tick, timestamped {@code time}, to every partition of each input topic, and waits
    * for the acknowledgements. The topology treats a tick (null value, header
    * {@value #CLOCK_TICK_HEADER}=true) as no event, but it advances stream time on partitions that saw
@@ -253,7 +285,11 @@ public final class EventProducer implements AutoCloseable {
     private final List<String> rejections = new ArrayList<>();
     private long skipped;
     private long sent;
-    private Instant maxEventTime;
+    private volatile Instant maxEventTime;
+    /** Async runs only: completed by the last acknowledgement ({@link #produceAsync}). */
+    private java.util.concurrent.CompletableFuture<ProduceReport> async;
+    /** Async runs only: records sent and not yet acknowledged, plus one while sending. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
     Run(Consumer<String> progress) {
       this.progress = progress;
@@ -299,9 +335,16 @@ public final class EventProducer implements AutoCloseable {
 
     private void dispatch(ProducerRecord<String, Object> rec, org.apache.kafka.clients.producer.Callback cb,
         String origin) {
+      if (async != null) {
+        pending.incrementAndGet();
+      }
       try {
         producer.send(rec, cb);
       } catch (RuntimeException e) {
+        if (async != null) {
+          throw new ProduceException(origin + ": cannot send to " + rec.topic() + ": " + e.getMessage(),
+              report(), e);
+        }
         producer.flush();
         throw new ProduceException(origin + ": cannot send to " + rec.topic() + ": " + e.getMessage(),
             report(), e);
@@ -323,7 +366,24 @@ public final class EventProducer implements AutoCloseable {
         } else {
           acked.computeIfAbsent(topic, t -> new LongAdder()).increment();
         }
+        if (async != null) {
+          arrive();
+        }
       };
+    }
+
+    /** Async runs: one record (or the sender) is done; the last one completes {@link #async}. */
+    void arrive() {
+      if (pending.decrementAndGet() != 0) {
+        return;
+      }
+      ProduceReport report = report();
+      if (failures.get() > 0) {
+        async.completeExceptionally(new ProduceException(failures.get()
+            + " record(s) were not acknowledged by Kafka; first: " + firstFailure.get(), report, firstCause.get()));
+      } else {
+        async.complete(report);
+      }
     }
 
     ProduceReport report() {

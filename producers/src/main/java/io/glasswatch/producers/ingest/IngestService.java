@@ -1,0 +1,266 @@
+package io.glasswatch.producers.ingest;
+
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.producers.ingest.aws.CloudTrailPoller;
+import io.glasswatch.producers.ingest.aws.GuardDutyPoller;
+import io.glasswatch.producers.ingest.aws.RateLimiter;
+import io.glasswatch.producers.ingest.files.CloudTrailLogWatcher;
+import io.glasswatch.producers.ingest.files.JsonLinesTailer;
+import io.glasswatch.producers.ingest.http.IngestServer;
+import io.glasswatch.producers.kafka.EventProducer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.guardduty.GuardDutyClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * The live ingest service: every component {@link IngestSettings} turns on, started from one
+ * configuration and stopped together.
+ *
+ * <ul>
+ *   <li>the HTTP endpoint ({@link IngestServer}) when {@code ingest.http.listen} is set;
+ *   <li>one {@link CloudTrailPoller} per account ({@code ingest.aws.role-arns}, or the default
+ *       credentials' account) and region of {@code ingest.cloudtrail.regions}, each with its own
+ *       {@link RateLimiter}, every {@code ingest.cloudtrail.poll-interval};
+ *   <li>one {@link GuardDutyPoller} per account and region of {@code ingest.guardduty.regions};
+ *   <li>a {@link CloudTrailLogWatcher} of {@code ingest.cloudtrail.log-dirs};
+ *   <li>a {@link JsonLinesTailer} per file of {@code ingest.tail.files}.
+ * </ul>
+ *
+ * Each poller, watcher and tailer runs on its own thread; a failed poll (AWS error after retries,
+ * Kafka not acknowledging) is logged and retried at the next interval with its checkpoint unchanged.
+ * One idempotent {@code acks=all} {@link EventProducer} ({@code linger.ms=2} unless
+ * {@code kafka.producer.linger.ms} says otherwise) and one {@link CheckpointStore} serve all.
+ * {@code /readyz} reports Kafka unreachable (checked every 10 s) and any component whose last run
+ * failed. AWS clients are built with the SDK's retries off (the pollers retry through their
+ * limiter), credentials from the default provider chain or by assuming the configured roles
+ * (session name {@code glasswatch-ingest}); AWS credentials are never logged.
+ */
+public final class IngestService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+  private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+  private static final int MAX_ATTEMPTS = 8;
+  private static final String LINGER = EventProducer.PRODUCER_PREFIX + "linger.ms";
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final IngestMetrics metrics = new IngestMetrics();
+  private final Readiness readiness = new Readiness();
+  private IngestServer server;
+  private volatile boolean stopping;
+
+  private IngestService() {}
+
+  /**
+   * Starts every configured component.
+   *
+   * @param settings Kafka, registry and the {@code ingest.*} keys
+   * @param log receives one line per started component
+   * @throws io.glasswatch.config.ConfigException when an {@code ingest.*} key is invalid
+   * @throws IllegalStateException when nothing is configured, or Kafka is unreachable
+   * @throws UncheckedIOException when the endpoint's address cannot be bound
+   */
+  public static IngestService start(GlasswatchSettings settings, java.util.function.Consumer<String> log) {
+    IngestSettings s = IngestSettings.from(settings);
+    if (!s.anyEnabled()) {
+      throw new IllegalStateException("no ingest component configured: set " + IngestSettings.HTTP_LISTEN + ", "
+          + IngestSettings.CT_REGIONS + ", " + IngestSettings.GD_REGIONS + ", " + IngestSettings.CT_LOG_DIRS
+          + " or " + IngestSettings.TAIL_FILES);
+    }
+    IngestService svc = new IngestService();
+    try {
+      svc.startAll(settings, s, log);
+    } catch (RuntimeException e) {
+      svc.close();
+      throw e;
+    }
+    return svc;
+  }
+
+  private void startAll(GlasswatchSettings settings, IngestSettings s, java.util.function.Consumer<String> log) {
+    Clock clock = Clock.systemUTC();
+    log.accept("ingest settings: " + s);
+    CheckpointStore checkpoints = CheckpointStore.open(settings, s.checkpointTopic());
+    resources.add(checkpoints);
+    // a request waits for its acknowledgements: a short linger keeps that wait short (override with
+    // kafka.producer.linger.ms)
+    EventProducer producer = new EventProducer(settings.isSet(LINGER) ? settings : settings.with(LINGER, "2"));
+    resources.add(producer);
+    watchKafka(settings);
+    if (s.httpListen() != null) {
+      try {
+        server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + s.httpListen() + ": " + e.getMessage(), e);
+      }
+      resources.add(server);
+      log.accept("ingest endpoint: POST http://" + s.httpListen().getHostString() + ":" + server.port()
+          + IngestServer.EVENTS_PATH + " (also /healthz, /readyz, /metrics)");
+    }
+    List<String> roles = s.roleArns().isEmpty() ? java.util.Collections.singletonList(null) : s.roleArns();
+    for (String role : roles) {
+      String account = role == null ? "default" : role.split(":")[4];
+      for (String region : s.cloudTrailRegions()) {
+        CloudTrailClient client = CloudTrailClient.builder().region(Region.of(region))
+            .credentialsProvider(credentials(role, region))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .applyMutation(b -> {
+              if (s.cloudTrailEndpoint() != null) {
+                b.endpointOverride(s.cloudTrailEndpoint());
+              }
+            }).build();
+        resources.add(client);
+        CloudTrailPoller p = new CloudTrailPoller(client, new CloudTrailPoller.Options(account, region,
+            s.lookupAttributes(), s.cloudTrailOverlap(), s.cloudTrailInitialLookback(), BACKOFF_BASE, MAX_ATTEMPTS),
+            new RateLimiter(s.cloudTrailRequestsPerSecond()), checkpoints, producer, metrics, clock);
+        loop(p.checkpointKey(), s.cloudTrailPollInterval(), p::pollOnce);
+        log.accept("CloudTrail poller " + p.checkpointKey() + " every " + s.cloudTrailPollInterval());
+      }
+      for (String region : s.guardDutyRegions()) {
+        GuardDutyClient client = GuardDutyClient.builder().region(Region.of(region))
+            .credentialsProvider(credentials(role, region))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .applyMutation(b -> {
+              if (s.guardDutyEndpoint() != null) {
+                b.endpointOverride(s.guardDutyEndpoint());
+              }
+            }).build();
+        resources.add(client);
+        GuardDutyPoller p = new GuardDutyPoller(client, new GuardDutyPoller.Options(account, region,
+            s.findingTypes(), s.guardDutyOverlap(), s.guardDutyInitialLookback(), BACKOFF_BASE, MAX_ATTEMPTS),
+            new RateLimiter(5), checkpoints, producer, metrics, clock);
+        loop(p.checkpointKey(), s.guardDutyPollInterval(), p::pollOnce);
+        log.accept("GuardDuty poller " + p.checkpointKey() + " every " + s.guardDutyPollInterval());
+      }
+    }
+    if (!s.cloudTrailLogDirs().isEmpty()) {
+      CloudTrailLogWatcher w = new CloudTrailLogWatcher(s.cloudTrailLogDirs(), checkpoints, producer, metrics, clock);
+      loop("cloudtrail-log", s.logScanInterval(), w::scanOnce);
+      log.accept("CloudTrail log directories " + s.cloudTrailLogDirs() + " scanned every " + s.logScanInterval());
+    }
+    for (Path f : s.tailFiles()) {
+      JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock);
+      resources.add(t);
+      loop(t.checkpointKey(), s.tailPollInterval(), t::pollOnce);
+      log.accept("tailing " + f + " every " + s.tailPollInterval());
+    }
+  }
+
+  private AwsCredentialsProvider credentials(String role, String region) {
+    if (role == null) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    StsClient sts = StsClient.builder().region(Region.of(region)).build();
+    resources.add(sts);
+    StsAssumeRoleCredentialsProvider p = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+        .refreshRequest(r -> r.roleArn(role).roleSessionName("glasswatch-ingest")).build();
+    resources.add(p);
+    return p;
+  }
+
+  /** One unit of work of a component. */
+  @FunctionalInterface
+  private interface Work {
+    Object run() throws Exception;
+  }
+
+  private void loop(String name, Duration interval, Work work) {
+    AtomicReference<String> problem = new AtomicReference<>();
+    readiness.register(name, problem::get);
+    Thread t = Thread.ofPlatform().name("ingest-" + name).daemon(true).start(() -> {
+      while (!stopping) {
+        try {
+          work.run();
+          problem.set(null);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          problem.set("last run failed: " + e.getMessage());
+          LOG.warn("{}: {}; retrying in {}", name, e.getMessage(), interval);
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    threads.add(t);
+  }
+
+  private void watchKafka(GlasswatchSettings settings) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    Admin admin = Admin.create(p);
+    resources.add(admin);
+    AtomicReference<String> problem = new AtomicReference<>();
+    readiness.register("kafka", problem::get);
+    loop("kafka-check", Duration.ofSeconds(10), () -> {
+      try {
+        admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+        problem.set(null);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        problem.set("not reachable at " + settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+      }
+      return null;
+    });
+  }
+
+  /** The bound port of the HTTP endpoint, or -1 when it is off. */
+  public int httpPort() {
+    return server == null ? -1 : server.port();
+  }
+
+  /** The metrics. */
+  public IngestMetrics metrics() {
+    return metrics;
+  }
+
+  /** The readiness checks. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Stops every component (pollers at their next wait), the endpoint, then the producer. */
+  @Override
+  public void close() {
+    stopping = true;
+    threads.forEach(Thread::interrupt);
+    for (Thread t : threads) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    resources.clear();
+  }
+
+}

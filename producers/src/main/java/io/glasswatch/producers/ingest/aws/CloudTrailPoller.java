@@ -1,0 +1,175 @@
+package io.glasswatch.producers.ingest.aws;
+
+import io.glasswatch.producers.ingest.CheckpointStore;
+import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.kafka.EventProducer;
+import io.glasswatch.producers.kafka.ProduceReport;
+import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.Normalizer;
+import io.glasswatch.producers.normalize.SourceRef;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudtrail.model.Event;
+import software.amazon.awssdk.services.cloudtrail.model.LookupAttribute;
+import software.amazon.awssdk.services.cloudtrail.model.LookupEventsRequest;
+import software.amazon.awssdk.services.cloudtrail.model.LookupEventsResponse;
+
+/**
+ * Polls CloudTrail's event history of one account and region with {@code LookupEvents} (AWS CloudTrail
+ * API Reference, "LookupEvents") and produces every new record to {@code cloudtrail-events}.
+ *
+ * <p>Rule: each poll asks for {@code [checkpoint - overlap, now]} once per configured lookup attribute
+ * (the API takes one attribute per request), follows {@code NextToken} through every page (50 events a
+ * page), and skips events whose {@code EventId} it produced before; only after Kafka acknowledged the new
+ * events does it write its checkpoint ({@link WindowCheckpoint}: the window end and the ids seen within
+ * {@code overlap} of it) to the checkpoint topic. The overlap re-reads the recent past, because
+ * CloudTrail delivers events to its history minutes after they happened: an event that appears late
+ * with an earlier {@code eventTime} is still picked up, and an event seen before is not produced twice.
+ * A restart loads the checkpoint and goes on with no gap and no duplicate. Without a checkpoint the
+ * first window starts {@code initialLookback} before now.
+ *
+ * <p>Requests pass a {@link RateLimiter} (LookupEvents allows 2 requests per second per account and
+ * region); throttling and 5xx answers are retried with exponential backoff ({@link AwsCalls}). The
+ * {@code CloudTrailEvent} string of each event is the CloudTrail record, normalized by
+ * {@link Normalizer}; one that does not normalize goes to the dead-letter topic with source
+ * {@code cloudtrail:<account>:<region>} and its position in the poll as line. Not thread-safe: one
+ * thread polls.
+ */
+public final class CloudTrailPoller {
+  /** Metrics source name. */
+  public static final String SOURCE = "cloudtrail";
+  private static final Logger LOG = LoggerFactory.getLogger(CloudTrailPoller.class);
+  private static final int PAGE_SIZE = 50;
+
+  /**
+   * Poller options.
+   *
+   * @param account account label (the 12-digit id, or {@code default} for the default credentials)
+   * @param region AWS region
+   * @param lookupAttributes {@code AttributeKey → AttributeValue} filters, one query each per poll
+   * @param overlap how far before the checkpoint each poll starts
+   * @param initialLookback start of the first window without checkpoint, before now
+   * @param backoffBase first retry delay after throttling
+   * @param maxAttempts attempts per request before a poll fails
+   */
+  public record Options(String account, String region, List<Map.Entry<String, String>> lookupAttributes,
+      Duration overlap, Duration initialLookback, Duration backoffBase, int maxAttempts) {
+    /** Validates and copies. */
+    public Options {
+      Objects.requireNonNull(account, "account");
+      Objects.requireNonNull(region, "region");
+      lookupAttributes = List.copyOf(lookupAttributes);
+      if (lookupAttributes.isEmpty() || maxAttempts < 1) {
+        throw new IllegalArgumentException("at least one lookup attribute and one attempt");
+      }
+    }
+  }
+
+  private final CloudTrailClient client;
+  private final Options options;
+  private final AwsCalls calls;
+  private final CheckpointStore checkpoints;
+  private final EventProducer producer;
+  private final IngestMetrics metrics;
+  private final Clock clock;
+  private final Normalizer normalizer = new Normalizer();
+
+  /**
+   * A poller.
+   *
+   * @param client CloudTrail client of the account and region, SDK retries off
+   * @param limiter the account and region's request limiter
+   * @param checkpoints the checkpoint store (key {@link #checkpointKey()})
+   * @param producer producer of the input and dead-letter topics
+   */
+  public CloudTrailPoller(CloudTrailClient client, Options options, RateLimiter limiter, CheckpointStore checkpoints,
+      EventProducer producer, IngestMetrics metrics, Clock clock) {
+    this.client = client;
+    this.options = options;
+    this.calls = new AwsCalls(limiter, options.backoffBase(), options.maxAttempts(), metrics, SOURCE);
+    this.checkpoints = checkpoints;
+    this.producer = producer;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** {@code cloudtrail:<account>:<region>}. */
+  public String checkpointKey() {
+    return SOURCE + ":" + options.account() + ":" + options.region();
+  }
+
+  /**
+   * Polls once: every filter, every page, then produce, then checkpoint.
+   *
+   * @throws AwsIngestException when CloudTrail failed for good (the checkpoint is unchanged)
+   * @throws io.glasswatch.producers.kafka.ProduceException when Kafka did not acknowledge (checkpoint unchanged)
+   * @throws InterruptedException when interrupted
+   */
+  public PollResult pollOnce() throws InterruptedException {
+    Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    WindowCheckpoint cp = checkpoints.get(checkpointKey()).map(WindowCheckpoint::parse).orElse(null);
+    Instant start = cp == null ? end.minus(options.initialLookback()) : cp.until().minus(options.overlap());
+    Map<String, Instant> seen = new HashMap<>(cp == null ? Map.of() : cp.seen());
+    String sourceName = SOURCE + ":" + options.account() + ":" + options.region();
+    List<NormalizeResult> results = new ArrayList<>();
+    int requests = 0;
+    int fetched = 0;
+    int duplicates = 0;
+    for (Map.Entry<String, String> attr : options.lookupAttributes()) {
+      String token = null;
+      do {
+        LookupEventsRequest req = LookupEventsRequest.builder()
+            .lookupAttributes(LookupAttribute.builder().attributeKey(attr.getKey()).attributeValue(attr.getValue()).build())
+            .startTime(start).endTime(end).maxResults(PAGE_SIZE).nextToken(token).build();
+        LookupEventsResponse resp = calls.call("LookupEvents", () -> client.lookupEvents(req));
+        requests++;
+        for (Event e : resp.events()) {
+          fetched++;
+          String id = e.eventId();
+          if (id != null && seen.containsKey(id)) {
+            duplicates++;
+            continue;
+          }
+          if (id != null) {
+            seen.put(id, e.eventTime() == null ? end : e.eventTime());
+          }
+          SourceRef src = SourceRef.of(sourceName, fetched);
+          if (e.cloudTrailEvent() == null) {
+            results.add(new NormalizeResult.Rejected(sourceName, fetched, "CloudTrailEvent",
+                "lookupevents: missing required field CloudTrailEvent (EventId " + id + ")",
+                ("{\"EventId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8)));
+          } else {
+            results.addAll(normalizer.normalizeJson(e.cloudTrailEvent(), src));
+          }
+        }
+        token = resp.nextToken();
+      } while (token != null && !token.isEmpty());
+    }
+    ProduceReport report = producer.produceResults(results, line -> { });
+    Instant keepFrom = end.minus(options.overlap());
+    Map<String, Instant> keep = new HashMap<>();
+    seen.forEach((id, t) -> {
+      if (!t.isBefore(keepFrom)) {
+        keep.put(id, t);
+      }
+    });
+    checkpoints.put(checkpointKey(), new WindowCheckpoint(end, keep).toJson());
+    metrics.eventsIn(SOURCE, report.producedTotal());
+    metrics.rejected(SOURCE, "invalid_event", report.rejected());
+    metrics.checkpoint(SOURCE, options.account() + ":" + options.region(), end);
+    PollResult r = new PollResult(requests, fetched, duplicates, report.producedTotal(), report.rejected(), end);
+    LOG.info("{}: window {} .. {}: {}", checkpointKey(), start, end, r);
+    return r;
+  }
+}
