@@ -137,8 +137,12 @@ final class DriverBenchmark {
       Duration retention = Policy.defaults().stateRetention();
       Instant purged = closed.plus(retention).plus(RequestCorrelator.PURGE_INTERVAL).plus(Duration.ofMinutes(1));
       h.tick(purged);
+      // one new request: the subject stage moves its stream time (and purges) only with requests,
+      // which clock ticks on the inputs do not reach
+      Workload.openRequests(open, 1, purged, purged.plus(Duration.ofHours(1)), options.workload().accounts())
+          .forEachRemaining(r -> h.pipe(h.serialize(r)));
       h.drain();
-      state.add(new StateRow("closed + retention (" + retention.toDays() + " d)", 0, h.storeSizes()));
+      state.add(new StateRow("closed + retention (" + retention.toDays() + " d) + 1 new request", 0, h.storeSizes()));
       printState(state);
       return partial;
     }
