@@ -263,10 +263,9 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
    *
    * @param settings Kafka bootstrap servers and Apicurio Registry URL
    * @param channels the configured channels; names distinct, without {@code |}
-   * @param routing the routing; every channel it names must be configured
+   * @param routing the routing; channels it names that are not configured are skipped (logged once)
    * @param options topics, group and timing
-   * @throws IllegalArgumentException when the routing names a channel that is not configured, or
-   *     no channel is given
+   * @throws IllegalArgumentException when no channel is given or names clash
    */
   public OnCallDispatcher(GlasswatchSettings settings, List<NoticeChannel> channels, Routing routing, Options options) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -283,8 +282,8 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     }
     List<String> missing = routing.referencedChannels().stream().filter(n -> !this.channels.containsKey(n)).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("the routing names channels that are not configured: " + missing
-          + " (configured: " + this.channels.keySet() + ")");
+      LOG.warn("the routing names channels that are not configured, which are skipped: {} (configured: {})", missing,
+          this.channels.keySet());
     }
     this.clientId = options.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
