@@ -1,9 +1,8 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.AlertChannel;
-import io.glasswatch.alerts.delivery.AlertDispatcher;
 import io.glasswatch.alerts.delivery.ConsoleChannel;
-import io.glasswatch.alerts.delivery.WebhookChannel;
+import io.glasswatch.alerts.oncall.OnCallChannels;
+import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
 import io.glasswatch.config.GlasswatchSettings;
@@ -13,6 +12,7 @@ import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Glasswatch's long-running services in one process: the Kafka Streams app (correlation and
- * detection), alert delivery (console and signed webhook), the revoke executor (IAM Identity
+ * detection), on-call delivery ({@link OnCallDispatcher}: console, signed webhook, PagerDuty, Slack,
+ * Mattermost, email, routed by the policy file's {@code routing:} section), the revoke executor (IAM Identity
  * Center), and the Elasticsearch timeline sink. Each runs on its own thread; {@link #close()} stops
  * them in reverse order. {@code glasswatch serve} and {@code glasswatch demo} both use it.
  */
@@ -35,7 +36,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private StreamsService streams;
-  private AlertDispatcher dispatcher;
+  private OnCallDispatcher dispatcher;
   private RevokeService revoker;
   private SsoAdminRevoker ssoRevoker;
   private TimelineSink sink;
@@ -78,13 +79,11 @@ public final class Pipeline implements AutoCloseable {
         daemon("glasswatch-revoker", p.revoker).start();
       }
       if (services.contains(Service.ALERTS)) {
-        List<AlertChannel> channels = new ArrayList<>();
-        channels.add(new ConsoleChannel(console));
-        WebhookChannel.fromSettings(settings).ifPresent(w -> {
-          channels.add(w);
-          p.started.add(w);
-        });
-        p.dispatcher = new AlertDispatcher(settings, channels);
+        Path policyFile = settings.isSet(GlasswatchSettings.POLICY_FILE)
+            ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE)) : null;
+        OnCallChannels.Setup setup = OnCallChannels.fromSettings(settings, policyFile, new ConsoleChannel(console));
+        p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
+            OnCallDispatcher.Options.defaults());
         p.started.add(p.dispatcher);
         daemon("glasswatch-alerts", p.dispatcher).start();
       }
@@ -124,8 +123,8 @@ public final class Pipeline implements AutoCloseable {
     return streams;
   }
 
-  /** Alert delivery, or null when not started. */
-  public AlertDispatcher dispatcher() {
+  /** On-call delivery, or null when not started. */
+  public OnCallDispatcher dispatcher() {
     return dispatcher;
   }
 

@@ -126,6 +126,7 @@ public final class TopicSetup {
       Set<String> doomed = new HashSet<>();
       for (String t : existing) {
         if (Topics.all().contains(t) || t.equals(AlertDispatcher.DELIVERIES_TOPIC)
+            || t.equals(io.glasswatch.alerts.oncall.OnCallDispatcher.EVENTS_TOPIC)
             || t.startsWith(applicationId + "-")) {
           doomed.add(t);
         }

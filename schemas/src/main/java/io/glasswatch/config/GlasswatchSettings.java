@@ -57,6 +57,28 @@ public final class GlasswatchSettings {
   public static final String WEBHOOK_KEY_ID = "alerts.webhook.key-id";
   /** HMAC-SHA256 key of the webhook signature. */
   public static final String WEBHOOK_SECRET = "alerts.webhook.secret";
+  /** PagerDuty Events API v2 routing key (integration key); empty disables PagerDuty. Secret. */
+  public static final String PAGERDUTY_ROUTING_KEY = "alerts.pagerduty.routing-key";
+  /** PagerDuty Events API v2 enqueue URL. */
+  public static final String PAGERDUTY_URL = "alerts.pagerduty.url";
+  /** Slack incoming webhook URL; empty disables Slack. Secret (the URL embeds a token). */
+  public static final String SLACK_WEBHOOK_URL = "alerts.slack.webhook-url";
+  /** Mattermost incoming webhook URL; empty disables Mattermost. Secret (the URL embeds a token). */
+  public static final String MATTERMOST_WEBHOOK_URL = "alerts.mattermost.webhook-url";
+  /** SMTP host of email alerts; empty disables email. */
+  public static final String EMAIL_SMTP_HOST = "alerts.email.smtp-host";
+  /** SMTP port of email alerts. */
+  public static final String EMAIL_SMTP_PORT = "alerts.email.smtp-port";
+  /** Whether SMTP STARTTLS is required. */
+  public static final String EMAIL_STARTTLS = "alerts.email.starttls";
+  /** SMTP AUTH user; empty for none. */
+  public static final String EMAIL_USERNAME = "alerts.email.username";
+  /** SMTP AUTH password. Secret. */
+  public static final String EMAIL_PASSWORD = "alerts.email.password";
+  /** Sender address of email alerts. */
+  public static final String EMAIL_FROM = "alerts.email.from";
+  /** Recipient addresses of email alerts, comma-separated. */
+  public static final String EMAIL_TO = "alerts.email.to";
   /** Kafka Streams application id. */
   public static final String STREAMS_APP_ID = "streams.application.id";
   /** Kafka Streams state directory. */
@@ -115,6 +137,17 @@ public final class GlasswatchSettings {
     d.put(WEBHOOK_URL, "");
     d.put(WEBHOOK_KEY_ID, "glasswatch");
     d.put(WEBHOOK_SECRET, "");
+    d.put(PAGERDUTY_ROUTING_KEY, "");
+    d.put(PAGERDUTY_URL, "https://events.pagerduty.com/v2/enqueue");
+    d.put(SLACK_WEBHOOK_URL, "");
+    d.put(MATTERMOST_WEBHOOK_URL, "");
+    d.put(EMAIL_SMTP_HOST, "");
+    d.put(EMAIL_SMTP_PORT, "587");
+    d.put(EMAIL_STARTTLS, "true");
+    d.put(EMAIL_USERNAME, "");
+    d.put(EMAIL_PASSWORD, "");
+    d.put(EMAIL_FROM, "");
+    d.put(EMAIL_TO, "");
     d.put(STREAMS_APP_ID, "glasswatch");
     d.put(STREAMS_STATE_DIR, ".glasswatch/streams-state");
     d.put(POLICY_FILE, "");
@@ -162,7 +195,8 @@ public final class GlasswatchSettings {
   private static final Set<String> INT_KEYS =
       Set.of(STACK_KAFKA_PORT, STACK_REGISTRY_PORT, STACK_ES_PORT, STACK_MOTO_PORT);
   private static final Set<String> URL_KEYS = Set.of(REGISTRY_URL, ES_URL);
-  private static final Set<String> OPTIONAL_URL_KEYS = Set.of(SSO_ENDPOINT, WEBHOOK_URL);
+  private static final Set<String> OPTIONAL_URL_KEYS =
+      Set.of(SSO_ENDPOINT, WEBHOOK_URL, PAGERDUTY_URL, SLACK_WEBHOOK_URL, MATTERMOST_WEBHOOK_URL);
 
   private final Map<String, String> values;
 
@@ -217,10 +251,14 @@ public final class GlasswatchSettings {
     return values;
   }
 
-  /** Whether {@code key} names a secret (ends in password, secret or token). */
+  /**
+   * Whether {@code key} names a secret: it ends in password, secret, token or routing-key, or is a
+   * chat webhook URL ({@code *.webhook-url}, whose path embeds a token).
+   */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.endsWith("password") || k.endsWith("secret") || k.endsWith("token");
+    return k.endsWith("password") || k.endsWith("secret") || k.endsWith("token") || k.endsWith("routing-key")
+        || k.endsWith("webhook-url");
   }
 
   /** Keys and values in key order, secrets masked as {@code ****}. */
@@ -334,7 +372,8 @@ public final class GlasswatchSettings {
       return new GlasswatchSettings(values);
     }
 
-    private static void checkUrl(String key, String v, boolean optional, List<String> problems) {
+    private static void checkUrl(String key, String value, boolean optional, List<String> problems) {
+      String v = value;
       if (v.isBlank()) {
         if (!optional) {
           problems.add(key + ": expected an http:// or https:// URL, got nothing");
@@ -344,10 +383,10 @@ public final class GlasswatchSettings {
       try {
         URI u = URI.create(v);
         if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-          problems.add(key + ": expected an http:// or https:// URL, got '" + v + "'");
+          problems.add(key + ": expected an http:// or https:// URL, got '" + (isSecret(key) ? "****" : v) + "'");
         }
       } catch (IllegalArgumentException e) {
-        problems.add(key + ": expected an http:// or https:// URL, got '" + v + "'");
+        problems.add(key + ": expected an http:// or https:// URL, got '" + (isSecret(key) ? "****" : v) + "'");
       }
     }
   }

@@ -344,8 +344,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private void raise(RequestState s, AlertBuilder b, boolean deferRevoke) {
     long now = now();
     boolean revoke = b.has(Action.REVOKE);
-    b.correlationId(s.requestId).requestId(s.requestId).accountId(s.account()).subject(s.subject).detectedAt(now)
-        .revokedRequestIds(revoke ? List.of(s.requestId) : List.of());
+    b.correlationId(s.requestId).requestId(s.requestId).accountId(s.account()).subject(s.subject).tenant(s.tenant)
+        .detectedAt(now).revokedRequestIds(revoke ? List.of(s.requestId) : List.of());
     if (!s.alerts.add(b.alertId())) {
       return;
     }

@@ -26,6 +26,7 @@ public final class AlertBuilder {
   private String requestId;
   private String accountId;
   private String subject;
+  private String tenant;
   private final List<String> defining = new ArrayList<>();
   private final LinkedHashSet<String> evidence = new LinkedHashSet<>();
   private long detectedAt;
@@ -58,6 +59,12 @@ public final class AlertBuilder {
   /** AWS account id, or null. */
   public AlertBuilder accountId(String v) {
     accountId = v;
+    return this;
+  }
+
+  /** Tenant of the request, or null (on-call routing may match it). */
+  public AlertBuilder tenant(String v) {
+    tenant = v;
     return this;
   }
 
@@ -148,6 +155,7 @@ public final class AlertBuilder {
         .setRunbook(policy.runbook())
         .setActions(actions)
         .setRevokedRequestIds(new ArrayList<>(revokedRequestIds))
+        .setTenant(tenant)
         .build();
   }
 }

@@ -65,6 +65,11 @@ public final class PolicyFile {
   private static final String ALERTS = "alerts";
   private static final String ACCOUNTS = "accounts";
   private static final String TENANTS = "tenants";
+  /**
+   * Top-level section of on-call routing rules; read and validated by the alerts module
+   * ({@code io.glasswatch.alerts.oncall.RoutingFile}), skipped here.
+   */
+  public static final String ROUTING = "routing";
   private static final List<String> ALERT_FIELDS = List.of("severity", "actions", "runbook");
 
   private enum Kind { DURATION, COUNT, STRING, STRINGS }
@@ -296,6 +301,8 @@ public final class PolicyFile {
         }
       } else if (ALERTS.equals(name)) {
         readAlerts(v, path, layer, problems);
+      } else if (top && ROUTING.equals(name)) {
+        continue;
       } else if (ACCOUNTS.equals(name) || TENANTS.equals(name)) {
         if (!top) {
           problems.add(path, "an override cannot contain further overrides (accounts and tenants belong at the "
