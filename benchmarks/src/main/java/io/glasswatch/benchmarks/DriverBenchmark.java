@@ -134,7 +134,10 @@ final class DriverBenchmark {
       h.tick(closed);
       h.drain();
       state.add(new StateRow("closed (+2 h)", 0, h.storeSizes()));
-      Duration retention = Policy.defaults().stateRetention();
+      // the longest time any state is kept: stateRetention, or the subject stage's repeatWindow (it
+      // counts a subject's requests over that window)
+      Duration retention = Policy.defaults().stateRetention().compareTo(Policy.defaults().repeatWindow()) >= 0
+          ? Policy.defaults().stateRetention() : Policy.defaults().repeatWindow();
       Instant purged = closed.plus(retention).plus(RequestCorrelator.PURGE_INTERVAL).plus(Duration.ofMinutes(1));
       h.tick(purged);
       // one new request: the subject stage moves its stream time (and purges) only with requests,
@@ -142,7 +145,7 @@ final class DriverBenchmark {
       Workload.openRequests(open, 1, purged, purged.plus(Duration.ofHours(1)), options.workload().accounts())
           .forEachRemaining(r -> h.pipe(h.serialize(r)));
       h.drain();
-      state.add(new StateRow("closed + retention (" + retention.toDays() + " d) + 1 new request", 0, h.storeSizes()));
+      state.add(new StateRow("closed + " + retention.toDays() + " d + 1 new request", 0, h.storeSizes()));
       printState(state);
       return partial;
     }
