@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ProduceCommand.class,
       ServeCommand.class,
+      RevokeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GlasswatchCli implements Runnable {

@@ -4,7 +4,10 @@ import io.glasswatch.alerts.delivery.AlertChannel;
 import io.glasswatch.alerts.delivery.AlertDispatcher;
 import io.glasswatch.alerts.delivery.ConsoleChannel;
 import io.glasswatch.alerts.delivery.WebhookChannel;
+import io.glasswatch.alerts.enforcement.OverlappingGrants;
+import io.glasswatch.alerts.enforcement.RevokeNotifier;
 import io.glasswatch.alerts.enforcement.RevokeService;
+import io.glasswatch.alerts.enforcement.RevokeSettings;
 import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
@@ -72,7 +75,14 @@ public final class Pipeline implements AutoCloseable {
       }
       if (services.contains(Service.REVOKER)) {
         p.ssoRevoker = SsoAdminRevoker.fromSettings(settings);
-        p.revoker = new RevokeService(settings, p.ssoRevoker);
+        RevokeNotifier notifier = RevokeNotifier.NONE;
+        var webhook = WebhookChannel.fromSettings(settings);
+        if (webhook.isPresent()) {
+          p.started.add(webhook.get());
+          notifier = RevokeNotifier.webhook(webhook.get());
+        }
+        p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
+            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.NONE);
         p.started.add(p.revoker);
         p.started.add(p.ssoRevoker);
         daemon("glasswatch-revoker", p.revoker).start();

@@ -215,6 +215,9 @@ public final class TimelineDrafts {
    * {@code revoke_failed}, {@code revoke_dry_run} or {@code revoke_already_absent}.
    */
   public static TimelineDraft revokeResult(RevokeResult r) {
+    if (r.getStep() != null) {
+      return RevokeSteps.draft(r);
+    }
     String outcome = r.getOutcome().toLowerCase(Locale.ROOT);
     AccountAssignment a = r.getAssignment();
     String ecsOutcome = switch (r.getOutcome()) {
@@ -224,13 +227,15 @@ public final class TimelineDrafts {
     };
     String attempts = r.getAttempts() + (r.getAttempts() == 1 ? " attempt" : " attempts");
     String message = switch (r.getOutcome()) {
-      case "CONFIRMED" -> String.format("Revoke of request %s confirmed: assignment removed %s (%s)",
+      case "CONFIRMED" -> String.format("%s of request %s confirmed: assignment removed %s (%s)%s",
+          "expiry".equals(r.getTrigger()) ? "Late revoke (assignment outlived its expired grant)" : "Revoke",
           r.getRequestId(), r.getTimeToRevokeMillis() == null ? "" : r.getTimeToRevokeMillis() + " ms after detection",
-          attempts);
+          attempts, RevokeSteps.overlapNote(r));
       case "ALREADY_ABSENT" -> String.format("Revoke of request %s: the assignment was already absent (%s)",
           r.getRequestId(), attempts);
-      case "FAILED" -> String.format("Revoke of request %s FAILED after %s: %s", r.getRequestId(), attempts,
-          r.getFailureReason());
+      case "FAILED" -> String.format("Revoke of request %s FAILED after %s: %s%s", r.getRequestId(), attempts,
+          r.getFailureReason(), r.getRevokeFailedAlertId() == null ? ""
+              : " (REVOKE_FAILED alert " + r.getRevokeFailedAlertId() + ")");
       case "DRY_RUN" -> String.format("Revoke of request %s recorded as a dry run: no SSO Admin call was made",
           r.getRequestId());
       default -> String.format("Revoke of request %s: %s", r.getRequestId(), r.getOutcome());
