@@ -12,6 +12,13 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -pl benchmarks -am package -DskipTests
 fi
 jar=$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1)
+# The harness must run this working copy's modules: a build without -am resolves them from ~/.m2,
+# where another checkout may have installed different code.
+if tr ':' '\n' < benchmarks/target/benchmark.classpath | grep -q '/io/glasswatch/'; then
+  echo "benchmarks/target/benchmark.classpath takes Glasswatch modules from a Maven repository, not this working copy;" >&2
+  echo "rebuild with: mvn -B -q -pl benchmarks -am package -DskipTests (or run without BENCH_SKIP_BUILD)" >&2
+  exit 2
+fi
 exec "$JAVA_HOME/bin/java" -Xms"${BENCH_HEAP:-4g}" -Xmx"${BENCH_HEAP:-4g}" -XX:+UseG1GC \
   --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
   -XX:FlightRecorderOptions:stackdepth=256 \

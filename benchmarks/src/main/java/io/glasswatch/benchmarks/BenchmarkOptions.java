@@ -28,15 +28,19 @@ import java.util.Map;
  * @param streamsOverrides extra Kafka Streams properties of the broker run (then the run uses its own
  *     KafkaStreams client with the same topology instead of StreamsService)
  * @param keepStack leave the servers running at the end
- * @param datumCache broker run with {@link CachingAvroDatumProvider} in the registry serdes (a proposal)
+ * @param threads stream threads of the broker run ({@code streams.num-stream-threads})
+ * @param passthrough broker run of a pass-through topology instead of Glasswatch's (the floor: what
+ *     exactly-once reading and writing alone cost on this machine)
  */
 record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> stateSteps, long warmup,
     long ttdEvents, long brokerEvents, boolean ttd, boolean broker, Path profileDir, int profileTop, Path workDir,
     int kafkaPort, int registryPort, Duration commitInterval, Map<String, String> streamsOverrides,
-    boolean keepStack, boolean datumCache) {
+    boolean keepStack, int threads, boolean passthrough) {
 
   static final String USAGE = """
       usage: TopologyBenchmark [options]
+             TopologyBenchmark --summarize FILE.jfr...   (summarise recordings again: ttd-* by the driving thread, others by
+                                                          the stream threads)
         --events N            measured records of both runs (sets --ttd-events and --broker-events)
         --ttd-events N        records measured through the TopologyTestDriver (default 200000)
         --warmup N            driver records before the measured ones (default 50000)
@@ -58,9 +62,9 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
         --streams-config K=V  extra Kafka Streams property of the broker run (repeatable; runs a KafkaStreams
                               client of the same topology instead of StreamsService)
         --keep-stack          leave Kafka and the registry running at the end
-        --prototype datum-cache
-                              broker run with Avro datum readers/writers cached by schema instance in the registry
-                              serdes (measures a proposal; Glasswatch itself is unchanged)
+        --threads N           stream threads of the broker run (default 1)
+        --passthrough         broker run of a topology that copies every input record to the timeline topic
+                              (bytes, exactly-once, same settings): the floor set by Kafka on this machine
       """;
 
   /**
@@ -89,7 +93,8 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     Duration commit = Duration.ofMillis(100);
     Map<String, String> overrides = new LinkedHashMap<>();
     boolean keep = false;
-    boolean datumCache = false;
+    boolean passthrough = false;
+    int threads = 1;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -125,13 +130,8 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
             overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
           case "--keep-stack" -> keep = true;
-          case "--prototype" -> {
-            String what = args[++i];
-            if (!what.equals("datum-cache")) {
-              throw new IllegalArgumentException("unknown prototype " + what + " (known: datum-cache)");
-            }
-            datumCache = true;
-          }
+          case "--passthrough" -> passthrough = true;
+          case "--threads" -> threads = Integer.parseInt(args[++i]);
           case "--help", "-h" -> throw new IllegalArgumentException("");
           default -> throw new IllegalArgumentException("unknown argument " + a);
         }
@@ -141,11 +141,11 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException((e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + USAGE, e);
     }
-    if (open < 0 || warmup < 0 || ttdEvents <= 0 || brokerEvents <= 0 || top <= 0) {
+    if (open < 0 || warmup < 0 || ttdEvents <= 0 || brokerEvents <= 0 || top <= 0 || threads <= 0) {
       throw new IllegalArgumentException("counts must be positive (open requests and warm-up may be 0)\n" + USAGE);
     }
     Workload.Options wo = new Workload.Options(seed, w.start(), accounts, rate, share, w.rootShare(), w.violationShare());
     return new BenchmarkOptions(wo, open, List.copyOf(steps), warmup, ttdEvents, brokerEvents, ttd, broker, profile, top,
-        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep, datumCache);
+        work.toAbsolutePath(), kafkaPort, registryPort, commit, Map.copyOf(overrides), keep, threads, passthrough);
   }
 }

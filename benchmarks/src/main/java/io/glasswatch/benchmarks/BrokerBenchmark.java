@@ -27,7 +27,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
@@ -110,17 +115,18 @@ final class BrokerBenchmark {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     String appId = prefix + "glasswatch";
     Path stateDir = options.workDir().resolve("broker-state-" + prefix);
-    AvroSerdes serdes = options.datumCache()
-        ? PrototypeSerdes.registryWithDatumCache(settings.get(GlasswatchSettings.REGISTRY_URL))
-        : AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
+    AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     StreamsSettings streams = new StreamsSettings(appId, bootstrap, stateDir, Policy.defaults(), 0,
-        options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix);
+        options.commitInterval(), StreamsSettings.EXACTLY_ONCE_V2, 1, StreamsSettings.DEFAULT_MAX_TASK_IDLE, prefix)
+        .withNumStreamThreads(options.threads());
     Properties adminProps = new Properties();
     adminProps.put("bootstrap.servers", bootstrap);
-    String mode = (options.streamsOverrides().isEmpty()
-        ? "StreamsService, commit.interval.ms=" + options.commitInterval().toMillis()
-        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis())
-        + (options.datumCache() ? ", PROTOTYPE datum-cache serdes" : "");
+    String mode = options.passthrough()
+        ? "PASS-THROUGH topology (bytes, inputs copied to the timeline topic) with " + options.streamsOverrides()
+            + ", commit.interval.ms=" + options.commitInterval().toMillis()
+        : options.streamsOverrides().isEmpty()
+        ? "StreamsService, " + options.threads() + " stream thread(s), commit.interval.ms=" + options.commitInterval().toMillis()
+        : "KafkaStreams with " + options.streamsOverrides() + ", commit.interval.ms=" + options.commitInterval().toMillis();
     List<String> topics = Topics.all().stream().map(streams::topic).toList();
     try (Admin admin = Admin.create(adminProps);
         LagMonitor lag = new LagMonitor(admin, bootstrap, appId,
@@ -157,7 +163,7 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  processed the preload in %.1f s (%,.0f records/s including start; streams app CPU %.0f us/record; load %s)%n",
             preloadProcess, preloadRecords / preloadProcess, 1e6 * preloadCpu / preloadRecords, Machine.loadAverage());
         if (preloadProfiler != null) {
-          Profiler.summarize(preloadProfiler.stop(), t -> t.contains("StreamThread"), options.profileTop(), out);
+          Profiler.summarize(preloadProfiler.stop(), Profiler::isStreamThread, options.profileTop(), out);
         }
         Map<org.apache.kafka.common.TopicPartition, Long> outputStart = OutputCounter.endOffsets(bootstrap,
             outputTopics(streams));
@@ -217,7 +223,7 @@ final class BrokerBenchmark {
         out.printf(Locale.ROOT, "  output records of the measured run: %s (%.3f timeline entries per input record)%n", outputs,
             outputs.getOrDefault(Topics.TIMELINE, 0L) / (double) events);
         if (jfr != null) {
-          Profiler.summarize(jfr, t -> t.contains("StreamThread"), options.profileTop(), out);
+          Profiler.summarize(jfr, Profiler::isStreamThread, options.profileTop(), out);
         }
         return r;
       } finally {
@@ -256,7 +262,7 @@ final class BrokerBenchmark {
 
   /** The streams app under test: {@link StreamsService}, or a KafkaStreams client with property overrides. */
   private App app(StreamsSettings settings, AvroSerdes serdes) {
-    if (options.streamsOverrides().isEmpty()) {
+    if (options.streamsOverrides().isEmpty() && !options.passthrough()) {
       StreamsService service = new StreamsService(settings, serdes);
       return new App() {
         @Override
@@ -282,7 +288,8 @@ final class BrokerBenchmark {
     }
     Properties props = settings.toProperties();
     props.putAll(options.streamsOverrides());
-    KafkaStreams streams = new KafkaStreams(GlasswatchTopology.build(settings, serdes), props);
+    Topology topology = options.passthrough() ? passthrough(settings) : GlasswatchTopology.build(settings, serdes);
+    KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       e.printStackTrace();
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -320,6 +327,20 @@ final class BrokerBenchmark {
             .withTimeout(Duration.ofSeconds(30)));
       }
     };
+  }
+
+  /**
+   * The floor: a topology that copies every record of the four input topics, as bytes, to the timeline
+   * topic. Exactly-once reading, writing and committing, nothing else.
+   */
+  static Topology passthrough(StreamsSettings settings) {
+    StreamsBuilder b = new StreamsBuilder();
+    Consumed<byte[], byte[]> bytes = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+    for (String input : StreamsService.INPUT_TOPICS) {
+      b.stream(settings.topic(input), bytes)
+          .to(settings.topic(Topics.TIMELINE), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    }
+    return b.build();
   }
 
   /** The streams app under test. */

@@ -208,8 +208,18 @@ final class Profiler {
         .forEach(e -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
   }
 
+  /** Whether {@code thread} is a Kafka Streams processing thread ({@code <client id>-StreamThread-<n>}), not one of its clients' I/O threads. */
+  static boolean isStreamThread(String thread) {
+    return thread.matches(".*-StreamThread-\\d+");
+  }
+
+  /** The thread filter of a recording by its name: the driving thread for {@code ttd-*}, else the stream threads. */
+  static Predicate<String> threadsOf(Path jfr) {
+    return jfr.getFileName().toString().startsWith("ttd") ? t -> t.equals("main") : Profiler::isStreamThread;
+  }
+
   private static String threadGroup(String thread) {
-    if (thread.contains("StreamThread")) {
+    if (isStreamThread(thread)) {
       return "stream";
     } else if (thread.contains("producer-network")) {
       return "producer-network";

@@ -29,6 +29,13 @@ public final class TopologyBenchmark {
    * @param args see {@link BenchmarkOptions#USAGE}
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--summarize")) {
+      for (int i = 1; i < args.length; i++) {
+        java.nio.file.Path jfr = java.nio.file.Path.of(args[i]);
+        Profiler.summarize(jfr, Profiler.threadsOf(jfr), 20, System.out);
+      }
+      return;
+    }
     BenchmarkOptions options;
     try {
       options = BenchmarkOptions.parse(args);

@@ -33,8 +33,9 @@ import java.util.UUID;
  * assignment valid 10–30 min, 1–4 allowed usages, the expiry at {@code expiresAt};
  * {@link Options#violationShare()} of them add an allowed usage 1–3 min after expiry (one
  * USAGE_AFTER_EXPIRY alert and one revoke command each). A root lifecycle ({@link Options#rootShare()}):
- * request of kind {@code root}, approvals, a grant valid 10–20 min, a root {@code ConsoleLogin} with
- * MFA, 2–4 root API calls and the root password change, all inside the grant, the expiry, and a gateway
+ * request of kind {@code root}, approvals, a grant valid 10–20 min, the break-glass root declaration
+ * (expected duration 60 min), a root {@code ConsoleLogin} with MFA, 2–4 root API calls and the root
+ * password change, all inside the grant, the expiry, and a gateway
  * {@code rotation} event 1–10 min after it: compliant, so no alert. Subjects are drawn from 50,000
  * people, so no one requests often.
  *
@@ -136,7 +137,7 @@ public final class Workload implements Iterator<InputRecord> {
   public static final int PRE_ROLL_MINUTES = 40;
   /** Average records of one JIT lifecycle (without the violation) and of one root lifecycle. */
   private static final double JIT_RECORDS = 7.5;
-  private static final double ROOT_RECORDS = 11.0;
+  private static final double ROOT_RECORDS = 12.0;
 
   private final double meanBackgroundGapMs;
   private final double meanLifecycleGapMs;
@@ -384,6 +385,11 @@ public final class Workload implements Iterator<InputRecord> {
     }
     schedule(granted, grant);
     if (root) {
+      long declared = granted + 1_000 + random.nextLong(10_000);
+      schedule(declared, gateway("root_declaration", requestId, declared).setAccountId(account).setActor(subject)
+          .setActorRole("break_glass_root").setAction("break_glass_root_login").setOutcome("success")
+          .setReason("INC-" + requests + ": restore access").setIncidentChannel("#inc-" + requests)
+          .setExpectedSessionDurationMinutes(60L));
       long login = granted + 15_000 + random.nextLong(60_000);
       schedule(login, rootCloudTrail(account, login, "signin.amazonaws.com", "ConsoleLogin"));
       int calls = 2 + random.nextInt(3);

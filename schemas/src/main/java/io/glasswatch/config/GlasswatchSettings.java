@@ -89,6 +89,11 @@ public final class GlasswatchSettings {
    * historical input through a live pipeline).
    */
   public static final String STREAMS_WALL_CLOCK_DEADLINES = "streams.wall-clock-deadlines";
+  /**
+   * Stream threads of the streams app ({@code num.stream.threads}; default 1). Tasks, one per input
+   * partition, are spread over the threads; more threads than partitions stay idle.
+   */
+  public static final String STREAMS_THREADS = "streams.num-stream-threads";
   /** Directory of the local stack's data, logs and generated credentials. */
   public static final String STACK_DIR = "stack.dir";
   /** Local stack Kafka port (the controller listens on port + 1). */
@@ -136,6 +141,7 @@ public final class GlasswatchSettings {
     d.put(STREAMS_STATE_DIR, ".glasswatch/streams-state");
     d.put(POLICY_FILE, "");
     d.put(STREAMS_WALL_CLOCK_DEADLINES, "true");
+    d.put(STREAMS_THREADS, "1");
     DEFAULTS = Map.copyOf(d);
   }
 
@@ -299,6 +305,9 @@ public final class GlasswatchSettings {
       }
       if (!Set.of("true", "false").contains(values.getOrDefault(STREAMS_WALL_CLOCK_DEADLINES, "true"))) {
         problems.add(STREAMS_WALL_CLOCK_DEADLINES + ": expected true or false");
+      }
+      if (!values.getOrDefault(STREAMS_THREADS, "1").matches("[1-9][0-9]?")) {
+        problems.add(STREAMS_THREADS + ": expected a number of threads 1-99, got '" + values.get(STREAMS_THREADS) + "'");
       }
       if (!values.getOrDefault(WEBHOOK_URL, "").isBlank()
           && values.getOrDefault(WEBHOOK_SECRET, "").isBlank()) {

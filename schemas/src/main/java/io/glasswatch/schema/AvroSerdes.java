@@ -1,6 +1,7 @@
 package io.glasswatch.schema;
 
 import io.apicurio.registry.serde.avro.AvroSerde;
+import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,6 +87,7 @@ public interface AvroSerdes {
         config.put(REGISTRY_URL, registryUrl);
         config.put(AUTO_REGISTER, autoRegister);
         config.put(USE_SPECIFIC_READER, true);
+        config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, InstanceCachingDatumProvider.class.getName());
         AvroSerde<T> serde = new AvroSerde<>();
         serde.configure(config, isKey);
         return serde;

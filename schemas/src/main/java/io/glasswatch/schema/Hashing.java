@@ -7,8 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.avro.Schema;
 
 /**
@@ -66,26 +64,39 @@ public final class Hashing {
     return deterministicId(parts.toArray(String[]::new));
   }
 
-  /** The canonical JSON of {@code entry} without its {@code hash} field (see class Javadoc). */
+  /** {@link TimelineEntry} fields in canonical order: by name, {@code hash} left out. */
+  private static final List<Schema.Field> CANONICAL_FIELDS = TimelineEntry.getClassSchema().getFields().stream()
+      .filter(f -> !f.name().equals("hash")).sorted(java.util.Comparator.comparing(Schema.Field::name)).toList();
+
+  /**
+   * The canonical JSON of {@code entry} without its {@code hash} field (see class Javadoc): written
+   * field by field in name order with Jackson's generator, the same text as Jackson writing a sorted
+   * map of the fields.
+   */
   public static String canonicalTimelineJson(TimelineEntry entry) {
-    Map<String, Object> m = new TreeMap<>();
-    for (Schema.Field f : TimelineEntry.getClassSchema().getFields()) {
-      if (f.name().equals("hash")) {
-        continue;
+    java.io.StringWriter out = new java.io.StringWriter(512);
+    try (com.fasterxml.jackson.core.JsonGenerator g = CANONICAL.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      for (Schema.Field f : CANONICAL_FIELDS) {
+        g.writeFieldName(f.name());
+        Object v = entry.get(f.pos());
+        if (v == null) {
+          g.writeNull();
+        } else if (v instanceof java.time.Instant i) {
+          g.writeNumber(i.toEpochMilli());
+        } else if (v instanceof Long l) {
+          g.writeNumber(l);
+        } else if (v instanceof CharSequence cs) {
+          g.writeString(cs.toString());
+        } else {
+          throw new IllegalStateException("unexpected timeline field type " + v.getClass() + " of " + f.name());
+        }
       }
-      Object v = entry.get(f.pos());
-      if (v instanceof java.time.Instant i) {
-        v = i.toEpochMilli();
-      } else if (v instanceof CharSequence cs) {
-        v = cs.toString();
-      }
-      m.put(f.name(), v);
-    }
-    try {
-      return CANONICAL.writeValueAsString(m);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot write canonical timeline JSON", e);
     }
+    return out.toString();
   }
 
   /** The chain hash of {@code entry} (its {@code prevHash} and {@code sequence} must already be set). */

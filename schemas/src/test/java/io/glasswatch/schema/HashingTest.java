@@ -43,4 +43,28 @@ class HashingTest {
     assertThat(json).startsWith("{\"accountId\":null,\"action\":\"ConsoleLogin\",")
         .contains("\"timestamp\":1600000000000").doesNotContain("\"hash\"");
   }
+
+  /** The definition of the class Javadoc, written the plain way: a sorted map through Jackson. */
+  private static String referenceCanonicalJson(TimelineEntry e) throws Exception {
+    java.util.Map<String, Object> m = new java.util.TreeMap<>();
+    for (org.apache.avro.Schema.Field f : TimelineEntry.getClassSchema().getFields()) {
+      if (!f.name().equals("hash")) {
+        Object v = e.get(f.pos());
+        m.put(f.name(), v instanceof Instant i ? (Object) i.toEpochMilli() : v == null ? null : v instanceof Long ? v : v.toString());
+      }
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+  }
+
+  @Test
+  void canonicalJsonIsTheSortedMapOfTheFieldsWithEveryKindOfText() throws Exception {
+    String[] texts = {"m", "quote \" and backslash \\", "tab\tnew\nline\r\u0000\u001f\u007f", "caf\u00e9 \u2013 \u65e5\u672c",
+        "emoji \ud83d\udd12", "</script>", ""};
+    for (String t : texts) {
+      TimelineEntry e = TimelineEntry.newBuilder(entry(7, "ab".repeat(32), t)).setRequestId(t).setDetails("{\"k\":\"" + t + "\"}")
+          .setUserAgent(t).setHash("ff".repeat(32)).build();
+
+      assertThat(Hashing.canonicalTimelineJson(e)).as("text %s", t).isEqualTo(referenceCanonicalJson(e));
+    }
+  }
 }

@@ -60,7 +60,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>Alerts and revoke commands of all stages go to {@value Topics#ALERTS} and
  *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
- *       to {@value Topics#TIMELINE}.
+ *       to {@value Topics#TIMELINE}; except the entries of {@code account:<id>} correlations, which
+ *       stage B, keyed by account already, chains itself and writes to {@value Topics#TIMELINE}
+ *       directly (branch {@value #CHAINED_BRANCH}).
  * </ol>
  *
  * <p>Partitioning: stages A and B share one sub-topology (their outputs merge before the timeline
@@ -130,6 +132,12 @@ public final class GlasswatchTopology {
   public static final String ACCOUNT_OUTPUT = "account-output-";
   /** Branch suffix of timeline emissions. */
   public static final String TIMELINE_BRANCH = "timeline";
+  /** Branch suffix of stage B's timeline entries chained already (account correlations). */
+  public static final String CHAINED_BRANCH = "timeline-chained";
+  /** Unwrapping of stage B's chained timeline entries. */
+  public static final String CHAINED_UNWRAP = "account-timeline-unwrap";
+  /** Sink of stage B's chained timeline entries into {@value Topics#TIMELINE}. */
+  public static final String CHAINED_SINK = "account-timeline-sink";
   /** Branch suffix of alert emissions. */
   public static final String ALERTS_BRANCH = "alerts";
   /** Branch suffix of revoke command emissions. */
@@ -284,6 +292,9 @@ public final class GlasswatchTopology {
         .merge(b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH), Named.as(REVOKES_MERGE))
         .mapValues(Emission::revoke, Named.as(REVOKES_UNWRAP))
         .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
+    b.get(ACCOUNT_OUTPUT + CHAINED_BRANCH)
+        .mapValues(Emission::chained, Named.as(CHAINED_UNWRAP))
+        .to(settings.topic(Topics.TIMELINE), Produced.with(keys, timelineSerde).withName(CHAINED_SINK));
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
         .merge(subject.get(SUBJECT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE_SUBJECT))
@@ -298,7 +309,11 @@ public final class GlasswatchTopology {
   private static Map<String, KStream<String, Emission>> split(KStream<String, Emission> out, String prefix,
       boolean withFacts) {
     var branches = out.split(Named.as(prefix))
-        .branch((k, e) -> e instanceof Emission.Timeline, Branched.as(TIMELINE_BRANCH))
+        .branch((k, e) -> e instanceof Emission.Timeline, Branched.as(TIMELINE_BRANCH));
+    if (!withFacts) {
+      branches = branches.branch((k, e) -> e instanceof Emission.Chained, Branched.as(CHAINED_BRANCH));
+    }
+    branches = branches
         .branch((k, e) -> e instanceof Emission.Raised, Branched.as(ALERTS_BRANCH))
         .branch((k, e) -> e instanceof Emission.Revoke, Branched.as(REVOKES_BRANCH));
     if (withFacts) {

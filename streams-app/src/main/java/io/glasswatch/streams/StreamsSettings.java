@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,6 +35,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param wallClockDeadlines whether deadlines are also evaluated on the wall clock, at
  *     {@code max(stream time, wall clock - policy.allowedLateness)} (live operation), or on stream time
  *     alone (replay); see {@code io.glasswatch.streams.time.DeadlineClock}
+ * @param numStreamThreads {@code num.stream.threads}, at least 1
  */
 public record StreamsSettings(
     String applicationId,
@@ -46,14 +48,23 @@ public record StreamsSettings(
     int replicationFactor,
     Duration maxTaskIdle,
     String topicPrefix,
-    boolean wallClockDeadlines) {
+    boolean wallClockDeadlines,
+    int numStreamThreads) {
 
   /** The production processing guarantee. */
   public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
   /** Default commit interval (Kafka Streams' own default under exactly-once). */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
-  /** Default {@code max.task.idle.ms}. */
-  public static final Duration DEFAULT_MAX_TASK_IDLE = Duration.ofMillis(500);
+  /**
+   * Default {@code max.task.idle.ms}: 0, a task never waits for records yet to be produced on an empty
+   * input partition (it still fetches what the broker already holds). The repartition topics of grant
+   * and lifecycle facts carry about 1% of the traffic and are empty most of the time; with a positive
+   * idle time every task paused on them between batches, for no gain in correctness: out-of-order
+   * arrival across inputs is what the decision delay absorbs (see {@code AccountCorrelator}).
+   */
+  public static final Duration DEFAULT_MAX_TASK_IDLE = Duration.ZERO;
+  /** Producer batch size of the streams app's producers, bytes. */
+  public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
@@ -91,12 +102,27 @@ public record StreamsSettings(
     if (maxTaskIdle == null || maxTaskIdle.isNegative()) {
       problems.add("maxTaskIdle: expected a duration >= 0, got " + maxTaskIdle);
     }
+    if (numStreamThreads < 1) {
+      problems.add("numStreamThreads: expected >= 1, got " + numStreamThreads);
+    }
     if (topicPrefix == null || !topicPrefix.matches("[A-Za-z0-9._-]*")) {
       problems.add("topicPrefix: expected letters, digits, '.', '_' or '-' (or nothing), got '" + topicPrefix + "'");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
+  }
+
+  /**
+   * Settings with one stream thread; see the canonical constructor for the fields.
+   *
+   * @throws ConfigException naming each invalid field and the expected form
+   */
+  public StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, Policy policy,
+      int numStandbyReplicas, Duration commitInterval, String processingGuarantee, int replicationFactor,
+      Duration maxTaskIdle, String topicPrefix, boolean wallClockDeadlines) {
+    this(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval, processingGuarantee,
+        replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, 1);
   }
 
   /**
@@ -115,7 +141,7 @@ public record StreamsSettings(
   /**
    * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
    * {@code streams.state.dir}, {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is
-   * {@code false}); exactly-once v2, no standby, replication factor 1, default intervals.
+   * {@code false}), {@code streams.num-stream-threads}; exactly-once v2, no standby, replication factor 1, default intervals.
    *
    * @param settings shared Glasswatch settings
    * @param policy detection policy
@@ -124,7 +150,8 @@ public record StreamsSettings(
     return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
         policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "",
-        !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()));
+        !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()),
+        Integer.parseInt(settings.get(GlasswatchSettings.STREAMS_THREADS).trim()));
   }
 
   /** {@link #from(GlasswatchSettings, Policy)} with {@link Policy#defaults()}. */
@@ -135,31 +162,37 @@ public record StreamsSettings(
   /** A copy with another application id (tests run each topology under its own id). */
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
   }
 
   /** A copy with another state directory. */
   public StreamsSettings withStateDir(Path dir) {
     return new StreamsSettings(applicationId, bootstrapServers, dir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
   }
 
   /** A copy with another policy. */
   public StreamsSettings withPolicy(Policy p) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, p, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
   }
 
   /** A copy with another topic prefix. */
   public StreamsSettings withTopicPrefix(String prefix) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, prefix, wallClockDeadlines);
+        processingGuarantee, replicationFactor, maxTaskIdle, prefix, wallClockDeadlines, numStreamThreads);
+  }
+
+  /** A copy with {@code n} stream threads. */
+  public StreamsSettings withNumStreamThreads(int n) {
+    return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, n);
   }
 
   /** A copy that evaluates deadlines on the wall clock too ({@code true}) or on stream time alone. */
   public StreamsSettings withWallClockDeadlines(boolean enabled) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled, numStreamThreads);
   }
 
   /**
@@ -175,7 +208,10 @@ public record StreamsSettings(
    * The Kafka Streams configuration: the fields above, plus the dead-letter handlers
    * ({@code deserialization.exception.handler}, {@code processing.exception.handler}) writing to
    * {@code errors.dead.letter.queue.topic.name} = {@code topic(DEAD_LETTER)}, and
-   * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start.
+   * {@code auto.offset.reset=earliest} so a new application reads its inputs from the start, and
+   * producer batches of 256 KiB ({@code producer.batch.size}; the default 16 KiB splits the changelog,
+   * repartition and output records of one commit into many small requests, which costs the app and
+   * the broker CPU per record, see {@code benchmarks/README.md}).
    */
   public Properties toProperties() {
     Properties p = new Properties();
@@ -183,6 +219,7 @@ public record StreamsSettings(
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
@@ -192,6 +229,7 @@ public record StreamsSettings(
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic(Topics.DEAD_LETTER));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     return p;
   }
 }

@@ -47,6 +47,9 @@ class StreamsSettingsTest {
     assertThat(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("t1-dead-letter");
     assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
     assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).as("tasks never wait for quiet partitions").isEqualTo(0L);
+    assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(1);
+    assertThat(p.get(StreamsConfig.producerPrefix("batch.size"))).isEqualTo(262144);
     assertThat(new StreamsConfig(p).getString(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(".glasswatch/streams-state");
   }
 
@@ -80,5 +83,20 @@ class StreamsSettingsTest {
             .containsExactly("streams.wall-clock-deadlines: expected true or false"));
     assertThat(GlasswatchSettings.envName(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES))
         .isEqualTo("GLASSWATCH_STREAMS_WALL_CLOCK_DEADLINES");
+  }
+
+  @Test
+  void streamThreadsComeFromTheSettingsAndSurviveCopies() {
+    StreamsSettings s = StreamsSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.STREAMS_THREADS, "2").build());
+
+    assertThat(s.numStreamThreads()).isEqualTo(2);
+    assertThat(s.withApplicationId("x").withTopicPrefix("p-").withWallClockDeadlines(false).numStreamThreads()).isEqualTo(2);
+    assertThat(s.withNumStreamThreads(3).toProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(3);
+    assertThatThrownBy(() -> GlasswatchSettings.builder().set(GlasswatchSettings.STREAMS_THREADS, "0").build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("streams.num-stream-threads: expected a number of threads 1-99, got '0'"));
+    assertThatThrownBy(() -> s.withNumStreamThreads(0)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("numStreamThreads");
   }
 }

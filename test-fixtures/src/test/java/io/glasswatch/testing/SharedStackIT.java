@@ -69,8 +69,10 @@ class SharedStackIT {
 
     GlasswatchSettings second = TestStack.settings(Component.KAFKA);
 
-    assertThat(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:29092");
-    assertThat(first.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:25000");
+    assertThat(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP))
+        .isEqualTo("127.0.0.1:" + Integer.getInteger(TestStack.KAFKA_PORT_PROPERTY, 29092));
+    assertThat(first.get(GlasswatchSettings.SSO_ENDPOINT))
+        .isEqualTo("http://127.0.0.1:" + Integer.getInteger(TestStack.MOTO_PORT_PROPERTY, 25000));
     assertThat(kafka.isRunning()).isTrue();
     assertThat(view.status(Component.KAFKA).pid()).isEqualTo(kafka.pid());
     assertThat(second.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo(first.get(GlasswatchSettings.KAFKA_BOOTSTRAP));

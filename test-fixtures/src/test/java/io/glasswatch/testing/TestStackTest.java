@@ -40,12 +40,15 @@ class TestStackTest {
   @Test
   void defaultsToTestPortsAndTheRepositoryTestStackDirectory() {
     GlasswatchSettings s = TestStack.baseSettings();
+    // a build run with its own test ports (-Dglasswatch.test.*.port) checks those instead of the defaults
+    int kafka = Integer.getInteger(TestStack.KAFKA_PORT_PROPERTY, 29092);
 
-    assertThat(s.getInt(GlasswatchSettings.STACK_KAFKA_PORT)).isEqualTo(29092);
-    assertThat(s.getInt(GlasswatchSettings.STACK_REGISTRY_PORT)).isEqualTo(28081);
-    assertThat(s.getInt(GlasswatchSettings.STACK_ES_PORT)).isEqualTo(29200);
-    assertThat(s.getInt(GlasswatchSettings.STACK_MOTO_PORT)).isEqualTo(25000);
-    assertThat(s.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:29092");
+    assertThat(s.getInt(GlasswatchSettings.STACK_KAFKA_PORT)).isEqualTo(kafka);
+    assertThat(s.getInt(GlasswatchSettings.STACK_REGISTRY_PORT))
+        .isEqualTo(Integer.getInteger(TestStack.REGISTRY_PORT_PROPERTY, 28081));
+    assertThat(s.getInt(GlasswatchSettings.STACK_ES_PORT)).isEqualTo(Integer.getInteger(TestStack.ES_PORT_PROPERTY, 29200));
+    assertThat(s.getInt(GlasswatchSettings.STACK_MOTO_PORT)).isEqualTo(Integer.getInteger(TestStack.MOTO_PORT_PROPERTY, 25000));
+    assertThat(s.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:" + kafka);
     assertThat(s.stackDir()).isAbsolute();
     assertThat(s.stackDir().toString()).contains("test-stack");
   }

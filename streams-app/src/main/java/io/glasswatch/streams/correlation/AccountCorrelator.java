@@ -14,6 +14,7 @@ import io.glasswatch.streams.policy.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.time.DeadlineClock;
+import io.glasswatch.streams.timeline.TimelineChainer;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * CloudTrail records, GuardDuty findings, account-scoped gateway events (rotation, root_declaration),
  * grant facts and lifecycle facts from stage A. State: {@value #STORE} (JSON {@code AccountState}),
  * {@value #LIFECYCLE_STORE} (JSON {@link RequestLifecycle} per request id), {@value #CLOUDTRAIL_SEEN}
- * and {@value #GUARDDUTY_SEEN} (de-duplication keys).
+ * and {@value #GUARDDUTY_SEEN} (de-duplication keys), {@value #ACCOUNT_CHAIN_STORE} (the head of the
+ * account's own timeline chain: entries under {@code account:<id>} are chained here, the others go to
+ * stage C).
  *
  * <p>Root semantics (see {@link RootActivity}): root USE is successful root activity per SPEC 1.2
  * ({@code userIdentity.type Root}, no {@code invokedBy}, {@code eventType != AwsServiceEvent}, no
@@ -123,13 +125,18 @@ import org.slf4j.LoggerFactory;
  *       a re-delivered copy produces nothing. Keys are kept {@code stateRetention} of event time.
  * </ul>
  *
- * <p>Time ({@link DeadlineClock}): deadlines are evaluated after every record for its account and, for
- * all accounts of the task, by a STREAM_TIME punctuator every {@link #DEADLINE_INTERVAL} and, live, a
- * WALL_CLOCK_TIME punctuator every second at {@code max(stream time, wall clock - allowedLateness)};
- * each deadline is recorded as decided in state, so it fires once. Keys older than the retention are
- * purged every {@link #PURGE_INTERVAL} of stream time. In replay deadline time is event time alone.
- * The decision delay must exceed the time a grant fact needs to travel from stage A (one repartition
- * and one commit).
+ * <p>Time ({@link DeadlineClock}): an account's deadlines are evaluated after every record that reads
+ * its state (everything but background CloudTrail records, which no rule judges: they are only
+ * de-duplicated and filed under {@code account:<id>}, without reading the account) and when its due
+ * time comes: after each evaluation the account is filed in {@value #DUE_STORE} under the earliest
+ * time at which a deadline, a lifecycle step or the retention can change it, and a STREAM_TIME
+ * punctuator every {@link #DEADLINE_INTERVAL} and, live, a WALL_CLOCK_TIME punctuator every second
+ * evaluate the accounts whose time has come, at {@code max(stream time, wall clock - allowedLateness)}.
+ * A deadline is thus decided at most {@link #DEADLINE_INTERVAL} of stream time (live: about a second)
+ * after it passed, and only accounts with something due are read. Each deadline is recorded as decided
+ * in state, so it fires once. Keys older than the retention are purged every {@link #PURGE_INTERVAL}
+ * of stream time. In replay deadline time is event time alone. The decision delay must exceed the
+ * time a grant fact needs to travel from stage A (one repartition and one commit).
  */
 public final class AccountCorrelator implements Processor<String, AccountInput, String, Emission> {
   /** Store of account state: account id to JSON state. */
@@ -140,8 +147,18 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
   public static final String GUARDDUTY_SEEN = "guardduty-seen";
-  /** Stream-time interval of the deadline scan. */
-  public static final Duration DEADLINE_INTERVAL = Duration.ofSeconds(10);
+  /**
+   * Store of the heads of the account chains: {@code account:<id>} to {@link TimelineChainer.ChainHead}.
+   * Entries of account correlations are chained here, with {@link TimelineChainer}'s rule, not in stage C.
+   */
+  public static final String ACCOUNT_CHAIN_STORE = "account-timeline-chain";
+  /**
+   * Index of due accounts: {@code <due time 19 digits>|<account id>} to the due time, one key per
+   * account with a deadline ahead (see {@code AccountState.dueAt}).
+   */
+  public static final String DUE_STORE = "account-due";
+  /** Stream-time interval of the scan of due accounts. */
+  public static final Duration DEADLINE_INTERVAL = Duration.ofSeconds(1);
   /** Stream-time interval of the de-duplication purge. */
   public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
@@ -154,6 +171,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, RequestLifecycle> lifecycleStore;
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
+  private KeyValueStore<String, TimelineChainer.ChainHead> accountChains;
+  private KeyValueStore<String, Long> dueIndex;
   /** Lifecycles read during the current record or account evaluation, changed ones, and leaving ones. */
   private final Map<String, RequestLifecycle> loaded = new TreeMap<>();
   private final Set<String> dirty = new TreeSet<>();
@@ -191,6 +210,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             Serdes.Long()));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE), Serdes.String(),
             new JsonSerde<>(RequestLifecycle.class)));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_CHAIN_STORE), Serdes.String(),
+            TimelineChainer.headSerde()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(),
+            Serdes.Long()));
         return stores;
       }
     };
@@ -208,13 +231,19 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.lifecycleStore = context.getStateStore(LIFECYCLE_STORE);
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
-    clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateAll());
+    this.accountChains = context.getStateStore(ACCOUNT_CHAIN_STORE);
+    this.dueIndex = context.getStateStore(DUE_STORE);
+    clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateDue());
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purgeSeen);
   }
 
   @Override
   public void process(Record<String, AccountInput> record) {
     String account = record.key();
+    if (record.value() instanceof AccountInput.CloudTrail c && isBackground(c.event())) {
+      onBackgroundCloudTrail(account, c.event());
+      return;
+    }
     AccountState s = store.get(account);
     if (s == null) {
       s = new AccountState(account);
@@ -247,6 +276,26 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return policy.resolve(s.accountId, v == null ? null : v.tenant);
   }
 
+  /**
+   * Whether a CloudTrail record is judged by no rule (not root use, not a failed root sign-in, not a
+   * console root call): it only goes to the account's timeline, without reading the account's state.
+   */
+  private static boolean isBackground(CloudTrailEvent e) {
+    return !RootActivity.isRootUse(e) && !RootActivity.isFailedRootLogin(e) && !RootActivity.isConsoleRootCall(e);
+  }
+
+  /** A background record: de-duplicated, then filed under {@code account:<id>}. */
+  private void onBackgroundCloudTrail(String account, CloudTrailEvent e) {
+    long at = e.getEventTime().toEpochMilli();
+    String seenKey = seenKey(at, e.getEventID());
+    if (cloudTrailSeen.get(seenKey) != null) {
+      return;
+    }
+    cloudTrailSeen.put(seenKey, at);
+    TimelineDraft draft = TimelineDrafts.cloudTrail(e, account, RootActivity.isRoot(e), RootActivity.isCredentialChange(e));
+    emitTimeline(draft, TimelineDraft.accountCorrelation(account), null, at);
+  }
+
   private boolean onCloudTrail(AccountState s, CloudTrailEvent e) {
     long at = e.getEventTime().toEpochMilli();
     String seenKey = seenKey(at, e.getEventID());
@@ -259,10 +308,6 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     boolean console = RootActivity.isConsoleRootCall(e);
     boolean credentialChange = RootActivity.isCredentialChange(e);
     TimelineDraft draft = TimelineDrafts.cloudTrail(e, s.accountId, RootActivity.isRoot(e), credentialChange);
-    if (!use && !failedLogin && !console) {
-      emitTimeline(draft, TimelineDraft.accountCorrelation(s.accountId), null, at);
-      return false;
-    }
     AccountState.PendingRoot p = new AccountState.PendingRoot(e.getEventID(), at, e.getEventName(),
         e.getSourceIPAddress(), TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange,
         draft);
@@ -494,7 +539,97 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     changed |= evaluateOverrun(s, now);
     changed |= evaluateLifecycles(s, now);
     changed |= purge(s, now);
+    changed |= reindex(s);
     return changed;
+  }
+
+  /**
+   * Files the account in {@value #DUE_STORE} under its next due time ({@link #nextDue}); call after
+   * {@link #evaluate}, while its lifecycles are loaded.
+   *
+   * @return whether the due time changed
+   */
+  private boolean reindex(AccountState s) {
+    Long due = nextDue(s);
+    if (java.util.Objects.equals(due, s.dueAt)) {
+      return false;
+    }
+    if (s.dueAt != null) {
+      dueIndex.delete(seenKey(s.dueAt, s.accountId));
+    }
+    if (due != null) {
+      dueIndex.put(seenKey(due, s.accountId), due);
+    }
+    s.dueAt = due;
+    return true;
+  }
+
+  /**
+   * The earliest deadline time at which {@link #evaluate} can change the account without new input:
+   * a pending event's decision, a rotation, audit or overrun deadline, a lifecycle's next step
+   * ({@link RequestLifecycle#nextDue}), or state reaching its retention. Null when there is none.
+   * Never later than the true time (it may be earlier: the evaluation then finds nothing and the
+   * account is filed under its next time).
+   */
+  private Long nextDue(AccountState s) {
+    Policy acct = accountPolicy(s);
+    Long due = null;
+    for (AccountState.PendingRoot p : s.pending) {
+      due = RequestLifecycle.earliest(due, p.eventTime + acct.decisionDelay().toMillis());
+    }
+    long retention = acct.stateRetention().toMillis();
+    for (AccountState.RootSession session : s.sessions) {
+      if (!session.rotationDecided && session.alertId != null) {
+        due = RequestLifecycle.earliest(due, session.lastAt + acct.rotationDeadline().toMillis());
+      } else if (session.rotationDecided) {
+        due = RequestLifecycle.earliest(due, session.lastAt + retention);
+      }
+    }
+    for (AccountState.GrantView v : s.grants.values()) {
+      Policy pol = policyOf(s, v);
+      Long end = v.end();
+      if (v.firstRootAt != null) {
+        if (!v.rotationDecided && end != null) {
+          due = RequestLifecycle.earliest(due, end + pol.rotationDeadline().toMillis());
+        }
+        if (!v.auditDecided) {
+          due = RequestLifecycle.earliest(due, v.firstRootAt + pol.decisionDelay().toMillis());
+        }
+        if (!v.overrunAlerted) {
+          Overrun o = overrun(s, v, pol);
+          if (o != null) {
+            due = RequestLifecycle.earliest(due, o.at() + pol.decisionDelay().toMillis());
+          }
+        }
+      }
+      if (v.firstRootAt == null || v.rotationDecided) {
+        due = RequestLifecycle.earliest(due, (end != null ? end : v.fact.grantedAt()) + retention);
+      }
+    }
+    for (long t : s.rotations) {
+      due = RequestLifecycle.earliest(due, t + retention);
+    }
+    for (long t : s.gatewayDigests.values()) {
+      due = RequestLifecycle.earliest(due, t + retention);
+    }
+    for (AccountState.Declaration d : s.declarations) {
+      due = RequestLifecycle.earliest(due, d.at() + retention);
+    }
+    for (long t : s.closedRequests.values()) {
+      due = RequestLifecycle.earliest(due, t + retention);
+    }
+    for (String requestId : s.lifecycle) {
+      RequestLifecycle m = lifecycle(s, requestId);
+      AccountState.GrantView g = s.grants.get(requestId);
+      Policy pol = policy.resolve(s.accountId, m.tenant);
+      Long d = m.nextDue(g == null ? null : g.fact.expiresAt(),
+          new RequestLifecycle.Timing(pol.skew().toMillis(), pol.decisionDelay().toMillis(),
+              pol.rotationDeadline().toMillis(), pol.stateRetention().toMillis()));
+      if (d != null) {
+        due = RequestLifecycle.earliest(due, d);
+      }
+    }
+    return due;
   }
 
   /** The unauthorized session an event at {@code t} belongs to (within the gap of it), nearest first; null if none. */
@@ -687,26 +822,14 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         continue;
       }
       Policy pol = policyOf(s, v);
-      AccountState.Declaration d = coveringDeclaration(s, v, pol);
-      if (d == null || d.expectedMinutes() == null) {
+      Overrun o = overrun(s, v, pol);
+      if (o == null || now < o.at() + pol.decisionDelay().toMillis()) {
         continue;
       }
-      long declaredEnd = d.at() + Duration.ofMinutes(d.expectedMinutes()).toMillis();
-      String overrunId = null;
-      long overrunAt = Long.MAX_VALUE;
-      for (Map.Entry<String, Long> use : v.useTimes.entrySet()) {
-        if (use.getValue() > declaredEnd && use.getValue() < overrunAt) {
-          overrunId = use.getKey();
-          overrunAt = use.getValue();
-        }
-      }
-      if (overrunId == null && v.lastRootAt > declaredEnd) {
-        overrunId = v.lastRootEventId;
-        overrunAt = v.lastRootAt;
-      }
-      if (overrunId == null || now < overrunAt + pol.decisionDelay().toMillis()) {
-        continue;
-      }
+      AccountState.Declaration d = o.declaration();
+      long declaredEnd = o.declaredEnd();
+      String overrunId = o.eventId();
+      long overrunAt = o.at();
       v.overrunAlerted = true;
       changed = true;
       String requestId = v.fact.requestId();
@@ -719,6 +842,31 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       revokeFor(s, b, requestId, now);
     }
     return changed;
+  }
+
+  /** The first root use of a session past its declared end. */
+  private record Overrun(AccountState.Declaration declaration, long declaredEnd, String eventId, long at) {}
+
+  /** The first root use of the authorized session of {@code v} past its declared end, or null. */
+  private static Overrun overrun(AccountState s, AccountState.GrantView v, Policy pol) {
+    AccountState.Declaration d = coveringDeclaration(s, v, pol);
+    if (d == null || d.expectedMinutes() == null) {
+      return null;
+    }
+    long declaredEnd = d.at() + Duration.ofMinutes(d.expectedMinutes()).toMillis();
+    String overrunId = null;
+    long overrunAt = Long.MAX_VALUE;
+    for (Map.Entry<String, Long> use : v.useTimes.entrySet()) {
+      if (use.getValue() > declaredEnd && use.getValue() < overrunAt) {
+        overrunId = use.getKey();
+        overrunAt = use.getValue();
+      }
+    }
+    if (overrunId == null && v.lastRootAt > declaredEnd) {
+      overrunId = v.lastRootEventId;
+      overrunAt = v.lastRootAt;
+    }
+    return overrunId == null ? null : new Overrun(d, declaredEnd, overrunId, overrunAt);
   }
 
   /** The declaration covering the authorized session of {@code v}, or null (see class Javadoc). */
@@ -927,22 +1075,37 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return changed;
   }
 
-  private void evaluateAll() {
-    List<KeyValue<String, AccountState>> changed = new ArrayList<>();
-    try (KeyValueIterator<String, AccountState> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, AccountState> kv = it.next();
-        if (evaluate(kv.value, now(kv.value))) {
-          changed.add(kv);
-        }
-        flushLifecycles();
-      }
+  /**
+   * Evaluates every account whose due time has come ({@value #DUE_STORE} scanned up to the latest
+   * deadline time any account can have now), each at its own deadline time; deletes the state of
+   * accounts left idle.
+   */
+  private void evaluateDue() {
+    long horizon = clock.at(context.currentStreamTimeMs(), context.currentSystemTimeMs(), 0);
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = dueIndex.range(null, seenKey(horizon + 1, ""))) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
     }
-    for (KeyValue<String, AccountState> kv : changed) {
-      if (kv.value.isIdle()) {
-        store.delete(kv.key);
+    for (String key : keys) {
+      String account = key.substring(key.indexOf('|') + 1);
+      AccountState s = store.get(account);
+      if (s == null || s.dueAt == null || !key.equals(seenKey(s.dueAt, account))) {
+        dueIndex.delete(key);
+        continue;
+      }
+      long now = now(s);
+      if (s.dueAt == null || s.dueAt > now) {
+        continue;
+      }
+      evaluate(s, now);
+      flushLifecycles();
+      if (s.isIdle()) {
+        if (s.dueAt != null) {
+          dueIndex.delete(seenKey(s.dueAt, account));
+        }
+        store.delete(account);
       } else {
-        store.put(kv.key, kv.value);
+        store.put(account, s);
       }
     }
   }
@@ -958,14 +1121,29 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
   }
 
+  /**
+   * Emits a timeline entry: chained here when it belongs to the account's own chain (every
+   * {@code account:<id>} correlation is emitted by this stage alone, keyed by that account), else
+   * unchained for stage C.
+   */
   private void emitTimeline(TimelineDraft draft, String correlationId, String requestId, long timestamp) {
-    context.forward(new Record<>(correlationId, new Emission.Timeline(draft.toEntry(correlationId, requestId)),
-        timestamp));
+    var entry = draft.toEntry(correlationId, requestId);
+    if (correlationId.startsWith(TimelineDraft.ACCOUNT_PREFIX)) {
+      TimelineChainer.ChainHead head = accountChains.get(correlationId);
+      var chained = TimelineChainer.link(entry, head);
+      accountChains.put(correlationId, new TimelineChainer.ChainHead(chained.getSequence(), chained.getHash()));
+      context.forward(new Record<>(correlationId, new Emission.Chained(chained), chained.getTimestamp().toEpochMilli()));
+      return;
+    }
+    context.forward(new Record<>(correlationId, new Emission.Timeline(entry), timestamp));
   }
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */
   static String seenKey(long eventTime, String id) {
-    return String.format("%019d|%s", Math.max(0, eventTime), id);
+    String digits = Long.toString(Math.max(0, eventTime));
+    StringBuilder b = new StringBuilder(20 + id.length());
+    b.repeat('0', 19 - digits.length()).append(digits).append('|').append(id);
+    return b.toString();
   }
 
   private static final Comparator<AccountState.PendingRoot> PENDING_ORDER =

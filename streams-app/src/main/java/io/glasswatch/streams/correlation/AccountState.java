@@ -166,6 +166,11 @@ final class AccountState {
   TreeSet<String> lifecycle = new TreeSet<>();
   /** Requests whose lifecycle closed and left the store, to their close time (kept {@code stateRetention}). */
   TreeMap<String, Long> closedRequests = new TreeMap<>();
+  /**
+   * Deadline time at which the account next needs evaluating without new input (its key in the
+   * {@code account-due} index), or null when only new input can change it.
+   */
+  Long dueAt;
 
   AccountState() {}
 

@@ -15,6 +15,12 @@ public sealed interface Emission {
   /** An unchained timeline entry (stage C chains it). */
   record Timeline(TimelineEntry entry) implements Emission {}
 
+  /**
+   * A timeline entry chained already, ready for the timeline topic: stage B chains the entries of
+   * {@code account:<id>} correlations itself, since it is keyed by account.
+   */
+  record Chained(TimelineEntry entry) implements Emission {}
+
   /** An alert. */
   record Raised(Alert alert) implements Emission {}
 
@@ -38,6 +44,11 @@ public sealed interface Emission {
   /** The timeline entry of a {@link Timeline} emission. */
   static TimelineEntry timeline(Emission e) {
     return ((Timeline) e).entry();
+  }
+
+  /** The timeline entry of a {@link Chained} emission. */
+  static TimelineEntry chained(Emission e) {
+    return ((Chained) e).entry();
   }
 
   /** The alert of a {@link Raised} emission. */

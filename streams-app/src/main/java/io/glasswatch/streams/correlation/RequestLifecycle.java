@@ -236,6 +236,45 @@ final class RequestLifecycle {
     return out;
   }
 
+  /**
+   * The earliest deadline time at which {@link #advance} or {@link #leaves} can change this request
+   * without new input (expiry, the close of a root request ended without root use, the close of a
+   * request never granted, leaving the store), or null when only new input can (for example rotation
+   * evidence after root use). Never later than the true time, so the owner may leave the request
+   * unevaluated until then.
+   *
+   * @param expiresAt the grant's expiry, or null when unknown or none
+   * @param t the request's durations
+   * @return deadline time, epoch milliseconds, or null
+   */
+  Long nextDue(Long expiresAt, Timing t) {
+    if (state == State.CLOSED) {
+      return closedAt == null ? null : closedAt + t.decisionDelay();
+    }
+    Long due = lastStepAt == null ? null : lastStepAt + t.stateRetention();
+    if (state == null) {
+      return due;
+    }
+    if ((state == State.GRANTED || state == State.USED) && expiresAt != null) {
+      due = earliest(due, expiresAt);
+    }
+    if (state.isEnd()) {
+      if (!rootUse && isRootKind()) {
+        due = earliest(due, endedAt + t.skew() + t.decisionDelay());
+      } else if (!rootUse) {
+        due = earliest(due, endedAt);
+      }
+    } else if (state == State.REQUESTED || state == State.APPROVED) {
+      due = earliest(due, openedAt + t.stateRetention());
+    }
+    return due;
+  }
+
+  /** The earlier of two optional times. */
+  static Long earliest(Long a, long b) {
+    return a == null || b < a ? b : a;
+  }
+
   private List<Transition> close(long at, String cause) {
     List<Transition> out = apply("closed", at, null, cause);
     closedAt = at;

@@ -3,6 +3,7 @@ package io.glasswatch.streams.state;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,12 +19,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Objects are read and written by their fields (any visibility; getters are ignored), nulls are
  * omitted, map keys are sorted (so equal state always gives equal bytes) and unknown properties are
  * ignored when reading, so fields can be added to a state class without migrating stored state.
- * Times inside state are epoch milliseconds ({@code long}), never {@code Instant}.
+ * Times inside state are epoch milliseconds ({@code long}), never {@code Instant}. Field names are
+ * neither canonicalized nor interned when reading: state maps are keyed by request ids, event ids and
+ * digests, which would only fill Jackson's symbol table (and {@code String.intern}).
  *
  * @param <T> value class
  */
 public final class JsonSerde<T> implements Serde<T> {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+      .build())
       .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
       .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)

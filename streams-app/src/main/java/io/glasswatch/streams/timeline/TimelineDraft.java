@@ -78,8 +78,11 @@ public record TimelineDraft(
         .build();
   }
 
+  /** Prefix of account correlation ids. */
+  public static final String ACCOUNT_PREFIX = "account:";
+
   /** The account correlation id of {@code accountId}: {@code account:<accountId>}. */
   public static String accountCorrelation(String accountId) {
-    return "account:" + accountId;
+    return ACCOUNT_PREFIX + accountId;
   }
 }

@@ -120,4 +120,36 @@ class TimelineChainTest {
     assertThat(second.getPrevHash()).isEqualTo(first.getHash());
     assertThat(second.getHash()).isNotEqualTo(first.getHash()).isEqualTo(Hashing.timelineHash(second));
   }
+
+  @Test
+  void chainHeadsRoundTripThroughTheirBinaryForm() {
+    var serde = TimelineChainer.headSerde();
+    var head = new TimelineChainer.ChainHead(1_234_567_890_123L, Hashing.sha256Hex("x"));
+
+    byte[] bytes = serde.serializer().serialize("t", head);
+
+    assertThat(bytes).hasSize(8 + 64);
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(head);
+    assertThat(serde.serializer().serialize("t", null)).isNull();
+    assertThat(serde.deserializer().deserialize("t", null)).isNull();
+  }
+
+  @Test
+  void accountChainsAndRequestChainsContinueAcrossLaterRecords() {
+    ReplayResult r = Scenario.create()
+        .then(userCall("ct-a1", ACCOUNT, at(0), "DescribeInstances"),
+            request("req-u", "alice", ACCOUNT, "jit", at(1)),
+            userCall("ct-a2", ACCOUNT, at(2), "ListBuckets"),
+            approval("req-u", "bob", "incident_command", at(3)),
+            userCall("ct-a3", ACCOUNT, at(4), "GetObject"))
+        .tick(at(60))
+        .run();
+
+    assertThat(r.timeline()).filteredOn(e -> e.getCorrelationId().equals("account:" + ACCOUNT))
+        .extracting(TimelineEntry::getEntryId, TimelineEntry::getSequence)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("cloudtrail:ct-a1", 1L),
+            org.assertj.core.groups.Tuple.tuple("cloudtrail:ct-a2", 2L),
+            org.assertj.core.groups.Tuple.tuple("cloudtrail:ct-a3", 3L));
+    assertChainsVerify(r.timeline());
+  }
 }
