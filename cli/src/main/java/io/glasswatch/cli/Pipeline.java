@@ -82,7 +82,7 @@ public final class Pipeline implements AutoCloseable {
           notifier = RevokeNotifier.webhook(webhook.get());
         }
         p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
-            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.NONE);
+            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.FROM_COMMAND);
         p.started.add(p.revoker);
         p.started.add(p.ssoRevoker);
         daemon("glasswatch-revoker", p.revoker).start();

@@ -487,7 +487,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
     List<String> also = List.of();
     if (RevokeOutcome.CONFIRMED.name().equals(result.getOutcome()) && command.getAssignment() != null) {
-      also = overlaps.activeOthers(command.getAssignment(), command.getRequestId());
+      also = overlaps.activeOthers(command);
     }
     result.setRevokeFailedAlertId(alertId);
     result.setAlsoRevokedRequestIds(also);

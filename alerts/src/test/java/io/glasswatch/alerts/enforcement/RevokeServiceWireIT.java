@@ -225,9 +225,10 @@ class RevokeServiceWireIT {
   void recordsEveryStepNotifiesAccessRevokedAndNamesOverlappingGrants() throws Exception {
     server.status("DescribeAccountAssignmentDeletionStatus", "IN_PROGRESS", null);
     RevokeCommand c = command("ok-" + commandsTopic, "req-a", SsoAdminRevokerWireTest.sampleAssignment());
+    c.setAlsoRevokedRequestIds(List.of("req-b", "req-a"));
     produce(List.of(c, c));
     try (SsoAdminRevoker revoker = revoker(fast())) {
-      RevokeService service = service(revoker, (a, requestId) -> "req-a".equals(requestId) ? List.of("req-b") : List.of());
+      RevokeService service = service(revoker, OverlappingGrants.FROM_COMMAND);
       Future<?> run = threads.submit(service);
       await().atMost(WAIT).until(() -> service.stats().executed() + service.stats().alreadyExecuted() == 2);
       service.close();
