@@ -47,8 +47,17 @@ public final class RevokeCommand implements Callable<Integer> {
   @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why, recorded in the timeline.")
   String reason;
 
-  @Option(names = "--timeout", description = "How long to wait for the outcome (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", converter = TimeoutConverter.class, paramLabel = "DURATION",
+      description = "How long to wait for the outcome: 90s, 2m or PT90S (default 90s).")
   Duration timeout = Duration.ofSeconds(90);
+
+  /** Reads {@code --timeout} in the form of the {@code revoke.*} durations (e.g. 90s, 2m, PT90S). */
+  static final class TimeoutConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return io.glasswatch.alerts.enforcement.RevokeSettings.parseDuration(value);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -43,7 +43,7 @@ class RevokePathsIT {
   private static final String PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-7777888899990000/ps-1212343456567878";
   private static final String ACCOUNT = "210987654321";
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private GlasswatchSettings s;
   private WebhookReceiver receiver;
   private Pipeline pipeline;
@@ -95,7 +95,7 @@ class RevokePathsIT {
 
   /** A compliant JIT request granted 60 s ago, expiring at {@code expiresAt}, with the assignment of {@code principal}. */
   private Path grantFile(String requestId, String subject, String principal, Instant expiresAt) throws Exception {
-    Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(90);
+    Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
     String assignment = String.format("{\"instanceArn\":\"%s\",\"accountId\":\"%s\",\"permissionSetArn\":\"%s\","
         + "\"principalType\":\"USER\",\"principalId\":\"%s\"}", INSTANCE, ACCOUNT, PERMISSION_SET, principal);
     List<String> lines = List.of(
@@ -108,6 +108,13 @@ class RevokePathsIT {
         String.format("{\"type\":\"grant\",\"requestId\":\"%s\",\"tokenId\":\"tok-%s-secret\",\"singleUse\":false,"
             + "\"expiresAt\":\"%s\",\"timestamp\":\"%s\",\"assignment\":%s}", requestId, requestId, expiresAt,
             t.plusSeconds(30), assignment));
+    if (expiresAt.isBefore(Instant.now())) {
+      // a refused attempt after the end moves event time past expiresAt (no live wall clock here)
+      lines = new ArrayList<>(lines);
+      lines.add(String.format("{\"type\":\"usage\",\"requestId\":\"%s\",\"tokenId\":\"tok-%s-secret\","
+          + "\"subject\":\"%s\",\"resource\":\"console\",\"action\":\"signin\",\"outcome\":\"deny\","
+          + "\"timestamp\":\"%s\"}", requestId, requestId, subject, expiresAt.plusSeconds(10)));
+    }
     Path f = dir.resolve(requestId + ".jsonl");
     Files.write(f, lines);
     return f;
@@ -117,11 +124,14 @@ class RevokePathsIT {
     List<String> args = new ArrayList<>(List.of(command));
     s.asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
     PrintStream old = System.out;
+    PrintStream oldErr = System.err;
     System.setOut(out);
+    System.setErr(out);
     try {
       return GlasswatchCli.execute(args.toArray(String[]::new));
     } finally {
       System.setOut(old);
+      System.setErr(oldErr);
     }
   }
 
@@ -135,7 +145,7 @@ class RevokePathsIT {
   void sweeperRemovesAnAssignmentThatOutlivedItsGrantAndReportsALateRevoke() throws Exception {
     assign("user-sweep");
     assertThat(assigned("user-sweep")).isTrue();
-    Path f = grantFile("JIT-SWEEP-1", "sam@example.com", "user-sweep", Instant.now().minusSeconds(20));
+    Path f = grantFile("JIT-SWEEP-1", "sam@example.com", "user-sweep", Instant.now().minusSeconds(200));
 
     assertThat(cli(System.out, "produce", "--sorted", "--clock-tick", f.toString())).isZero();
 
@@ -156,7 +166,7 @@ class RevokePathsIT {
 
   @Test
   void sweeperFindsAnAssignmentTheGatewayRemovedInTimeAlreadyAbsent() throws Exception {
-    Path f = grantFile("JIT-SWEEP-2", "tom@example.com", "user-never-assigned", Instant.now().minusSeconds(20));
+    Path f = grantFile("JIT-SWEEP-2", "tom@example.com", "user-never-assigned", Instant.now().minusSeconds(200));
 
     assertThat(cli(System.out, "produce", "--sorted", "--clock-tick", f.toString())).isZero();
 
@@ -196,6 +206,7 @@ class RevokePathsIT {
         "typo", "--timeout", "5s");
 
     assertThat(code).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("JIT-NO-SUCH-REQUEST has no grant").doesNotContain("Usage:");
     assertThat(finalResult("JIT-NO-SUCH-REQUEST", "manual")).isNull();
   }
 }
