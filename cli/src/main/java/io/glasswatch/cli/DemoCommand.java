@@ -286,13 +286,15 @@ public final class DemoCommand implements Callable<Integer> {
     say("  Webhook: " + receiver.received().size() + " alerts received with valid signatures, "
         + receiver.rejected() + " rejected");
     say("");
-    say("  Revokes: " + results.size() + " results for " + expected.revokeCommands().size() + " commands"
+    List<RevokeResult> finals = results.stream().filter(r -> r.getStep() == null).toList();
+    say("  Revokes: " + finals.size() + " results (" + (results.size() - finals.size()) + " progress steps) for "
+        + expected.revokeCommands().size() + " commands"
         + (pipeline.revokesAreDryRun() ? " (dry-run)" : " (IAM Identity Center API on moto)"));
-    for (RevokeResult r : results) {
+    for (RevokeResult r : finals) {
       String who = r.getAssignment() == null ? "no assignment"
           : r.getAssignment().getPrincipalType() + " " + r.getAssignment().getPrincipalId() + " on "
               + r.getAssignment().getAccountId();
-      say(String.format("    %-15s %-20s %s%s", r.getOutcome(), r.getRequestId(), who,
+      say(String.format("    %-15s %-7s %-20s %s%s", r.getOutcome(), r.getTrigger(), r.getRequestId(), who,
           r.getTimeToRevokeMillis() == null ? "" : ", time-to-revoke " + r.getTimeToRevokeMillis() + " ms"));
     }
     List<TimelineEntry> entries = TopicReader.readAll(s, Topics.TIMELINE, TimelineEntry.class);
@@ -307,7 +309,7 @@ public final class DemoCommand implements Callable<Integer> {
     say("");
     say("  Timeline in Elasticsearch: " + timelineDocs + " documents = " + input + " input events + "
         + alerts.size() + " alerts + " + enforcement + " enforcement actions (" + expected.revokeCommands().size()
-        + " revokes requested, " + results.size() + " results) + " + transitions + " lifecycle transitions: "
+        + " revokes requested, " + results.size() + " results and progress steps) + " + transitions + " lifecycle transitions: "
         + (timelineOk ? "match" : "MISMATCH (timeline topic by kind " + byKind + ")"));
     say("");
     say("  Timeline of request " + DemoScenarios.SHOWCASE_REQUEST + ":");

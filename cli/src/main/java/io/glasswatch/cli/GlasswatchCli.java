@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       EvidenceCommand.class,
       KibanaCommand.class,
       IngestCommand.class,
+      RevokeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GlasswatchCli implements Runnable {

@@ -1,10 +1,14 @@
 package io.glasswatch.cli;
 
 import io.glasswatch.alerts.delivery.ConsoleChannel;
+import io.glasswatch.alerts.delivery.WebhookChannel;
+import io.glasswatch.alerts.enforcement.OverlappingGrants;
+import io.glasswatch.alerts.enforcement.RevokeNotifier;
+import io.glasswatch.alerts.enforcement.RevokeService;
+import io.glasswatch.alerts.enforcement.RevokeSettings;
+import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
 import io.glasswatch.alerts.oncall.OnCallChannels;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
-import io.glasswatch.alerts.enforcement.RevokeService;
-import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.sinks.timeline.TimelineSink;
@@ -73,7 +77,14 @@ public final class Pipeline implements AutoCloseable {
       }
       if (services.contains(Service.REVOKER)) {
         p.ssoRevoker = SsoAdminRevoker.fromSettings(settings);
-        p.revoker = new RevokeService(settings, p.ssoRevoker);
+        RevokeNotifier notifier = RevokeNotifier.NONE;
+        var webhook = WebhookChannel.fromSettings(settings);
+        if (webhook.isPresent()) {
+          p.started.add(webhook.get());
+          notifier = RevokeNotifier.webhook(webhook.get());
+        }
+        p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
+            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.FROM_COMMAND);
         p.started.add(p.revoker);
         p.started.add(p.ssoRevoker);
         daemon("glasswatch-revoker", p.revoker).start();

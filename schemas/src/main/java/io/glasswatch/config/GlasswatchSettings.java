@@ -51,6 +51,22 @@ public final class GlasswatchSettings {
   public static final String SSO_ENDPOINT = "aws.sso-admin.endpoint";
   /** When true, revokes are recorded as DRY_RUN and no AWS call is made. */
   public static final String REVOKE_DRY_RUN = "revoke.dry-run";
+  /** Time from pick-up by which a revoke must be confirmed before REVOKE_FAILED is raised (e.g. 60s, PT1M). */
+  public static final String REVOKE_DEADLINE = "revoke.deadline";
+  /** Time from pick-up after which the revoke executor stops retrying an unconfirmed revoke (e.g. 15m). */
+  public static final String REVOKE_GIVE_UP = "revoke.give-up-after";
+  /** Revoke commands executed at once (different account/permission-set pairs), 1-64. */
+  public static final String REVOKE_PARALLELISM = "revoke.parallelism";
+  /**
+   * IAM role ARN the revoke executor assumes (STS AssumeRole) for SSO Admin calls; empty means the
+   * default credentials chain as is. {@code revoke.assume-role-arn.<12-digit account id>} overrides it
+   * for revokes on that account.
+   */
+  public static final String REVOKE_ROLE_ARN = "revoke.assume-role-arn";
+  /** Whether the expiry sweeper checks that the assignment of every expired grant is gone. */
+  public static final String REVOKE_SWEEPER = "revoke.sweeper.enabled";
+  /** How far back the expiry sweeper looks: grants that expired longer ago are not checked (e.g. 24h). */
+  public static final String REVOKE_SWEEPER_LOOKBACK = "revoke.sweeper.lookback";
   /** On-call webhook URL (http or https); empty disables the webhook. */
   public static final String WEBHOOK_URL = "alerts.webhook.url";
   /** Key id sent with webhook signatures. */
@@ -134,6 +150,12 @@ public final class GlasswatchSettings {
     d.put(AWS_REGION, "us-east-1");
     d.put(SSO_ENDPOINT, "");
     d.put(REVOKE_DRY_RUN, "false");
+    d.put(REVOKE_DEADLINE, "60s");
+    d.put(REVOKE_GIVE_UP, "15m");
+    d.put(REVOKE_PARALLELISM, "8");
+    d.put(REVOKE_ROLE_ARN, "");
+    d.put(REVOKE_SWEEPER, "true");
+    d.put(REVOKE_SWEEPER_LOOKBACK, "24h");
     d.put(WEBHOOK_URL, "");
     d.put(WEBHOOK_KEY_ID, "glasswatch");
     d.put(WEBHOOK_SECRET, "");

@@ -57,6 +57,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       stream time, and live also on the wall clock ({@link StreamsSettings#wallClockDeadlines()}).
  *   <li>Subject stage, {@link SubjectCorrelator}: stage A's first sight of each request, re-keyed by the
  *       normalized subject through {@value #SUBJECT_REPARTITION}; REPEATED_BREAK_GLASS.
+ *   <li>Stage A's revoke commands pass through stage B, re-keyed by the account of their assignment
+ *       through {@value #REQUEST_REVOKES_REPARTITION}: stage B holds the account's grants and names the
+ *       overlapping ones (same principal, same assignment) in {@code alsoRevokedRequestIds}. Stage B
+ *       also issues the expiry sweeper's commands.
  *   <li>Alerts and revoke commands of all stages go to {@value Topics#ALERTS} and
  *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
@@ -182,8 +186,14 @@ public final class GlasswatchTopology {
   public static final String ALERTS_UNWRAP = "alerts-unwrap";
   /** Sink of {@value Topics#ALERTS}. */
   public static final String ALERTS_SINK = "alerts-sink";
-  /** Merge of both stages' revoke commands. */
-  public static final String REVOKES_MERGE = "revoke-commands-merge";
+  /** Unwrapping of stage A's revoke commands. */
+  public static final String REQUEST_REVOKES_UNWRAP = "request-revokes-unwrap";
+  /** Re-key of stage A's revoke commands by the account of their assignment. */
+  public static final String REQUEST_REVOKES_REKEY = "request-revokes-rekey";
+  /** Repartition topic of stage A's revoke commands by account id, into stage B. */
+  public static final String REQUEST_REVOKES_REPARTITION = "revoke-orders-by-account";
+  /** Stage B input: stage A's revoke commands. */
+  public static final String ACCOUNT_REVOKE_INPUT = "account-input-revoke";
   /** Unwrapping of revoke commands. */
   public static final String REVOKES_UNWRAP = "revoke-commands-unwrap";
   /** Sink of {@value Topics#REVOKE_COMMANDS}. */
@@ -256,6 +266,14 @@ public final class GlasswatchTopology {
         .repartition(Repartitioned.<String, LifecycleFact>as(LIFECYCLE_FACTS_REPARTITION)
             .withKeySerde(keys).withValueSerde(new JsonSerde<>(LifecycleFact.class)));
 
+    Serde<RevokeCommand> commandSerde = serdes.value(RevokeCommand.class);
+    KStream<String, RevokeCommand> requestRevokes = a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
+        .mapValues(Emission::revoke, Named.as(REQUEST_REVOKES_UNWRAP))
+        .selectKey((k, c) -> c.getAssignment() != null ? c.getAssignment().getAccountId() : c.getCorrelationId(),
+            Named.as(REQUEST_REVOKES_REKEY))
+        .repartition(Repartitioned.<String, RevokeCommand>as(REQUEST_REVOKES_REPARTITION)
+            .withKeySerde(keys).withValueSerde(commandSerde));
+
     // subject stage
     Map<String, KStream<String, Emission>> subject = a.get(REQUEST_OUTPUT + SUBJECT_BRANCH)
         .mapValues(Emission::requester, Named.as(SUBJECT_UNWRAP))
@@ -276,7 +294,9 @@ public final class GlasswatchTopology {
             Named.as(ACCOUNT_INPUTS + "-2"))
         .merge(facts.mapValues(AccountInput.Fact::new, Named.as(ACCOUNT_FACT_INPUT)), Named.as(ACCOUNT_INPUTS + "-3"))
         .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
-            Named.as(ACCOUNT_INPUTS + "-4"));
+            Named.as(ACCOUNT_INPUTS + "-4"))
+        .merge(requestRevokes.mapValues(AccountInput.Revoke::new, Named.as(ACCOUNT_REVOKE_INPUT)),
+            Named.as(ACCOUNT_INPUTS + "-5"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines()),
             Named.as(ACCOUNT_CORRELATOR)),
@@ -288,10 +308,9 @@ public final class GlasswatchTopology {
         .merge(subject.get(SUBJECT_OUTPUT + ALERTS_BRANCH), Named.as(ALERTS_MERGE_SUBJECT))
         .mapValues(Emission::alert, Named.as(ALERTS_UNWRAP))
         .to(settings.topic(Topics.ALERTS), Produced.with(keys, serdes.value(Alert.class)).withName(ALERTS_SINK));
-    a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
-        .merge(b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH), Named.as(REVOKES_MERGE))
+    b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH)
         .mapValues(Emission::revoke, Named.as(REVOKES_UNWRAP))
-        .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, serdes.value(RevokeCommand.class)).withName(REVOKES_SINK));
+        .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, commandSerde).withName(REVOKES_SINK));
     b.get(ACCOUNT_OUTPUT + CHAINED_BRANCH)
         .mapValues(Emission::chained, Named.as(CHAINED_UNWRAP))
         .to(settings.topic(Topics.TIMELINE), Produced.with(keys, timelineSerde).withName(CHAINED_SINK));

@@ -255,17 +255,29 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
    */
   @Override
   public int deliver(Alert alert) throws DeliveryException {
-    byte[] body = AlertJson.toJsonBytes(alert);
+    return post(alert.getAlertId(), AlertJson.toJsonBytes(alert));
+  }
+
+  /**
+   * POSTs any JSON body, signed and retried as an alert is (see the class Javadoc): used for
+   * enforcement notifications ("access revoked", "revoke failed").
+   *
+   * @param idempotencyKey sent as {@code Idempotency-Key}; the same key for the same notification
+   * @param body UTF-8 JSON
+   * @return attempts made until a 2xx answer
+   * @throws DeliveryException as {@link #deliver(Alert)}
+   */
+  public int post(String idempotencyKey, byte[] body) throws DeliveryException {
     String lastProblem = "no attempt made";
     int lastStatus = -1;
     for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
       Duration wait;
       try {
-        HttpResponse<String> response = client.send(request(alert.getAlertId(), body), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(request(idempotencyKey, body), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         lastStatus = status;
         if (status >= 200 && status < 300) {
-          LOG.debug("alert {} delivered to webhook {} (HTTP {}, attempt {})", alert.getAlertId(), options.redactedUrl(), status, attempt);
+          LOG.debug("{} delivered to webhook {} (HTTP {}, attempt {})", idempotencyKey, options.redactedUrl(), status, attempt);
           return attempt;
         }
         lastProblem = "HTTP " + status + excerpt(response.body());
@@ -295,7 +307,7 @@ public final class WebhookChannel implements AlertChannel, AutoCloseable {
       if (attempt == options.maxAttempts()) {
         break;
       }
-      LOG.warn("alert {} to webhook {}: attempt {}/{} failed ({}); retrying in {} ms", alert.getAlertId(),
+      LOG.warn("{} to webhook {}: attempt {}/{} failed ({}); retrying in {} ms", idempotencyKey,
           options.redactedUrl(), attempt, options.maxAttempts(), lastProblem, wait.toMillis());
       try {
         TimeUnit.MILLISECONDS.sleep(wait.toMillis());

@@ -8,18 +8,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * Runs tasks on a small thread pool so that tasks with the same key run one after another, in
- * submission order, while tasks with different keys run in parallel (up to the pool size).
+ * Runs tasks so that tasks with the same key run one after another, in submission order, while
+ * tasks with different keys run in parallel: each task runs on a virtual thread of its own, at most
+ * {@code threads} at once (a task blocked in I/O or a backoff wait holds only its key's lane).
  *
  * <p>Each key has a tail future; a new task for the key is chained after it. A key's chain is
  * dropped once its last task finished, so idle keys cost nothing.
  */
 final class KeyedExecutor implements AutoCloseable {
   private final ExecutorService pool;
+  private final Semaphore permits;
   private final Map<String, CompletableFuture<?>> tails = new HashMap<>();
 
   /**
@@ -30,13 +32,11 @@ final class KeyedExecutor implements AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf = r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    this.pool = Executors.newFixedThreadPool(threads, tf);
+    ThreadFactory tf = Thread.ofVirtual().name(name + "-", 1).factory();
+    ExecutorService perTask = Executors.newThreadPerTaskExecutor(tf);
+    Semaphore permits = new Semaphore(threads);
+    this.pool = perTask;
+    this.permits = permits;
   }
 
   /**
@@ -46,7 +46,7 @@ final class KeyedExecutor implements AutoCloseable {
    */
   synchronized <T> CompletableFuture<T> submit(String key, Supplier<T> task) {
     CompletableFuture<?> previous = tails.getOrDefault(key, CompletableFuture.completedFuture(null));
-    CompletableFuture<T> next = previous.handle((r, e) -> null).thenApplyAsync(ignored -> task.get(), pool);
+    CompletableFuture<T> next = previous.handle((r, e) -> null).thenApplyAsync(ignored -> limited(task), pool);
     tails.put(key, next);
     next.whenComplete((r, e) -> {
       synchronized (this) {
@@ -54,6 +54,20 @@ final class KeyedExecutor implements AutoCloseable {
       }
     });
     return next;
+  }
+
+  private <T> T limited(Supplier<T> task) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted while waiting for a free slot");
+    }
+    try {
+      return task.get();
+    } finally {
+      permits.release();
+    }
   }
 
   /**

@@ -4,25 +4,35 @@ import io.glasswatch.alerts.kafka.DeadLetters;
 import io.glasswatch.alerts.kafka.KafkaClients;
 import io.glasswatch.alerts.kafka.KeyLog;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.AccountAssignment;
+import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.Topics;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -51,17 +61,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rule: executing a {@code commandId} twice has the effect of executing it once. At start-up
  * (and after every partition assignment) the service reads {@code revoke-results} to its end and
- * skips every command that already has a result there, whatever the outcome; a command repeated
- * within one batch runs once. Results are written by an idempotent {@code acks=all} producer and
- * {@code revoke-commands} offsets are committed only after every result of the batch is
- * acknowledged, so a crash re-runs at most the unacknowledged commands (which then find the
- * assignment already gone).
+ * skips every command that already has a final result there, whatever the outcome; a command
+ * repeated while it runs runs once. Results are written by an idempotent {@code acks=all} producer,
+ * and a partition's offset is committed only up to the first command whose result is not yet
+ * acknowledged, so a crash re-runs at most unfinished commands (which then find the assignment gone).
  *
  * <p>Concurrency: commands for the same (account, permission set) run one after another in
- * arrival order; different pairs run in parallel on {@code parallelism} threads. While a batch
- * runs, the consumer is paused and keeps polling, so long revokes (up to the revoker's deadline)
- * never exceed {@code max.poll.interval.ms}; on a rebalance the batch is finished and committed
- * before partitions are given up.
+ * arrival order (IAM Identity Center answers {@code ConflictException} to concurrent changes of one
+ * assignment); different pairs run in parallel, each on a virtual thread, up to
+ * {@code parallelism} at once. The consumer never waits for a revoke: a revoke that retries until
+ * its give-up time holds only its own (account, permission set) lane.
+ *
+ * <p>Reporting: besides the final result, every step is a progress record on {@code revoke-results}
+ * (key {@code <commandId>/<n>}, outcome {@code IN_PROGRESS}, {@code step} command_received,
+ * delete_requested, status_polled, retrying, deadline_missed), which the streams app turns into
+ * timeline entries. When a revoke is not confirmed within the revoker's deadline, or fails, a
+ * critical {@code REVOKE_FAILED} alert (SPEC section 3; id {@code Hashing.deterministicId("REVOKE_FAILED",
+ * commandId)}, evidence the command id, summary naming what was tried) goes to {@code alerts} once per
+ * command, and on-call hears "revoke failed"; a confirmed revoke is notified as "access revoked"
+ * ("late revoke" for the expiry sweeper's). A confirmed revoke whose assignment other active grants
+ * relied on ({@link OverlappingGrants}) names them in {@code alsoRevokedRequestIds} and writes a
+ * CONFIRMED result for each of them too (command id {@code <commandId>/also/<requestId>}), so both
+ * grants are recorded as revoked.
  *
  * <p>Failures: an unreadable command goes to the dead-letter topic with its raw bytes and headers;
  * every AWS failure is a {@code FAILED} result (never silent); if a result cannot be written,
@@ -70,6 +91,9 @@ import org.slf4j.LoggerFactory;
 public final class RevokeService implements Runnable, AutoCloseable {
   /** Consumer group of the revoke service. */
   public static final String GROUP_ID = "glasswatch-revoker";
+
+  /** Runbook of REVOKE_FAILED alerts. */
+  public static final String RUNBOOK = "docs/runbooks.md#revoke-failed";
 
   private static final Logger LOG = LoggerFactory.getLogger(RevokeService.class);
 
@@ -84,12 +108,13 @@ public final class RevokeService implements Runnable, AutoCloseable {
    * @param pollTimeout longest wait of one poll
    * @param startupTimeout bound for reading {@code revoke-results} at start and after assignments
    * @param closeTimeout how long {@link #close()} waits for running revokes to finish
+   * @param alertsTopic where REVOKE_FAILED alerts go, normally {@code alerts}
    */
   public record Options(String commandsTopic, String resultsTopic, String deadLetterTopic, String groupId,
-      int parallelism, Duration pollTimeout, Duration startupTimeout, Duration closeTimeout) {
+      int parallelism, Duration pollTimeout, Duration startupTimeout, Duration closeTimeout, String alertsTopic) {
     /** Validates: names non-blank, parallelism 1-64, durations positive. */
     public Options {
-      for (String s : new String[] {commandsTopic, resultsTopic, deadLetterTopic, groupId}) {
+      for (String s : new String[] {commandsTopic, resultsTopic, deadLetterTopic, groupId, alertsTopic}) {
         if (s == null || s.isBlank()) {
           throw new IllegalArgumentException("topic names and group id must not be blank");
         }
@@ -107,12 +132,23 @@ public final class RevokeService implements Runnable, AutoCloseable {
     /**
      * The production options.
      *
-     * @return standard topics and group, 4 workers, poll 500 ms, start-up 60 s, close 90 s
+     * @return standard topics and group, 8 revokes at once, poll 500 ms, start-up 60 s, close 90 s
      *     (longer than a revoke deadline)
      */
     public static Options defaults() {
-      return new Options(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.DEAD_LETTER, GROUP_ID, 4,
-          Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90));
+      return new Options(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.DEAD_LETTER, GROUP_ID, 8,
+          Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90), Topics.ALERTS);
+    }
+
+    /**
+     * A copy writing REVOKE_FAILED alerts to another topic.
+     *
+     * @param alerts the alerts topic
+     * @return the copy
+     */
+    public Options withAlertsTopic(String alerts) {
+      return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, pollTimeout, startupTimeout,
+          closeTimeout, alerts);
     }
 
     /**
@@ -124,7 +160,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      * @return the copy
      */
     public Options withTopics(String commands, String results, String deadLetter) {
-      return new Options(commands, results, deadLetter, groupId, parallelism, pollTimeout, startupTimeout, closeTimeout);
+      return new Options(commands, results, deadLetter, groupId, parallelism, pollTimeout, startupTimeout, closeTimeout, alertsTopic);
     }
 
     /**
@@ -135,7 +171,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withGroupId(String group) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, group, parallelism, pollTimeout, startupTimeout,
-          closeTimeout);
+          closeTimeout, alertsTopic);
     }
 
     /**
@@ -146,7 +182,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withPollTimeout(Duration poll) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, poll, startupTimeout,
-          closeTimeout);
+          closeTimeout, alertsTopic);
     }
 
     /**
@@ -157,7 +193,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withParallelism(int threads) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, threads, pollTimeout, startupTimeout,
-          closeTimeout);
+          closeTimeout, alertsTopic);
     }
   }
 
@@ -167,48 +203,62 @@ public final class RevokeService implements Runnable, AutoCloseable {
    * @param commandsRead command records read (including unreadable ones)
    * @param executed commands executed (a result was written)
    * @param alreadyExecuted commands skipped because their {@code commandId} already had a result
-   * @param outcomes results written per outcome ({@link RevokeOutcome} names)
+   * @param outcomes final results written per outcome ({@link RevokeOutcome} names)
+   * @param revokeFailedAlerts REVOKE_FAILED alerts raised
    * @param deadLettered unreadable commands sent to the dead-letter topic
    * @param timeToRevokeMillis statistics of {@code timeToRevokeMillis} over CONFIRMED results
    */
   public record Stats(long commandsRead, long executed, long alreadyExecuted, Map<String, Long> outcomes,
-      long deadLettered, LongSummaryStatistics timeToRevokeMillis) {}
+      long revokeFailedAlerts, long deadLettered, LongSummaryStatistics timeToRevokeMillis) {}
 
-  /** Work of one poll. Touched by the poll thread only. */
-  private static final class Batch {
-    final Map<String, CompletableFuture<RevokeResult>> byCommand = new LinkedHashMap<>();
-    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    boolean committed;
+  /** Offsets of one partition: which are done, so commits never skip an unfinished command. */
+  private static final class PartitionOffsets {
+    final TreeMap<Long, Boolean> pending = new TreeMap<>();
+    long committed = -1;
 
-    CompletableFuture<Void> all() {
-      return CompletableFuture.allOf(byCommand.values().toArray(CompletableFuture[]::new));
+    /** The offset to commit (one past the last of a done prefix), or -1. */
+    long commitable() {
+      long next = -1;
+      while (!pending.isEmpty() && pending.firstEntry().getValue()) {
+        next = pending.pollFirstEntry().getKey() + 1;
+      }
+      return next;
     }
   }
 
   private final GlasswatchSettings settings;
   private final SsoAdminRevoker revoker;
   private final Options options;
+  private final RevokeNotifier notifier;
+  private final OverlappingGrants overlaps;
+  private final Clock clock;
   private final String clientId;
   private final Deserializer<RevokeCommand> commandDeserializer;
   private final Serializer<RevokeResult> resultSerializer;
+  private final Serializer<Alert> alertSerializer;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final KeyedExecutor executor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Queue<String> finished = new ConcurrentLinkedQueue<>();
+  private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private KeyLog executed;
-  private Batch current;
 
   private final LongAdder commandsRead = new LongAdder();
   private final LongAdder executedCount = new LongAdder();
   private final LongAdder alreadyExecuted = new LongAdder();
   private final LongAdder deadLettered = new LongAdder();
+  private final LongAdder revokeFailedAlerts = new LongAdder();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final LongSummaryStatistics timeToRevoke = new LongSummaryStatistics();
 
   /**
-   * A service with {@link Options#defaults()}.
+   * A service with {@link Options#defaults()}, no notifications and no overlap lookup.
    *
    * @param settings Kafka bootstrap servers and the Apicurio Registry URL
    * @param revoker executes commands; not closed by this service
@@ -218,20 +268,38 @@ public final class RevokeService implements Runnable, AutoCloseable {
   }
 
   /**
-   * A service. Kafka clients are created here; nothing is read before {@link #run()}.
+   * A service without notifications and overlap lookup.
    *
    * @param settings Kafka bootstrap servers and the Apicurio Registry URL
    * @param revoker executes commands; not closed by this service (its creator owns it)
    * @param options topics, group, parallelism, timing
    */
   public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker, Options options) {
+    this(settings, revoker, options, RevokeNotifier.NONE, OverlappingGrants.NONE);
+  }
+
+  /**
+   * A service. Kafka clients are created here; nothing is read before {@link #run()}.
+   *
+   * @param settings Kafka bootstrap servers and the Apicurio Registry URL
+   * @param revoker executes commands; not closed by this service (its creator owns it)
+   * @param options topics, group, parallelism, timing
+   * @param notifier tells on-call "access revoked", "late revoke", "revoke failed"
+   * @param overlaps other active grants relying on an assignment
+   */
+  public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker, Options options, RevokeNotifier notifier,
+      OverlappingGrants overlaps) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.revoker = Objects.requireNonNull(revoker, "revoker");
     this.options = Objects.requireNonNull(options, "options");
+    this.notifier = Objects.requireNonNull(notifier, "notifier");
+    this.overlaps = Objects.requireNonNull(overlaps, "overlaps");
+    this.clock = Clock.systemUTC();
     this.clientId = options.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     this.commandDeserializer = serdes.value(RevokeCommand.class).deserializer();
     this.resultSerializer = serdes.value(RevokeResult.class).serializer();
+    this.alertSerializer = serdes.value(Alert.class).serializer();
     this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId), new StringSerializer(),
@@ -259,47 +327,63 @@ public final class RevokeService implements Runnable, AutoCloseable {
       executed.catchUp(options.startupTimeout());
       LOG.info("revoke service {}: {} commands already have results in {}; revoker {}", clientId, executed.size(),
           options.resultsTopic(), revoker);
-      consumer.subscribe(java.util.List.of(options.commandsTopic()), new Rebalance());
+      consumer.subscribe(List.of(options.commandsTopic()), new Rebalance());
       while (!closing.get()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(options.pollTimeout());
-        if (records.isEmpty()) {
-          continue;
-        }
-        Batch batch = new Batch();
-        current = batch;
         for (ConsumerRecord<String, byte[]> r : records) {
-          accept(r, batch);
+          accept(r);
         }
-        if (!batch.byCommand.isEmpty()) {
-          consumer.pause(consumer.assignment());
-          CompletableFuture<Void> all = batch.all();
-          while (!all.isDone()) {
-            ConsumerRecords<String, byte[]> stray = consumer.poll(Duration.ofMillis(100));
-            if (!stray.isEmpty()) {
-              rewind(stray);
-            }
-          }
-          consumer.resume(consumer.paused());
-        }
-        finish(batch);
-        current = null;
+        completeAndCommit();
       }
     } catch (WakeupException e) {
       if (!closing.get()) {
         throw e;
       }
-      if (current != null) {
-        finish(current);
-      }
     } finally {
-      closeClients();
-      stopped.countDown();
+      try {
+        drain();
+      } finally {
+        closeClients();
+        stopped.countDown();
+      }
     }
   }
 
-  private void accept(ConsumerRecord<String, byte[]> record, Batch batch) {
+  /** On close: waits for running revokes (up to closeTimeout) and commits what finished. */
+  private void drain() {
+    long end = System.nanoTime() + options.closeTimeout().toNanos();
+    while (!running.isEmpty() && System.nanoTime() < end && failure.get() == null) {
+      for (String id; (id = finished.poll()) != null; ) {
+        running.remove(id);
+        if (executed != null) {
+          executed.add(id);
+        }
+      }
+      if (running.isEmpty()) {
+        break;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!running.isEmpty()) {
+      LOG.warn("revoke service {} stops with {} revokes unfinished; they run again at the next start", clientId,
+          running.size());
+    }
+    try {
+      completeAndCommit();
+    } catch (RuntimeException e) {
+      LOG.warn("revoke service {}: final commit failed: {}", clientId, e.toString());
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
     commandsRead.increment();
-    batch.offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    PartitionOffsets po = offsets.computeIfAbsent(tp, k -> new PartitionOffsets());
     RevokeCommand command;
     try {
       command = commandDeserializer.deserialize(record.topic(), record.headers(), record.value());
@@ -308,18 +392,63 @@ public final class RevokeService implements Runnable, AutoCloseable {
       send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
           e.getClass().getName()));
       deadLettered.increment();
+      po.pending.put(record.offset(), true);
       return;
     }
     if (command == null) {
+      po.pending.put(record.offset(), true);
       return;
     }
     String id = command.getCommandId();
-    if (executed.contains(id) || batch.byCommand.containsKey(id)) {
+    if (executed.contains(id) || running.contains(id)) {
       alreadyExecuted.increment();
       LOG.info("revoke command {} already executed; skipped", id);
+      po.pending.put(record.offset(), true);
       return;
     }
-    batch.byCommand.put(id, executor.submit(laneKey(command), () -> execute(command)));
+    running.add(id);
+    po.pending.put(record.offset(), false);
+    long offset = record.offset();
+    executor.submit(laneKey(command), () -> execute(command)).whenComplete((r, e) -> {
+      if (e != null) {
+        failure.compareAndSet(null, new IllegalStateException("revoke command " + id + " has no recorded result: "
+            + e, e));
+        return;
+      }
+      completions.add(() -> {
+        PartitionOffsets p = offsets.get(tp);
+        if (p != null) {
+          p.pending.put(offset, true);
+        }
+      });
+      finished.add(id);
+    });
+  }
+
+  /** Poll thread: applies finished revokes to the executed set and commits done offset prefixes. */
+  private void completeAndCommit() {
+    RuntimeException f = failure.get();
+    if (f != null) {
+      throw f;
+    }
+    for (Runnable c; (c = completions.poll()) != null; ) {
+      c.run();
+    }
+    for (String id; (id = finished.poll()) != null; ) {
+      executed.add(id);
+      running.remove(id);
+    }
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    offsets.forEach((tp, po) -> {
+      long next = po.commitable();
+      if (next > po.committed) {
+        po.committed = next;
+        commit.put(tp, new OffsetAndMetadata(next));
+      }
+    });
+    if (!commit.isEmpty()) {
+      consumer.commitSync(commit);
+    }
   }
 
   /** The serialization key: commands on the same account and permission set run one after another. */
@@ -328,15 +457,51 @@ public final class RevokeService implements Runnable, AutoCloseable {
         : command.getAssignment().getAccountId() + "|" + command.getAssignment().getPermissionSetArn();
   }
 
-  /** Runs on a worker thread: revoke, write the result, wait for its acknowledgement. */
+  /** The id of the REVOKE_FAILED alert of a command. */
+  static String revokeFailedAlertId(String commandId) {
+    return Hashing.deterministicId("REVOKE_FAILED", commandId);
+  }
+
+  /** Runs on a worker thread: revoke with progress reports, write the result, notify. */
   private RevokeResult execute(RevokeCommand command) {
-    RevokeResult result = revoker.revoke(command);
-    RecordHeaders headers = new RecordHeaders();
-    byte[] value;
-    synchronized (resultSerializer) {
-      value = resultSerializer.serialize(options.resultsTopic(), headers, result);
+    Instant pickedUp = clock.instant();
+    AtomicInteger seq = new AtomicInteger();
+    AtomicBoolean alerted = new AtomicBoolean();
+    progress(command, seq.incrementAndGet(), "command_received", pickedUp, null, null, null);
+    RevokeResult result = revoker.revoke(command, (step, p) -> {
+      String alertId = null;
+      if (SsoAdminRevoker.STEP_DEADLINE_MISSED.equals(step) && alerted.compareAndSet(false, true)) {
+        alertId = raiseRevokeFailed(command, "not confirmed within " + revoker.options().deadline().toSeconds()
+            + " s; still trying until " + revoker.options().giveUp().toMinutes() + " min after pick-up", p.describe());
+      }
+      RevokeResult r = progress(command, seq.incrementAndGet(), step, pickedUp, p, null, alertId);
+      if (alertId != null) {
+        notifier.notify(new RevokeNotifier.Notice(RevokeNotifier.REVOKE_FAILED, command, r, p.describe(),
+            clock.instant()));
+      }
+    });
+    String alertId = alerted.get() ? revokeFailedAlertId(command.getCommandId()) : null;
+    if (RevokeOutcome.FAILED.name().equals(result.getOutcome()) && alerted.compareAndSet(false, true)) {
+      alertId = raiseRevokeFailed(command, "failed", result.getFailureReason() + " (" + result.getAttempts() + " "
+          + "DeleteAccountAssignment attempts)");
     }
-    send(new ProducerRecord<>(options.resultsTopic(), null, command.getCommandId(), value, headers));
+    List<String> also = List.of();
+    if (RevokeOutcome.CONFIRMED.name().equals(result.getOutcome()) && command.getAssignment() != null) {
+      also = overlaps.activeOthers(command);
+    }
+    result.setRevokeFailedAlertId(alertId);
+    result.setAlsoRevokedRequestIds(also);
+    write(command.getCommandId(), result);
+    for (String other : also) {
+      RevokeResult r = RevokeResult.newBuilder(result)
+          .setCommandId(command.getCommandId() + "/also/" + other)
+          .setRequestId(other)
+          .setCorrelationId(other)
+          .setAlsoRevokedRequestIds(List.of(command.getRequestId() == null ? command.getCorrelationId()
+              : command.getRequestId()))
+          .build();
+      write(r.getCommandId(), r);
+    }
     outcomes.computeIfAbsent(result.getOutcome(), k -> new LongAdder()).increment();
     executedCount.increment();
     if (result.getTimeToRevokeMillis() != null) {
@@ -344,7 +509,90 @@ public final class RevokeService implements Runnable, AutoCloseable {
         timeToRevoke.accept(result.getTimeToRevokeMillis());
       }
     }
+    String outcome = result.getOutcome();
+    if (RevokeOutcome.CONFIRMED.name().equals(outcome) || RevokeOutcome.ALREADY_ABSENT.name().equals(outcome)) {
+      String kind = "expiry".equals(command.getTrigger()) && RevokeOutcome.CONFIRMED.name().equals(outcome)
+          ? RevokeNotifier.LATE_REVOKE : RevokeNotifier.ACCESS_REVOKED;
+      notifier.notify(new RevokeNotifier.Notice(kind, command, result,
+          also.isEmpty() ? null : "the assignment also ended the grants of requests " + String.join(", ", also),
+          clock.instant()));
+    } else if (RevokeOutcome.FAILED.name().equals(outcome)) {
+      notifier.notify(new RevokeNotifier.Notice(RevokeNotifier.REVOKE_FAILED, command, result,
+          result.getFailureReason(), clock.instant()));
+    }
     return result;
+  }
+
+  /** Writes one progress record (key {@code <commandId>/<seq>}). */
+  private RevokeResult progress(RevokeCommand command, int seq, String step, Instant pickedUp,
+      SsoAdminRevoker.Progress p, String reason, String alertId) {
+    RevokeResult r = RevokeResult.newBuilder()
+        .setCommandId(command.getCommandId())
+        .setRequestId(command.getRequestId())
+        .setCorrelationId(command.getCorrelationId())
+        .setAlertId(command.getAlertId())
+        .setTrigger(command.getTrigger())
+        .setAssignment(command.getAssignment())
+        .setOutcome("IN_PROGRESS")
+        .setDeletionRequestId(p == null ? null : p.deletionRequestId())
+        .setDeletionStatus(p == null ? null : p.deletionStatus())
+        .setFailureReason(p == null ? reason : p.lastProblem())
+        .setAttempts(p == null ? 0 : p.deleteAttempts())
+        .setCommandIssuedAt(command.getIssuedAt())
+        .setStartedAt(pickedUp)
+        .setDeleteRequestedAt(p == null ? null : p.deleteRequestedAt())
+        .setCompletedAt(clock.instant())
+        .setStep(step)
+        .setStepSeq(seq)
+        .setRevokeFailedAlertId(alertId)
+        .build();
+    write(command.getCommandId() + "/" + seq, r);
+    return r;
+  }
+
+  /** Produces the REVOKE_FAILED alert of a command; returns its id. */
+  private String raiseRevokeFailed(RevokeCommand command, String what, String tried) {
+    String alertId = revokeFailedAlertId(command.getCommandId());
+    AccountAssignment a = command.getAssignment();
+    String target = a == null ? "no recorded assignment"
+        : a.getPrincipalType() + " " + a.getPrincipalId() + " / " + a.getPermissionSetArn() + " / account "
+            + a.getAccountId();
+    Instant now = clock.instant();
+    Alert alert = Alert.newBuilder()
+        .setAlertId(alertId)
+        .setAlertType("REVOKE_FAILED")
+        .setSeverity("critical")
+        .setCorrelationId(command.getCorrelationId())
+        .setRequestId(command.getRequestId())
+        .setAccountId(a == null ? null : a.getAccountId())
+        .setSubject(null)
+        .setEvidence(command.getAlertId() == null ? List.of(command.getCommandId())
+            : List.of(command.getCommandId(), command.getAlertId()))
+        .setDetectedAt(now)
+        .setEventTime(command.getIssuedAt())
+        .setSummary("Revoke " + command.getCommandId() + " of request " + command.getRequestId() + " (" + target
+            + ", " + command.getTrigger() + ": " + command.getReason() + ") " + what + ": " + tried + ".")
+        .setRunbook(RUNBOOK)
+        .setActions(List.of("page"))
+        .setRevokedRequestIds(List.of())
+        .build();
+    byte[] value;
+    synchronized (alertSerializer) {
+      value = alertSerializer.serialize(options.alertsTopic(), new RecordHeaders(), alert);
+    }
+    send(new ProducerRecord<>(options.alertsTopic(), null, command.getCorrelationId(), value, new RecordHeaders()));
+    revokeFailedAlerts.increment();
+    LOG.error("REVOKE_FAILED {} raised for revoke {}", alertId, command.getCommandId());
+    return alertId;
+  }
+
+  private void write(String key, RevokeResult result) {
+    RecordHeaders headers = new RecordHeaders();
+    byte[] value;
+    synchronized (resultSerializer) {
+      value = resultSerializer.serialize(options.resultsTopic(), headers, result);
+    }
+    send(new ProducerRecord<>(options.resultsTopic(), null, key, value, headers));
   }
 
   private void send(ProducerRecord<String, byte[]> record) {
@@ -358,42 +606,13 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
   }
 
-  /** Waits for the batch, records executed ids, commits its offsets (once). */
-  private void finish(Batch batch) {
-    RuntimeException failure = null;
-    for (Map.Entry<String, CompletableFuture<RevokeResult>> e : batch.byCommand.entrySet()) {
-      try {
-        e.getValue().join();
-        executed.add(e.getKey());
-      } catch (CompletionException | java.util.concurrent.CancellationException ex) {
-        if (failure == null) {
-          failure = new IllegalStateException("revoke command " + e.getKey() + " has no recorded result: "
-              + ex.getCause(), ex.getCause());
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    if (!batch.committed && !batch.offsets.isEmpty()) {
-      consumer.commitSync(batch.offsets);
-      batch.committed = true;
-    }
-  }
-
-  /** Records polled while paused (newly assigned partitions): seek back so they are read again later. */
-  private void rewind(ConsumerRecords<String, byte[]> stray) {
-    for (TopicPartition tp : stray.partitions()) {
-      consumer.seek(tp, stray.records(tp).getFirst().offset());
-      consumer.pause(java.util.List.of(tp));
-    }
-  }
-
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (current != null && !current.committed) {
-        finish(current);
+      try {
+        completeAndCommit();
+      } finally {
+        partitions.forEach(offsets::remove);
       }
     }
 
@@ -401,9 +620,6 @@ public final class RevokeService implements Runnable, AutoCloseable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       long n = executed.catchUp(options.startupTimeout());
       LOG.debug("assigned {}; read {} new results", partitions, n);
-      if (current != null && !current.committed) {
-        consumer.pause(partitions);
-      }
     }
   }
 
@@ -422,7 +638,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
     synchronized (timeToRevoke) {
       ttr.combine(timeToRevoke);
     }
-    return new Stats(commandsRead.sum(), executedCount.sum(), alreadyExecuted.sum(), Map.copyOf(o), deadLettered.sum(), ttr);
+    return new Stats(commandsRead.sum(), executedCount.sum(), alreadyExecuted.sum(), Map.copyOf(o),
+        revokeFailedAlerts.sum(), deadLettered.sum(), ttr);
   }
 
   /**
@@ -435,9 +652,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
   }
 
   /**
-   * Stops {@link #run()}: running revokes finish and their results are written and committed
-   * first. Waits up to {@code closeTimeout}. Safe from any thread, more than once, and before
-   * {@link #run()}. The revoker is not closed.
+   * Stops {@link #run()}: running revokes get up to {@code closeTimeout} to finish, and what finished
+   * is committed. Safe from any thread, more than once, and before {@link #run()}. The revoker is
+   * not closed.
    */
   @Override
   public void close() {
@@ -451,7 +668,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
     consumer.wakeup();
     try {
-      if (!stopped.await(options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!stopped.await(options.closeTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
         LOG.warn("revoke service {} still running after {}", clientId, options.closeTimeout());
       }
     } catch (InterruptedException e) {
@@ -460,7 +677,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
   }
 
   private void closeClients() {
-    executor.shutdown(options.closeTimeout());
+    executor.shutdown(Duration.ofSeconds(1));
     try {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {
@@ -472,5 +689,6 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
     commandDeserializer.close();
     resultSerializer.close();
+    alertSerializer.close();
   }
 }

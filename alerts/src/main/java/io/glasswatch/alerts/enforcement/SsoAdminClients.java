@@ -5,6 +5,9 @@ import io.glasswatch.config.GlasswatchSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.ConflictException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Builds the {@link SsoAdminClient} the revoker uses: region from {@code aws.region}, endpoint
@@ -102,6 +107,98 @@ public final class SsoAdminClients {
 
   private SsoAdminClients() {}
 
+  /** SSO Admin clients by target account: the role to assume may differ per account. */
+  public interface Source extends AutoCloseable {
+    /**
+     * The client for revokes on {@code accountId}.
+     *
+     * @param accountId 12-digit target account
+     * @return a client, shared between calls; never null
+     */
+    SsoAdminClient forAccount(String accountId);
+
+    /** Closes every client created. */
+    @Override
+    void close();
+
+    /**
+     * One client for every account.
+     *
+     * @param client the client, closed by {@link #close()}
+     * @return the source
+     */
+    static Source of(SsoAdminClient client) {
+      return new Source() {
+        @Override
+        public SsoAdminClient forAccount(String accountId) {
+          return client;
+        }
+
+        @Override
+        public void close() {
+          client.close();
+        }
+      };
+    }
+  }
+
+  /**
+   * Clients from settings: one per role to assume ({@link RevokeSettings#roleFor}), created on first
+   * use. Without a role the client signs with the default credentials chain (see class Javadoc);
+   * with a role it signs with STS {@code AssumeRole} session credentials (session name
+   * {@code glasswatch-revoke}, refreshed by the SDK before they expire), the STS client itself
+   * using the default chain, the same region and, when {@code aws.sso-admin.endpoint} is set, the
+   * same endpoint (moto serves STS there too).
+   *
+   * @param settings {@code aws.region}, {@code aws.sso-admin.endpoint}, {@code revoke.assume-role-arn[.<account>]}
+   * @param tuning retries and timeouts
+   * @return the source; close it when done
+   * @throws ConfigException when the region or a role setting is invalid
+   */
+  public static Source source(GlasswatchSettings settings, Tuning tuning) {
+    RevokeSettings revoke = RevokeSettings.from(settings);
+    Map<String, SsoAdminClient> byRole = new ConcurrentHashMap<>();
+    List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    return new Source() {
+      @Override
+      public SsoAdminClient forAccount(String accountId) {
+        String role = revoke.roleFor(accountId);
+        return byRole.computeIfAbsent(role, r -> {
+          if (r.isEmpty()) {
+            return create(settings, tuning);
+          }
+          LOG.info("SSO Admin calls for account {} assume role {}", accountId, r);
+          String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT);
+          var sts = StsClient.builder().region(Region.of(settings.get(GlasswatchSettings.AWS_REGION)))
+              .credentialsProvider(credentials(endpoint));
+          if (!endpoint.isBlank()) {
+            sts.endpointOverride(URI.create(endpoint));
+          }
+          StsClient stsClient = sts.build();
+          StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(stsClient)
+              .refreshRequest(b -> b.roleArn(r).roleSessionName("glasswatch-revoke"))
+              .build();
+          closeables.add(provider);
+          closeables.add(stsClient);
+          return create(settings, tuning, provider);
+        });
+      }
+
+      @Override
+      public void close() {
+        byRole.values().forEach(SsoAdminClient::close);
+        for (AutoCloseable c : closeables) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            LOG.debug("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+          }
+        }
+      }
+    };
+  }
+
   /**
    * The retry strategy of {@link #create}: the SDK's standard strategy plus {@code ConflictException}.
    *
@@ -126,6 +223,10 @@ public final class SsoAdminClients {
    * @throws ConfigException when the region is empty
    */
   public static SsoAdminClient create(GlasswatchSettings settings, Tuning tuning) {
+    return create(settings, tuning, credentials(settings.get(GlasswatchSettings.SSO_ENDPOINT)));
+  }
+
+  private static SsoAdminClient create(GlasswatchSettings settings, Tuning tuning, AwsCredentialsProvider credentials) {
     String region = settings.get(GlasswatchSettings.AWS_REGION);
     if (region.isBlank()) {
       throw new ConfigException(List.of(GlasswatchSettings.AWS_REGION + ": expected an AWS region, e.g. us-east-1"));
@@ -133,7 +234,7 @@ public final class SsoAdminClients {
     String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT);
     var builder = SsoAdminClient.builder()
         .region(Region.of(region))
-        .credentialsProvider(credentials(endpoint))
+        .credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
             .socketTimeout(tuning.attemptTimeout()))

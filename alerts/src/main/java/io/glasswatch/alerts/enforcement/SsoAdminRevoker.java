@@ -26,31 +26,40 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 /**
  * Executes one {@link RevokeCommand} against IAM Identity Center and reports a {@link RevokeResult}.
  *
- * <p>Steps (IAM Identity Center API Reference, docs.aws.amazon.com/singlesignon/latest/APIReference/):
+ * <p>One round (IAM Identity Center API Reference, docs.aws.amazon.com/singlesignon/latest/APIReference/):
  *
  * <ol>
  *   <li>{@code ListAccountAssignments} (API_ListAccountAssignments.html) for the command's instance,
  *       account and permission set: if the principal is not listed, the outcome is
- *       {@code ALREADY_ABSENT} and nothing is deleted;
+ *       {@code ALREADY_ABSENT} (or {@code CONFIRMED} when an earlier round's deletion was accepted);
  *   <li>{@code DeleteAccountAssignment} (API_DeleteAccountAssignment.html) with
  *       {@code TargetType=AWS_ACCOUNT}; a {@code ResourceNotFoundException} here is re-checked with
  *       {@code ListAccountAssignments} and reported {@code ALREADY_ABSENT} when the principal is gone;
  *   <li>while the returned {@code AccountAssignmentDeletionStatus.Status} is {@code IN_PROGRESS},
  *       {@code DescribeAccountAssignmentDeletionStatus} (API_DescribeAccountAssignmentDeletionStatus.html)
- *       with jittered exponential waits ({@code pollInitial} doubling to {@code pollMax}) until
- *       {@code SUCCEEDED} or {@code FAILED} or the {@code deadline} (measured from pick-up);
+ *       with jittered exponential waits ({@code pollInitial} doubling to {@code pollMax});
  *   <li>after {@code SUCCEEDED}, {@code ListAccountAssignments} must no longer list the principal,
  *       re-checked for up to {@code confirmGrace}; only then the outcome is {@code CONFIRMED}.
  * </ol>
  *
- * <p>Everything else is {@code FAILED} with a {@code failureReason} naming the step and the AWS
- * error. Throttling, 5xx, network errors and {@code ConflictException} are retried by the SDK
- * ({@link SsoAdminClients#retryStrategy}); a conflict that outlasts those retries is retried by
- * this class up to {@code conflictRounds} rounds of SDK attempts, within the deadline.
- * {@code attempts} counts every HTTP attempt of {@code DeleteAccountAssignment}.
- * {@code timeToRevokeMillis} runs from the command's {@code detectedAtWallClock} (else the
- * pick-up time) to confirmation. In dry-run mode no AWS call is made and the outcome is
- * {@code DRY_RUN}. Thread-safe: one instance serves many threads.
+ * <p>Retries: throttling, 5xx, network errors and {@code ConflictException} are first retried by
+ * the SDK ({@link SsoAdminClients#retryStrategy}); a conflict that outlasts those retries is tried
+ * again up to {@code conflictRounds} rounds of SDK attempts. Whatever is still retryable after that
+ * (the same errors, a deletion status {@code FAILED}, an assignment still listed after
+ * {@code SUCCEEDED}) starts a new round after a jittered exponential wait ({@code retryInitial}
+ * doubling to {@code retryMax}). A deletion that stays {@code IN_PROGRESS} is polled, not re-issued.
+ *
+ * <p>Time limits, measured from pick-up: at {@code deadline} (SPEC {@code revokeDeadline}, 60 s)
+ * without confirmation the {@link Listener} hears {@code deadline_missed} once, with what was tried,
+ * and the revoker keeps trying; at {@code giveUp} it stops with {@code FAILED}. A non-retryable
+ * error ({@code AccessDeniedException}, {@code ValidationException}, no assignment in the command)
+ * ends the command at once with {@code FAILED}.
+ *
+ * <p>{@code attempts} counts every HTTP attempt of {@code DeleteAccountAssignment}.
+ * {@code timeToRevokeMillis} runs from the command's {@code detectedAtWallClock} (else the pick-up
+ * time) to confirmation. In dry-run mode no AWS call is made and the outcome is {@code DRY_RUN}.
+ * Thread-safe: one instance serves many threads. Logs name the command, principal, permission set
+ * and account, never credentials.
  */
 public final class SsoAdminRevoker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SsoAdminRevoker.class);
@@ -58,27 +67,87 @@ public final class SsoAdminRevoker implements AutoCloseable {
   private static final String DELETE = "DeleteAccountAssignment";
   private static final String DESCRIBE = "DescribeAccountAssignmentDeletionStatus";
 
+  /** Step names reported to a {@link Listener} (the {@code step} field of progress results). */
+  public static final String STEP_DELETE_REQUESTED = "delete_requested";
+  /** A new deletion status was seen by DescribeAccountAssignmentDeletionStatus. */
+  public static final String STEP_STATUS_POLLED = "status_polled";
+  /** A round failed retryably; another round follows after a wait. */
+  public static final String STEP_RETRYING = "retrying";
+  /** {@code deadline} passed without confirmation; the revoker keeps trying until {@code giveUp}. */
+  public static final String STEP_DEADLINE_MISSED = "deadline_missed";
+
+  /**
+   * What a revoke has done so far.
+   *
+   * @param round rounds started, from 1
+   * @param deleteAttempts HTTP attempts of DeleteAccountAssignment so far
+   * @param deletionRequestId RequestId of the last accepted deletion, or null
+   * @param deletionStatus last deletion status seen (IN_PROGRESS, SUCCEEDED, FAILED), or null
+   * @param lastProblem the last failure, one line (translated AWS error, FailureReason), or null
+   * @param elapsedMillis milliseconds since pick-up
+   * @param deleteRequestedAt wall-clock time the last deletion was accepted, or null
+   */
+  public record Progress(int round, int deleteAttempts, String deletionRequestId, String deletionStatus,
+      String lastProblem, long elapsedMillis, Instant deleteRequestedAt) {
+    /**
+     * One line for humans and alerts: rounds, attempts, deletion and last problem.
+     *
+     * @return e.g. "2 rounds, 9 DeleteAccountAssignment attempts, deletion b7c9.. IN_PROGRESS, last problem: .."
+     */
+    public String describe() {
+      return round + (round == 1 ? " round, " : " rounds, ") + deleteAttempts + " " + DELETE + " attempts"
+          + (deletionRequestId == null ? ", no deletion accepted" : ", deletion " + deletionRequestId + " "
+              + deletionStatus)
+          + (lastProblem == null ? "" : ", last problem: " + lastProblem) + ", " + elapsedMillis + " ms since pick-up";
+    }
+  }
+
+  /** Hears the steps of one revoke, on the revoking thread. Must not throw. */
+  @FunctionalInterface
+  public interface Listener {
+    /** A listener that ignores everything. */
+    Listener NONE = (step, progress) -> { };
+
+    /**
+     * A step happened.
+     *
+     * @param step one of the {@code STEP_*} constants
+     * @param progress the state at that step
+     */
+    void step(String step, Progress progress);
+  }
+
   /**
    * Timing of one revoke.
    *
-   * @param deadline longest time from pick-up to a known deletion status (SPEC {@code revokeDeadline}, 60 s)
+   * @param deadline time from pick-up to confirmation before {@code deadline_missed} (SPEC {@code revokeDeadline}, 60 s)
+   * @param giveUp time from pick-up after which the revoker stops trying, at least {@code deadline}
    * @param pollInitial first wait before {@code DescribeAccountAssignmentDeletionStatus}
    * @param pollMax cap of the poll wait
    * @param confirmGrace how long {@code ListAccountAssignments} may still list the principal after SUCCEEDED
    * @param conflictRounds rounds of SDK attempts for {@code DeleteAccountAssignment} while it conflicts, at least 1
    * @param conflictWait base wait between conflict rounds (doubles each round, jittered)
+   * @param retryInitial first wait before a new round after a retryable failure
+   * @param retryMax cap of the wait between rounds
    */
-  public record Options(Duration deadline, Duration pollInitial, Duration pollMax, Duration confirmGrace,
-      int conflictRounds, Duration conflictWait) {
+  public record Options(Duration deadline, Duration giveUp, Duration pollInitial, Duration pollMax,
+      Duration confirmGrace, int conflictRounds, Duration conflictWait, Duration retryInitial, Duration retryMax) {
     /** Validates ranges. */
     public Options {
-      for (Duration d : List.of(deadline, pollInitial, pollMax, confirmGrace, conflictWait)) {
+      for (Duration d : List.of(deadline, giveUp, pollInitial, pollMax, confirmGrace, conflictWait, retryInitial,
+          retryMax)) {
         if (d.isNegative()) {
           throw new IllegalArgumentException("durations must not be negative");
         }
       }
       if (deadline.isZero() || pollInitial.isZero() || pollInitial.compareTo(pollMax) > 0) {
         throw new IllegalArgumentException("deadline and poll interval must be positive, pollInitial <= pollMax");
+      }
+      if (giveUp.compareTo(deadline) < 0) {
+        throw new IllegalArgumentException("giveUp must not be shorter than deadline");
+      }
+      if (retryInitial.isZero() || retryInitial.compareTo(retryMax) > 0) {
+        throw new IllegalArgumentException("retryInitial must be positive and <= retryMax");
       }
       if (conflictRounds < 1 || conflictRounds > 10) {
         throw new IllegalArgumentException("conflictRounds must be 1-10");
@@ -88,21 +157,35 @@ public final class SsoAdminRevoker implements AutoCloseable {
     /**
      * Production timing.
      *
-     * @return deadline 60 s, poll 250 ms doubling to 2 s, confirm grace 5 s, 3 conflict rounds 1 s apart
+     * @return deadline 60 s, give up after 15 min, poll 250 ms doubling to 2 s, confirm grace 5 s,
+     *     3 conflict rounds 1 s apart, rounds 1 s apart doubling to 30 s
      */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofSeconds(5),
-          3, Duration.ofSeconds(1));
+      return new Options(Duration.ofSeconds(60), Duration.ofMinutes(15), Duration.ofMillis(250), Duration.ofSeconds(2),
+          Duration.ofSeconds(5), 3, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     /**
-     * A copy with another deadline.
+     * A copy with another deadline; the give-up time becomes the same (no trying past it), use
+     * {@link #withGiveUp} afterwards to keep trying.
      *
-     * @param d longest time from pick-up to a known deletion status
+     * @param d time from pick-up to confirmation
      * @return the copy
      */
     public Options withDeadline(Duration d) {
-      return new Options(d, pollInitial, pollMax, confirmGrace, conflictRounds, conflictWait);
+      return new Options(d, d, pollInitial, pollMax, confirmGrace, conflictRounds, conflictWait, retryInitial,
+          retryMax);
+    }
+
+    /**
+     * A copy with another give-up time.
+     *
+     * @param g time from pick-up after which the revoker stops trying, at least the deadline
+     * @return the copy
+     */
+    public Options withGiveUp(Duration g) {
+      return new Options(deadline, g, pollInitial, pollMax, confirmGrace, conflictRounds, conflictWait, retryInitial,
+          retryMax);
     }
 
     /**
@@ -113,7 +196,8 @@ public final class SsoAdminRevoker implements AutoCloseable {
      * @return the copy
      */
     public Options withPoll(Duration initial, Duration max) {
-      return new Options(deadline, initial, max, confirmGrace, conflictRounds, conflictWait);
+      return new Options(deadline, giveUp, initial, max, confirmGrace, conflictRounds, conflictWait, retryInitial,
+          retryMax);
     }
 
     /**
@@ -123,7 +207,8 @@ public final class SsoAdminRevoker implements AutoCloseable {
      * @return the copy
      */
     public Options withConfirmGrace(Duration grace) {
-      return new Options(deadline, pollInitial, pollMax, grace, conflictRounds, conflictWait);
+      return new Options(deadline, giveUp, pollInitial, pollMax, grace, conflictRounds, conflictWait, retryInitial,
+          retryMax);
     }
 
     /**
@@ -134,17 +219,29 @@ public final class SsoAdminRevoker implements AutoCloseable {
      * @return the copy
      */
     public Options withConflictRounds(int rounds, Duration wait) {
-      return new Options(deadline, pollInitial, pollMax, confirmGrace, rounds, wait);
+      return new Options(deadline, giveUp, pollInitial, pollMax, confirmGrace, rounds, wait, retryInitial, retryMax);
+    }
+
+    /**
+     * A copy with other waits between rounds.
+     *
+     * @param initial first wait before a new round
+     * @param max cap of the wait
+     * @return the copy
+     */
+    public Options withRetry(Duration initial, Duration max) {
+      return new Options(deadline, giveUp, pollInitial, pollMax, confirmGrace, conflictRounds, conflictWait, initial,
+          max);
     }
   }
 
-  private final SsoAdminClient client;
+  private final SsoAdminClients.Source clients;
   private final Options options;
   private final Clock clock;
   private final String dryRunReason;
 
   /**
-   * A revoker that calls AWS through {@code client}.
+   * A revoker that calls AWS through one client for every account.
    *
    * @param client a client from {@link SsoAdminClients#create} (its interceptor counts attempts);
    *     closed by {@link #close()}
@@ -152,14 +249,25 @@ public final class SsoAdminRevoker implements AutoCloseable {
    * @param clock wall clock for the result's times
    */
   public SsoAdminRevoker(SsoAdminClient client, Options options, Clock clock) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(SsoAdminClients.Source.of(Objects.requireNonNull(client, "client")), options, clock);
+  }
+
+  /**
+   * A revoker that picks the client by target account (per-account role to assume).
+   *
+   * @param clients clients by account, from {@link SsoAdminClients#source}; closed by {@link #close()}
+   * @param options timing
+   * @param clock wall clock for the result's times
+   */
+  public SsoAdminRevoker(SsoAdminClients.Source clients, Options options, Clock clock) {
+    this.clients = Objects.requireNonNull(clients, "clients");
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.dryRunReason = null;
   }
 
   private SsoAdminRevoker(String dryRunReason, Options options, Clock clock) {
-    this.client = null;
+    this.clients = null;
     this.options = options;
     this.clock = clock;
     this.dryRunReason = dryRunReason;
@@ -176,23 +284,24 @@ public final class SsoAdminRevoker implements AutoCloseable {
   }
 
   /**
-   * The revoker the settings ask for, with {@link Options#defaults()} and
+   * The revoker the settings ask for, with the timing of {@link RevokeSettings#from} and
    * {@link SsoAdminClients.Tuning#defaults()}: dry-run when {@code revoke.dry-run} is true, or when
    * no endpoint override is set and the default AWS credentials chain finds no credentials (then
-   * an error is logged); otherwise a client for {@code aws.sso-admin.endpoint} or the real AWS endpoint.
+   * an error is logged); otherwise clients for {@code aws.sso-admin.endpoint} or the real AWS
+   * endpoint, assuming the configured role per account.
    *
-   * @param settings {@code revoke.dry-run}, {@code aws.region}, {@code aws.sso-admin.endpoint}
+   * @param settings {@code revoke.*}, {@code aws.region}, {@code aws.sso-admin.endpoint}
    * @return a revoker; close it when done
-   * @throws io.glasswatch.config.ConfigException when the region is empty
+   * @throws io.glasswatch.config.ConfigException when the region or a revoke setting is invalid
    */
   public static SsoAdminRevoker fromSettings(GlasswatchSettings settings) {
-    return fromSettings(settings, Options.defaults(), SsoAdminClients.Tuning.defaults());
+    return fromSettings(settings, RevokeSettings.from(settings).revokerOptions(), SsoAdminClients.Tuning.defaults());
   }
 
   /**
    * As {@link #fromSettings(GlasswatchSettings)} with explicit timing and client tuning.
    *
-   * @param settings {@code revoke.dry-run}, {@code aws.region}, {@code aws.sso-admin.endpoint}
+   * @param settings {@code revoke.dry-run}, {@code aws.region}, {@code aws.sso-admin.endpoint}, roles
    * @param options timing of one revoke
    * @param tuning SDK retries and timeouts
    * @return a revoker; close it when done
@@ -208,7 +317,7 @@ public final class SsoAdminRevoker implements AutoCloseable {
           GlasswatchSettings.SSO_ENDPOINT);
       return new SsoAdminRevoker("no SSO Admin endpoint can be used: no AWS credentials found", options, Clock.systemUTC());
     }
-    return new SsoAdminRevoker(SsoAdminClients.create(settings, tuning), options, Clock.systemUTC());
+    return new SsoAdminRevoker(SsoAdminClients.source(settings, tuning), options, Clock.systemUTC());
   }
 
   /**
@@ -221,13 +330,50 @@ public final class SsoAdminRevoker implements AutoCloseable {
   }
 
   /**
+   * The timing.
+   *
+   * @return the timing
+   */
+  public Options options() {
+    return options;
+  }
+
+  /**
+   * Whether the principal of {@code assignment} currently holds its permission set on its account
+   * ({@code ListAccountAssignments}, all pages).
+   *
+   * @param assignment the assignment to look for
+   * @return true when listed
+   * @throws RevokeException when the call fails after the SDK's retries
+   * @throws IllegalStateException in dry-run mode
+   */
+  public boolean isAssigned(AccountAssignment assignment) {
+    if (clients == null) {
+      throw new IllegalStateException("a dry-run revoker cannot look up assignments");
+    }
+    return listed(clients.forAccount(assignment.getAccountId()), assignment);
+  }
+
+  /**
    * Executes a command. Never throws for AWS or input problems: they become a {@code FAILED} result.
    *
    * @param command the command; a null {@code assignment} gives {@code FAILED}
    * @return the result, outcome one of {@link RevokeOutcome}; times are wall-clock epoch milliseconds
    */
   public RevokeResult revoke(RevokeCommand command) {
-    Run run = new Run(command);
+    return revoke(command, Listener.NONE);
+  }
+
+  /**
+   * Executes a command, reporting its steps. Blocks the calling thread up to {@code giveUp}.
+   *
+   * @param command the command; a null {@code assignment} gives {@code FAILED}
+   * @param listener hears {@code delete_requested}, {@code status_polled}, {@code retrying} and
+   *     {@code deadline_missed}
+   * @return the final result, outcome one of {@link RevokeOutcome}
+   */
+  public RevokeResult revoke(RevokeCommand command, Listener listener) {
+    Run run = new Run(command, Objects.requireNonNull(listener, "listener"));
     try {
       return run.execute();
     } catch (RevokeException e) {
@@ -241,20 +387,51 @@ public final class SsoAdminRevoker implements AutoCloseable {
     }
   }
 
+  private static boolean listed(SsoAdminClient client, AccountAssignment a) {
+    try {
+      return client.listAccountAssignmentsPaginator(ListAccountAssignmentsRequest.builder()
+              .instanceArn(a.getInstanceArn())
+              .accountId(a.getAccountId())
+              .permissionSetArn(a.getPermissionSetArn())
+              .build())
+          .accountAssignments().stream()
+          .anyMatch(x -> a.getPrincipalId().equals(x.principalId())
+              && a.getPrincipalType().equalsIgnoreCase(x.principalTypeAsString()));
+    } catch (SdkException e) {
+      throw RevokeException.translate(LIST, e);
+    }
+  }
+
+  /** A round that ended without an outcome but may succeed if tried again. */
+  private static final class RetryRound extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RetryRound(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** One command's execution state. */
   private final class Run {
     private final RevokeCommand command;
+    private final Listener listener;
     private final AccountAssignment a;
+    private final SsoAdminClient client;
     private final Instant startedAt;
     private final long startNanos;
     private final AtomicInteger attempts = new AtomicInteger();
+    private int round;
     private Instant deleteRequestedAt;
     private String deletionRequestId;
     private String deletionStatus;
+    private String lastProblem;
+    private boolean deadlineReported;
 
-    Run(RevokeCommand command) {
+    Run(RevokeCommand command, Listener listener) {
       this.command = command;
+      this.listener = listener;
       this.a = command.getAssignment();
+      this.client = clients == null || a == null ? null : clients.forAccount(a.getAccountId());
       this.startedAt = clock.instant();
       this.startNanos = System.nanoTime();
     }
@@ -266,48 +443,84 @@ public final class SsoAdminRevoker implements AutoCloseable {
       if (a == null) {
         return finish(RevokeOutcome.FAILED, "the command carries no account assignment: nothing can be revoked");
       }
-      if (!isListed()) {
-        return finish(RevokeOutcome.ALREADY_ABSENT, null);
+      long wait = options.retryInitial().toMillis();
+      while (true) {
+        round++;
+        try {
+          return round();
+        } catch (RetryRound e) {
+          lastProblem = e.getMessage();
+        } catch (RevokeException e) {
+          if (!e.retryable()) {
+            throw e;
+          }
+          lastProblem = e.getMessage();
+        }
+        checkDeadline();
+        long w = jitter(wait);
+        if (elapsedMillis() + w >= options.giveUp().toMillis()) {
+          return finish(RevokeOutcome.FAILED, lastProblem + " (gave up after " + elapsedMillis() + " ms, " + round
+              + (round == 1 ? " round)" : " rounds)"));
+        }
+        LOG.warn("revoke {}: round {} failed ({}); retrying in {} ms", command.getCommandId(), round, lastProblem, w);
+        listener.step(STEP_RETRYING, progress());
+        pause(w);
+        wait = Math.min(wait * 2, options.retryMax().toMillis());
+      }
+    }
+
+    /** One round: list, delete, poll, confirm. Returns an outcome, or throws to retry. */
+    private RevokeResult round() throws InterruptedException, RetryRound {
+      if (!listed(client, a)) {
+        return finish(deletionRequestId != null ? RevokeOutcome.CONFIRMED : RevokeOutcome.ALREADY_ABSENT, null);
       }
       AccountAssignmentOperationStatus status;
       try {
         status = deleteWithConflictRounds();
       } catch (AssignmentNotFoundException e) {
-        if (!isListed()) {
-          return finish(RevokeOutcome.ALREADY_ABSENT, null);
+        if (!listed(client, a)) {
+          return finish(deletionRequestId != null ? RevokeOutcome.CONFIRMED : RevokeOutcome.ALREADY_ABSENT, null);
         }
         throw e;
       }
       deleteRequestedAt = clock.instant();
       deletionRequestId = status.requestId();
       deletionStatus = status.statusAsString();
+      listener.step(STEP_DELETE_REQUESTED, progress());
       long wait = options.pollInitial().toMillis();
       while (status.status() != StatusValues.SUCCEEDED && status.status() != StatusValues.FAILED) {
-        if (remainingMillis() < wait) {
-          return finish(RevokeOutcome.FAILED, "deletion " + deletionRequestId + " still " + deletionStatus + " after "
-              + options.deadline().toSeconds() + " s (" + DESCRIBE + ")");
+        checkDeadline();
+        long w = jitter(wait);
+        if (elapsedMillis() + w >= options.giveUp().toMillis()) {
+          return finish(RevokeOutcome.FAILED, "deletion " + deletionRequestId + " still " + deletionStatus
+              + " after " + elapsedMillis() + " ms (" + DESCRIBE + "); gave up");
         }
-        pause(jitter(wait));
+        pause(w);
         wait = Math.min(wait * 2, options.pollMax().toMillis());
         try {
+          String before = deletionStatus;
           status = describe();
           deletionStatus = status.statusAsString();
+          if (!deletionStatus.equals(before) || status.status() != StatusValues.IN_PROGRESS) {
+            listener.step(STEP_STATUS_POLLED, progress());
+          }
         } catch (RevokeException e) {
           if (!e.retryable()) {
             throw e;
           }
+          lastProblem = e.getMessage();
           LOG.warn("revoke {}: {} (will poll again)", command.getCommandId(), e.getMessage());
         }
       }
       if (status.status() == StatusValues.FAILED) {
-        return finish(RevokeOutcome.FAILED, DELETE + " " + deletionRequestId + " FAILED: "
+        throw new RetryRound(DELETE + " " + deletionRequestId + " FAILED: "
             + (status.failureReason() == null ? "no FailureReason given" : status.failureReason()));
       }
       long graceEnd = System.nanoTime() + options.confirmGrace().toNanos();
       long confirmWait = Math.max(50, options.pollInitial().toMillis() / 2);
-      while (isListed()) {
+      while (listed(client, a)) {
         if (System.nanoTime() + confirmWait * 1_000_000 > graceEnd) {
-          return finish(RevokeOutcome.FAILED, DELETE + " " + deletionRequestId + " reported SUCCEEDED but " + LIST
+          throw new RetryRound(DELETE + " " + deletionRequestId + " reported SUCCEEDED but " + LIST
               + " still lists " + a.getPrincipalType() + " " + a.getPrincipalId() + " with " + a.getPermissionSetArn()
               + " on account " + a.getAccountId() + " after " + options.confirmGrace().toMillis() + " ms");
         }
@@ -317,35 +530,34 @@ public final class SsoAdminRevoker implements AutoCloseable {
       return finish(RevokeOutcome.CONFIRMED, null);
     }
 
+    private void checkDeadline() {
+      if (!deadlineReported && elapsedMillis() >= options.deadline().toMillis()) {
+        deadlineReported = true;
+        LOG.error("revoke {} not confirmed within {} ms for {}: {}", command.getCommandId(),
+            options.deadline().toMillis(), describeTarget(), progress().describe());
+        listener.step(STEP_DEADLINE_MISSED, progress());
+      }
+    }
+
+    Progress progress() {
+      return new Progress(Math.max(1, round), attempts.get(), deletionRequestId, deletionStatus, lastProblem,
+          elapsedMillis(), deleteRequestedAt);
+    }
+
     private AccountAssignmentOperationStatus deleteWithConflictRounds() throws InterruptedException {
       long wait = options.conflictWait().toMillis();
-      for (int round = 1; ; round++) {
+      for (int r = 1; ; r++) {
         try {
           return delete();
         } catch (RevokeConflictException e) {
-          if (round >= options.conflictRounds() || remainingMillis() < wait) {
+          if (r >= options.conflictRounds() || elapsedMillis() + wait >= options.giveUp().toMillis()) {
             throw e;
           }
-          LOG.warn("revoke {}: {} (round {}/{}, retrying)", command.getCommandId(), e.getMessage(), round,
+          LOG.warn("revoke {}: {} (conflict round {}/{}, retrying)", command.getCommandId(), e.getMessage(), r,
               options.conflictRounds());
           pause(jitter(wait));
           wait *= 2;
         }
-      }
-    }
-
-    private boolean isListed() {
-      try {
-        return client.listAccountAssignmentsPaginator(ListAccountAssignmentsRequest.builder()
-                .instanceArn(a.getInstanceArn())
-                .accountId(a.getAccountId())
-                .permissionSetArn(a.getPermissionSetArn())
-                .build())
-            .accountAssignments().stream()
-            .anyMatch(x -> a.getPrincipalId().equals(x.principalId())
-                && a.getPrincipalType().equalsIgnoreCase(x.principalTypeAsString()));
-      } catch (SdkException e) {
-        throw RevokeException.translate(LIST, e);
       }
     }
 
@@ -389,8 +601,8 @@ public final class SsoAdminRevoker implements AutoCloseable {
       }
     }
 
-    private long remainingMillis() {
-      return options.deadline().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+    private long elapsedMillis() {
+      return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     RevokeResult finish(RevokeOutcome outcome, String reason) {
@@ -442,8 +654,8 @@ public final class SsoAdminRevoker implements AutoCloseable {
   /** Closes the SSO Admin client (nothing to close in dry-run mode). */
   @Override
   public void close() {
-    if (client != null) {
-      client.close();
+    if (clients != null) {
+      clients.close();
     }
   }
 

@@ -152,9 +152,16 @@ class RevokeServiceIT {
       assertThat(replay.stats().alreadyExecuted()).isEqualTo(5);
     }
 
-    List<ConsumerRecord<String, RevokeResult>> results = KafkaTestSupport.readAll(settings, resultsTopic,
-        new StringDeserializer(),
-        AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)).value(RevokeResult.class).deserializer(), 4, WAIT);
+    // final results only: progress records (step set, key <commandId>/<n>) sit in the same topic
+    List<ConsumerRecord<String, RevokeResult>> results = new java.util.ArrayList<>();
+    await().atMost(WAIT).until(() -> {
+      results.clear();
+      KafkaTestSupport.readAll(settings, resultsTopic, new StringDeserializer(),
+              AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)).value(RevokeResult.class).deserializer(),
+              4, WAIT).stream()
+          .filter(r -> r.value().getStep() == null).forEach(results::add);
+      return results.size() == 4;
+    });
     assertThat(results).hasSize(4);
     Map<String, RevokeResult> byKey = results.stream()
         .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (x, y) -> x));

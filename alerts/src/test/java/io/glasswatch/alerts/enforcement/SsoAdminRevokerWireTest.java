@@ -10,6 +10,8 @@ import io.glasswatch.schema.RevokeResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,8 @@ class SsoAdminRevokerWireTest {
         .withDeadline(Duration.ofSeconds(5))
         .withPoll(Duration.ofMillis(20), Duration.ofMillis(80))
         .withConfirmGrace(Duration.ofMillis(300))
-        .withConflictRounds(2, Duration.ofMillis(20));
+        .withConflictRounds(2, Duration.ofMillis(20))
+        .withRetry(Duration.ofMillis(20), Duration.ofMillis(100));
   }
 
   private SsoAdminRevoker revoker(SsoAdminRevoker.Options options) {
@@ -120,13 +123,43 @@ class SsoAdminRevokerWireTest {
   }
 
   @Test
-  void reportsAFailedDeletionWithTheServicesReason() {
+  void reissuesTheDeleteAfterAFailedDeletionAndConfirms() {
     server.status(DESCRIBE, "FAILED", "Received a 404 status error: Not supported account");
-    RevokeResult r = revoker.revoke(command("cmd-3", sampleAssignment(), null));
-    assertThat(r.getOutcome()).isEqualTo("FAILED");
-    assertThat(r.getDeletionStatus()).isEqualTo("FAILED");
-    assertThat(r.getFailureReason()).contains("FAILED").contains("Not supported account").contains(SAMPLE_DELETION_ID);
-    assertThat(r.getTimeToRevokeMillis()).isNull();
+    List<String> steps = new CopyOnWriteArrayList<>();
+    RevokeResult r = revoker.revoke(command("cmd-3", sampleAssignment(), null), (step, p) -> steps.add(step));
+    assertThat(r.getOutcome()).isEqualTo("CONFIRMED");
+    assertThat(server.calls(DELETE)).hasSize(2);
+    assertThat(steps).containsSubsequence("delete_requested", "status_polled", "retrying", "delete_requested",
+        "status_polled");
+    assertThat(server.assignments()).isEmpty();
+  }
+
+  @Test
+  void reportsAPersistentlyFailedDeletionWithTheServicesReasonAfterTheDeadlineAndGiveUp() {
+    for (int i = 0; i < 200; i++) {
+      server.status(DESCRIBE, "FAILED", "Received a 404 status error: Not supported account");
+    }
+    List<SsoAdminRevoker.Progress> missed = new CopyOnWriteArrayList<>();
+    try (SsoAdminRevoker shortDeadline = revoker(fastOptions().withDeadline(Duration.ofMillis(300))
+        .withGiveUp(Duration.ofMillis(1200)))) {
+      long t0 = System.nanoTime();
+      RevokeResult r = shortDeadline.revoke(command("cmd-3b", sampleAssignment(), null), (step, p) -> {
+        if (step.equals(SsoAdminRevoker.STEP_DEADLINE_MISSED)) {
+          missed.add(p);
+        }
+      });
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(4));
+      assertThat(r.getOutcome()).isEqualTo("FAILED");
+      assertThat(r.getDeletionStatus()).isEqualTo("FAILED");
+      assertThat(r.getFailureReason()).contains("FAILED").contains("Not supported account").contains(SAMPLE_DELETION_ID)
+          .contains("gave up");
+      assertThat(r.getTimeToRevokeMillis()).isNull();
+      assertThat(missed).singleElement().satisfies(p -> {
+        assertThat(p.elapsedMillis()).isGreaterThanOrEqualTo(300L);
+        assertThat(p.describe()).contains("Not supported account").contains("DeleteAccountAssignment attempts");
+      });
+      assertThat(server.calls(DELETE).size()).isGreaterThan(2);
+    }
   }
 
   @Test
@@ -155,16 +188,29 @@ class SsoAdminRevokerWireTest {
   }
 
   @Test
-  void failsWhenTheAssignmentIsStillListedAfterSucceeded() {
+  void reissuesTheDeleteWhenTheAssignmentIsStillListedAfterSucceeded() {
     server.deleteButKeepListed();
     RevokeResult r = revoker.revoke(command("cmd-7", sampleAssignment(), null));
-    assertThat(r.getOutcome()).isEqualTo("FAILED");
-    assertThat(r.getDeletionStatus()).isEqualTo("SUCCEEDED");
-    assertThat(r.getFailureReason())
-        .contains("reported SUCCEEDED but ListAccountAssignments still lists USER f81d4fae-7dec-11d0-a765-00a0c91e6bf6")
-        .contains("123456789012");
-    assertThat(r.getTimeToRevokeMillis()).isNull();
-    assertThat(server.calls(LIST).size()).isGreaterThan(2);
+    assertThat(r.getOutcome()).isEqualTo("CONFIRMED");
+    assertThat(server.calls(DELETE)).hasSize(2);
+    assertThat(server.assignments()).isEmpty();
+  }
+
+  @Test
+  void failsWhenTheAssignmentStaysListedAfterSucceeded() {
+    for (int i = 0; i < 100; i++) {
+      server.deleteButKeepListed();
+    }
+    try (SsoAdminRevoker shortDeadline = revoker(fastOptions().withDeadline(Duration.ofMillis(800)))) {
+      RevokeResult r = shortDeadline.revoke(command("cmd-7b", sampleAssignment(), null));
+      assertThat(r.getOutcome()).isEqualTo("FAILED");
+      assertThat(r.getDeletionStatus()).isEqualTo("SUCCEEDED");
+      assertThat(r.getFailureReason())
+          .contains("reported SUCCEEDED but ListAccountAssignments still lists USER f81d4fae-7dec-11d0-a765-00a0c91e6bf6")
+          .contains("123456789012");
+      assertThat(r.getTimeToRevokeMillis()).isNull();
+      assertThat(server.calls(LIST).size()).isGreaterThan(2);
+    }
   }
 
   @Test
@@ -209,25 +255,51 @@ class SsoAdminRevokerWireTest {
   }
 
   @Test
-  void givesUpOnPersistentThrottlingAfterTheSdksBoundedAttempts() {
+  void startsANewRoundWhenThrottlingOutlastsTheSdksBoundedAttempts() {
     for (int i = 0; i < 4; i++) {
       server.error(DELETE, 400, "ThrottlingException", "Rate exceeded");
     }
-    RevokeResult r = revoker.revoke(command("cmd-11", sampleAssignment(), null));
-    assertThat(r.getOutcome()).isEqualTo("FAILED");
-    assertThat(r.getAttempts()).isEqualTo(SsoAdminClients.Tuning.fast().maxAttempts());
-    assertThat(r.getFailureReason()).contains("ThrottlingException").contains("Rate exceeded");
+    List<String> steps = new CopyOnWriteArrayList<>();
+    RevokeResult r = revoker.revoke(command("cmd-11", sampleAssignment(), null), (step, p) -> steps.add(step));
+    assertThat(r.getOutcome()).isEqualTo("CONFIRMED");
+    assertThat(r.getAttempts()).isEqualTo(SsoAdminClients.Tuning.fast().maxAttempts() + 1);
+    assertThat(steps).startsWith("retrying");
   }
 
   @Test
-  void retriesAPersistentConflictForBoundedRoundsThenFails() {
-    for (int i = 0; i < 8; i++) {
+  void keepsRetryingAPersistentConflictPastTheDeadlineThenGivesUp() {
+    for (int i = 0; i < 1000; i++) {
       server.error(DELETE, 400, "ConflictException", "in progress");
     }
-    RevokeResult r = revoker.revoke(command("cmd-12", sampleAssignment(), null));
-    assertThat(r.getOutcome()).isEqualTo("FAILED");
-    assertThat(r.getAttempts()).isEqualTo(2 * SsoAdminClients.Tuning.fast().maxAttempts());
-    assertThat(r.getFailureReason()).contains("ConflictException");
+    List<String> steps = new CopyOnWriteArrayList<>();
+    try (SsoAdminRevoker shortDeadline = revoker(fastOptions().withDeadline(Duration.ofMillis(300))
+        .withGiveUp(Duration.ofMillis(1500)))) {
+      RevokeResult r = shortDeadline.revoke(command("cmd-12", sampleAssignment(), null), (step, p) -> steps.add(step));
+      assertThat(r.getOutcome()).isEqualTo("FAILED");
+      assertThat(r.getAttempts()).isGreaterThan(2 * SsoAdminClients.Tuning.fast().maxAttempts());
+      assertThat(r.getFailureReason()).contains("ConflictException").contains("gave up");
+      assertThat(steps).containsOnlyOnce(SsoAdminRevoker.STEP_DEADLINE_MISSED).contains("retrying");
+      assertThat(server.assignments()).hasSize(1);
+    }
+  }
+
+  @Test
+  void reportsTheMissedDeadlineOfANeverCompletingDeletionAndKeepsPollingUntilGiveUp() {
+    for (int i = 0; i < 1000; i++) {
+      server.status(DESCRIBE, "IN_PROGRESS", null);
+    }
+    List<String> steps = new CopyOnWriteArrayList<>();
+    try (SsoAdminRevoker slow = revoker(fastOptions().withDeadline(Duration.ofMillis(300))
+        .withGiveUp(Duration.ofMillis(1200)))) {
+      long t0 = System.nanoTime();
+      RevokeResult r = slow.revoke(command("cmd-13b", sampleAssignment(), null), (step, p) -> steps.add(step));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+      assertThat(r.getOutcome()).isEqualTo("FAILED");
+      assertThat(r.getFailureReason()).contains("still IN_PROGRESS").contains("gave up");
+      assertThat(steps).containsExactly("delete_requested", "deadline_missed");
+      assertThat(server.calls(DELETE)).hasSize(1);
+      assertThat(server.calls(DESCRIBE).size()).isGreaterThan(5);
+    }
   }
 
   @Test

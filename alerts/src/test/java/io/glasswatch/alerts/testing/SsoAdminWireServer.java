@@ -32,7 +32,8 @@ import java.util.concurrent.Executors;
  * documented status. It keeps a list of assignments (initially the one of the
  * ListAccountAssignments sample) and answers from scripts queued per operation, falling back to
  * the default behaviour: Delete removes the assignment and answers IN_PROGRESS, Describe answers
- * SUCCEEDED, List lists what is assigned.
+ * SUCCEEDED (a scripted FAILED puts the sample assignment back, as a failed deletion leaves it),
+ * List lists what is assigned.
  */
 public final class SsoAdminWireServer implements AutoCloseable {
   /** Target prefix of the SSO Admin JSON 1.1 protocol. */
@@ -52,6 +53,12 @@ public final class SsoAdminWireServer implements AutoCloseable {
   private final Map<String, ConcurrentLinkedDeque<Reply>> scripts = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<ObjectNode> assignments = new CopyOnWriteArrayList<>();
+  private final Map<String, String> laneOfDeletion = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger overall = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxOverall = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long delayMillis;
 
   /** Starts on an ephemeral port with the sample assignment in place. */
   public SsoAdminWireServer() throws IOException {
@@ -104,6 +111,38 @@ public final class SsoAdminWireServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds an assignment (same instance and shape as the sample); its deletions get unique request ids.
+   *
+   * @param accountId target account
+   * @param permissionSetArn permission set
+   * @param principalId user id
+   */
+  public void assign(String accountId, String permissionSetArn, String principalId) {
+    ObjectNode a = JSON.createObjectNode();
+    a.put("AccountId", accountId);
+    a.put("PermissionSetArn", permissionSetArn);
+    a.put("PrincipalId", principalId);
+    a.put("PrincipalType", "USER");
+    assignments.add(a);
+  }
+
+  /** Every answer waits this long before it is sent (requests of one lane then overlap if sent together). */
+  public void delay(java.time.Duration d) {
+    delayMillis = d.toMillis();
+  }
+
+  /** @return the most requests of one (account, permission set) lane that were in flight at once */
+  public int maxInFlight(String accountId, String permissionSetArn) {
+    var m = maxInFlight.get(accountId + "|" + permissionSetArn);
+    return m == null ? 0 : m.get();
+  }
+
+  /** @return the most requests in flight at once, over all lanes */
+  public int maxInFlightOverall() {
+    return maxOverall.get();
+  }
+
   /** Removes every assignment, as if already revoked. */
   public void clearAssignments() {
     assignments.clear();
@@ -135,6 +174,31 @@ public final class SsoAdminWireServer implements AutoCloseable {
     }
     String op = target.substring(TARGET_PREFIX.length());
     calls.add(new Call(op, body, Map.copyOf(ex.getRequestHeaders())));
+    String lane = switch (op) {
+      case "ListAccountAssignments" -> body.path("AccountId").asText() + "|" + body.path("PermissionSetArn").asText();
+      case "DeleteAccountAssignment" -> body.path("TargetId").asText() + "|" + body.path("PermissionSetArn").asText();
+      default -> laneOfDeletion.getOrDefault(body.path("AccountAssignmentDeletionRequestId").asText(), "?");
+    };
+    var n = inFlight.computeIfAbsent(lane, k -> new java.util.concurrent.atomic.AtomicInteger());
+    maxInFlight.computeIfAbsent(lane, k -> new java.util.concurrent.atomic.AtomicInteger())
+        .accumulateAndGet(n.incrementAndGet(), Math::max);
+    maxOverall.accumulateAndGet(overall.incrementAndGet(), Math::max);
+    try {
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      answer(ex, op, body);
+    } finally {
+      n.decrementAndGet();
+      overall.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpExchange ex, String op, JsonNode body) throws IOException {
     Reply r = queue(op).poll();
     if (r != null && r.errorType() != null) {
       ex.getResponseHeaders().add("x-amzn-ErrorType", r.errorType());
@@ -166,6 +230,14 @@ public final class SsoAdminWireServer implements AutoCloseable {
         }
         ObjectNode out = sample("ssoadmin-DeleteAccountAssignment.response.json");
         ObjectNode st = (ObjectNode) out.get("AccountAssignmentDeletionStatus");
+        if (!st.get("PrincipalId").asText().equals(body.path("PrincipalId").asText())) {
+          st.put("RequestId", java.util.UUID.randomUUID().toString());
+          st.put("PrincipalId", body.path("PrincipalId").asText());
+          st.put("TargetId", body.path("TargetId").asText());
+          st.put("PermissionSetArn", body.path("PermissionSetArn").asText());
+        }
+        laneOfDeletion.put(st.get("RequestId").asText(),
+            body.path("TargetId").asText() + "|" + body.path("PermissionSetArn").asText());
         st.put("Status", r != null && r.deletionStatus() != null ? r.deletionStatus() : "IN_PROGRESS");
         send(ex, 200, out);
       }
@@ -176,6 +248,14 @@ public final class SsoAdminWireServer implements AutoCloseable {
         st.put("Status", r != null && r.deletionStatus() != null ? r.deletionStatus() : "SUCCEEDED");
         if (r != null && r.failureReason() != null) {
           st.put("FailureReason", r.failureReason());
+        }
+        if (r != null && "FAILED".equals(r.deletionStatus())) {
+          // a failed deletion leaves the assignment in place
+          ObjectNode back = (ObjectNode) sample("ssoadmin-ListAccountAssignments.response.json")
+              .get("AccountAssignments").get(0);
+          if (assignments.stream().noneMatch(a -> a.equals(back))) {
+            assignments.add(back);
+          }
         }
         send(ex, 200, out);
       }

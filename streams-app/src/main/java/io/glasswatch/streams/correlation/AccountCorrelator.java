@@ -244,6 +244,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       onBackgroundCloudTrail(account, c.event());
       return;
     }
+    if (record.value() instanceof AccountInput.Revoke r && r.command().getAssignment() == null) {
+      forwardRevoke(r.command());
+      return;
+    }
     AccountState s = store.get(account);
     if (s == null) {
       s = new AccountState(account);
@@ -254,6 +258,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       case AccountInput.Gateway g -> onGateway(s, g.event());
       case AccountInput.Fact f -> onFact(s, f.fact());
       case AccountInput.Lifecycle l -> onLifecycle(s, l.fact());
+      case AccountInput.Revoke r -> onRevoke(s, r.command());
     };
     changed |= evaluate(s, now(s));
     flushLifecycles();
@@ -538,6 +543,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     changed |= evaluateAudit(s, now);
     changed |= evaluateOverrun(s, now);
     changed |= evaluateLifecycles(s, now);
+    changed |= evaluateSweep(s, now);
     changed |= purge(s, now);
     changed |= reindex(s);
     return changed;
@@ -604,6 +610,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       }
       if (v.firstRootAt == null || v.rotationDecided) {
         due = RequestLifecycle.earliest(due, (end != null ? end : v.fact.grantedAt()) + retention);
+      }
+      if (sweepable(v)) {
+        due = RequestLifecycle.earliest(due, v.fact.end());
       }
     }
     for (long t : s.rotations) {
@@ -693,10 +702,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       LOG.warn("account {}: {} active grants without an assignment cannot be revoked", s.accountId, unrevocable);
     }
     b.summary(summary.toString()).revokedRequestIds(targets.stream().map(v -> v.fact.requestId()).toList());
-    Alert alert = emitAlert(b, now);
+    Alert alert = emitAlert(overlapping(s, targets, b, now), now);
     session.alertId = alert.getAlertId();
     for (AccountState.GrantView v : targets) {
-      revoke(v, alert, now);
+      revoke(s, v, alert, now, targets);
     }
   }
 
@@ -1036,10 +1045,152 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       }
     }
     b.revokedRequestIds(targets.stream().map(v -> v.fact.requestId()).toList());
-    Alert alert = emitAlert(b, now);
+    Alert alert = emitAlert(overlapping(s, targets, b, now), now);
     for (AccountState.GrantView v : targets) {
-      revoke(v, alert, now);
+      revoke(s, v, alert, now, targets);
     }
+  }
+
+  /**
+   * Names in the alert the active grants that lose their assignment with the revokes of {@code targets}
+   * without being targets themselves (overlapping grants of one principal): they join
+   * {@code revokedRequestIds} and the summary says so.
+   */
+  private static AlertBuilder overlapping(AccountState s, List<AccountState.GrantView> targets, AlertBuilder b,
+      long now) {
+    Set<String> targeted = new TreeSet<>();
+    targets.forEach(v -> targeted.add(v.fact.requestId()));
+    TreeSet<String> also = new TreeSet<>();
+    for (AccountState.GrantView v : targets) {
+      for (String other : holders(s, v.fact.assignment(), v.fact.requestId(), now)) {
+        if (!targeted.contains(other)) {
+          also.add(other);
+        }
+      }
+    }
+    if (!also.isEmpty()) {
+      b.revokedRequestIds(List.copyOf(also));
+      b.appendSummary("The same account assignment also serves the active grant"
+          + (also.size() == 1 ? " of request " : "s of requests ") + String.join(", ", also)
+          + " (same principal), which the revoke ends too.");
+    }
+    return b;
+  }
+
+  /**
+   * Requests other than {@code requestId} whose grants on the account are active at {@code t} and name the
+   * same assignment (instance, account, permission set, principal type and id), sorted; empty for a null
+   * assignment.
+   */
+  private static List<String> holders(AccountState s, Assignment assignment, String requestId, long t) {
+    if (assignment == null) {
+      return List.of();
+    }
+    TreeSet<String> out = new TreeSet<>();
+    for (AccountState.GrantView o : s.grants.values()) {
+      if (!o.fact.requestId().equals(requestId) && assignment.equals(o.fact.assignment()) && o.activeAt(t)) {
+        out.add(o.fact.requestId());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * A revoke command of stage A passing through: names the overlapping active grants in
+   * {@code alsoRevokedRequestIds}, files a {@code revoke_overlap} timeline entry for each of them, marks
+   * them as ending here, and forwards the command to {@code revoke-commands}.
+   */
+  private boolean onRevoke(AccountState s, RevokeCommand cmd) {
+    long at = cmd.getIssuedAt().toEpochMilli();
+    List<String> also = holders(s, Assignment.of(cmd.getAssignment()), cmd.getRequestId(), at);
+    if (!also.isEmpty()) {
+      cmd.setAlsoRevokedRequestIds(also);
+    }
+    forwardRevoke(cmd);
+    endOverlapping(s, cmd, at);
+    return !also.isEmpty();
+  }
+
+  /** Files a {@code revoke_overlap} entry for, and ends here, each grant the command names as also revoked. */
+  private void endOverlapping(AccountState s, RevokeCommand cmd, long at) {
+    for (String other : cmd.getAlsoRevokedRequestIds()) {
+      emitTimeline(TimelineDrafts.revokeOverlap(cmd, other), other, other, at);
+      AccountState.GrantView o = s.grants.get(other);
+      if (o != null && (o.revokedHereAt == null || at < o.revokedHereAt)) {
+        o.revokedHereAt = at;
+      }
+    }
+  }
+
+  private void forwardRevoke(RevokeCommand cmd) {
+    context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd), cmd.getIssuedAt().toEpochMilli()));
+  }
+
+  /**
+   * Whether the expiry sweeper still owes the grant a judgement: it has an assignment, an end (expiry or
+   * early end), was not revoked by Glasswatch, and was not swept yet.
+   */
+  private static boolean sweepable(AccountState.GrantView v) {
+    return !v.swept && v.fact.assignment() != null && v.fact.end() != null && v.revokedHereAt == null
+        && !"revoked".equals(v.fact.endReason());
+  }
+
+  /**
+   * Expiry sweeper: once deadline time reaches the end of a grant with an assignment (its {@code expiresAt},
+   * or an expiry event), the assignment must be gone. If no other active grant of the same principal
+   * relies on it, a revoke command with trigger {@code expiry} goes out (id
+   * {@link RevokeCommands#expiryCommandId}; the executor answers ALREADY_ABSENT if the gateway removed it,
+   * and a CONFIRMED result is a late revoke); otherwise an {@code expiry_sweep_kept} timeline entry names
+   * the grants that still need it, whose own ends are swept later. Grants are judged in order of their
+   * end; of several ended grants sharing one assignment (a late evaluation, a replay) only the last to
+   * end issues the command. Each grant is judged once.
+   *
+   * @return whether {@code s} changed
+   */
+  private boolean evaluateSweep(AccountState s, long now) {
+    boolean changed = false;
+    List<AccountState.GrantView> byEnd = new ArrayList<>();
+    for (AccountState.GrantView v : s.grants.values()) {
+      if (!v.swept && v.fact.assignment() != null && v.fact.end() != null) {
+        byEnd.add(v);
+      }
+    }
+    byEnd.sort(Comparator.comparingLong((AccountState.GrantView v) -> v.fact.end())
+        .thenComparing(v -> v.fact.requestId()));
+    for (int i = 0; i < byEnd.size(); i++) {
+      AccountState.GrantView v = byEnd.get(i);
+      if (!sweepable(v)) {
+        v.swept = true;
+        changed = true;
+        continue;
+      }
+      long end = v.fact.end();
+      if (end > now) {
+        continue;
+      }
+      v.swept = true;
+      changed = true;
+      String requestId = v.fact.requestId();
+      TreeSet<String> needed = new TreeSet<>(holders(s, v.fact.assignment(), requestId, now));
+      for (AccountState.GrantView later : byEnd.subList(i + 1, byEnd.size())) {
+        if (sweepable(later) && later.fact.end() <= now && v.fact.assignment().equals(later.fact.assignment())) {
+          needed.add(later.fact.requestId());
+        }
+      }
+      if (!needed.isEmpty()) {
+        emitTimeline(TimelineDrafts.sweepKept(requestId, v.fact.assignment().toAvro(), List.copyOf(needed), now),
+            requestId,
+            requestId, now);
+        continue;
+      }
+      String reason = v.fact.endedAt() != null && end == v.fact.endedAt() && v.fact.endReason() != null
+          ? v.fact.endReason() : "expiresAt";
+      RevokeCommand cmd = RevokeCommands.forExpiry(requestId, v.fact.assignment().toAvro(),
+          v.fact.tokenFingerprint(), end, reason, now, context.currentSystemTimeMs());
+      forwardRevoke(cmd);
+      emitTimeline(TimelineDrafts.revokeRequested(cmd), requestId, requestId, now);
+    }
+    return changed;
   }
 
   private Alert emitAlert(AlertBuilder b, long now) {
@@ -1049,12 +1200,22 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return alert;
   }
 
-  private void revoke(AccountState.GrantView v, Alert alert, long now) {
+  /**
+   * Issues the revoke of one target grant; the command names the overlapping active grants that are not
+   * targets of the same alert (those get commands of their own) in {@code alsoRevokedRequestIds}.
+   */
+  private void revoke(AccountState s, AccountState.GrantView v, Alert alert, long now,
+      List<AccountState.GrantView> targets) {
     String requestId = v.fact.requestId();
     RevokeCommand cmd = RevokeCommands.forAlert(alert, requestId, Assignment.toAvro(v.fact.assignment()),
         v.fact.tokenFingerprint(), now, context.currentSystemTimeMs());
+    Set<String> targeted = new TreeSet<>();
+    targets.forEach(t -> targeted.add(t.fact.requestId()));
+    cmd.setAlsoRevokedRequestIds(holders(s, v.fact.assignment(), requestId, now).stream()
+        .filter(r -> !targeted.contains(r)).toList());
     context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd), now));
     emitTimeline(TimelineDrafts.revokeRequested(cmd), requestId, requestId, now);
+    endOverlapping(s, cmd, now);
     if (v.revokedHereAt == null || now < v.revokedHereAt) {
       v.revokedHereAt = now;
     }

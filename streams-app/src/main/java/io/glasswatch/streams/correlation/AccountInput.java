@@ -20,4 +20,10 @@ public sealed interface AccountInput {
 
   /** A lifecycle step of a request from stage A. */
   record Lifecycle(LifecycleFact fact) implements AccountInput {}
+
+  /**
+   * A revoke command stage A issued, re-keyed by the account of its assignment, on its way to
+   * {@code revoke-commands}: stage B names the overlapping grants in it.
+   */
+  record Revoke(io.glasswatch.schema.RevokeCommand command) implements AccountInput {}
 }

@@ -37,6 +37,8 @@ final class AccountState {
     boolean auditDecided;
     boolean overrunAlerted;
     boolean duplicateAlerted;
+    /** Whether the expiry sweeper judged the grant's end (issued its revoke, or found it still needed). */
+    boolean swept;
 
     GrantView() {}
 

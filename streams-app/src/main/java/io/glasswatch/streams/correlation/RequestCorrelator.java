@@ -228,7 +228,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     String requestId = r.getRequestId();
     String correlationId = requestId != null ? requestId : r.getCorrelationId();
     RequestState s = load(key);
-    if (!s.results.add(r.getCommandId() + "|" + r.getOutcome())) {
+    if (!s.results.add(r.getCommandId() + "|" + r.getOutcome() + (r.getStep() == null ? "" : "|" + r.getStepSeq()))) {
       return;
     }
     long issuedAt = r.getCommandIssuedAt().toEpochMilli();

@@ -107,6 +107,12 @@ public final class AlertBuilder {
     return this;
   }
 
+  /** Appends a sentence to the summary (for example the overlapping grants a revoke also ends). */
+  public AlertBuilder appendSummary(String sentence) {
+    summary = summary == null ? sentence : summary + " " + sentence;
+    return this;
+  }
+
   /** Requests whose grants this alert revokes. */
   public AlertBuilder revokedRequestIds(List<String> ids) {
     revokedRequestIds.addAll(ids);

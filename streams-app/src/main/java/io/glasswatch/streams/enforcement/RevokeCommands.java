@@ -13,10 +13,16 @@ import java.time.Instant;
  * Identity Center account assignment recorded by the grant (DeleteAccountAssignment,
  * docs.aws.amazon.com/singlesignon/latest/APIReference/API_DeleteAccountAssignment.html); with no
  * assignment recorded the command still goes out, so that the executor reports the failure loudly.
+ *
+ * <p>Expiry sweeper: {@code commandId = Hashing.deterministicId("revoke", "expiry", requestId)}, one per
+ * request, trigger {@value #TRIGGER_EXPIRY}; the executor's {@code ListAccountAssignments} check answers
+ * ALREADY_ABSENT when the gateway removed the assignment in time, and a CONFIRMED result is a late revoke.
  */
 public final class RevokeCommands {
   /** {@code trigger} of commands caused by an alert. */
   public static final String TRIGGER_ALERT = "alert";
+  /** {@code trigger} of the expiry sweeper's commands. */
+  public static final String TRIGGER_EXPIRY = "expiry";
 
   private RevokeCommands() {}
 
@@ -67,6 +73,40 @@ public final class RevokeCommands {
         .setAlertId(alertId)
         .setTrigger(TRIGGER_ALERT)
         .setReason(alertType + ": " + summary)
+        .setAssignment(assignment)
+        .setTokenFingerprint(tokenFingerprint)
+        .setIssuedAt(Instant.ofEpochMilli(issuedAt))
+        .setDetectedAtWallClock(Instant.ofEpochMilli(detectedAtWallClock))
+        .build();
+  }
+
+  /** The command id of the expiry sweep of {@code requestId}'s grant. */
+  public static String expiryCommandId(String requestId) {
+    return Hashing.deterministicId("revoke", TRIGGER_EXPIRY, requestId);
+  }
+
+  /**
+   * The expiry sweeper's revoke of one request's assignment, issued once the grant ended (its
+   * {@code expiresAt} passed, or an expiry event arrived) and no other active grant of the principal
+   * relies on the same assignment.
+   *
+   * @param requestId request whose grant ended; also the command's correlation id
+   * @param assignment the grant's account assignment (not null)
+   * @param tokenFingerprint the grant token's fingerprint, or null
+   * @param endedAt event time the grant ended, epoch milliseconds
+   * @param endReason {@code expiresAt}, or the reason of the expiry event ({@code expiry:ttl_elapsed}, ...)
+   * @param issuedAt event time of issue (deadline time of the sweep), epoch milliseconds
+   * @param detectedAtWallClock wall-clock time of the sweep decision, epoch milliseconds
+   */
+  public static RevokeCommand forExpiry(String requestId, AccountAssignment assignment, String tokenFingerprint,
+      long endedAt, String endReason, long issuedAt, long detectedAtWallClock) {
+    return RevokeCommand.newBuilder()
+        .setCommandId(expiryCommandId(requestId))
+        .setRequestId(requestId)
+        .setCorrelationId(requestId)
+        .setTrigger(TRIGGER_EXPIRY)
+        .setReason("expiry sweep: the grant of request " + requestId + " ended at " + Instant.ofEpochMilli(endedAt)
+            + " (" + endReason + "); its account assignment must be gone")
         .setAssignment(assignment)
         .setTokenFingerprint(tokenFingerprint)
         .setIssuedAt(Instant.ofEpochMilli(issuedAt))

@@ -8,6 +8,7 @@ import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -185,10 +186,57 @@ public final class TimelineDrafts {
     Details d = Details.create().put("commandId", c.getCommandId()).put("trigger", c.getTrigger())
         .put("reason", c.getReason());
     putAssignment(d, a);
+    List<String> also = c.getAlsoRevokedRequestIds();
+    d.put("alsoRevokedRequestIds", also == null || also.isEmpty() ? null : also);
+    String what = "expiry".equals(c.getTrigger())
+        ? "Expiry sweep of request " + c.getRequestId() + ": its grant ended and no other active grant needs the"
+            + " assignment; removal requested: "
+        : "Revoke of request " + c.getRequestId() + " requested: ";
+    String overlap = also == null || also.isEmpty() ? ""
+        : "; the assignment also serves the active grant" + (also.size() == 1 ? " of request " : "s of requests ")
+            + String.join(", ", also) + ", which ends too";
     return new TimelineDraft("revoke:" + c.getCommandId() + ":requested", c.getIssuedAt().toEpochMilli(),
         a == null ? null : a.getAccountId(), GLASSWATCH, "enforcement", "revoke_requested", Ecs.UNKNOWN, null, null,
-        null, "Revoke of request " + c.getRequestId() + " requested: " + target, null, c.getAlertId(), null, null,
-        c.getTokenFingerprint(), d.toJson());
+        null, what + target + overlap, null, c.getAlertId(), null, null, c.getTokenFingerprint(), d.toJson());
+  }
+
+  /**
+   * The revoke of another request removes the assignment this request's active grant relies on
+   * (overlapping grants of one principal), at the command's {@code issuedAt}; action
+   * {@code revoke_overlap}, in the timeline of {@code requestId}.
+   *
+   * @param c the command of the other request
+   * @param requestId the request whose grant ends with it
+   */
+  public static TimelineDraft revokeOverlap(RevokeCommand c, String requestId) {
+    AccountAssignment a = c.getAssignment();
+    Details d = Details.create().put("commandId", c.getCommandId()).put("trigger", c.getTrigger())
+        .put("revokedRequestId", c.getRequestId()).put("reason", c.getReason());
+    putAssignment(d, a);
+    return new TimelineDraft("revoke:" + c.getCommandId() + ":overlap:" + requestId, c.getIssuedAt().toEpochMilli(),
+        a == null ? null : a.getAccountId(), GLASSWATCH, "enforcement", "revoke_overlap", Ecs.UNKNOWN, null, null,
+        null, "Grant of request " + requestId + " ends too: the revoke of request " + c.getRequestId()
+            + " removes the assignment both grants rely on: " + revokeTarget(a),
+        null, c.getAlertId(), null, null, null, d.toJson());
+  }
+
+  /**
+   * The expiry sweeper left an ended grant's assignment in place because other active grants of the
+   * same principal still rely on it; action {@code expiry_sweep_kept}, at {@code at}.
+   *
+   * @param requestId the request whose grant ended
+   * @param a the assignment
+   * @param holders requests whose active grants still need it, sorted
+   * @param at deadline time of the sweep, epoch milliseconds
+   */
+  public static TimelineDraft sweepKept(String requestId, AccountAssignment a, List<String> holders, long at) {
+    Details d = Details.create().put("heldBy", holders);
+    putAssignment(d, a);
+    return new TimelineDraft("sweep:" + requestId + ":kept", at, a.getAccountId(), GLASSWATCH, "enforcement",
+        "expiry_sweep_kept", Ecs.SUCCESS, null, null, null,
+        "Expiry sweep of request " + requestId + ": assignment kept, still needed by the active grant"
+            + (holders.size() == 1 ? " of request " : "s of requests ") + String.join(", ", holders) + ": "
+            + revokeTarget(a), null, null, null, null, null, d.toJson());
   }
 
   /**
@@ -215,6 +263,9 @@ public final class TimelineDrafts {
    * {@code revoke_failed}, {@code revoke_dry_run} or {@code revoke_already_absent}.
    */
   public static TimelineDraft revokeResult(RevokeResult r) {
+    if (r.getStep() != null) {
+      return RevokeSteps.draft(r);
+    }
     String outcome = r.getOutcome().toLowerCase(Locale.ROOT);
     AccountAssignment a = r.getAssignment();
     String ecsOutcome = switch (r.getOutcome()) {
@@ -224,13 +275,15 @@ public final class TimelineDrafts {
     };
     String attempts = r.getAttempts() + (r.getAttempts() == 1 ? " attempt" : " attempts");
     String message = switch (r.getOutcome()) {
-      case "CONFIRMED" -> String.format("Revoke of request %s confirmed: assignment removed %s (%s)",
+      case "CONFIRMED" -> String.format("%s of request %s confirmed: assignment removed %s (%s)%s",
+          "expiry".equals(r.getTrigger()) ? "Late revoke (assignment outlived its expired grant)" : "Revoke",
           r.getRequestId(), r.getTimeToRevokeMillis() == null ? "" : r.getTimeToRevokeMillis() + " ms after detection",
-          attempts);
+          attempts, RevokeSteps.overlapNote(r));
       case "ALREADY_ABSENT" -> String.format("Revoke of request %s: the assignment was already absent (%s)",
           r.getRequestId(), attempts);
-      case "FAILED" -> String.format("Revoke of request %s FAILED after %s: %s", r.getRequestId(), attempts,
-          r.getFailureReason());
+      case "FAILED" -> String.format("Revoke of request %s FAILED after %s: %s%s", r.getRequestId(), attempts,
+          r.getFailureReason(), r.getRevokeFailedAlertId() == null ? ""
+              : " (REVOKE_FAILED alert " + r.getRevokeFailedAlertId() + ")");
       case "DRY_RUN" -> String.format("Revoke of request %s recorded as a dry run: no SSO Admin call was made",
           r.getRequestId());
       default -> String.format("Revoke of request %s: %s", r.getRequestId(), r.getOutcome());

@@ -38,7 +38,8 @@ class ApprovalRulesTest {
         .run();
 
     assertThat(r.alerts()).isEmpty();
-    assertThat(r.revokeCommands()).isEmpty();
+    assertThat(r.revokeCommands()).as("only the expiry sweep of the ended grant").singleElement()
+        .satisfies(c -> assertThat(c.getTrigger()).isEqualTo("expiry"));
   }
 
   @Test

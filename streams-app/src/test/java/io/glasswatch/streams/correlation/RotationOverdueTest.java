@@ -112,7 +112,8 @@ class RotationOverdueTest {
       assertThat(a.getEvidence()).containsExactly("ct-a1");
       assertThat(a.getRevokedRequestIds()).as("the grant already ended").isEmpty();
     });
-    assertThat(r.revokeCommands()).isEmpty();
+    assertThat(r.revokeCommands()).as("only the expiry sweep of the ended grant").singleElement()
+        .satisfies(c -> assertThat(c.getTrigger()).isEqualTo("expiry"));
   }
 
   @Test

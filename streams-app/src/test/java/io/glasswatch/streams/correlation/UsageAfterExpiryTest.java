@@ -42,8 +42,10 @@ class UsageAfterExpiryTest {
     assertThat(a.getEvidence()).containsExactly("req-2/usage/1", "req-2/grant/1");
     assertThat(a.getSeverity()).isEqualTo("high");
     assertThat(a.getRevokedRequestIds()).containsExactly("req-2");
-    assertThat(r.revokeCommands()).singleElement()
+    assertThat(r.revokeCommands()).filteredOn(c -> c.getTrigger().equals("alert")).singleElement()
         .satisfies(c -> assertThat(c.getAssignment()).isEqualTo(assignment(ACCOUNT, "user-alice")));
+    assertThat(r.revokeCommands()).as("the expiry sweep of the grant itself")
+        .anySatisfy(c -> assertThat(c.getTrigger()).isEqualTo("expiry"));
   }
 
   @Test

@@ -1,0 +1,157 @@
+package io.glasswatch.alerts.enforcement;
+
+import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.GlasswatchSettings;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The revoke executor's settings, validated together: every problem is reported at once, naming
+ * the key and the expected form. Role ARNs are not secrets, but no credential is ever held here.
+ *
+ * @param deadline {@code revoke.deadline}: pick-up to confirmation before REVOKE_FAILED (default 60 s)
+ * @param giveUp {@code revoke.give-up-after}: pick-up to giving up, at least {@code deadline} (default 15 min)
+ * @param parallelism {@code revoke.parallelism}: commands executed at once, 1-64 (default 8)
+ * @param defaultRoleArn {@code revoke.assume-role-arn}: role assumed for SSO Admin calls, or empty
+ * @param roleArnByAccount {@code revoke.assume-role-arn.<account id>}: role per target account
+ * @param sweeper {@code revoke.sweeper.enabled} (default true)
+ * @param sweeperLookback {@code revoke.sweeper.lookback}: grants that expired longer ago are not checked (default 24 h)
+ */
+public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism, String defaultRoleArn,
+    Map<String, String> roleArnByAccount, boolean sweeper, Duration sweeperLookback) {
+  private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final String ROLE_PREFIX = GlasswatchSettings.REVOKE_ROLE_ARN + ".";
+
+  /** Freezes the role map. */
+  public RevokeSettings {
+    roleArnByAccount = Map.copyOf(roleArnByAccount);
+  }
+
+  /**
+   * Reads and validates the {@code revoke.*} keys.
+   *
+   * @param settings the settings
+   * @return the revoke settings
+   * @throws ConfigException listing every invalid key with its expected form
+   */
+  public static RevokeSettings from(GlasswatchSettings settings) {
+    List<String> problems = new ArrayList<>();
+    Duration deadline = duration(settings, GlasswatchSettings.REVOKE_DEADLINE, problems);
+    Duration giveUp = duration(settings, GlasswatchSettings.REVOKE_GIVE_UP, problems);
+    Duration lookback = duration(settings, GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK, problems);
+    if (deadline != null && giveUp != null && giveUp.compareTo(deadline) < 0) {
+      problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than " + GlasswatchSettings.REVOKE_DEADLINE);
+    }
+    int parallelism = 0;
+    try {
+      parallelism = Integer.parseInt(settings.get(GlasswatchSettings.REVOKE_PARALLELISM).trim());
+    } catch (NumberFormatException e) {
+      parallelism = -1;
+    }
+    if (parallelism < 1 || parallelism > 64) {
+      problems.add(GlasswatchSettings.REVOKE_PARALLELISM + ": expected a number 1-64, got '"
+          + settings.get(GlasswatchSettings.REVOKE_PARALLELISM) + "'");
+    }
+    String defaultRole = settings.get(GlasswatchSettings.REVOKE_ROLE_ARN).trim();
+    checkRole(GlasswatchSettings.REVOKE_ROLE_ARN, defaultRole, problems);
+    Map<String, String> byAccount = new TreeMap<>();
+    for (Map.Entry<String, String> e : settings.asMap().entrySet()) {
+      if (e.getKey().startsWith(ROLE_PREFIX)) {
+        String account = e.getKey().substring(ROLE_PREFIX.length());
+        if (!account.matches("\\d{12}")) {
+          problems.add(e.getKey() + ": expected " + ROLE_PREFIX + "<12-digit account id>");
+        } else if (checkRole(e.getKey(), e.getValue().trim(), problems) && !e.getValue().isBlank()) {
+          byAccount.put(account, e.getValue().trim());
+        }
+      }
+    }
+    String sweeper = settings.get(GlasswatchSettings.REVOKE_SWEEPER).trim();
+    if (!sweeper.equals("true") && !sweeper.equals("false")) {
+      problems.add(GlasswatchSettings.REVOKE_SWEEPER + ": expected true or false");
+    }
+    if (!problems.isEmpty()) {
+      problems.sort(String::compareTo);
+      throw new ConfigException(problems);
+    }
+    return new RevokeSettings(deadline, giveUp, parallelism, defaultRole, byAccount, Boolean.parseBoolean(sweeper),
+        lookback);
+  }
+
+  /**
+   * The role to assume for revokes on {@code accountId}.
+   *
+   * @param accountId 12-digit target account
+   * @return the per-account role, else the default role, else empty (no role: default chain as is)
+   */
+  public String roleFor(String accountId) {
+    return roleArnByAccount.getOrDefault(accountId, defaultRoleArn);
+  }
+
+  /**
+   * Revoker timing with this deadline and give-up time and the production poll and retry waits.
+   *
+   * @return the revoker options
+   */
+  public SsoAdminRevoker.Options revokerOptions() {
+    return SsoAdminRevoker.Options.defaults().withDeadline(deadline).withGiveUp(giveUp);
+  }
+
+  /**
+   * Parses a duration: ISO-8601 ({@code PT60S}) or a number with a unit ({@code 500ms}, {@code 60s},
+   * {@code 15m}, {@code 24h}, {@code 7d}).
+   *
+   * @param text the text
+   * @return the duration
+   * @throws IllegalArgumentException when the text is neither form or the duration is not positive
+   */
+  public static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
+    Matcher m = SIMPLE.matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } else {
+      try {
+        d = Duration.parse(text.trim());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("expected a duration such as 60s, 15m or PT1M, got '" + text + "'");
+      }
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("expected a positive duration, got '" + text + "'");
+    }
+    return d;
+  }
+
+  private static Duration duration(GlasswatchSettings settings, String key, List<String> problems) {
+    try {
+      return parseDuration(settings.get(key));
+    } catch (IllegalArgumentException e) {
+      problems.add(key + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static boolean checkRole(String key, String value, List<String> problems) {
+    if (!value.isEmpty() && !ROLE_ARN.matcher(value).matches()) {
+      problems.add(key + ": expected an IAM role ARN arn:aws:iam::<account id>:role/<name>, got '" + value + "'");
+      return false;
+    }
+    return true;
+  }
+}
