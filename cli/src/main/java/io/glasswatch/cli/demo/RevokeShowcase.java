@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  * </ol>
  *
  * The two requests start one minute after the last scenario event (event time), on their own
- * account {@value #ACCOUNT}, so they share no state with the scenarios. Each revoke counts only when
+ * account {@value #ACCOUNT} (used by no scenario), so they share no account state with the scenarios. Each revoke counts only when
  * its final result is CONFIRMED and the principal is no longer listed by {@code ListAccountAssignments}.
  */
 public final class RevokeShowcase {
@@ -54,7 +54,7 @@ public final class RevokeShowcase {
   public static final String SWEEP_REQUEST = "JIT-DEMO-SWEEP";
 
   /** Account of both requests. */
-  public static final String ACCOUNT = "444455556666";
+  public static final String ACCOUNT = "135792468024";
 
   private static final String INSTANCE = "arn:aws:sso:::instance/ssoins-6666555544443333";
   private static final String PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-6666555544443333/ps-2323454567678989";
