@@ -42,9 +42,10 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  *       makes the streams app's expiry sweeper issue the revoke, recorded as a late revoke.
  * </ol>
  *
- * The two requests start one minute after the last scenario event (event time), on their own
- * account {@value #ACCOUNT} (used by no scenario), so they share no account state with the scenarios. Each revoke counts only when
- * its final result is CONFIRMED and the principal is no longer listed by {@code ListAccountAssignments}.
+ * The two requests start one minute after the last scenario event (event time), on their own account
+ * {@value #ACCOUNT} (used by no scenario), so they share no account state with the scenarios. Each
+ * revoke counts only when its final result is CONFIRMED and the principal is no longer listed by
+ * {@code ListAccountAssignments}.
  */
 public final class RevokeShowcase {
   /** Request revoked by hand. */
