@@ -3,6 +3,7 @@ package io.glasswatch.cli;
 import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.cli.demo.CatchUp;
 import io.glasswatch.cli.demo.DemoScenarios;
+import io.glasswatch.cli.demo.RevokeShowcase;
 import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.cli.demo.WebhookReceiver;
 import io.glasswatch.cli.investigation.ChainReports;
@@ -195,7 +196,15 @@ public final class DemoCommand implements Callable<Integer> {
               + pipeline.sink().indexedOrDuplicate() + "/" + expectedTimeline);
           return 1;
         }
-        return summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, pipeline, work);
+        int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, pipeline, work);
+        if (moto) {
+          step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection)");
+          var shown = new RevokeShowcase(s, DemoCommand::say, timeout).run(work, events.get(events.size() - 1).eventTime());
+          shown.forEach(r -> say("  " + r.describe()));
+          code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
+          say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
+        }
+        return code;
       }
     }
   }

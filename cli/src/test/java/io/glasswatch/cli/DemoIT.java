@@ -49,6 +49,10 @@ class DemoIT {
         .contains("lifecycle transitions").contains("CONFIRMED")
         .contains("match").contains("Hash chains recomputed from Elasticsearch").contains("every chain intact")
         .contains("every check passed");
+    assertThat(first).containsPattern("auto-revoke +\\S+ +CONFIRMED, time-to-revoke \\d+ ms .*assignment gone")
+        .containsPattern("manual revoke +JIT-DEMO-MANUAL +CONFIRMED, time-to-revoke \\d+ ms .*trigger manual; assignment gone")
+        .containsPattern("sweeper revoke +JIT-DEMO-SWEEP +CONFIRMED, time-to-revoke \\d+ ms .*trigger expiry; assignment gone")
+        .contains("revoke paths: all three confirmed");
     String second = runDemo(s);
     assertThat(second).contains("(same as the previous run)").contains("every check passed");
   }
