@@ -13,5 +13,7 @@ COPY --from=build /src/cli/target/glasswatch-cli.jar /opt/glasswatch/
 COPY --from=build /src/cli/target/lib /opt/glasswatch/lib
 USER glasswatch
 ENV GLASSWATCH_STREAMS_STATE_DIR=/var/lib/glasswatch/streams-state
+# the live ingest endpoint, when ingest.http.listen is set (e.g. GLASSWATCH_INGEST_HTTP_LISTEN=0.0.0.0:8088)
+EXPOSE 8088
 ENTRYPOINT ["java", "-cp", "/opt/glasswatch/glasswatch-cli.jar:/opt/glasswatch/lib/*", "io.glasswatch.cli.GlasswatchCli"]
 CMD ["serve"]
