@@ -49,6 +49,13 @@ class DemoIT {
         .contains("lifecycle transitions").contains("CONFIRMED")
         .contains("match").contains("Hash chains recomputed from Elasticsearch").contains("every chain intact")
         .contains("every check passed");
+    // what each on-call channel's local receiver got: a count and one example each
+    assertThat(first).containsPattern("pagerduty +[1-9]\\d* events \\([1-9]\\d* trigger, \\d+ resolve\\), e\\.g\\. trigger"
+            + " dedup_key=\\S+ severity=(critical|error|warning|info): ")
+        .containsPattern("slack +[1-9]\\d* messages, e\\.g\\. header \"[^\"]+\"")
+        .containsPattern("mattermost +[1-9]\\d* messages, e\\.g\\. title \"[^\"]+\"")
+        .contains("(local receivers; 0 requests rejected)")
+        .containsPattern("[1-9]\\d* delivery attempts and outcomes: match");
     String second = runDemo(s);
     assertThat(second).contains("(same as the previous run)").contains("every check passed");
   }
