@@ -66,8 +66,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       directly (branch {@value #CHAINED_BRANCH}).
  *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, JSON {@link DeliveryEvent}, keyed
  *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
- *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; the others
- *       join the timeline repartition to stage C.
+ *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
+ *       request ids join the timeline repartition to stage C; those without a correlation id (storm
+ *       reports, digests) belong to no chain and are dropped. Their event time is the alert's, never
+ *       the wall clock, since they share stage A's and B's tasks ({@link EventTimeExtractor}).
  * </ol>
  *
  * <p>Partitioning: stages A and B share one sub-topology (their outputs merge before the timeline
@@ -89,7 +91,10 @@ public final class GlasswatchTopology {
   public static final String DELIVERY_SOURCE = "alert-delivery-events-source";
   /** Input gate of delivery events. */
   public static final String DELIVERY_GATE = "alert-delivery-events-gate";
-  /** Split of delivery events by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} or {@value #REQUEST_SCOPED}). */
+  /**
+   * Split of delivery events by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} or
+   * {@value #REQUEST_SCOPED}); events without a correlation id (storm reports, digests) are dropped.
+   */
   public static final String DELIVERY_SPLIT = "delivery-scope-";
   /** Re-key of account-correlation delivery events by account id. */
   public static final String DELIVERY_REKEY = "account-delivery-events-rekey";
@@ -266,7 +271,8 @@ public final class GlasswatchTopology {
         .processValues(InputGate.supplier(DeliveryEvent::validate), Named.as(DELIVERY_GATE));
     Map<String, KStream<String, DeliveryEvent>> deliveryScope = deliveries.split(Named.as(DELIVERY_SPLIT))
         .branch((k, e) -> e.isAccountCorrelation(), Branched.as(ACCOUNT_SCOPED))
-        .defaultBranch(Branched.as(REQUEST_SCOPED));
+        .branch((k, e) -> e.hasCorrelation(), Branched.as(REQUEST_SCOPED))
+        .noDefaultBranch();
     KStream<String, DeliveryEvent> accountDeliveries = deliveryScope.get(DELIVERY_SPLIT + ACCOUNT_SCOPED)
         .selectKey((k, e) -> e.correlationAccount(), Named.as(DELIVERY_REKEY))
         .repartition(Repartitioned.<String, DeliveryEvent>as(DELIVERY_REPARTITION)

@@ -78,9 +78,11 @@ public record DeliveryEvent(
   /**
    * Input check for {@code InputGate}.
    *
-   * @throws InvalidInputException when {@code type}, {@code key}, {@code channel}, {@code correlationId}
-   *     or {@code at} is missing or malformed, the outcome is unknown, or the record key is not the
-   *     correlation id
+   * <p>A record without {@code correlationId} (storm reports and digests, which span many
+   * correlations) is valid; it belongs to no chain and the topology drops it after this check.
+   *
+   * @throws InvalidInputException when {@code type}, {@code key}, {@code channel} or {@code at} is
+   *     missing or malformed, the outcome is unknown, or the record key is not the correlation id
    */
   public static void validate(String recordKey, DeliveryEvent e) {
     if (e.type == null || !TYPES.contains(e.type)) {
@@ -88,15 +90,6 @@ public record DeliveryEvent(
     }
     if (blank(e.key) || blank(e.channel)) {
       throw new InvalidInputException("delivery event without notice key or channel");
-    }
-    if (blank(e.correlationId)) {
-      throw new InvalidInputException("delivery event of " + e.key + " has no correlationId");
-    }
-    if (!e.correlationId.equals(recordKey)) {
-      throw new InvalidInputException("record key " + recordKey + " is not its correlationId " + e.correlationId);
-    }
-    if (e.isAccountCorrelation() && e.correlationId.length() == TimelineDraft.ACCOUNT_PREFIX.length()) {
-      throw new InvalidInputException("account correlation without account id");
     }
     if (e.outcome == null || !OUTCOMES.contains(e.outcome)) {
       throw new InvalidInputException("delivery event outcome must be success, failure or skipped, got " + e.outcome);
@@ -106,6 +99,20 @@ public record DeliveryEvent(
     } catch (DateTimeParseException x) {
       throw new InvalidInputException("delivery event time is not an ISO-8601 instant: " + e.at);
     }
+    if (e.correlationId == null) {
+      return;
+    }
+    if (e.correlationId.isBlank() || !e.correlationId.equals(recordKey)) {
+      throw new InvalidInputException("record key " + recordKey + " is not its correlationId " + e.correlationId);
+    }
+    if (e.isAccountCorrelation() && e.correlationId.length() == TimelineDraft.ACCOUNT_PREFIX.length()) {
+      throw new InvalidInputException("account correlation without account id");
+    }
+  }
+
+  /** Whether it names a correlation (storm reports and digests do not). */
+  public boolean hasCorrelation() {
+    return correlationId != null;
   }
 
   /** Whether the correlation is an account's ({@code account:<id>}), chained by stage B. */

@@ -3,6 +3,7 @@ package io.glasswatch.streams.delivery;
 import static io.glasswatch.streams.testing.Events.ACCOUNT;
 import static io.glasswatch.streams.testing.Events.at;
 import static io.glasswatch.streams.testing.Events.request;
+import static io.glasswatch.streams.testing.Events.rootLogin;
 import static io.glasswatch.streams.testing.Events.userCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,8 +56,10 @@ class DeliveryTimelineTest {
     return v.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Piped with a wall-clock record time far after the input, as the dispatcher writes it. */
   private static void pipe(Driver d, String key, byte[] value) {
-    d.raw(Topics.ALERT_DELIVERY_EVENTS).pipeInput(new TestRecord<>(key, value, new RecordHeaders(), at(1)));
+    d.raw(Topics.ALERT_DELIVERY_EVENTS).pipeInput(new TestRecord<>(key, value, new RecordHeaders(),
+        Instant.parse("2026-01-01T00:00:00Z")));
   }
 
   /** Per correlation: sequence 1..n, prevHash = the previous hash, hash = {@link Hashing#timelineHash}. */
@@ -123,12 +126,34 @@ class DeliveryTimelineTest {
   }
 
   @Test
-  void malformedDeliveryEventsGoToTheDeadLetterTopicAndTheRestIsFiled() {
+  void deliveryEventsNeverMoveStreamTimePastTheInput() {
+    try (Driver d = new Driver(stateDir)) {
+      // a root sign-in no grant covers: decided once stream time passes its decision delay (5 min)
+      d.cloudTrail().pipeInput(ACCOUNT, rootLogin("ct-r1", ACCOUNT, at(1), "Yes", true), at(1));
+      // an enforcement notice carries no alert, hence no eventTime; its wall-clock record time must not count
+      byte[] noEventTime = new String(event("outcome", "revoke:c-1", "slack", ACCOUNT_CORRELATION, null, 1, "success",
+          "delivered"), StandardCharsets.UTF_8).replaceAll(",\"eventTime\":\\d+", "").getBytes(StandardCharsets.UTF_8);
+      pipe(d, ACCOUNT_CORRELATION, noEventTime);
+      pipe(d, "req-s", event("attempt", "a-s", "slack", "req-s", "req-s", 1, "success", "HTTP 200"));
+
+      assertThat(d.alerts().isEmpty()).as("no deadline ran on the delivery events' wall-clock time").isTrue();
+      assertThat(d.timeline().readValuesToList()).extracting(TimelineEntry::getEntryId)
+          .contains("delivery:revoke:c-1:slack:outcome", "delivery:a-s:slack:attempt-1");
+
+      d.cloudTrail().pipeInput(ACCOUNT, userCall("ct-r2", ACCOUNT, at(10), "DescribeInstances"), at(10));
+      assertThat(d.alerts().readValuesToList()).extracting(a -> a.getAlertType()).contains("UNAUTHORIZED_ROOT_USE");
+    }
+  }
+
+  @Test
+  void malformedDeliveryEventsGoToTheDeadLetterTopicDigestsAreDroppedAndTheRestIsFiled() {
     byte[] notJson = "{not json".getBytes(StandardCharsets.UTF_8);
-    byte[] noCorrelation = event("attempt", "a-x", "slack", null, null, 1, "success", "HTTP 200");
+    byte[] badType = event("retry", "a-x", "slack", "req-x", "req-x", 1, "success", "HTTP 200");
+    byte[] digest = event("outcome", "digest:ROOT_LOGIN_FAILED:a-1", "slack", null, null, 1, "success", "delivered");
     try (Driver d = new Driver(stateDir)) {
       pipe(d, "req-x", notJson);
-      pipe(d, "req-x", noCorrelation);
+      pipe(d, "req-x", badType);
+      pipe(d, null, digest);
       pipe(d, "req-x", event("attempt", "a-x", "slack", "req-x", "req-x", 1, "success", "HTTP 200"));
 
       List<TestRecord<byte[], byte[]>> dead = d.deadLetter().readRecordsToList();
@@ -137,9 +162,9 @@ class DeliveryTimelineTest {
       assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.REASON)).startsWith("cannot deserialize: ");
       assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC))
           .isEqualTo(Topics.ALERT_DELIVERY_EVENTS);
-      assertThat(dead.get(1).value()).isEqualTo(noCorrelation);
+      assertThat(dead.get(1).value()).isEqualTo(badType);
       assertThat(DeadLetterHeaders.get(dead.get(1).headers(), DeadLetterHeaders.REASON))
-          .isEqualTo("delivery event of a-x has no correlationId");
+          .isEqualTo("delivery event type must be attempt or outcome, got retry");
       assertThat(DeadLetterHeaders.get(dead.get(1).headers(), DeadLetterHeaders.EXCEPTION))
           .isEqualTo(InvalidInputException.class.getName());
 
