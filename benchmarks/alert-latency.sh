@@ -4,7 +4,7 @@
 # timeline) and the on-call dispatcher (PagerDuty + Slack channels) running. Prints p50/p90/p99/max.
 # Starts the local stack's Kafka and registry when they are not running (it leaves them running).
 #
-#   benchmarks/alert-latency.sh [alerts=600] [rate=20 per s] [warmup=50]
+#   benchmarks/alert-latency.sh [alerts=1000] [rate=20 per s] [warmup=100]
 #
 # Environment: BENCH_KAFKA_PORT (default 19092), BENCH_REGISTRY_PORT (default 18081), BENCH_STACK_DIR
 # (default .glasswatch/stack), BENCH_SKIP_BUILD=1 (reuse the last build), GLASSWATCH_MVN_OPTS (extra
@@ -31,5 +31,5 @@ exec_status=0
 "$JAVA_HOME/bin/java" -Xmx512m --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
   -cp "$jar:$(cat benchmarks/target/benchmark.classpath)" io.glasswatch.benchmarks.AlertLatencyBenchmark \
   --kafka "127.0.0.1:$KAFKA_PORT" --registry "http://127.0.0.1:$REGISTRY_PORT/apis/registry/v3" \
-  --alerts "${1:-600}" --rate "${2:-20}" --warmup "${3:-50}" --work "$WORK" || exec_status=$?
+  --alerts "${1:-1000}" --rate "${2:-20}" --warmup "${3:-100}" --work "$WORK" || exec_status=$?
 exit "$exec_status"
