@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * @param millis duration of the attempt, milliseconds
  * @param at when it happened, ISO-8601 instant (wall clock of the alerts service)
  * @param eventTime event time of the alert, epoch milliseconds; the record's time in the topology, so
- *     that delivery events never move stream time past the events the pipeline has seen (null: the
- *     record timestamp)
+ *     that delivery events never move stream time past the events the pipeline has seen; null for
+ *     notices without an alert (enforcement, resolution): then the partition time, never the wall clock
  */
 public record DeliveryEvent(
     String type,
