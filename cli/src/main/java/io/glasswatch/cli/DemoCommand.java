@@ -5,6 +5,7 @@ import io.glasswatch.cli.demo.CatchUp;
 import io.glasswatch.cli.demo.DemoScenarios;
 import io.glasswatch.cli.demo.RevokeShowcase;
 import io.glasswatch.cli.demo.TopicReader;
+import io.glasswatch.cli.demo.OnCallReceivers;
 import io.glasswatch.cli.demo.WebhookReceiver;
 import io.glasswatch.cli.investigation.ChainReports;
 import io.glasswatch.config.GlasswatchSettings;
@@ -66,9 +67,11 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  * up; start from empty topics, streams state and timeline index; register the schemas; replay the
  * scenarios offline with the same policy to know what the live pipeline must produce;
  * create the JIT grant's IAM Identity Center assignment in moto so its revoke is real; start a
- * local signed-webhook receiver and every service; feed the input through Kafka; wait until the
- * live pipeline has delivered every alert, executed every revoke and indexed every timeline entry;
- * print a summary. The input is fed in event-time order the way it arrives in live operation: the
+ * local signed-webhook receiver, local PagerDuty, Slack and Mattermost endpoints
+ * ({@link OnCallReceivers}, the alerts routed to them by the policy's {@code routing:} section, every
+ * channel without one) and every service; feed the input through Kafka; wait until the live pipeline
+ * has delivered every alert, executed every revoke and indexed every timeline entry (delivery attempts
+ * and outcomes included); print a summary with what each on-call channel received. The input is fed in event-time order the way it arrives in live operation: the
  * gateway's own events first, each run of them (cut at gaps of more than five minutes of event
  * time) processed before anything later is sent, as if the input arrived as it happened; CloudTrail
  * records follow the gateway events of their time (CloudTrail is delivered minutes after the fact);
@@ -169,12 +172,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
-    try (WebhookReceiver receiver = WebhookReceiver.start(secret)) {
-      s = s.with(GlasswatchSettings.WEBHOOK_URL, receiver.url())
+    try (WebhookReceiver receiver = WebhookReceiver.start(secret); OnCallReceivers oncall = OnCallReceivers.start()) {
+      s = oncall.configure(s.with(GlasswatchSettings.WEBHOOK_URL, receiver.url())
           .with(GlasswatchSettings.WEBHOOK_SECRET, secret)
-          .with(GlasswatchSettings.WEBHOOK_KEY_ID, "demo");
+          .with(GlasswatchSettings.WEBHOOK_KEY_ID, "demo"));
       step("starting the services: streams app (exactly-once), alert delivery, revoke executor, Elasticsearch sink");
       say("  on-call webhook: local receiver " + receiver.url() + " (checks every HMAC-SHA256 signature)");
+      say("  PagerDuty, Slack and Mattermost: local receivers " + oncall.pagerDutyUrl() + ", " + oncall.slackUrl()
+          + ", " + oncall.mattermostUrl() + " (routed by the policy's routing: section, every channel without one)");
       try (Pipeline pipeline = Pipeline.start(s, policy, Pipeline.all(), System.out)) {
         step("feeding " + events.size() + " events through Kafka; alerts appear as they are delivered");
         feed(s, appId, events);
@@ -185,7 +190,8 @@ public final class DemoCommand implements Callable<Integer> {
           return d.deliveredByChannel().getOrDefault("console", 0L) + d.alreadyDelivered() >= expected.alerts().size()
               && receiver.received().size() >= expected.alerts().size()
               && r.executed() + r.alreadyExecuted() >= expected.revokeCommands().size()
-              && pipeline.sink().indexedOrDuplicate() >= expectedTimeline;
+              && pipeline.sink().indexedOrDuplicate() >= expectedTimeline
+              && received(oncall, d);
         });
         // Revoke results come back into the streams app (timeline entries, lifecycle steps); the sink
         // then indexes whatever the timeline topic holds.
@@ -196,7 +202,7 @@ public final class DemoCommand implements Callable<Integer> {
               + pipeline.sink().indexedOrDuplicate() + "/" + expectedTimeline);
           return 1;
         }
-        int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, pipeline, work);
+        int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, oncall, pipeline, work);
         if (moto) {
           step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection)");
           var shown = new RevokeShowcase(s, DemoCommand::say, timeout).run(work, events.get(events.size() - 1).eventTime());
@@ -209,10 +215,24 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether every delivery the dispatcher counts to PagerDuty, Slack and Mattermost has reached its local
+   * receiver, and each of them has received something.
+   */
+  private static boolean received(OnCallReceivers oncall, io.glasswatch.alerts.oncall.OnCallDispatcher.Stats d) {
+    for (String c : List.of(OnCallReceivers.PAGERDUTY, OnCallReceivers.SLACK, OnCallReceivers.MATTERMOST)) {
+      int got = oncall.received(c).size();
+      if (got == 0 || got < d.deliveredByChannel().getOrDefault(c, 0L)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Waits until the streams app consumed every revoke result and internal record, and the sink is idle. */
   private boolean settle(GlasswatchSettings s, String appId, Pipeline pipeline) throws Exception {
     try (CatchUp catchUp = new CatchUp(s)) {
-      List<String> topics = new ArrayList<>(List.of(Topics.REVOKE_RESULTS));
+      List<String> topics = new ArrayList<>(List.of(Topics.REVOKE_RESULTS, Topics.ALERT_DELIVERY_EVENTS));
       topics.addAll(catchUp.topics(appId + "-", "-repartition"));
       return catchUp.await(appId, topics, timeout) && pipeline.sink().awaitIdle(timeout);
     }
@@ -242,7 +262,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private int summary(GlasswatchSettings s, LocalStack stack, double stackSeconds, ReplayResult expected,
       long expectedTimeline, List<NormalizeResult.Normalized> events, WebhookReceiver receiver,
-      Pipeline pipeline, Path work) throws IOException {
+      OnCallReceivers oncall, Pipeline pipeline, Path work) throws IOException {
     List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
     List<RevokeResult> results = TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class);
     Set<String> liveIds = alerts.stream().map(Alert::getAlertId).collect(Collectors.toCollection(TreeSet::new));
@@ -294,6 +314,10 @@ public final class DemoCommand implements Callable<Integer> {
     say("  Alert-set fingerprint: " + fingerprint + compareWithLastRun(work, fingerprint));
     say("  Webhook: " + receiver.received().size() + " alerts received with valid signatures, "
         + receiver.rejected() + " rejected");
+    say("  On-call channels (local receivers; " + oncall.rejected() + " requests rejected):");
+    oncall.describe().forEach(line -> say("    " + line));
+    boolean channelsOk = oncall.rejected() == 0 && List.of(OnCallReceivers.PAGERDUTY, OnCallReceivers.SLACK,
+        OnCallReceivers.MATTERMOST).stream().allMatch(c -> !oncall.received(c).isEmpty());
     say("");
     List<RevokeResult> finals = results.stream().filter(r -> r.getStep() == null).toList();
     say("  Revokes: " + finals.size() + " results (" + (results.size() - finals.size()) + " progress steps) for "
@@ -311,14 +335,16 @@ public final class DemoCommand implements Callable<Integer> {
         Collectors.counting()));
     long enforcement = byKind.getOrDefault("enforcement", 0L);
     long transitions = byKind.getOrDefault("state", 0L);
-    long formula = input + alerts.size() + enforcement + transitions;
+    long deliveries = byKind.getOrDefault("delivery", 0L);
+    long formula = input + alerts.size() + enforcement + transitions + deliveries;
     boolean timelineOk = timelineDocs == formula && entries.size() == formula
         && byKind.getOrDefault("event", 0L) == input && byKind.getOrDefault("alert", 0L) == alerts.size()
-        && enforcement == expected.revokeCommands().size() + results.size();
+        && enforcement == expected.revokeCommands().size() + results.size() && deliveries > 0;
     say("");
     say("  Timeline in Elasticsearch: " + timelineDocs + " documents = " + input + " input events + "
         + alerts.size() + " alerts + " + enforcement + " enforcement actions (" + expected.revokeCommands().size()
-        + " revokes requested, " + results.size() + " results and progress steps) + " + transitions + " lifecycle transitions: "
+        + " revokes requested, " + results.size() + " results and progress steps) + " + transitions + " lifecycle transitions + "
+        + deliveries + " delivery attempts and outcomes: "
         + (timelineOk ? "match" : "MISMATCH (timeline topic by kind " + byKind + ")"));
     say("");
     say("  Timeline of request " + DemoScenarios.SHOWCASE_REQUEST + ":");
@@ -336,7 +362,7 @@ public final class DemoCommand implements Callable<Integer> {
     say("  Investigate further: glasswatch timeline " + DemoScenarios.SHOWCASE_REQUEST + " | glasswatch verify --all"
         + " | glasswatch evidence " + DemoScenarios.SHOWCASE_REQUEST + " --out evidence.zip (with --keep)");
     boolean ok = liveIds.equals(replayIds) && backgroundAlerts == 0 && timelineOk
-        && receiver.rejected() == 0 && chainsOk;
+        && receiver.rejected() == 0 && chainsOk && channelsOk;
     say("");
     say(ok ? "demo finished: every check passed" : "demo finished with a failed check (see above)");
     return ok ? 0 : 1;

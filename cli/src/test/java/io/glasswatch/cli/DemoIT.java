@@ -53,6 +53,13 @@ class DemoIT {
         .containsPattern("manual revoke +JIT-DEMO-MANUAL +CONFIRMED, time-to-revoke \\d+ ms .*trigger manual; assignment gone")
         .containsPattern("sweeper revoke +JIT-DEMO-SWEEP +CONFIRMED, time-to-revoke \\d+ ms .*trigger expiry; assignment gone")
         .contains("revoke paths: all three confirmed");
+    // what each on-call channel's local receiver got: a count and one example each
+    assertThat(first).containsPattern("pagerduty +[1-9]\\d* events \\([1-9]\\d* trigger, \\d+ resolve\\), e\\.g\\. trigger"
+            + " dedup_key=\\S+ severity=(critical|error|warning|info): ")
+        .containsPattern("slack +[1-9]\\d* messages, e\\.g\\. header \"[^\"]+\"")
+        .containsPattern("mattermost +[1-9]\\d* messages, e\\.g\\. title \"[^\"]+\"")
+        .contains("(local receivers; 0 requests rejected)")
+        .containsPattern("[1-9]\\d* delivery attempts and outcomes: match");
     String second = runDemo(s);
     assertThat(second).contains("(same as the previous run)").contains("every check passed");
   }

@@ -103,8 +103,8 @@ class PipelineIT {
       List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
       assertThat(alerts).hasSize(2).allMatch(a -> REQUEST.equals(a.getRequestId()));
 
-      // 8 gateway events and 2 alerts, each exactly once, the revoke steps and results, and the request's
-      // lifecycle transitions; one unbroken chain
+      // 8 gateway events and 2 alerts, each exactly once, the revoke steps and results, the request's
+      // lifecycle transitions and the alerts' delivery attempts and outcomes; one unbroken chain
       try (TimelineQueries q = new TimelineQueries(s)) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           q.refresh();
@@ -112,7 +112,17 @@ class PipelineIT {
           java.util.Map<Object, Long> byKind = docs.stream().collect(java.util.stream.Collectors.groupingBy(
               d -> ((java.util.Map<?, ?>) d.get("glasswatch")).get("kind"), java.util.stream.Collectors.counting()));
           assertThat(byKind).containsEntry("event", 8L).containsEntry("alert", 2L).containsKey("enforcement")
-              .containsKey("state");
+              .containsKey("state").containsKey("delivery");
+          // each alert's delivery to the signed webhook: its attempt and its outcome, in the request's chain,
+          // without the webhook's URL or secret
+          var deliveries = docs.stream().filter(d -> "delivery".equals(((java.util.Map<?, ?>) d.get("glasswatch")).get("kind")))
+              .toList();
+          for (Alert a : alerts) {
+            assertThat(deliveries).filteredOn(d -> a.getAlertId().equals(((java.util.Map<?, ?>) d.get("glasswatch")).get("alert_id")))
+                .extracting(d -> String.valueOf(((java.util.Map<?, ?>) d.get("event")).get("action")))
+                .contains("delivery_attempt", "delivered");
+          }
+          assertThat(deliveries).allSatisfy(d -> assertThat(d.toString()).doesNotContain(receiver.url()).doesNotContain("it-secret"));
           assertThat(docs).extracting(d -> ((Number) ((java.util.Map<?, ?>) d.get("glasswatch")).get("sequence")).longValue())
               .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, docs.size()).boxed().toList());
         });

@@ -30,6 +30,12 @@ public final class Topics {
   public static final String TIMELINE = "timeline";
   /** Rejected input: raw bytes plus {@link DeadLetterHeaders}. */
   public static final String DEAD_LETTER = "dead-letter";
+  /**
+   * On-call delivery attempts and outcomes (UTF-8 JSON, not Avro), keyed by correlation id, written by
+   * the alerts service and read back by the streams application as timeline entries. Created with the
+   * input topics' partition count.
+   */
+  public static final String ALERT_DELIVERY_EVENTS = "alert-delivery-events";
   /** Compacted log of delivered alerts, key {@code <alertId>|<channel>}: each alert is delivered once per channel. */
   public static final String ALERT_DELIVERIES = "alert-deliveries";
 
@@ -62,10 +68,10 @@ public final class Topics {
   /** Every topic name, inputs first, the dead-letter topic last. */
   public static List<String> all() {
     return List.of(GATEWAY_EVENTS, CLOUDTRAIL_EVENTS, GUARDDUTY_FINDINGS, ALERTS, REVOKE_COMMANDS,
-        REVOKE_RESULTS, TIMELINE, DEAD_LETTER);
+        REVOKE_RESULTS, TIMELINE, ALERT_DELIVERY_EVENTS, DEAD_LETTER);
   }
 
-  /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER}). */
+  /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER} and {@link #ALERT_DELIVERY_EVENTS}). */
   public static Map<String, Class<? extends SpecificRecord>> valueTypes() {
     return VALUE_TYPES;
   }

@@ -16,6 +16,7 @@ import io.glasswatch.streams.correlation.GrantFact;
 import io.glasswatch.streams.correlation.LifecycleFact;
 import io.glasswatch.streams.correlation.RequestCorrelator;
 import io.glasswatch.streams.correlation.RequestInput;
+import io.glasswatch.streams.delivery.DeliveryEvent;
 import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.input.InputGate;
 import io.glasswatch.streams.input.InputValidation;
@@ -67,6 +68,12 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       to {@value Topics#TIMELINE}; except the entries of {@code account:<id>} correlations, which
  *       stage B, keyed by account already, chains itself and writes to {@value Topics#TIMELINE}
  *       directly (branch {@value #CHAINED_BRANCH}).
+ *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, JSON {@link DeliveryEvent}, keyed
+ *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
+ *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
+ *       request ids join the timeline repartition to stage C; those without a correlation id (storm
+ *       reports, digests) belong to no chain and are dropped. Their event time is the alert's, never
+ *       the wall clock, since they share stage A's and B's tasks ({@link EventTimeExtractor}).
  * </ol>
  *
  * <p>Partitioning: stages A and B share one sub-topology (their outputs merge before the timeline
@@ -84,6 +91,25 @@ public final class GlasswatchTopology {
   public static final String GUARDDUTY_SOURCE = "guardduty-findings-source";
   /** Source of {@value Topics#REVOKE_RESULTS}. */
   public static final String RESULTS_SOURCE = "revoke-results-source";
+  /** Source of {@value Topics#ALERT_DELIVERY_EVENTS}. */
+  public static final String DELIVERY_SOURCE = "alert-delivery-events-source";
+  /** Input gate of delivery events. */
+  public static final String DELIVERY_GATE = "alert-delivery-events-gate";
+  /**
+   * Split of delivery events by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} or
+   * {@value #REQUEST_SCOPED}); events without a correlation id (storm reports, digests) are dropped.
+   */
+  public static final String DELIVERY_SPLIT = "delivery-scope-";
+  /** Re-key of account-correlation delivery events by account id. */
+  public static final String DELIVERY_REKEY = "account-delivery-events-rekey";
+  /** Repartition topic of account-correlation delivery events by account id. */
+  public static final String DELIVERY_REPARTITION = "account-delivery-events";
+  /** Wrapping of delivery events as stage B input. */
+  public static final String ACCOUNT_DELIVERY_INPUT = "account-input-delivery";
+  /** Timeline entries of request-correlation delivery events (unchained, for stage C). */
+  public static final String DELIVERY_TIMELINE = "delivery-timeline";
+  /** Merge of delivery timeline entries with the stages' entries. */
+  public static final String TIMELINE_MERGE_DELIVERY = "timeline-merge-delivery";
   /** Input gate of gateway events. */
   public static final String GATEWAY_GATE = "gateway-events-gate";
   /** Input gate of CloudTrail records. */
@@ -128,7 +154,7 @@ public final class GlasswatchTopology {
   public static final String ACCOUNT_GATEWAY_INPUT = "account-input-gateway";
   /** Wrapping of grant facts as stage B input. */
   public static final String ACCOUNT_FACT_INPUT = "account-input-grant-fact";
-  /** Merges of stage B inputs (suffixed -1, -2, -3). */
+  /** Merges of stage B inputs (suffixed -1 to -6). */
   public static final String ACCOUNT_INPUTS = "account-inputs";
   /** Stage B processor. */
   public static final String ACCOUNT_CORRELATOR = "account-correlator";
@@ -208,7 +234,7 @@ public final class GlasswatchTopology {
    * @param serdes value serdes of the Avro topics: {@link AvroSerdes#registry(String)} in production,
    *     {@link AvroSerdes#embedded()} in replay and tests
    * @return a topology reading {@value Topics#GATEWAY_EVENTS}, {@value Topics#CLOUDTRAIL_EVENTS},
-   *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS} and writing
+   *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS}, {@value Topics#ALERT_DELIVERY_EVENTS} and writing
    *     {@value Topics#ALERTS}, {@value Topics#REVOKE_COMMANDS}, {@value Topics#TIMELINE} (and, through
    *     the error handlers, {@value Topics#DEAD_LETTER}), each name prefixed by {@link StreamsSettings#topicPrefix()}
    */
@@ -249,6 +275,18 @@ public final class GlasswatchTopology {
         .stream(settings.topic(Topics.GUARDDUTY_FINDINGS), Consumed.with(keys, guardDutySerde).withTimestampExtractor(eventTime)
             .withName(GUARDDUTY_SOURCE))
         .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
+    KStream<String, DeliveryEvent> deliveries = builder
+        .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, new JsonSerde<>(DeliveryEvent.class))
+            .withTimestampExtractor(eventTime).withName(DELIVERY_SOURCE))
+        .processValues(InputGate.supplier(DeliveryEvent::validate), Named.as(DELIVERY_GATE));
+    Map<String, KStream<String, DeliveryEvent>> deliveryScope = deliveries.split(Named.as(DELIVERY_SPLIT))
+        .branch((k, e) -> e.isAccountCorrelation(), Branched.as(ACCOUNT_SCOPED))
+        .branch((k, e) -> e.hasCorrelation(), Branched.as(REQUEST_SCOPED))
+        .noDefaultBranch();
+    KStream<String, DeliveryEvent> accountDeliveries = deliveryScope.get(DELIVERY_SPLIT + ACCOUNT_SCOPED)
+        .selectKey((k, e) -> e.correlationAccount(), Named.as(DELIVERY_REKEY))
+        .repartition(Repartitioned.<String, DeliveryEvent>as(DELIVERY_REPARTITION)
+            .withKeySerde(keys).withValueSerde(new JsonSerde<>(DeliveryEvent.class)));
 
     // stage A
     KStream<String, RequestInput> requestInputs = byScope.get(GATEWAY_SPLIT + REQUEST_SCOPED)
@@ -296,7 +334,9 @@ public final class GlasswatchTopology {
         .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-4"))
         .merge(requestRevokes.mapValues(AccountInput.Revoke::new, Named.as(ACCOUNT_REVOKE_INPUT)),
-            Named.as(ACCOUNT_INPUTS + "-5"));
+            Named.as(ACCOUNT_INPUTS + "-5"))
+        .merge(accountDeliveries.mapValues(AccountInput.Delivery::new, Named.as(ACCOUNT_DELIVERY_INPUT)),
+            Named.as(ACCOUNT_INPUTS + "-6"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines()),
             Named.as(ACCOUNT_CORRELATOR)),
@@ -317,6 +357,8 @@ public final class GlasswatchTopology {
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
         .merge(subject.get(SUBJECT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE_SUBJECT))
+        .merge(deliveryScope.get(DELIVERY_SPLIT + REQUEST_SCOPED).mapValues(DeliveryEvent::timeline, Named.as(DELIVERY_TIMELINE)),
+            Named.as(TIMELINE_MERGE_DELIVERY))
         .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
         .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)
             .withKeySerde(keys).withValueSerde(timelineSerde))

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamsService implements AutoCloseable {
   /** Input topics (before the settings' prefix) whose partition counts must agree. */
   public static final List<String> INPUT_TOPICS =
-      List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS, Topics.REVOKE_RESULTS);
+      List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS, Topics.REVOKE_RESULTS,
+          Topics.ALERT_DELIVERY_EVENTS);
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
 

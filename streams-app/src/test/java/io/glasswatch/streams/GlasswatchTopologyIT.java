@@ -163,7 +163,7 @@ class GlasswatchTopologyIT {
   void refusesToStartWhenInputTopicsDifferInPartitionCount() {
     String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     KafkaTestSupport.createTopics(stack, 2, prefix + Topics.GATEWAY_EVENTS, prefix + Topics.GUARDDUTY_FINDINGS,
-        prefix + Topics.REVOKE_RESULTS);
+        prefix + Topics.REVOKE_RESULTS, prefix + Topics.ALERT_DELIVERY_EVENTS);
     KafkaTestSupport.createTopics(stack, 1, prefix + Topics.CLOUDTRAIL_EVENTS);
     try (StreamsService service = new StreamsService(settingsFor(prefix), serdes)) {
       assertThatThrownBy(service::start).isInstanceOf(IllegalStateException.class)

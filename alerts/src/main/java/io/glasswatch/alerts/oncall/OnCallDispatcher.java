@@ -91,12 +91,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery events: every attempt and every outcome is written to {@value #EVENTS_TOPIC} (key the
  * correlation id, value JSON {@code {type: attempt|outcome, key, channel, kind, alertId, alertType,
- * correlationId, requestId, accountId, attempt, outcome, detail, millis, at}}) for the timeline.
+ * correlationId, requestId, accountId, attempt, outcome, detail, millis, at, eventTime}}, {@code eventTime}
+ * the alert's event time in epoch milliseconds, absent for notices without an alert) for the timeline:
+ * the streams application files each one that has a correlation id in that correlation's hash chain.
  * No secret (webhook URL, routing key, SMTP password) is ever in a record or a log line.
  */
 public final class OnCallDispatcher implements Runnable, AutoCloseable {
   /** Topic of delivery attempts and outcomes (JSON), one record per attempt and per outcome. */
-  public static final String EVENTS_TOPIC = "alert-delivery-events";
+  public static final String EVENTS_TOPIC = Topics.ALERT_DELIVERY_EVENTS;
 
   private static final Logger LOG = LoggerFactory.getLogger(OnCallDispatcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -758,6 +760,9 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     v.put("detail", detail);
     v.put("millis", ms);
     v.put("at", AlertJson.iso(Instant.now()));
+    if (n.alert() != null) {
+      v.put("eventTime", n.alert().getEventTime().toEpochMilli());
+    }
     producer.send(new ProducerRecord<>(options.eventsTopic(), n.correlationId(), v.toString().getBytes(StandardCharsets.UTF_8)),
         (md, ex) -> {
           if (ex != null) {

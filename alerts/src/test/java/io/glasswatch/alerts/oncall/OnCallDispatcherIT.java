@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.alerts.delivery.AlertDispatcher;
-import io.glasswatch.alerts.delivery.DeliveryException;
 import io.glasswatch.alerts.testing.JsonReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.config.GlasswatchSettings;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,8 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link OnCallDispatcher} on real Kafka and Apicurio Registry with real local receivers: a channel
  * that stays down does not delay the others and falls back after its give-up time; storms become
- * digests; a crash between a send and its record loses nothing and duplicates nothing for a
- * receiver that deduplicates by key; a confirmed revoke resolves its REVOKE_FAILED page.
+ * digests; a confirmed revoke resolves its REVOKE_FAILED page. The restart guarantee (a process
+ * killed between a send and its record) is {@link DispatcherKillIT}'s.
  */
 class OnCallDispatcherIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -185,60 +183,6 @@ class OnCallDispatcherIT {
     String header = slackMessage.get("blocks").get(0).get("text").get("text").asText();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("Storm digest: (\\d+) more").matcher(header);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  /** A channel whose process dies right after its n-th send reached the receiver, before the record. */
-  private static final class DyingChannel implements NoticeChannel {
-    private final NoticeChannel inner;
-    private final AtomicInteger sends = new AtomicInteger();
-    private final int dieAfter;
-
-    DyingChannel(NoticeChannel inner, int dieAfter) {
-      this.inner = inner;
-      this.dieAfter = dieAfter;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public int deliver(Notice notice, AttemptListener attempts) throws DeliveryException {
-      int n = inner.deliver(notice, attempts);
-      if (sends.incrementAndGet() == dieAfter) {
-        throw new IllegalStateException("killed between send and commit");
-      }
-      return n;
-    }
-  }
-
-  @Test
-  void aCrashBetweenSendAndCommitLosesNoAlertAndDuplicatesNoneForAKeyDedupingReceiver() throws Exception {
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
-    String group = KafkaTestSupport.uniqueTopic("g");
-    List<Alert> alerts = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      alerts.add(alert("crash-" + i, "TOKEN_REUSE", "high"));
-    }
-    produceAlerts(alerts);
-    OnCallDispatcher first = new OnCallDispatcher(settings,
-        List.of(new DyingChannel(new SlackChannel(new SlackChannel.Options(slack.url("/hook"), FAST)), 4)),
-        routing(List.of("slack"), null, Routing.Storm.DEFAULT), options(group));
-    Future<?> firstRun = start(first);
-    await().atMost(WAIT).until(firstRun::isDone);
-    first.close();
-    assertThat(slack.uniqueKeys()).hasSizeLessThan(8);
-
-    OnCallDispatcher second = closeLater(new OnCallDispatcher(settings,
-        List.of(new SlackChannel(new SlackChannel.Options(slack.url("/hook"), FAST))),
-        routing(List.of("slack"), null, Routing.Storm.DEFAULT), options(group)));
-    start(second);
-    await().atMost(WAIT).until(() -> slack.uniqueKeys().size() == 8);
-    assertThat(slack.uniqueKeys()).containsExactlyInAnyOrderElementsOf(alerts.stream().map(Alert::getAlertId).toList());
-    // At most the one in-flight send is repeated, with the same key: a deduplicating receiver sees each alert once.
-    assertThat(slack.received().size() - slack.uniqueKeys().size()).isBetween(0, 1);
-    await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> slack.received().size() - slack.uniqueKeys().size() <= 1);
   }
 
   @Test

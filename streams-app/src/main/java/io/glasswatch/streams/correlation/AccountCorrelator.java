@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * Stage B, keyed by AWS account id: root activity judged against the account's grants, the account's
  * break-glass root declarations, and the lifecycle of the account's requests, in event time. Inputs:
  * CloudTrail records, GuardDuty findings, account-scoped gateway events (rotation, root_declaration),
- * grant facts and lifecycle facts from stage A. State: {@value #STORE} (JSON {@code AccountState}),
+ * grant facts and lifecycle facts from stage A, and the on-call delivery events of {@code account:<id>}
+ * alerts (only chained into the account's timeline). State: {@value #STORE} (JSON {@code AccountState}),
  * {@value #LIFECYCLE_STORE} (JSON {@link RequestLifecycle} per request id), {@value #CLOUDTRAIL_SEEN}
  * and {@value #GUARDDUTY_SEEN} (de-duplication keys), {@value #ACCOUNT_CHAIN_STORE} (the head of the
  * account's own timeline chain: entries under {@code account:<id>} are chained here, the others go to
@@ -248,6 +249,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       forwardRevoke(r.command());
       return;
     }
+    if (record.value() instanceof AccountInput.Delivery d) {
+      emitTimeline(d.event().draft(), d.event().correlationId(), null, record.timestamp());
+      return;
+    }
     AccountState s = store.get(account);
     if (s == null) {
       s = new AccountState(account);
@@ -259,6 +264,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       case AccountInput.Fact f -> onFact(s, f.fact());
       case AccountInput.Lifecycle l -> onLifecycle(s, l.fact());
       case AccountInput.Revoke r -> onRevoke(s, r.command());
+      case AccountInput.Delivery d -> false; // filed above, before the state is read
     };
     changed |= evaluate(s, now(s));
     flushLifecycles();

@@ -3,6 +3,7 @@ package io.glasswatch.streams.correlation;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
+import io.glasswatch.streams.delivery.DeliveryEvent;
 
 /** One input of stage B ({@link AccountCorrelator}), keyed by AWS account id. Never serialized. */
 public sealed interface AccountInput {
@@ -26,4 +27,10 @@ public sealed interface AccountInput {
    * {@code revoke-commands}: stage B names the overlapping grants in it.
    */
   record Revoke(io.glasswatch.schema.RevokeCommand command) implements AccountInput {}
+
+  /**
+   * A delivery attempt or outcome of an {@code account:<id>} correlation's alert: only filed in the
+   * account's timeline chain, it reads no state and moves no deadline.
+   */
+  record Delivery(DeliveryEvent event) implements AccountInput {}
 }
