@@ -59,6 +59,8 @@ public final class SsoAdminWireServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger overall = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger maxOverall = new java.util.concurrent.atomic.AtomicInteger();
   private volatile long delayMillis;
+  private final java.util.concurrent.ScheduledExecutorService delays =
+      java.util.concurrent.Executors.newScheduledThreadPool(8, Thread.ofPlatform().daemon().factory());
 
   /** Starts on an ephemeral port with the sample assignment in place. */
   public SsoAdminWireServer() throws IOException {
@@ -183,18 +185,22 @@ public final class SsoAdminWireServer implements AutoCloseable {
     maxInFlight.computeIfAbsent(lane, k -> new java.util.concurrent.atomic.AtomicInteger())
         .accumulateAndGet(n.incrementAndGet(), Math::max);
     maxOverall.accumulateAndGet(overall.incrementAndGet(), Math::max);
-    try {
-      if (delayMillis > 0) {
-        try {
-          Thread.sleep(delayMillis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    Runnable respond = () -> {
+      try {
+        answer(ex, op, body);
+      } catch (IOException e) {
+        ex.close();
+      } finally {
+        n.decrementAndGet();
+        overall.decrementAndGet();
       }
-      answer(ex, op, body);
-    } finally {
-      n.decrementAndGet();
-      overall.decrementAndGet();
+    };
+    long delay = delayMillis;
+    if (delay > 0) {
+      // the service's latency: the answer is sent later from the scheduler, the request stays in flight
+      delays.schedule(respond, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } else {
+      respond.run();
     }
   }
 
@@ -295,6 +301,7 @@ public final class SsoAdminWireServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    delays.shutdownNow();
     executor.shutdownNow();
   }
 }
