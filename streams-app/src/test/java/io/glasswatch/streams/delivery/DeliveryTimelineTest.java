@@ -5,11 +5,11 @@ import static io.glasswatch.streams.testing.Events.at;
 import static io.glasswatch.streams.testing.Events.request;
 import static io.glasswatch.streams.testing.Events.rootLogin;
 import static io.glasswatch.streams.testing.Events.userCall;
+import static io.glasswatch.streams.testing.Chains.assertChainsVerify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glasswatch.schema.DeadLetterHeaders;
-import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.input.InvalidInputException;
@@ -18,10 +18,7 @@ import io.glasswatch.streams.testing.Driver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -60,22 +57,6 @@ class DeliveryTimelineTest {
   private static void pipe(Driver d, String key, byte[] value) {
     d.raw(Topics.ALERT_DELIVERY_EVENTS).pipeInput(new TestRecord<>(key, value, new RecordHeaders(),
         Instant.parse("2026-01-01T00:00:00Z")));
-  }
-
-  /** Per correlation: sequence 1..n, prevHash = the previous hash, hash = {@link Hashing#timelineHash}. */
-  private static void assertChainsVerify(List<TimelineEntry> timeline) {
-    Map<String, List<TimelineEntry>> byCorrelation = new LinkedHashMap<>();
-    timeline.forEach(e -> byCorrelation.computeIfAbsent(e.getCorrelationId(), k -> new ArrayList<>()).add(e));
-    byCorrelation.forEach((correlation, entries) -> {
-      String prev = null;
-      for (int i = 0; i < entries.size(); i++) {
-        TimelineEntry e = entries.get(i);
-        assertThat(e.getSequence()).as("sequence in %s", correlation).isEqualTo(i + 1L);
-        assertThat(e.getPrevHash()).as("prevHash of %s", e.getEntryId()).isEqualTo(prev);
-        assertThat(e.getHash()).as("hash of %s", e.getEntryId()).isEqualTo(Hashing.timelineHash(e));
-        prev = e.getHash();
-      }
-    });
   }
 
   @Test

@@ -10,6 +10,7 @@ import static io.glasswatch.streams.testing.Events.rootCall;
 import static io.glasswatch.streams.testing.Events.rootLogin;
 import static io.glasswatch.streams.testing.Events.usage;
 import static io.glasswatch.streams.testing.Events.userCall;
+import static io.glasswatch.streams.testing.Chains.assertChainsVerify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.schema.Hashing;
@@ -18,9 +19,7 @@ import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.testing.Scenario;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TimelineChainTest {
@@ -36,22 +35,6 @@ class TimelineChainTest {
             rootCall("ct-t3", ACCOUNT, at(50), "s3.amazonaws.com", "ListBuckets", null, null))
         .tick(at(60))
         .run();
-  }
-
-  /** Recomputes every link: sequence 1..n per correlation, prevHash = previous hash, hash = timelineHash. */
-  static void assertChainsVerify(List<TimelineEntry> timeline) {
-    Map<String, List<TimelineEntry>> byCorrelation = new LinkedHashMap<>();
-    timeline.forEach(e -> byCorrelation.computeIfAbsent(e.getCorrelationId(), k -> new ArrayList<>()).add(e));
-    byCorrelation.forEach((correlation, entries) -> {
-      String prev = null;
-      for (int i = 0; i < entries.size(); i++) {
-        TimelineEntry e = entries.get(i);
-        assertThat(e.getSequence()).as("sequence in %s", correlation).isEqualTo(i + 1L);
-        assertThat(e.getPrevHash()).as("prevHash of %s", e.getEntryId()).isEqualTo(prev);
-        assertThat(e.getHash()).as("hash of %s", e.getEntryId()).isEqualTo(Hashing.timelineHash(e));
-        prev = e.getHash();
-      }
-    });
   }
 
   @Test
