@@ -1,7 +1,7 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.AlertDispatcher;
 import io.glasswatch.alerts.enforcement.RevokeService;
+import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.timeline.TimelineSinkOptions;
@@ -125,13 +125,13 @@ public final class TopicSetup {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       Set<String> doomed = new HashSet<>();
       for (String t : existing) {
-        if (Topics.all().contains(t) || t.equals(AlertDispatcher.DELIVERIES_TOPIC)
+        if (Topics.all().contains(t) || t.equals(OnCallDispatcher.DELIVERIES_TOPIC)
             || t.equals(io.glasswatch.alerts.oncall.OnCallDispatcher.EVENTS_TOPIC)
             || t.startsWith(applicationId + "-")) {
           doomed.add(t);
         }
       }
-      List<String> groups = List.of(applicationId, AlertDispatcher.GROUP_ID, RevokeService.GROUP_ID,
+      List<String> groups = List.of(applicationId, OnCallDispatcher.GROUP_ID, RevokeService.GROUP_ID,
           TimelineSinkOptions.GROUP_ID);
       deleteGroups(admin, groups, settings);
       if (!doomed.isEmpty()) {

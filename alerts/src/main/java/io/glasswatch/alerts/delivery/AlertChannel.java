@@ -3,7 +3,8 @@ package io.glasswatch.alerts.delivery;
 import io.glasswatch.schema.Alert;
 
 /**
- * An on-call channel an alert can be delivered to. The {@link AlertDispatcher} calls
+ * An on-call channel an alert can be delivered to. The on-call dispatcher
+ * ({@code io.glasswatch.alerts.oncall.OnCallDispatcher}, through {@code LegacyChannel}) calls
  * {@link #deliver(Alert)} at most once per alert and channel after a success; a channel retries
  * transient failures itself, within its own bounds, before giving up.
  */

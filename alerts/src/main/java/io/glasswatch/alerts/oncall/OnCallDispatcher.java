@@ -3,7 +3,6 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.alerts.delivery.AlertDispatcher;
 import io.glasswatch.alerts.delivery.AlertJson;
 import io.glasswatch.alerts.delivery.DeliveryException;
 import io.glasswatch.alerts.kafka.KafkaClients;
@@ -80,7 +79,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Channels: each has its own queue and thread; a channel that is down delays only itself. After
  * the channel's give-up time ({@link Routing#giveUpAfter()}) the notice goes to the dead-letter topic
- * (raw input bytes, {@link DeadLetterHeaders} plus {@link AlertDispatcher#CHANNEL_HEADER}) and to the
+ * (raw input bytes, {@link DeadLetterHeaders} plus {@link #CHANNEL_HEADER}) and to the
  * fallback channel, and a {@code failed} record stops it being retried after a restart.
  *
  * <p>Storm control: more than {@link Routing.Storm#threshold()} alerts of one type within
@@ -97,6 +96,12 @@ import org.slf4j.LoggerFactory;
  * No secret (webhook URL, routing key, SMTP password) is ever in a record or a log line.
  */
 public final class OnCallDispatcher implements Runnable, AutoCloseable {
+  /** Consumer group of the dispatcher. */
+  public static final String GROUP_ID = "glasswatch-alerts";
+  /** The compacted topic of delivery records, key {@code <noticeKey>|<channel>}. */
+  public static final String DELIVERIES_TOPIC = Topics.ALERT_DELIVERIES;
+  /** Dead-letter header naming the channel a delivery failed on. */
+  public static final String CHANNEL_HEADER = "glasswatch.alerts.channel";
   /** Topic of delivery attempts and outcomes (JSON), one record per attempt and per outcome. */
   public static final String EVENTS_TOPIC = Topics.ALERT_DELIVERY_EVENTS;
 
@@ -145,7 +150,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
      */
     public static Options defaults() {
       return new Options(Topics.ALERTS, Topics.REVOKE_RESULTS, Topics.TIMELINE, Topics.ALERT_DELIVERIES,
-          Topics.DEAD_LETTER, EVENTS_TOPIC, AlertDispatcher.GROUP_ID, Duration.ofMillis(100), Duration.ofSeconds(60),
+          Topics.DEAD_LETTER, EVENTS_TOPIC, GROUP_ID, Duration.ofMillis(100), Duration.ofSeconds(60),
           Duration.ofSeconds(30));
     }
 
@@ -783,7 +788,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     }
     DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.REASON, e.getMessage());
     DeadLetterHeaders.put(dl.headers(), DeadLetterHeaders.EXCEPTION, DeliveryException.class.getName());
-    DeadLetterHeaders.put(dl.headers(), AlertDispatcher.CHANNEL_HEADER, e.channel());
+    DeadLetterHeaders.put(dl.headers(), CHANNEL_HEADER, e.channel());
     try {
       producer.send(dl).get();
     } catch (java.util.concurrent.ExecutionException ex) {
@@ -796,7 +801,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, String exception, String channel) {
     ProducerRecord<String, byte[]> dl = io.glasswatch.alerts.kafka.DeadLetters.of(record, options.deadLetterTopic(), reason, exception);
-    DeadLetterHeaders.put(dl.headers(), AlertDispatcher.CHANNEL_HEADER, channel);
+    DeadLetterHeaders.put(dl.headers(), CHANNEL_HEADER, channel);
     producer.send(dl);
   }
 
@@ -830,7 +835,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
    *
    * @param noticeKey the notice key (the alert id for alerts)
    * @param channel the channel name
-   * @return {@code <noticeKey>|<channel>}, the same key {@link AlertDispatcher} writes for alerts
+   * @return {@code <noticeKey>|<channel>}, the key of {@value #DELIVERIES_TOPIC}
    */
   public static String deliveryKey(String noticeKey, String channel) {
     return noticeKey + "|" + channel;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.delivery.AlertDispatcher;
 import io.glasswatch.alerts.testing.JsonReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.config.GlasswatchSettings;
@@ -144,7 +143,7 @@ class OnCallDispatcherIT {
 
     List<ConsumerRecord<String, byte[]>> dead = readAll(deadLetterTopic, 2);
     assertThat(dead).allSatisfy(r -> {
-      assertThat(DeadLetterHeaders.get(r.headers(), AlertDispatcher.CHANNEL_HEADER)).isEqualTo("pagerduty");
+      assertThat(DeadLetterHeaders.get(r.headers(), OnCallDispatcher.CHANNEL_HEADER)).isEqualTo("pagerduty");
       assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON)).contains("gave up");
       assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(alertsTopic);
     });
