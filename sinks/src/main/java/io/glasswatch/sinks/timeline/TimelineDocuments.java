@@ -1,7 +1,6 @@
 package io.glasswatch.sinks.timeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glasswatch.schema.TimelineEntry;
 import java.net.InetAddress;
@@ -157,14 +156,17 @@ public final class TimelineDocuments {
     putIfPresent(gw, "alert_type", entry.getAlertType());
     putIfPresent(gw, "severity", entry.getSeverity());
     putIfPresent(gw, "token_fingerprint", entry.getTokenFingerprint());
-    if (entry.getDetails() != null && !entry.getDetails().isBlank()) {
-      gw.put("details", details(entry.getDetails()));
-    }
     if (entry.getDetails() != null) {
+      // one parse serves both fields: the flattened object and the exact (or redacted) JSON text
       String exact = entry.getDetails();
-      String redacted = redactedJson(exact);
-      gw.put("details_json", redacted == null ? exact : redacted);
-      if (redacted != null) {
+      Object parsed = parseJson(exact);
+      Object redacted = parsed instanceof Map<?, ?> m ? redact(m) : null;
+      if (!exact.isBlank()) {
+        gw.put("details", redacted != null ? redacted : wrapped(exact));
+      }
+      boolean changed = redacted != null && !redacted.equals(parsed);
+      gw.put("details_json", changed ? writeString(redacted) : exact);
+      if (changed) {
         gw.put("details_redacted", true);
       }
     }
@@ -252,32 +254,36 @@ public final class TimelineDocuments {
         || !entry.getAction().startsWith("revoke_") || "revoke_requested".equals(entry.getAction())) {
       return null;
     }
-    try {
-      Object parsed = JSON.readValue(entry.getDetails(), new TypeReference<Object>() {});
-      if (parsed instanceof Map<?, ?> m && m.get("timeToRevokeMillis") instanceof Number n) {
-        return n.longValue() * 1_000_000L;
-      }
-    } catch (JsonProcessingException e) {
-      // not JSON: no duration
+    if (parseJson(entry.getDetails()) instanceof Map<?, ?> m && m.get("timeToRevokeMillis") instanceof Number n) {
+      return n.longValue() * 1_000_000L;
     }
     return null;
   }
 
   /** The details text with secret values redacted, or null when it holds no secret (or is not a JSON object). */
-  private static String redactedJson(String details) {
+  /** {@code text} parsed as JSON, or null when it is not JSON. */
+  private static Object parseJson(String text) {
     try {
-      Object parsed = JSON.readValue(details, new TypeReference<Object>() {});
-      if (parsed instanceof Map<?, ?> m) {
-        Object redacted = redact(m);
-        if (!redacted.equals(parsed)) {
-          return JSON.writeValueAsString(redacted);
-        }
-      }
+      return JSON.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
-      // not JSON: nothing to redact
+      return null; // not JSON: nothing to redact, kept as text
     }
-    return null;
   }
+
+  private static String writeString(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write redacted details as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> wrapped(String details) {
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("value", details);
+    return wrapped;
+  }
+
 
   /**
    * The index of a document: {@code <prefix>-<yyyy.MM>} of {@code timestamp} in UTC, e.g.
@@ -376,23 +382,6 @@ public final class TimelineDocuments {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write timeline document as JSON: " + e.getOriginalMessage(), e);
     }
-  }
-
-  /** Parses {@code details}: a JSON object stays an object (secrets redacted), anything else is {"value": text}. */
-  static Map<String, Object> details(String details) {
-    try {
-      Object parsed = JSON.readValue(details, new TypeReference<Object>() {});
-      if (parsed instanceof Map<?, ?> m) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) redact(m);
-        return map;
-      }
-    } catch (JsonProcessingException e) {
-      // not JSON: kept as text below
-    }
-    Map<String, Object> wrapped = new LinkedHashMap<>();
-    wrapped.put("value", details);
-    return wrapped;
   }
 
   private static Object redact(Object value) {

@@ -6,6 +6,8 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.DeadLetterHeaders;
@@ -83,14 +85,14 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     final String key;
     final String index;
     final String id;
-    final Map<String, Object> document;
+    /** The document as JSON bytes, serialized once for every attempt; null for an unreadable record. */
+    final byte[] document;
     final byte[] rawValue;
     int attempts;
     String reason;
     String errorType;
 
-    Pending(OffsetTracker.Ticket ticket, String key, String index, String id, Map<String, Object> document,
-        byte[] rawValue) {
+    Pending(OffsetTracker.Ticket ticket, String key, String index, String id, byte[] document, byte[] rawValue) {
       this.ticket = ticket;
       this.key = key;
       this.index = index;
@@ -352,13 +354,13 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
     OffsetTracker.Ticket ticket = tracker.register(tp, record.offset());
     TimelineEntry entry;
-    Map<String, Object> document;
+    byte[] document;
     try {
       entry = deserializer.deserialize(record.topic(), record.headers(), record.value());
       if (entry == null) {
         throw new IllegalArgumentException("value deserialized to null");
       }
-      document = TimelineDocuments.toDocument(entry);
+      document = TimelineDocuments.toJson(TimelineDocuments.toDocument(entry));
     } catch (RuntimeException e) {
       Pending bad = new Pending(ticket, record.key(), null, null, null, record.value());
       bad.errorType = e.getClass().getName();
@@ -377,7 +379,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
     BulkOperation op = BulkOperation.of(b -> b.create(c -> c
         .index(pending.index)
         .id(pending.id)
-        .document(pending.document)));
+        .document(BinaryData.of(pending.document, ContentType.APPLICATION_JSON))));
     ingester.add(op, pending);
   }
 
@@ -454,7 +456,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
   }
 
   private void sendToDeadLetter(Pending p) {
-    byte[] value = p.document != null ? TimelineDocuments.toJson(p.document) : p.rawValue;
+    byte[] value = p.document != null ? p.document : p.rawValue;
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(options.deadLetterTopic(), p.key, value);
     TopicPartition tp = p.ticket.partition();
     DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_TOPIC, tp.topic());

@@ -126,6 +126,13 @@ public record TimelineSinkOptions(
         commitInterval, drainTimeout);
   }
 
+  /** A copy with at most {@code maxConcurrentRequests} {@code _bulk} requests in flight at once. */
+  public TimelineSinkOptions withConcurrency(int maxConcurrentRequests) {
+    return new TimelineSinkOptions(topic, deadLetterTopic, groupId, bulkMaxOperations, bulkMaxBytes,
+        flushInterval, maxConcurrentRequests, maxInFlight, initialBackoff, maxBackoff, pollTimeout,
+        commitInterval, drainTimeout);
+  }
+
   /** A copy with retry delays from {@code initial} doubling up to {@code max}. */
   public TimelineSinkOptions withBackoff(Duration initial, Duration max) {
     return new TimelineSinkOptions(topic, deadLetterTopic, groupId, bulkMaxOperations, bulkMaxBytes,

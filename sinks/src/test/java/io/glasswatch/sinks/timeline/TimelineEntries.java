@@ -64,4 +64,38 @@ public final class TimelineEntries {
     e.setHash(Hashing.timelineHash(e));
     return e;
   }
+
+  /**
+   * A background CloudTrail entry in the account chain {@code account:<accountId>}, shaped as the
+   * streams application writes one ({@code cloudtrail:<eventID>} id with a random UUID eventID, the
+   * CloudTrail details the timeline keeps), at position {@code sequence} of its chain.
+   *
+   * @param prevHash hash of the previous entry, null for the first
+   */
+  public static TimelineEntry cloudTrail(String accountId, long sequence, Instant at, String prevHash) {
+    String eventId = java.util.UUID.nameUUIDFromBytes((accountId + "/" + sequence).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)).toString();
+    String role = "arn:aws:sts::" + accountId + ":assumed-role/deployer/session-" + (sequence % 17);
+    TimelineEntry e = TimelineEntry.newBuilder()
+        .setEntryId("cloudtrail:" + eventId)
+        .setTimestamp(at)
+        .setCorrelationId("account:" + accountId)
+        .setAccountId(accountId)
+        .setSource("cloudtrail")
+        .setKind("event")
+        .setAction("DescribeInstances")
+        .setOutcome("success")
+        .setUserName(role)
+        .setSourceIp("198.51.100." + (sequence % 250))
+        .setUserAgent("aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22 prompt/off command/ec2.describe-instances")
+        .setMessage(role + " DescribeInstances (ec2.amazonaws.com) from 198.51.100." + (sequence % 250) + ": success")
+        .setEventId(eventId)
+        .setDetails("{\"eventSource\":\"ec2.amazonaws.com\",\"eventType\":\"AwsApiCall\",\"awsRegion\":\"us-east-1\","
+            + "\"userIdentityType\":\"AssumedRole\",\"userIdentityArn\":\"" + role + "\",\"readOnly\":true}")
+        .setSequence(sequence)
+        .setPrevHash(prevHash)
+        .build();
+    e.setHash(Hashing.timelineHash(e));
+    return e;
+  }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Throughput of the timeline sink into the local Elasticsearch: produces
  * {@code glasswatch.benchmark.entries} (default 50000) registry-serialized entries to a fresh
- * 3-partition topic, runs the sink with its production defaults, and prints documents per second
+ * 3-partition topic (the production mix: 99% background CloudTrail entries over 1,000 account
+ * chains, 1% break-glass lifecycle entries), runs the sink with its production defaults, and prints documents per second
  * from the sink's start until it is idle (everything indexed and committed).
  *
  * <p>{@link #measuresTheTimeFromKafkaToSearchable()} then measures latency: with the sink running
@@ -41,6 +42,20 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 class TimelineSinkBenchmark {
+
+  /**
+   * The production defaults, changed by {@code glasswatch.benchmark.bulk-operations},
+   * {@code glasswatch.benchmark.flush-ms} and {@code glasswatch.benchmark.concurrency} when set.
+   */
+  private static TimelineSinkOptions tuned(TimelineSinkOptions defaults) {
+    TimelineSinkOptions o = defaults.withBulk(Integer.getInteger("glasswatch.benchmark.bulk-operations",
+        defaults.bulkMaxOperations()), Duration.ofMillis(Long.getLong("glasswatch.benchmark.flush-ms",
+        defaults.flushInterval().toMillis())));
+    o = o.withConcurrency(Integer.getInteger("glasswatch.benchmark.concurrency", o.maxConcurrentRequests()));
+    System.out.printf(Locale.ROOT, "timeline sink options: bulk %d documents, flush %d ms, %d concurrent requests%n",
+        o.bulkMaxOperations(), o.flushInterval().toMillis(), o.maxConcurrentRequests());
+    return o;
+  }
 
   @Test
   void indexesTheTimelineTopicIntoElasticsearch() throws Exception {
@@ -58,23 +73,38 @@ class TimelineSinkBenchmark {
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     try (KafkaProducer<String, TimelineEntry> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
         AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)).value(TimelineEntry.class).serializer())) {
+      // the production mix: 99 background CloudTrail entries (account chains of 1,000 accounts,
+      // random UUID event ids) to 1 break-glass lifecycle entry (request chains of 50 entries)
       Instant t0 = Instant.parse("2025-03-01T00:00:00Z");
+      int accounts = 1000;
       int perChain = 50;
+      String[] accountHeads = new String[accounts];
+      long[] accountSeq = new long[accounts];
       String prev = null;
+      int requestEntries = 0;
       for (int i = 0; i < n; i++) {
-        int seq = i % perChain + 1;
-        if (seq == 1) {
-          prev = null;
+        TimelineEntry e;
+        if (i % 100 == 99) {
+          int seq = requestEntries % perChain + 1;
+          if (seq == 1) {
+            prev = null;
+          }
+          e = TimelineEntries.usage("bench-req-" + requestEntries / perChain, seq, t0.plusMillis(i), prev);
+          prev = e.getHash();
+          requestEntries++;
+        } else {
+          int a = i % accounts;
+          e = TimelineEntries.cloudTrail(String.format(Locale.ROOT, "%012d", 100_000_000_000L + a), ++accountSeq[a],
+              t0.plusMillis(i), accountHeads[a]);
+          accountHeads[a] = e.getHash();
         }
-        TimelineEntry e = TimelineEntries.usage("bench-req-" + i / perChain, seq, t0.plusMillis(i), prev);
-        prev = e.getHash();
         producer.send(new ProducerRecord<>(topic, e.getCorrelationId(), e));
       }
       producer.flush();
     }
     double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
 
-    TimelineSinkOptions options = TimelineSinkOptions.defaults().withTopics(topic, dlq)
+    TimelineSinkOptions options = tuned(TimelineSinkOptions.defaults()).withTopics(topic, dlq)
         .withGroupId("bench-" + UUID.randomUUID());
     long start = System.nanoTime();
     try (TimelineSink sink = new TimelineSink(settings, options)) {
@@ -110,7 +140,7 @@ class TimelineSinkBenchmark {
     KafkaTestSupport.createTopics(settings, 3, topic, dlq);
     java.util.Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.Map<String, Long> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
-    TimelineSinkOptions options = TimelineSinkOptions.defaults().withTopics(topic, dlq)
+    TimelineSinkOptions options = tuned(TimelineSinkOptions.defaults()).withTopics(topic, dlq)
         .withGroupId("lat-" + UUID.randomUUID());
     var producerProps = KafkaTestSupport.producerProperties(settings);
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
