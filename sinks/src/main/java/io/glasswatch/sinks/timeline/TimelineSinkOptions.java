@@ -95,12 +95,12 @@ public record TimelineSinkOptions(
 
   /**
    * Production defaults: topics {@code timeline} and {@code dead-letter}, group {@value #GROUP_ID},
-   * bulk requests of up to 1000 documents or 5 MiB sent at least every 200 ms, 2 concurrent
+   * bulk requests of up to 2000 documents or 5 MiB sent at least every 200 ms, 2 concurrent
    * requests, at most 20000 records in flight, retry delays 200 ms doubling to 30 s, 100 ms polls,
    * commits at most every 500 ms, 30 s to drain on close.
    */
   public static TimelineSinkOptions defaults() {
-    return new TimelineSinkOptions(Topics.TIMELINE, Topics.DEAD_LETTER, GROUP_ID, 1000, 5L * 1024 * 1024,
+    return new TimelineSinkOptions(Topics.TIMELINE, Topics.DEAD_LETTER, GROUP_ID, 2000, 5L * 1024 * 1024,
         Duration.ofMillis(200), 2, 20_000, Duration.ofMillis(200), Duration.ofSeconds(30),
         Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(30));
   }

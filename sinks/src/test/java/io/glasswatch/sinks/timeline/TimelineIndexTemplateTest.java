@@ -57,7 +57,10 @@ class TimelineIndexTemplateTest {
     assertThat(p.at("/user/properties/name/type").asText()).isEqualTo("keyword");
     assertThat(p.at("/user_agent/properties/original/type").asText()).isEqualTo("keyword");
     assertThat(p.at("/message/type").asText()).isEqualTo("text");
-    assertThat(p.at("/message/fields/keyword/type").asText()).isEqualTo("keyword");
+    // full-text fields keep positions (phrase queries) but no norms: an audit record is filtered, not ranked
+    assertThat(p.at("/message/norms").asBoolean(true)).isFalse();
+    assertThat(p.at("/message/index_options").isMissingNode()).isTrue();
+    assertThat(p.at("/user/properties/name/fields/text/norms").asBoolean(true)).isFalse();
     assertThat(p.at("/glasswatch/properties/sequence/type").asText()).isEqualTo("long");
     assertThat(p.at("/glasswatch/properties/details/type").asText()).isEqualTo("flattened");
     assertThat(p.at("/glasswatch/properties/correlation_id/type").asText()).isEqualTo("keyword");
