@@ -6,6 +6,7 @@ import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.RevokeCommand;
+import io.glasswatch.schema.RevokeOrder;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
@@ -60,8 +61,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       normalized subject through {@value #SUBJECT_REPARTITION}; REPEATED_BREAK_GLASS.
  *   <li>Stage A's revoke commands pass through stage B, re-keyed by the account of their assignment
  *       through {@value #REQUEST_REVOKES_REPARTITION}: stage B holds the account's grants and names the
- *       overlapping ones (same principal, same assignment) in {@code alsoRevokedRequestIds}. Stage B
- *       also issues the expiry sweeper's commands.
+ *       overlapping ones (same principal, same assignment) in {@code alsoRevokedRequestIds}. A command
+ *       travels with the alert that caused it ({@code RevokeOrder}): stage B names the overlapping
+ *       grants in that alert too and publishes it with its timeline entry and the revoke_requested
+ *       entry, so the alert, the command and both requests' timelines agree. Stage B also issues the
+ *       expiry sweeper's commands.
  *   <li>Alerts and revoke commands of all stages go to {@value Topics#ALERTS} and
  *       {@value Topics#REVOKE_COMMANDS}; their timeline entries go through the one repartition
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
@@ -305,12 +309,12 @@ public final class GlasswatchTopology {
             .withKeySerde(keys).withValueSerde(new JsonSerde<>(LifecycleFact.class)));
 
     Serde<RevokeCommand> commandSerde = serdes.value(RevokeCommand.class);
-    KStream<String, RevokeCommand> requestRevokes = a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
-        .mapValues(Emission::revoke, Named.as(REQUEST_REVOKES_UNWRAP))
-        .selectKey((k, c) -> c.getAssignment() != null ? c.getAssignment().getAccountId() : c.getCorrelationId(),
-            Named.as(REQUEST_REVOKES_REKEY))
-        .repartition(Repartitioned.<String, RevokeCommand>as(REQUEST_REVOKES_REPARTITION)
-            .withKeySerde(keys).withValueSerde(commandSerde));
+    KStream<String, RevokeOrder> requestRevokes = a.get(REQUEST_OUTPUT + REVOKES_BRANCH)
+        .mapValues(Emission::order, Named.as(REQUEST_REVOKES_UNWRAP))
+        .selectKey((k, o) -> o.getCommand().getAssignment() != null ? o.getCommand().getAssignment().getAccountId()
+            : o.getCommand().getCorrelationId(), Named.as(REQUEST_REVOKES_REKEY))
+        .repartition(Repartitioned.<String, RevokeOrder>as(REQUEST_REVOKES_REPARTITION)
+            .withKeySerde(keys).withValueSerde(serdes.value(RevokeOrder.class)));
 
     // subject stage
     Map<String, KStream<String, Emission>> subject = a.get(REQUEST_OUTPUT + SUBJECT_BRANCH)
@@ -333,12 +337,13 @@ public final class GlasswatchTopology {
         .merge(facts.mapValues(AccountInput.Fact::new, Named.as(ACCOUNT_FACT_INPUT)), Named.as(ACCOUNT_INPUTS + "-3"))
         .merge(lifecycle.mapValues(AccountInput.Lifecycle::new, Named.as(ACCOUNT_LIFECYCLE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-4"))
-        .merge(requestRevokes.mapValues(AccountInput.Revoke::new, Named.as(ACCOUNT_REVOKE_INPUT)),
+        .merge(requestRevokes.mapValues(AccountInput.Revoke::of, Named.as(ACCOUNT_REVOKE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-5"))
         .merge(accountDeliveries.mapValues(AccountInput.Delivery::new, Named.as(ACCOUNT_DELIVERY_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-6"));
     Map<String, KStream<String, Emission>> b = split(
-        accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines()),
+        accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines(),
+            settings.sweeper()),
             Named.as(ACCOUNT_CORRELATOR)),
         ACCOUNT_OUTPUT, false);
 

@@ -4,6 +4,7 @@ import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.errors.DeadLetterDeserializationHandler;
+import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.errors.DeadLetterProcessingHandler;
 import io.glasswatch.streams.policy.Policy;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *     {@code max(stream time, wall clock - policy.allowedLateness)} (live operation), or on stream time
  *     alone (replay); see {@code io.glasswatch.streams.time.DeadlineClock}
  * @param numStreamThreads {@code num.stream.threads}, at least 1
+ * @param sweeper the expiry sweeper's settings ({@code revoke.sweeper.*}), not null
  */
 public record StreamsSettings(
     String applicationId,
@@ -49,7 +51,8 @@ public record StreamsSettings(
     Duration maxTaskIdle,
     String topicPrefix,
     boolean wallClockDeadlines,
-    int numStreamThreads) {
+    int numStreamThreads,
+    SweeperSettings sweeper) {
 
   /** The production processing guarantee. */
   public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -102,6 +105,9 @@ public record StreamsSettings(
     if (maxTaskIdle == null || maxTaskIdle.isNegative()) {
       problems.add("maxTaskIdle: expected a duration >= 0, got " + maxTaskIdle);
     }
+    if (sweeper == null) {
+      problems.add("sweeper: expected the expiry sweeper's settings, got null");
+    }
     if (numStreamThreads < 1) {
       problems.add("numStreamThreads: expected >= 1, got " + numStreamThreads);
     }
@@ -114,6 +120,19 @@ public record StreamsSettings(
   }
 
   /**
+   * Settings with the default expiry sweeper ({@link SweeperSettings#DEFAULTS}); see the canonical
+   * constructor for the fields.
+   *
+   * @throws ConfigException naming each invalid field and the expected form
+   */
+  public StreamsSettings(String applicationId, String bootstrapServers, Path stateDir, Policy policy,
+      int numStandbyReplicas, Duration commitInterval, String processingGuarantee, int replicationFactor,
+      Duration maxTaskIdle, String topicPrefix, boolean wallClockDeadlines, int numStreamThreads) {
+    this(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval, processingGuarantee,
+        replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads, SweeperSettings.DEFAULTS);
+  }
+
+  /**
    * Settings with one stream thread; see the canonical constructor for the fields.
    *
    * @throws ConfigException naming each invalid field and the expected form
@@ -122,7 +141,7 @@ public record StreamsSettings(
       int numStandbyReplicas, Duration commitInterval, String processingGuarantee, int replicationFactor,
       Duration maxTaskIdle, String topicPrefix, boolean wallClockDeadlines) {
     this(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval, processingGuarantee,
-        replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, 1);
+        replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, 1, SweeperSettings.DEFAULTS);
   }
 
   /**
@@ -141,7 +160,8 @@ public record StreamsSettings(
   /**
    * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
    * {@code streams.state.dir}, {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is
-   * {@code false}), {@code streams.num-stream-threads}; exactly-once v2, no standby, replication factor 1, default intervals.
+   * {@code false}), {@code streams.num-stream-threads}, {@code revoke.sweeper.enabled} and
+   * {@code revoke.sweeper.lookback} ({@link SweeperSettings#from}); exactly-once v2, no standby, replication factor 1, default intervals.
    *
    * @param settings shared Glasswatch settings
    * @param policy detection policy
@@ -151,7 +171,7 @@ public record StreamsSettings(
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
         policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "",
         !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()),
-        Integer.parseInt(settings.get(GlasswatchSettings.STREAMS_THREADS).trim()));
+        Integer.parseInt(settings.get(GlasswatchSettings.STREAMS_THREADS).trim()), SweeperSettings.from(settings));
   }
 
   /** {@link #from(GlasswatchSettings, Policy)} with {@link Policy#defaults()}. */
@@ -162,37 +182,43 @@ public record StreamsSettings(
   /** A copy with another application id (tests run each topology under its own id). */
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads, sweeper);
   }
 
   /** A copy with another state directory. */
   public StreamsSettings withStateDir(Path dir) {
     return new StreamsSettings(applicationId, bootstrapServers, dir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads, sweeper);
   }
 
   /** A copy with another policy. */
   public StreamsSettings withPolicy(Policy p) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, p, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads, sweeper);
   }
 
   /** A copy with another topic prefix. */
   public StreamsSettings withTopicPrefix(String prefix) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, prefix, wallClockDeadlines, numStreamThreads);
+        processingGuarantee, replicationFactor, maxTaskIdle, prefix, wallClockDeadlines, numStreamThreads, sweeper);
   }
 
   /** A copy with {@code n} stream threads. */
   public StreamsSettings withNumStreamThreads(int n) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, n);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, n, sweeper);
+  }
+
+  /** A copy with other expiry sweeper settings. */
+  public StreamsSettings withSweeper(SweeperSettings s) {
+    return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, wallClockDeadlines, numStreamThreads, s);
   }
 
   /** A copy that evaluates deadlines on the wall clock too ({@code true}) or on stream time alone. */
   public StreamsSettings withWallClockDeadlines(boolean enabled) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
-        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled, numStreamThreads);
+        processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled, numStreamThreads, sweeper);
   }
 
   /**

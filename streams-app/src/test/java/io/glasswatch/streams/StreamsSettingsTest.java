@@ -99,4 +99,26 @@ class StreamsSettingsTest {
     assertThatThrownBy(() -> s.withNumStreamThreads(0)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("numStreamThreads");
   }
+
+  @Test
+  void theExpirySweeperComesFromTheRevokeSettingsAndSurvivesCopies() {
+    assertThat(StreamsSettings.from(GlasswatchSettings.builder().build()).sweeper())
+        .isEqualTo(io.glasswatch.streams.enforcement.SweeperSettings.DEFAULTS);
+    StreamsSettings s = StreamsSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.REVOKE_SWEEPER, "false").set(GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK, "90m").build());
+
+    assertThat(s.sweeper().enabled()).isFalse();
+    assertThat(s.sweeper().lookback()).isEqualTo(java.time.Duration.ofMinutes(90));
+    assertThat(s.withApplicationId("x").withNumStreamThreads(2).withPolicy(s.policy()).sweeper()).isEqualTo(s.sweeper());
+  }
+
+  @Test
+  void anInvalidSweeperSettingIsReportedWithItsKey() {
+    GlasswatchSettings bad = GlasswatchSettings.builder()
+        .set(GlasswatchSettings.REVOKE_SWEEPER, "sometimes").set(GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK, "soon").build();
+    assertThatThrownBy(() -> StreamsSettings.from(bad))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "revoke.sweeper.enabled: expected true or false, got 'sometimes'",
+            "revoke.sweeper.lookback: expected a duration such as 24h, got 'soon'"));
+  }
 }

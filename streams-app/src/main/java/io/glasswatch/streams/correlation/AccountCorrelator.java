@@ -8,6 +8,7 @@ import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.detection.RootActivity;
 import io.glasswatch.streams.enforcement.RevokeCommands;
+import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.policy.Action;
 import io.glasswatch.streams.policy.AlertType;
@@ -167,6 +168,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
   private final Policy policy;
   private final DeadlineClock clock;
+  private final SweeperSettings sweeper;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, AccountState> store;
   private KeyValueStore<String, RequestLifecycle> lifecycleStore;
@@ -179,9 +181,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private final Set<String> dirty = new TreeSet<>();
   private final Set<String> leaving = new TreeSet<>();
 
-  private AccountCorrelator(Policy policy, boolean wallClockDeadlines) {
+  private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper) {
     this.policy = policy;
     this.clock = new DeadlineClock(wallClockDeadlines, policy.allowedLateness());
+    this.sweeper = sweeper;
   }
 
   /**
@@ -193,10 +196,24 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    */
   public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy,
       boolean wallClockDeadlines) {
+    return supplier(policy, wallClockDeadlines, SweeperSettings.DEFAULTS);
+  }
+
+  /**
+   * A supplier of correlators applying {@code policy} and running the expiry sweeper as {@code sweeper}
+   * says, declaring the stores.
+   *
+   * @param policy detection policy (resolved per account and tenant)
+   * @param wallClockDeadlines whether deadlines are evaluated on the wall clock too (live) or on stream
+   *     time alone (replay), see {@link DeadlineClock}
+   * @param sweeper whether the expiry sweeper runs, and how far back it looks
+   */
+  public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy,
+      boolean wallClockDeadlines, SweeperSettings sweeper) {
     return new ProcessorSupplier<>() {
       @Override
       public Processor<String, AccountInput, String, Emission> get() {
-        return new AccountCorrelator(policy, wallClockDeadlines);
+        return new AccountCorrelator(policy, wallClockDeadlines, sweeper);
       }
 
       @Override
@@ -246,6 +263,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       return;
     }
     if (record.value() instanceof AccountInput.Revoke r && r.command().getAssignment() == null) {
+      publishOrderedAlert(r.alert(), r.command());
       forwardRevoke(r.command());
       return;
     }
@@ -263,7 +281,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       case AccountInput.Gateway g -> onGateway(s, g.event());
       case AccountInput.Fact f -> onFact(s, f.fact());
       case AccountInput.Lifecycle l -> onLifecycle(s, l.fact());
-      case AccountInput.Revoke r -> onRevoke(s, r.command());
+      case AccountInput.Revoke r -> onRevoke(s, r.command(), r.alert());
       case AccountInput.Delivery d -> false; // filed above, before the state is read
     };
     changed |= evaluate(s, now(s));
@@ -1076,9 +1094,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
     if (!also.isEmpty()) {
       b.revokedRequestIds(List.copyOf(also));
-      b.appendSummary("The same account assignment also serves the active grant"
-          + (also.size() == 1 ? " of request " : "s of requests ") + String.join(", ", also)
-          + " (same principal), which the revoke ends too.");
+      b.appendSummary(overlapSentence(also));
     }
     return b;
   }
@@ -1106,15 +1122,46 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    * {@code alsoRevokedRequestIds}, files a {@code revoke_overlap} timeline entry for each of them, marks
    * them as ending here, and forwards the command to {@code revoke-commands}.
    */
-  private boolean onRevoke(AccountState s, RevokeCommand cmd) {
+  private boolean onRevoke(AccountState s, RevokeCommand cmd, Alert alert) {
     long at = cmd.getIssuedAt().toEpochMilli();
     List<String> also = holders(s, Assignment.of(cmd.getAssignment()), cmd.getRequestId(), at);
     if (!also.isEmpty()) {
       cmd.setAlsoRevokedRequestIds(also);
     }
+    publishOrderedAlert(alert, cmd);
     forwardRevoke(cmd);
     endOverlapping(s, cmd, at);
     return !also.isEmpty();
+  }
+
+  /**
+   * Publishes the alert that came with a stage A command (nothing when {@code alert} is null): the
+   * overlapping grants the command names join {@code revokedRequestIds} and the summary, the same
+   * sentence stage B's own alerts carry. Then the alert's entry and the command's
+   * {@code revoke_requested} entry go to the request's timeline, in that order.
+   */
+  private void publishOrderedAlert(Alert alert, RevokeCommand cmd) {
+    if (alert == null) {
+      return;
+    }
+    long at = cmd.getIssuedAt().toEpochMilli();
+    List<String> also = cmd.getAlsoRevokedRequestIds();
+    if (!also.isEmpty()) {
+      List<String> revoked = new ArrayList<>(alert.getRevokedRequestIds());
+      also.stream().filter(id -> !revoked.contains(id)).forEach(revoked::add);
+      alert.setRevokedRequestIds(revoked);
+      alert.setSummary(alert.getSummary() + " " + overlapSentence(also));
+    }
+    context.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), at));
+    emitTimeline(TimelineDrafts.alert(alert), alert.getCorrelationId(), alert.getRequestId(), at);
+    emitTimeline(TimelineDrafts.revokeRequested(cmd), cmd.getCorrelationId(), cmd.getRequestId(), at);
+  }
+
+  /** The summary sentence naming the overlapping grants {@code also} a revoke ends too. */
+  private static String overlapSentence(java.util.Collection<String> also) {
+    return "The same account assignment also serves the active grant"
+        + (also.size() == 1 ? " of request " : "s of requests ") + String.join(", ", also)
+        + " (same principal), which the revoke ends too.";
   }
 
   /** Files a {@code revoke_overlap} entry for, and ends here, each grant the command names as also revoked. */
@@ -1133,11 +1180,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   }
 
   /**
-   * Whether the expiry sweeper still owes the grant a judgement: it has an assignment, an end (expiry or
-   * early end), was not revoked by Glasswatch, and was not swept yet.
+   * Whether the expiry sweeper still owes the grant a judgement: the sweeper is enabled, and the grant has
+   * an assignment, an end (expiry or early end), was not revoked by Glasswatch, and was not swept yet.
    */
-  private static boolean sweepable(AccountState.GrantView v) {
-    return !v.swept && v.fact.assignment() != null && v.fact.end() != null && v.revokedHereAt == null
+  private boolean sweepable(AccountState.GrantView v) {
+    return sweeper.enabled() && !v.swept && v.fact.assignment() != null && v.fact.end() != null && v.revokedHereAt == null
         && !"revoked".equals(v.fact.endReason());
   }
 
@@ -1149,7 +1196,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    * and a CONFIRMED result is a late revoke); otherwise an {@code expiry_sweep_kept} timeline entry names
    * the grants that still need it, whose own ends are swept later. Grants are judged in order of their
    * end; of several ended grants sharing one assignment (a late evaluation, a replay) only the last to
-   * end issues the command. Each grant is judged once.
+   * end issues the command. Each grant is judged once. A grant that ended more than
+   * {@code revoke.sweeper.lookback} before the sweeper reaches it (a first start on a backlog, a long
+   * outage) is not checked: an {@code expiry_sweep_skipped} entry says so. With
+   * {@code revoke.sweeper.enabled=false} the sweeper does nothing.
    *
    * @return whether {@code s} changed
    */
@@ -1177,6 +1227,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       v.swept = true;
       changed = true;
       String requestId = v.fact.requestId();
+      if (now - end > sweeper.lookback().toMillis()) {
+        emitTimeline(TimelineDrafts.sweepSkipped(requestId, v.fact.assignment().toAvro(), end, sweeper.lookback(), now),
+            requestId, requestId, now);
+        continue;
+      }
       TreeSet<String> needed = new TreeSet<>(holders(s, v.fact.assignment(), requestId, now));
       for (AccountState.GrantView later : byEnd.subList(i + 1, byEnd.size())) {
         if (sweepable(later) && later.fact.end() <= now && v.fact.assignment().equals(later.fact.assignment())) {

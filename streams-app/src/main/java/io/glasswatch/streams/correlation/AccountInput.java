@@ -24,9 +24,16 @@ public sealed interface AccountInput {
 
   /**
    * A revoke command stage A issued, re-keyed by the account of its assignment, on its way to
-   * {@code revoke-commands}: stage B names the overlapping grants in it.
+   * {@code revoke-commands}: stage B names the overlapping grants in it and, when {@code alert} is not
+   * null, in the alert that caused it, which stage B then publishes with its timeline entry.
    */
-  record Revoke(io.glasswatch.schema.RevokeCommand command) implements AccountInput {}
+  record Revoke(io.glasswatch.schema.RevokeCommand command, io.glasswatch.schema.Alert alert)
+      implements AccountInput {
+    /** The input of one {@link io.glasswatch.schema.RevokeOrder}. */
+    public static Revoke of(io.glasswatch.schema.RevokeOrder order) {
+      return new Revoke(order.getCommand(), order.getAlert());
+    }
+  }
 
   /**
    * A delivery attempt or outcome of an {@code account:<id>} correlation's alert: only filed in the

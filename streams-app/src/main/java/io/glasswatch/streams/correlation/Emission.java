@@ -2,6 +2,7 @@ package io.glasswatch.streams.correlation;
 
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.RevokeCommand;
+import io.glasswatch.schema.RevokeOrder;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.streams.subject.SubjectRequest;
 
@@ -24,8 +25,16 @@ public sealed interface Emission {
   /** An alert. */
   record Raised(Alert alert) implements Emission {}
 
-  /** A revoke command. */
-  record Revoke(RevokeCommand command) implements Emission {}
+  /**
+   * A revoke command; from stage A, possibly with the alert that caused it ({@code alert} not null),
+   * which stage B completes with the overlapping grants and publishes.
+   */
+  record Revoke(RevokeCommand command, Alert alert) implements Emission {
+    /** A command alone. */
+    public Revoke(RevokeCommand command) {
+      this(command, null);
+    }
+  }
 
   /** A grant fact for stage B. */
   record Fact(GrantFact fact) implements Emission {}
@@ -59,6 +68,12 @@ public sealed interface Emission {
   /** The command of a {@link Revoke} emission. */
   static RevokeCommand revoke(Emission e) {
     return ((Revoke) e).command();
+  }
+
+  /** The command of a {@link Revoke} emission with the alert it carries, for stage B. */
+  static RevokeOrder order(Emission e) {
+    Revoke r = (Revoke) e;
+    return RevokeOrder.newBuilder().setCommand(r.command()).setAlert(r.alert()).build();
   }
 
   /** The lifecycle step of a {@link Lifecycle} emission. */

@@ -350,22 +350,22 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
       return;
     }
     Alert alert = b.build();
-    context.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), now));
-    emitTimeline(TimelineDrafts.alert(alert), s.requestId, s.requestId, now);
-    if (!revoke) {
-      return;
-    }
-    if (deferRevoke && s.grant == null) {
-      s.deferredRevokes.add(
-          new RequestState.DeferredRevoke(alert.getAlertId(), alert.getAlertType(), alert.getSummary(), now));
-      return;
-    }
-    if (s.revokeCommands.add(RevokeCommands.commandId(alert.getAlertId(), s.requestId))) {
+    boolean issueNow = revoke && !(deferRevoke && s.grant == null);
+    if (issueNow && s.revokeCommands.add(RevokeCommands.commandId(alert.getAlertId(), s.requestId))) {
+      // the alert travels with its command through stage B, which names the overlapping grants in both
+      // and publishes the alert, its timeline entry and the revoke_requested entry
       RequestState.Grant g = s.grant;
       RevokeCommand cmd = RevokeCommands.forAlert(alert, s.requestId,
           g == null ? null : Assignment.toAvro(g.assignment()), g == null ? null : g.tokenFingerprint(), now,
           context.currentSystemTimeMs());
-      issue(s, cmd, TimelineDrafts.revokeRequested(cmd));
+      issue(s, cmd, alert, null);
+      return;
+    }
+    context.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), now));
+    emitTimeline(TimelineDrafts.alert(alert), s.requestId, s.requestId, now);
+    if (revoke && deferRevoke && s.grant == null) {
+      s.deferredRevokes.add(
+          new RequestState.DeferredRevoke(alert.getAlertId(), alert.getAlertType(), alert.getSummary(), now));
     }
   }
 
@@ -380,16 +380,22 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
       if (s.revokeCommands.add(RevokeCommands.commandId(d.alertId(), s.requestId))) {
         RevokeCommand cmd = RevokeCommands.forAlert(d.alertId(), d.alertType(), d.summary(), s.requestId,
             Assignment.toAvro(g.assignment()), g.tokenFingerprint(), now, context.currentSystemTimeMs());
-        issue(s, cmd, TimelineDrafts.revokeRequestedOnGrant(cmd, d.alertType(), d.raisedAt()));
+        issue(s, cmd, null, TimelineDrafts.revokeRequestedOnGrant(cmd, d.alertType(), d.raisedAt()));
       }
     }
     s.deferredRevokes.clear();
   }
 
-  private void issue(RequestState s, RevokeCommand cmd, TimelineDraft draft) {
+  /**
+   * Sends a revoke command to stage B: with {@code alert} (not yet published), stage B publishes the
+   * alert and files its and the command's timeline entries; without, {@code draft} is filed here.
+   */
+  private void issue(RequestState s, RevokeCommand cmd, Alert alert, TimelineDraft draft) {
     long now = cmd.getIssuedAt().toEpochMilli();
-    context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd), now));
-    emitTimeline(draft, s.requestId, s.requestId, now);
+    context.forward(new Record<>(cmd.getCommandId(), new Emission.Revoke(cmd, alert), now));
+    if (draft != null) {
+      emitTimeline(draft, s.requestId, s.requestId, now);
+    }
     if (s.revokedAt == null || now < s.revokedAt) {
       s.revokedAt = now;
       s.revokedBy = cmd.getCommandId();

@@ -8,6 +8,7 @@ import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.GlasswatchTopology;
 import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.input.ClockTick;
 import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.policy.Policy;
@@ -54,11 +55,18 @@ public final class Replayer {
       List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS, Topics.REVOKE_RESULTS);
 
   private final Policy policy;
+  private final SweeperSettings sweeper;
   private final AvroSerdes serdes = AvroSerdes.embedded();
 
-  /** A replayer applying {@code policy}. */
-  public Replayer(Policy policy) {
+  /** A replayer applying {@code policy}, with the expiry sweeper as {@code sweeper} says. */
+  public Replayer(Policy policy, SweeperSettings sweeper) {
     this.policy = policy;
+    this.sweeper = java.util.Objects.requireNonNull(sweeper, "sweeper");
+  }
+
+  /** A replayer applying {@code policy}, with the default expiry sweeper. */
+  public Replayer(Policy policy) {
+    this(policy, SweeperSettings.DEFAULTS);
   }
 
   /** A replayer applying {@link Policy#defaults()}. */
@@ -82,7 +90,8 @@ public final class Replayer {
       throw new UncheckedIOException("cannot create a state directory for replay", e);
     }
     StreamsSettings settings = new StreamsSettings("glasswatch-replay", "replay.invalid:9092", stateDir, policy, 0,
-        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "", false);
+        StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "", false)
+        .withSweeper(sweeper);
     Map<String, Long> counts = new TreeMap<>();
     TopologyTestDriver driver = null;
     try {

@@ -240,6 +240,29 @@ public final class TimelineDrafts {
   }
 
   /**
+   * The expiry sweeper did not check a grant that ended more than {@code lookback} before it reached it
+   * ({@code revoke.sweeper.lookback}); action {@code expiry_sweep_skipped}, outcome unknown, in the
+   * request's timeline.
+   *
+   * @param requestId the request
+   * @param a the grant's assignment
+   * @param end the grant's end, epoch milliseconds
+   * @param lookback the sweeper's lookback
+   * @param at deadline time of the sweep, epoch milliseconds
+   */
+  public static TimelineDraft sweepSkipped(String requestId, AccountAssignment a, long end, java.time.Duration lookback,
+      long at) {
+    Details d = Details.create().put("grantEnd", Instant.ofEpochMilli(end).toString())
+        .put("lookback", lookback.toString());
+    putAssignment(d, a);
+    return new TimelineDraft("sweep:" + requestId + ":skipped", at, a.getAccountId(), GLASSWATCH, "enforcement",
+        "expiry_sweep_skipped", Ecs.UNKNOWN, null, null, null,
+        "Expiry sweep of request " + requestId + " skipped: its grant ended at " + Instant.ofEpochMilli(end)
+            + ", more than " + lookback + " (revoke.sweeper.lookback) before the sweep; the assignment was not"
+            + " checked: " + revokeTarget(a), null, null, null, null, null, d.toJson());
+  }
+
+  /**
    * A revoke command issued when a grant arrived, for an alert raised before the request had any grant
    * (for example a self-approval): like {@link #revokeRequested(RevokeCommand)}, with a message that
    * says why the revoke comes now.

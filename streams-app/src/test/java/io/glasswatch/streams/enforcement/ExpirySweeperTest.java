@@ -62,6 +62,42 @@ class ExpirySweeperTest {
   }
 
   @Test
+  void aDisabledSweeperIssuesNothingAndFilesNothing() {
+    ReplayResult r = Scenario.create()
+        .sweeper(new SweeperSettings(false, Duration.ofHours(24)))
+        .then(granted("req-1", "alice", 0, Duration.ofMinutes(30), assignment(ACCOUNT, "user-alice")))
+        .tick(at(45))
+        .run();
+
+    assertThat(r.revokeCommands()).isEmpty();
+    assertThat(r.timeline()).noneMatch(e -> e.getAction().startsWith("expiry_sweep") || e.getAction().startsWith("revoke"));
+  }
+
+  @Test
+  void aGrantThatEndedLongerAgoThanTheLookbackIsSkippedAndTheTimelineSaysSo() {
+    ReplayResult r = Scenario.create()
+        .sweeper(new SweeperSettings(true, Duration.ofMinutes(60)))
+        .then(granted("req-old", "alice", 0, Duration.ofMinutes(30), assignment(ACCOUNT, "user-alice")))
+        .then(granted("req-new", "dave", 100, Duration.ofMinutes(30), assignment(ACCOUNT, "user-dave")))
+        .tick(at(131)) // the first sweep: req-old ended 101 minutes before, req-new 1 minute before
+        .run();
+
+    assertThat(sweeps(r)).singleElement().satisfies(c -> assertThat(c.getRequestId()).isEqualTo("req-new"));
+    TimelineEntry skipped = Scenario.entry(r, "sweep:req-old:skipped");
+    assertThat(skipped).isNotNull();
+    assertThat(skipped.getAction()).isEqualTo("expiry_sweep_skipped");
+    assertThat(skipped.getCorrelationId()).isEqualTo("req-old");
+    assertThat(skipped.getMessage()).contains("PT1H").contains("revoke.sweeper.lookback").contains("user-alice");
+    assertThat(Scenario.entry(r, "sweep:req-new:skipped")).isNull();
+  }
+
+  @Test
+  void theLookbackMustBePositive() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SweeperSettings(true, Duration.ZERO))
+        .isInstanceOf(io.glasswatch.config.ConfigException.class).hasMessageContaining("revoke.sweeper.lookback");
+  }
+
+  @Test
   void anExpiryEventBeforeExpiresAtSweepsAtOnce() {
     ReplayResult r = Scenario.create()
         .then(granted("req-1", "alice", 0, Duration.ofHours(1), assignment(ACCOUNT, "user-alice")))

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Overlapping grants: a violation revokes an assignment another active grant of the same principal
- * also relies on. The command names it, its timeline records it, and (for stage B's alerts) the alert
- * says so.
+ * also relies on. The command names it, its timeline records it, and the alert says so, whether the
+ * request stage (A) or the account stage (B) decided it.
  */
 class OverlappingGrantsTest {
   private static final AccountAssignment SHARED = assignment(ACCOUNT, "user-alice");
@@ -59,6 +59,39 @@ class OverlappingGrantsTest {
     assertThat(overlap.getCorrelationId()).isEqualTo("req-2");
     assertThat(overlap.getAction()).isEqualTo("revoke_overlap");
     assertThat(overlap.getMessage()).contains("req-1").contains("ends too");
+
+    // the stage A alert that caused the revoke says so too, and its record agrees with it
+    Alert alert = r.alerts().stream().filter(a -> a.getAlertId().equals(cmd.getAlertId())).findFirst().orElseThrow();
+    assertThat(alert.getAlertType()).isEqualTo("SELF_APPROVAL");
+    assertThat(alert.getRevokedRequestIds()).containsExactly("req-1", "req-2");
+    assertThat(alert.getSummary()).endsWith("The same account assignment also serves the active grant of request req-2"
+        + " (same principal), which the revoke ends too.");
+    assertThat(r.alerts()).filteredOn(a -> a.getAlertId().equals(alert.getAlertId())).hasSize(1);
+    TimelineEntry alertEntry = Scenario.entry(r, "alert:" + alert.getAlertId());
+    TimelineEntry requested = Scenario.entry(r, "revoke:" + cmd.getCommandId() + ":requested");
+    assertThat(alertEntry.getCorrelationId()).isEqualTo("req-1");
+    assertThat(alertEntry.getMessage()).isEqualTo(alert.getSummary());
+    assertThat(requested.getCorrelationId()).isEqualTo("req-1");
+    assertThat(requested.getMessage()).contains("also serves the active grant of request req-2");
+    assertThat(alertEntry.getSequence()).as("the alert precedes the revoke it caused in the request's chain")
+        .isLessThan(requested.getSequence());
+  }
+
+  @Test
+  void aRequestAlertWithoutOverlapIsPublishedOnceWithItsOwnRevokeOnly() {
+    ReplayResult r = Scenario.create()
+        .then(granted("req-1", "alice", "jit", 0, SHARED))
+        .then(approval("req-1", "alice", "security", at(10)))
+        .tick(at(20))
+        .run();
+
+    RevokeCommand cmd = alertRevokes(r).get(0);
+    assertThat(r.alerts()).filteredOn(a -> a.getAlertId().equals(cmd.getAlertId())).singleElement().satisfies(a -> {
+      assertThat(a.getRevokedRequestIds()).containsExactly("req-1");
+      assertThat(a.getSummary()).doesNotContain("also serves");
+    });
+    assertThat(Scenario.entry(r, "alert:" + cmd.getAlertId()).getSequence())
+        .isLessThan(Scenario.entry(r, "revoke:" + cmd.getCommandId() + ":requested").getSequence());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.glasswatch.streams.testing;
 
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
@@ -15,6 +16,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class Scenario {
   private final List<InputRecord> records = new ArrayList<>();
   private Policy policy = Policy.defaults();
+  private SweeperSettings sweeper = SweeperSettings.DEFAULTS;
 
   /** An empty scenario under the default policy. */
   public static Scenario create() {
@@ -24,6 +26,12 @@ public final class Scenario {
   /** Uses {@code p} instead of the default policy. */
   public Scenario policy(Policy p) {
     policy = p;
+    return this;
+  }
+
+  /** Runs the expiry sweeper as {@code s} says instead of the defaults. */
+  public Scenario sweeper(SweeperSettings s) {
+    sweeper = s;
     return this;
   }
 
@@ -54,7 +62,7 @@ public final class Scenario {
 
   /** Replays the inputs. */
   public ReplayResult run() {
-    return new Replayer(policy).replay(records);
+    return new Replayer(policy, sweeper).replay(records);
   }
 
   /** The alerts of {@code result} of type {@code type}. */
