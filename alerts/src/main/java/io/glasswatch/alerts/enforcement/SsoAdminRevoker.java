@@ -492,8 +492,10 @@ public final class SsoAdminRevoker implements AutoCloseable {
         checkDeadline();
         long w = jitter(wait);
         if (elapsedMillis() + w >= options.giveUp().toMillis()) {
+          // the reason also keeps why the earlier rounds failed, e.g. the service's FailureReason
           return finish(RevokeOutcome.FAILED, "deletion " + deletionRequestId + " still " + deletionStatus
-              + " after " + elapsedMillis() + " ms (" + DESCRIBE + "); gave up");
+              + " after " + elapsedMillis() + " ms (" + DESCRIBE + "); gave up"
+              + (lastProblem != null ? "; earlier round: " + lastProblem : ""));
         }
         pause(w);
         wait = Math.min(wait * 2, options.pollMax().toMillis());
