@@ -228,8 +228,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             Serdes.Long()));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLE_STORE), Serdes.String(),
             new JsonSerde<>(RequestLifecycle.class)));
+        // cached: one account's head changes with every background record, and the cache folds those
+        // changes into one changelog record (and one RocksDB write) per account and commit
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_CHAIN_STORE), Serdes.String(),
-            TimelineChainer.headSerde()));
+            TimelineChainer.headSerde()).withCachingEnabled());
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(),
             Serdes.Long()));
         return stores;
