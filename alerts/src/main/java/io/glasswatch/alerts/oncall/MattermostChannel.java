@@ -3,10 +3,7 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.alerts.delivery.DeliveryException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Posts notices to a Mattermost incoming webhook
@@ -21,7 +18,7 @@ import java.util.Map;
  * Mattermost answers 200 {@code ok}; 4xx is permanent, 429 and 5xx are retried. The webhook URL is
  * the secret and is never logged.
  */
-public final class MattermostChannel implements NoticeChannel {
+public final class MattermostChannel extends ChatWebhookChannel {
   /** The channel name used in delivery keys and routing rules. */
   public static final String NAME = "mattermost";
 
@@ -36,9 +33,7 @@ public final class MattermostChannel implements NoticeChannel {
   public record Options(URI webhookUrl, HttpPoster.Retry retry) {
     /** Validates: http(s) URL. */
     public Options {
-      if (webhookUrl == null || !("http".equals(webhookUrl.getScheme()) || "https".equals(webhookUrl.getScheme()))) {
-        throw new IllegalArgumentException("alerts.mattermost.webhook-url: expected an http:// or https:// URL");
-      }
+      requireHttp(webhookUrl, "alerts.mattermost.webhook-url");
     }
 
     @Override
@@ -47,27 +42,18 @@ public final class MattermostChannel implements NoticeChannel {
     }
   }
 
-  private final Options options;
-  private final HttpPoster poster;
-
   /**
    * A channel.
    *
    * @param options webhook URL and retry bounds
    */
   public MattermostChannel(Options options) {
-    this.options = options;
-    this.poster = new HttpPoster(NAME, options.webhookUrl(), options.retry());
+    super(NAME, options.webhookUrl(), options.retry());
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int deliver(Notice notice, AttemptListener attempts) throws DeliveryException {
-    return poster.post(notice.key(), message(notice).toString().getBytes(StandardCharsets.UTF_8), Map.of(), attempts);
+  ObjectNode render(Notice notice) {
+    return message(notice);
   }
 
   /**
@@ -109,15 +95,5 @@ public final class MattermostChannel implements NoticeChannel {
     }
     a.put("footer", "Glasswatch" + (n.alertId() == null ? "" : " · alert " + n.alertId()));
     return m;
-  }
-
-  @Override
-  public void close() {
-    poster.close();
-  }
-
-  @Override
-  public String toString() {
-    return "MattermostChannel{" + options + "}";
   }
 }

@@ -3,10 +3,7 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.alerts.delivery.DeliveryException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Posts notices to a Slack incoming webhook (api.slack.com/messaging/webhooks) as Block Kit
@@ -23,7 +20,7 @@ import java.util.Map;
  * {@code no_service}, 400 {@code invalid_blocks}) is permanent, 429 and 5xx are retried. The webhook
  * URL is the secret and is never logged.
  */
-public final class SlackChannel implements NoticeChannel {
+public final class SlackChannel extends ChatWebhookChannel {
   /** The channel name used in delivery keys and routing rules. */
   public static final String NAME = "slack";
 
@@ -38,9 +35,7 @@ public final class SlackChannel implements NoticeChannel {
   public record Options(URI webhookUrl, HttpPoster.Retry retry) {
     /** Validates: http(s) URL. */
     public Options {
-      if (webhookUrl == null || !("http".equals(webhookUrl.getScheme()) || "https".equals(webhookUrl.getScheme()))) {
-        throw new IllegalArgumentException("alerts.slack.webhook-url: expected an http:// or https:// URL");
-      }
+      requireHttp(webhookUrl, "alerts.slack.webhook-url");
     }
 
     @Override
@@ -49,27 +44,18 @@ public final class SlackChannel implements NoticeChannel {
     }
   }
 
-  private final Options options;
-  private final HttpPoster poster;
-
   /**
    * A channel.
    *
    * @param options webhook URL and retry bounds
    */
   public SlackChannel(Options options) {
-    this.options = options;
-    this.poster = new HttpPoster(NAME, options.webhookUrl(), options.retry());
+    super(NAME, options.webhookUrl(), options.retry());
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int deliver(Notice notice, AttemptListener attempts) throws DeliveryException {
-    return poster.post(notice.key(), message(notice).toString().getBytes(StandardCharsets.UTF_8), Map.of(), attempts);
+  ObjectNode render(Notice notice) {
+    return message(notice);
   }
 
   /**
@@ -121,15 +107,5 @@ public final class SlackChannel implements NoticeChannel {
 
   static String cut(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-  }
-
-  @Override
-  public void close() {
-    poster.close();
-  }
-
-  @Override
-  public String toString() {
-    return "SlackChannel{" + options + "}";
   }
 }
