@@ -1,15 +1,13 @@
 package io.glasswatch.alerts.enforcement;
 
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +25,6 @@ import java.util.regex.Pattern;
 public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism, String defaultRoleArn,
     Map<String, String> roleArnByAccount, boolean sweeper, Duration sweeperLookback) {
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final String ROLE_PREFIX = GlasswatchSettings.REVOKE_ROLE_ARN + ".";
 
   /** Freezes the role map. */
@@ -113,24 +110,11 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
    * @throws IllegalArgumentException when the text is neither form or the duration is not positive
    */
   public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
     Duration d;
-    Matcher m = SIMPLE.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(text.trim());
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("expected a duration such as 60s, 15m or PT1M, got '" + text + "'");
-      }
+    try {
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected a duration such as 60s, 15m or PT1M, got '" + text + "'", e);
     }
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException("expected a positive duration, got '" + text + "'");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the {@code routing:} section of the policy file ({@code config/policy.yaml} shows it).
@@ -36,7 +35,6 @@ public final class RoutingFile {
   static final String CHANNEL_NAMES_TEXT = "console, webhook, pagerduty, slack, mattermost, email";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Set<String> TOP = Set.of("default", "enforcement", "fallback", "giveUpAfter", "storm", "links", "routes");
 
   private RoutingFile() {}
@@ -251,31 +249,7 @@ public final class RoutingFile {
    * @throws IllegalArgumentException when it is neither
    */
   public static Duration parseDuration(String text) {
-    String t = text.strip();
-    if (t.startsWith("P") || t.startsWith("p")) {
-      return Duration.parse(t);
-    }
-    Matcher m = SHORT.matcher(t);
-    Duration d = Duration.ZERO;
-    int end = 0;
-    while (m.find()) {
-      if (m.start() != end) {
-        throw new IllegalArgumentException(text);
-      }
-      long v = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(v);
-        case "s" -> Duration.ofSeconds(v);
-        case "m" -> Duration.ofMinutes(v);
-        case "h" -> Duration.ofHours(v);
-        default -> Duration.ofDays(v);
-      });
-      end = m.end();
-    }
-    if (end != t.length() || end == 0) {
-      throw new IllegalArgumentException(text);
-    }
-    return d;
+    return Durations.parse(text);
   }
 
   private static Duration duration(JsonNode n, String path, List<String> problems) {

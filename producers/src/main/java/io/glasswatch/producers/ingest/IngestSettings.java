@@ -1,6 +1,7 @@
 package io.glasswatch.producers.ingest;
 
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
 import java.net.InetSocketAddress;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -149,7 +149,6 @@ public record IngestSettings(
       "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
       "UnauthorizedAccess:IAMUser/TorIPCaller");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
   private static final List<String> ATTRIBUTE_KEYS = List.of("EventId", "EventName", "ReadOnly", "Username",
@@ -256,28 +255,7 @@ public record IngestSettings(
    * @throws IllegalArgumentException when {@code text} is neither
    */
   public static Duration parseDuration(String text) {
-    String t = text.trim();
-    if (t.startsWith("P") || t.startsWith("p")) {
-      return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
-    }
-    Matcher m = DURATION.matcher(t);
-    Duration d = Duration.ZERO;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1));
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      end = m.end();
-    }
-    if (end == 0 || end != t.length()) {
-      throw new IllegalArgumentException("not a duration: " + text);
-    }
-    return d;
+    return Durations.parse(text);
   }
 
   private static Map<String, byte[]> keyList(GlasswatchSettings s, String key, List<String> problems) {

@@ -1,8 +1,8 @@
 package io.glasswatch.streams.enforcement;
 
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.streams.policy.PolicyFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ public record SweeperSettings(boolean enabled, Duration lookback) {
     Duration lookback = null;
     String raw = settings.get(GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK).trim();
     try {
-      lookback = PolicyFile.parseDuration(raw);
+      lookback = Durations.parse(raw);
       if (lookback.isZero() || lookback.isNegative()) {
         problems.add(GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK + ": expected a positive duration such as 24h, got '"
             + raw + "'");

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -60,7 +59,6 @@ public final class PolicyFile {
   public static final String DEFAULT_LOCATION = "config/policy.yaml";
 
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().build());
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
   private static final String ALERTS = "alerts";
   private static final String ACCOUNTS = "accounts";
@@ -224,32 +222,7 @@ public final class PolicyFile {
    * @throws IllegalArgumentException when {@code text} is neither form or overflows
    */
   public static Duration parseDuration(String text) {
-    String t = text.strip();
-    try {
-      if (!t.isEmpty() && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      Matcher m = SHORT_DURATION.matcher(t);
-      Duration d = Duration.ZERO;
-      int end = 0;
-      while (m.find() && m.start() == end) {
-        long n = Long.parseLong(m.group(1));
-        d = d.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        });
-        end = m.end();
-      }
-      if (end == 0 || end != t.length()) {
-        throw new IllegalArgumentException("not a duration: '" + text + "'");
-      }
-      return d;
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("not a duration: '" + text + "'", e);
-    }
+    return Durations.parse(text);
   }
 
   /** The short form of {@code d} in its largest whole unit (days from two days on), e.g. {@code 24h}, {@code 30d}, {@code 90s}. */
