@@ -10,6 +10,7 @@ import io.glasswatch.alerts.oncall.NoticeChannel;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.alerts.oncall.PagerDutyChannel;
 import io.glasswatch.alerts.oncall.Routing;
+import io.glasswatch.alerts.oncall.ChatWebhook;
 import io.glasswatch.alerts.oncall.SlackChannel;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
@@ -128,7 +129,7 @@ public final class AlertLatencyBenchmark {
     HttpPoster.Retry retry = HttpPoster.Retry.defaults();
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(URI.create(base + "/pagerduty"), "bench-routing-key", retry)),
-        new SlackChannel(new SlackChannel.Options(URI.create(base + "/slack"), retry)));
+        new SlackChannel(new ChatWebhook(URI.create(base + "/slack"), retry)));
     List<String> names = List.of(PagerDutyChannel.NAME, SlackChannel.NAME);
     Routing routing = new Routing(List.of(), names, names, null, Duration.ofMinutes(5),
         new Routing.Storm(Integer.MAX_VALUE, Duration.ofMinutes(5), Duration.ofMinutes(5)), Links.NONE);

@@ -18,29 +18,22 @@ abstract class ChatWebhookChannel implements NoticeChannel {
   private final HttpPoster poster;
 
   /**
-   * A channel posting to {@code webhookUrl}.
+   * A channel posting to {@code webhook}.
    *
    * @param name channel name (delivery keys, routing rules)
-   * @param webhookUrl the incoming webhook URL, http(s)
-   * @param retry retry bounds
+   * @param key the setting the webhook URL comes from, named in the error
+   * @param webhook the incoming webhook URL and retry bounds
+   * @throws IllegalArgumentException when the URL is not http(s)
    */
-  ChatWebhookChannel(String name, URI webhookUrl, HttpPoster.Retry retry) {
-    this.name = name;
-    this.webhookUrl = webhookUrl;
-    this.retry = retry;
-    this.poster = new HttpPoster(name, webhookUrl, retry);
-  }
-
-  /**
-   * Checks that {@code url} is an http(s) URL.
-   *
-   * @param key the setting the URL comes from, named in the error
-   * @throws IllegalArgumentException otherwise
-   */
-  static void requireHttp(URI url, String key) {
+  ChatWebhookChannel(String name, String key, ChatWebhook webhook) {
+    URI url = webhook.webhookUrl();
     if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
       throw new IllegalArgumentException(key + ": expected an http:// or https:// URL");
     }
+    this.name = name;
+    this.webhookUrl = url;
+    this.retry = webhook.retry();
+    this.poster = new HttpPoster(name, url, retry);
   }
 
   /** The JSON message of a notice, in the service's format. */

@@ -3,7 +3,6 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
 
 /**
  * Posts notices to a Mattermost incoming webhook
@@ -25,30 +24,13 @@ public final class MattermostChannel extends ChatWebhookChannel {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Where to post.
-   *
-   * @param webhookUrl the incoming webhook URL (secret; masked in {@link #toString()})
-   * @param retry retry bounds
-   */
-  public record Options(URI webhookUrl, HttpPoster.Retry retry) {
-    /** Validates: http(s) URL. */
-    public Options {
-      requireHttp(webhookUrl, "alerts.mattermost.webhook-url");
-    }
-
-    @Override
-    public String toString() {
-      return "MattermostChannel.Options{webhookUrl=" + HttpPoster.redact(webhookUrl) + ", retry=" + retry + "}";
-    }
-  }
-
-  /**
    * A channel.
    *
-   * @param options webhook URL and retry bounds
+   * @param webhook webhook URL and retry bounds
+   * @throws IllegalArgumentException naming {@code alerts.mattermost.webhook-url} when the URL is not http(s)
    */
-  public MattermostChannel(Options options) {
-    super(NAME, options.webhookUrl(), options.retry());
+  public MattermostChannel(ChatWebhook webhook) {
+    super(NAME, "alerts.mattermost.webhook-url", webhook);
   }
 
   @Override

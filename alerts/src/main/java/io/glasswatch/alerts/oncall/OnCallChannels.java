@@ -71,10 +71,10 @@ public final class OnCallChannels {
             settings.get(GlasswatchSettings.PAGERDUTY_ROUTING_KEY), retry)));
       }
       if (names.contains(SlackChannel.NAME)) {
-        out.add(new SlackChannel(new SlackChannel.Options(URI.create(settings.get(GlasswatchSettings.SLACK_WEBHOOK_URL)), retry)));
+        out.add(new SlackChannel(new ChatWebhook(URI.create(settings.get(GlasswatchSettings.SLACK_WEBHOOK_URL)), retry)));
       }
       if (names.contains(MattermostChannel.NAME)) {
-        out.add(new MattermostChannel(new MattermostChannel.Options(
+        out.add(new MattermostChannel(new ChatWebhook(
             URI.create(settings.get(GlasswatchSettings.MATTERMOST_WEBHOOK_URL)), retry)));
       }
       if (names.contains(EmailChannel.NAME)) {

@@ -3,7 +3,6 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
 
 /**
  * Posts notices to a Slack incoming webhook (api.slack.com/messaging/webhooks) as Block Kit
@@ -27,30 +26,13 @@ public final class SlackChannel extends ChatWebhookChannel {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Where to post.
-   *
-   * @param webhookUrl the incoming webhook URL (secret; masked in {@link #toString()})
-   * @param retry retry bounds
-   */
-  public record Options(URI webhookUrl, HttpPoster.Retry retry) {
-    /** Validates: http(s) URL. */
-    public Options {
-      requireHttp(webhookUrl, "alerts.slack.webhook-url");
-    }
-
-    @Override
-    public String toString() {
-      return "SlackChannel.Options{webhookUrl=" + HttpPoster.redact(webhookUrl) + ", retry=" + retry + "}";
-    }
-  }
-
-  /**
    * A channel.
    *
-   * @param options webhook URL and retry bounds
+   * @param webhook webhook URL and retry bounds
+   * @throws IllegalArgumentException naming {@code alerts.slack.webhook-url} when the URL is not http(s)
    */
-  public SlackChannel(Options options) {
-    super(NAME, options.webhookUrl(), options.retry());
+  public SlackChannel(ChatWebhook webhook) {
+    super(NAME, "alerts.slack.webhook-url", webhook);
   }
 
   @Override

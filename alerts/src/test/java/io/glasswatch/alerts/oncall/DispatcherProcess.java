@@ -27,7 +27,7 @@ public final class DispatcherProcess {
     OnCallDispatcher.Options options = OnCallDispatcher.Options.defaults()
         .withTopics(args[2], args[3], "", args[4], args[5], args[6]).withGroupId(args[7]);
     OnCallDispatcher d = new OnCallDispatcher(settings,
-        List.of(new SlackChannel(new SlackChannel.Options(URI.create(args[8]), retry))), routing, options);
+        List.of(new SlackChannel(new ChatWebhook(URI.create(args[8]), retry))), routing, options);
     System.out.println("dispatcher started");
     d.run();
   }

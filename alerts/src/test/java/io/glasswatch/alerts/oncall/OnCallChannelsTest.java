@@ -82,7 +82,7 @@ class OnCallChannelsTest {
   @Test
   void slackMessageIsBlockKitWithSummaryFieldsAndLinkButtons() throws Exception {
     try (JsonReceiver slack = new JsonReceiver(200, "ok");
-        SlackChannel ch = new SlackChannel(new SlackChannel.Options(slack.url("/services/T000/B000/XXXX"), FAST))) {
+        SlackChannel ch = new SlackChannel(new ChatWebhook(slack.url("/services/T000/B000/XXXX"), FAST))) {
       ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE);
       JsonNode m = slack.received().getFirst().json();
       assertThat(m.get("text").asText()).contains("UNAUTHORIZED_ROOT_USE");
@@ -117,7 +117,7 @@ class OnCallChannelsTest {
   @Test
   void mattermostMessageHasAnAttachmentWithFieldsAndLinks() throws Exception {
     try (JsonReceiver mm = new JsonReceiver(200, "ok");
-        MattermostChannel ch = new MattermostChannel(new MattermostChannel.Options(mm.url("/hooks/abc123"), FAST))) {
+        MattermostChannel ch = new MattermostChannel(new ChatWebhook(mm.url("/hooks/abc123"), FAST))) {
       ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE);
       JsonNode m = mm.received().getFirst().json();
       JsonNode a = m.get("attachments").get(0);
@@ -147,7 +147,7 @@ class OnCallChannelsTest {
   @Test
   void retriesAServerErrorThenSucceedsWithTheSameIdempotencyKey() throws Exception {
     try (JsonReceiver r = new JsonReceiver(200, "ok").then(500, Map.of()).then(503, Map.of());
-        SlackChannel ch = new SlackChannel(new SlackChannel.Options(r.url("/hook"), FAST))) {
+        SlackChannel ch = new SlackChannel(new ChatWebhook(r.url("/hook"), FAST))) {
       List<String> attempts = new ArrayList<>();
       assertThat(ch.deliver(alertNotice(), (n, o, d, ms) -> attempts.add(n + " " + o + " " + d))).isEqualTo(3);
       assertThat(attempts).containsExactly("1 failure HTTP 500: error 500", "2 failure HTTP 503: error 503", "3 success HTTP 200");
@@ -170,7 +170,7 @@ class OnCallChannelsTest {
     HttpPoster.Retry shortGiveUp = new HttpPoster.Retry(Duration.ofSeconds(1), Duration.ofMillis(300),
         Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(1200));
     try (JsonReceiver r = new JsonReceiver(200, "ok").hangAlways();
-        MattermostChannel ch = new MattermostChannel(new MattermostChannel.Options(r.url("/hooks/SECRET-TOKEN-42"), shortGiveUp))) {
+        MattermostChannel ch = new MattermostChannel(new ChatWebhook(r.url("/hooks/SECRET-TOKEN-42"), shortGiveUp))) {
       long t0 = System.nanoTime();
       assertThatThrownBy(() -> ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE))
           .isInstanceOfSatisfying(DeliveryException.class, e -> {

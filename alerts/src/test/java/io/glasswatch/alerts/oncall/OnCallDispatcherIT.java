@@ -126,8 +126,8 @@ class OnCallDispatcherIT {
     HttpPoster.Retry giveUpSoon = FAST.withGiveUpAfter(Duration.ofSeconds(3));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(down.url("/v2/enqueue"), ROUTING_KEY, giveUpSoon)),
-        new SlackChannel(new SlackChannel.Options(slack.url("/services/SECRET-SLACK-PATH"), FAST)),
-        new MattermostChannel(new MattermostChannel.Options(fallback.url("/hooks/fallback"), FAST)));
+        new SlackChannel(new ChatWebhook(slack.url("/services/SECRET-SLACK-PATH"), FAST)),
+        new MattermostChannel(new ChatWebhook(fallback.url("/hooks/fallback"), FAST)));
     OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
         routing(List.of("pagerduty", "slack"), "mattermost", Routing.Storm.DEFAULT), options(KafkaTestSupport.uniqueTopic("g"))));
     Future<?> run = start(d);
@@ -158,7 +158,7 @@ class OnCallDispatcherIT {
   @Test
   void aStormIsReportedOnceAndFurtherAlertsComeAsDigests() throws Exception {
     JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
-    List<NoticeChannel> channels = List.of(new SlackChannel(new SlackChannel.Options(slack.url("/hook"), FAST)));
+    List<NoticeChannel> channels = List.of(new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
     OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
         routing(List.of("slack"), null, new Routing.Storm(2, Duration.ofMinutes(1), Duration.ofSeconds(1))),
         options(KafkaTestSupport.uniqueTopic("g"))));
@@ -190,7 +190,7 @@ class OnCallDispatcherIT {
     JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST)),
-        new SlackChannel(new SlackChannel.Options(slack.url("/hook"), FAST)));
+        new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
     OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
         routing(List.of("pagerduty"), null, Routing.Storm.DEFAULT), options(KafkaTestSupport.uniqueTopic("g"))));
     start(d);
