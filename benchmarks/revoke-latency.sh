@@ -7,6 +7,11 @@
 #
 #   benchmarks/revoke-latency.sh [--commands 200] [--accounts 50] [--rate 20] [--kafka-port P]
 #                                [--registry-port P] [--moto-port P] [--work-dir DIR] [--keep-stack]
+#                                [--pipeline [--commit-interval MS]]
+#
+# --pipeline: the streams app detects the violations (one SELF_APPROVAL per assignment) and issues the
+# commands, so detection is the wall-clock time it stamped on each command; also prints the time from
+# the violating gateway event's production.
 #
 # Environment: JAVA_HOME (default: Temurin 25 under /usr/lib/jvm), BENCH_HEAP (default 1g),
 #              BENCH_SKIP_BUILD=1 (reuse the last build), GLASSWATCH_MVN_OPTS (extra mvn options, e.g. a

@@ -58,7 +58,7 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
         --work-dir DIR        scratch directory (default .glasswatch/bench)
         --kafka-port P        the benchmark's Kafka port (default 29192, or -Dglasswatch.test.kafka.port)
         --registry-port P     the benchmark's registry port (default 28181, or -Dglasswatch.test.registry.port)
-        --commit-interval MS  commit.interval.ms of the broker run (default 100, the production default)
+        --commit-interval MS  commit.interval.ms of the broker run (default 50, the production default)
         --streams-config K=V  extra Kafka Streams property of the broker run (repeatable; runs a KafkaStreams
                               client of the same topology instead of StreamsService)
         --keep-stack          leave Kafka and the registry running at the end
@@ -90,7 +90,7 @@ record BenchmarkOptions(Workload.Options workload, int openRequests, List<Long> 
     Path work = Path.of(".glasswatch", "bench");
     int kafkaPort = Integer.getInteger("glasswatch.test.kafka.port", 29192);
     int registryPort = Integer.getInteger("glasswatch.test.registry.port", 28181);
-    Duration commit = Duration.ofMillis(100);
+    Duration commit = io.glasswatch.streams.StreamsSettings.DEFAULT_COMMIT_INTERVAL;
     Map<String, String> overrides = new LinkedHashMap<>();
     boolean keep = false;
     boolean passthrough = false;

@@ -116,6 +116,13 @@ public final class GlasswatchSettings {
    * partition, are spread over the threads; more threads than partitions stay idle.
    */
   public static final String STREAMS_THREADS = "streams.num-stream-threads";
+  /**
+   * The streams app's {@code commit.interval.ms}, a duration (default {@code 50ms}). Under exactly-once
+   * it is the transaction length: every output, revoke commands included, becomes visible at the next
+   * commit, and a stage A revoke passes two commits on its way to the executor. Longer intervals cost
+   * less CPU per event and add latency (see the README's performance section).
+   */
+  public static final String STREAMS_COMMIT_INTERVAL = "streams.commit-interval";
   /** Directory of the local stack's data, logs and generated credentials. */
   public static final String STACK_DIR = "stack.dir";
   /** Local stack Kafka port (the controller listens on port + 1). */
@@ -175,6 +182,7 @@ public final class GlasswatchSettings {
     d.put(POLICY_FILE, "");
     d.put(STREAMS_WALL_CLOCK_DEADLINES, "true");
     d.put(STREAMS_THREADS, "1");
+    d.put(STREAMS_COMMIT_INTERVAL, "50ms");
     ingestDefaults(d);
     DEFAULTS = Map.copyOf(d);
   }
@@ -382,6 +390,15 @@ public final class GlasswatchSettings {
       }
       if (!values.getOrDefault(STREAMS_THREADS, "1").matches("[1-9][0-9]?")) {
         problems.add(STREAMS_THREADS + ": expected a number of threads 1-99, got '" + values.get(STREAMS_THREADS) + "'");
+      }
+      String commit = values.getOrDefault(STREAMS_COMMIT_INTERVAL, "50ms");
+      try {
+        java.time.Duration d = Durations.parse(commit);
+        if (d.toMillis() < 1 || d.toMillis() > 60_000) {
+          problems.add(STREAMS_COMMIT_INTERVAL + ": expected a duration from 1ms to 60s, got '" + commit + "'");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(STREAMS_COMMIT_INTERVAL + ": expected a duration such as 50ms, got '" + commit + "'");
       }
       if (!values.getOrDefault(WEBHOOK_URL, "").isBlank()
           && values.getOrDefault(WEBHOOK_SECRET, "").isBlank()) {

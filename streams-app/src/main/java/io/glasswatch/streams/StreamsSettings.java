@@ -1,6 +1,7 @@
 package io.glasswatch.streams;
 
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.errors.DeadLetterDeserializationHandler;
@@ -56,8 +57,14 @@ public record StreamsSettings(
 
   /** The production processing guarantee. */
   public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
-  /** Default commit interval (Kafka Streams' own default under exactly-once). */
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  /**
+   * Default commit interval: 50 ms, half Kafka Streams' own default under exactly-once. A revoke decided
+   * in stage A passes two commits (the {@code revoke-orders-by-account} repartition, then
+   * {@code revoke-commands}) before the executor sees it; at 100 ms the detection-to-delete p99 was
+   * 366–526 ms against moto, at 50 ms 311–338 ms, for 5–10% more CPU per event
+   * ({@code benchmarks/revoke-latency.sh --pipeline}, {@code benchmarks/README.md}).
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
   /**
    * Default {@code max.task.idle.ms}: 0, a task never waits for records yet to be produced on an empty
    * input partition (it still fetches what the broker already holds). The repartition topics of grant
@@ -160,7 +167,8 @@ public record StreamsSettings(
   /**
    * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
    * {@code streams.state.dir}, {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is
-   * {@code false}), {@code streams.num-stream-threads}, {@code revoke.sweeper.enabled} and
+   * {@code false}), {@code streams.num-stream-threads}, {@code streams.commit-interval},
+   * {@code revoke.sweeper.enabled} and
    * {@code revoke.sweeper.lookback} ({@link SweeperSettings#from}); exactly-once v2, no standby, replication factor 1, default intervals.
    *
    * @param settings shared Glasswatch settings
@@ -169,7 +177,8 @@ public record StreamsSettings(
   public static StreamsSettings from(GlasswatchSettings settings, Policy policy) {
     return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
-        policy, 0, DEFAULT_COMMIT_INTERVAL, EXACTLY_ONCE_V2, 1, DEFAULT_MAX_TASK_IDLE, "",
+        policy, 0, Durations.parse(settings.get(GlasswatchSettings.STREAMS_COMMIT_INTERVAL)), EXACTLY_ONCE_V2, 1,
+        DEFAULT_MAX_TASK_IDLE, "",
         !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()),
         Integer.parseInt(settings.get(GlasswatchSettings.STREAMS_THREADS).trim()), SweeperSettings.from(settings));
   }

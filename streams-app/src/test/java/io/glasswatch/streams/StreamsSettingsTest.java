@@ -46,7 +46,7 @@ class StreamsSettingsTest {
     assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterProcessingHandler.class);
     assertThat(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("t1-dead-letter");
     assertThat(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
-    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
     assertThat(p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).as("tasks never wait for quiet partitions").isEqualTo(0L);
     assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(1);
     assertThat(p.get(StreamsConfig.producerPrefix("batch.size"))).isEqualTo(262144);
@@ -120,5 +120,19 @@ class StreamsSettingsTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
             "revoke.sweeper.enabled: expected true or false, got 'sometimes'",
             "revoke.sweeper.lookback: expected a duration such as 24h, got 'soon'"));
+  }
+
+  @Test
+  void theCommitIntervalComesFromTheSettingsAndIsValidated() {
+    assertThat(StreamsSettings.from(GlasswatchSettings.builder().build()).commitInterval())
+        .isEqualTo(java.time.Duration.ofMillis(50)).isEqualTo(StreamsSettings.DEFAULT_COMMIT_INTERVAL);
+    assertThat(StreamsSettings.from(GlasswatchSettings.builder().set(GlasswatchSettings.STREAMS_COMMIT_INTERVAL, "100ms")
+        .build()).toProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThatThrownBy(() -> GlasswatchSettings.builder().set(GlasswatchSettings.STREAMS_COMMIT_INTERVAL, "soon").build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("streams.commit-interval: expected a duration such as 50ms, got 'soon'"));
+    assertThatThrownBy(() -> GlasswatchSettings.builder().set(GlasswatchSettings.STREAMS_COMMIT_INTERVAL, "2m").build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("streams.commit-interval: expected a duration from 1ms to 60s, got '2m'"));
   }
 }
