@@ -35,6 +35,12 @@ public final class GlasswatchSettings {
   public static final String ES_SINK_USER = "elasticsearch.sink.username";
   /** Password of {@link #ES_SINK_USER}. */
   public static final String ES_SINK_PASSWORD = "elasticsearch.sink.password";
+  /** Documents per {@code _bulk} request of the timeline sink (1-100000; default 2000). */
+  public static final String ES_SINK_BULK_DOCUMENTS = "elasticsearch.sink.bulk-documents";
+  /** {@code _bulk} requests the timeline sink keeps in flight at once (1-16; default 2). */
+  public static final String ES_SINK_CONCURRENT_REQUESTS = "elasticsearch.sink.concurrent-requests";
+  /** Longest wait before the timeline sink sends a non-full {@code _bulk} request (a duration; default 200ms). */
+  public static final String ES_SINK_FLUSH_INTERVAL = "elasticsearch.sink.flush-interval";
   /** Elasticsearch administrator (index templates, queries). */
   public static final String ES_ADMIN_USER = "elasticsearch.admin.username";
   /** Password of {@link #ES_ADMIN_USER}. */
@@ -149,6 +155,9 @@ public final class GlasswatchSettings {
     d.put(ES_URL, "http://127.0.0.1:19200");
     d.put(ES_SINK_USER, "glasswatch_sink");
     d.put(ES_SINK_PASSWORD, "");
+    d.put(ES_SINK_BULK_DOCUMENTS, "2000");
+    d.put(ES_SINK_CONCURRENT_REQUESTS, "2");
+    d.put(ES_SINK_FLUSH_INTERVAL, "200ms");
     d.put(ES_ADMIN_USER, "glasswatch_admin");
     d.put(ES_ADMIN_PASSWORD, "");
     d.put(ES_READER_USER, "glasswatch_reader");
@@ -390,6 +399,22 @@ public final class GlasswatchSettings {
       }
       if (!values.getOrDefault(STREAMS_THREADS, "1").matches("[1-9][0-9]?")) {
         problems.add(STREAMS_THREADS + ": expected a number of threads 1-99, got '" + values.get(STREAMS_THREADS) + "'");
+      }
+      if (!values.getOrDefault(ES_SINK_BULK_DOCUMENTS, "2000").matches("[1-9][0-9]{0,4}|100000")) {
+        problems.add(ES_SINK_BULK_DOCUMENTS + ": expected a number of documents 1-100000, got '"
+            + values.get(ES_SINK_BULK_DOCUMENTS) + "'");
+      }
+      if (!values.getOrDefault(ES_SINK_CONCURRENT_REQUESTS, "2").matches("[1-9]|1[0-6]")) {
+        problems.add(ES_SINK_CONCURRENT_REQUESTS + ": expected a number of requests 1-16, got '"
+            + values.get(ES_SINK_CONCURRENT_REQUESTS) + "'");
+      }
+      String flush = values.getOrDefault(ES_SINK_FLUSH_INTERVAL, "200ms");
+      try {
+        if (Durations.parse(flush).toMillis() < 1) {
+          problems.add(ES_SINK_FLUSH_INTERVAL + ": expected a positive duration such as 200ms, got '" + flush + "'");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(ES_SINK_FLUSH_INTERVAL + ": expected a duration such as 200ms, got '" + flush + "'");
       }
       String commit = values.getOrDefault(STREAMS_COMMIT_INTERVAL, "50ms");
       try {

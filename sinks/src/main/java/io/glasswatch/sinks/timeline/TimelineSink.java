@@ -144,13 +144,13 @@ public final class TimelineSink implements Runnable, AutoCloseable {
   private static final long END_OFFSET_CHECK_MILLIS = 100;
 
   /**
-   * A sink with {@link TimelineSinkOptions#defaults()}.
+   * A sink with the production defaults tuned by the settings ({@link TimelineSinkOptions#from}).
    *
    * @param settings Kafka bootstrap servers, registry URL, Elasticsearch URL, sink user and password,
-   *     and the timeline index prefix
+   *     the timeline index prefix, and {@code elasticsearch.sink.*} tuning
    */
   public TimelineSink(GlasswatchSettings settings) {
-    this(settings, TimelineSinkOptions.defaults());
+    this(settings, TimelineSinkOptions.from(settings));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.glasswatch.sinks.timeline;
 
+import io.glasswatch.config.Durations;
+import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,6 +105,20 @@ public record TimelineSinkOptions(
     return new TimelineSinkOptions(Topics.TIMELINE, Topics.DEAD_LETTER, GROUP_ID, 2000, 5L * 1024 * 1024,
         Duration.ofMillis(200), 2, 20_000, Duration.ofMillis(200), Duration.ofSeconds(30),
         Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(30));
+  }
+
+  /**
+   * The production defaults with the tuning of {@code settings}: {@code elasticsearch.sink.bulk-documents},
+   * {@code elasticsearch.sink.concurrent-requests} and {@code elasticsearch.sink.flush-interval}
+   * (validated when the settings were built).
+   *
+   * @throws IllegalArgumentException when a value is out of range
+   */
+  public static TimelineSinkOptions from(GlasswatchSettings settings) {
+    return defaults()
+        .withBulk(Integer.parseInt(settings.get(GlasswatchSettings.ES_SINK_BULK_DOCUMENTS).trim()),
+            Durations.parse(settings.get(GlasswatchSettings.ES_SINK_FLUSH_INTERVAL)))
+        .withConcurrency(Integer.parseInt(settings.get(GlasswatchSettings.ES_SINK_CONCURRENT_REQUESTS).trim()));
   }
 
   /** A copy reading {@code topic} and dead-lettering to {@code deadLetterTopic}. */

@@ -35,4 +35,31 @@ class TimelineSinkOptionsTest {
         .hasMessageContainingAll("topic:", "groupId:", "bulkMaxOperations:", "bulkMaxBytes:", "flushInterval:",
             "maxConcurrentRequests:", "maxInFlight:", "maxBackoff:");
   }
+
+  @Test
+  void theTuningComesFromTheSettings() {
+    TimelineSinkOptions d = TimelineSinkOptions.from(io.glasswatch.config.GlasswatchSettings.builder().build());
+    assertThat(d).isEqualTo(TimelineSinkOptions.defaults());
+    assertThat(d.bulkMaxOperations()).isEqualTo(2000);
+
+    TimelineSinkOptions o = TimelineSinkOptions.from(io.glasswatch.config.GlasswatchSettings.builder()
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_BULK_DOCUMENTS, "500")
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_CONCURRENT_REQUESTS, "4")
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_FLUSH_INTERVAL, "50ms").build());
+    assertThat(o.bulkMaxOperations()).isEqualTo(500);
+    assertThat(o.maxConcurrentRequests()).isEqualTo(4);
+    assertThat(o.flushInterval()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void invalidTuningSettingsAreReportedWithTheirKeys() {
+    assertThatThrownBy(() -> io.glasswatch.config.GlasswatchSettings.builder()
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_BULK_DOCUMENTS, "0")
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_CONCURRENT_REQUESTS, "17")
+        .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_FLUSH_INTERVAL, "often").build())
+        .isInstanceOfSatisfying(io.glasswatch.config.ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            "elasticsearch.sink.bulk-documents: expected a number of documents 1-100000, got '0'",
+            "elasticsearch.sink.concurrent-requests: expected a number of requests 1-16, got '17'",
+            "elasticsearch.sink.flush-interval: expected a duration such as 200ms, got 'often'"));
+  }
 }
