@@ -3,7 +3,6 @@ package io.glasswatch.producers.ingest.aws;
 import io.glasswatch.producers.ingest.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.kafka.ProduceReport;
 import io.glasswatch.producers.normalize.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.SourceRef;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,7 +44,7 @@ import software.amazon.awssdk.services.cloudtrail.model.LookupEventsResponse;
  * {@code cloudtrail:<account>:<region>} and its position in the poll as line. Not thread-safe: one
  * thread polls.
  */
-public final class CloudTrailPoller {
+public final class CloudTrailPoller extends WindowPoller {
   /** Metrics source name. */
   public static final String SOURCE = "cloudtrail";
   private static final Logger LOG = LoggerFactory.getLogger(CloudTrailPoller.class);
@@ -78,12 +76,6 @@ public final class CloudTrailPoller {
 
   private final CloudTrailClient client;
   private final Options options;
-  private final AwsCalls calls;
-  private final CheckpointStore checkpoints;
-  private final EventProducer producer;
-  private final IngestMetrics metrics;
-  private final Clock clock;
-  private final Normalizer normalizer = new Normalizer();
 
   /**
    * A poller.
@@ -95,18 +87,10 @@ public final class CloudTrailPoller {
    */
   public CloudTrailPoller(CloudTrailClient client, Options options, RateLimiter limiter, CheckpointStore checkpoints,
       EventProducer producer, IngestMetrics metrics, Clock clock) {
+    super(SOURCE, options.account(), options.region(), options.overlap(), options.initialLookback(),
+        options.backoffBase(), options.maxAttempts(), limiter, checkpoints, producer, metrics, clock);
     this.client = client;
     this.options = options;
-    this.calls = new AwsCalls(limiter, options.backoffBase(), options.maxAttempts(), metrics, SOURCE);
-    this.checkpoints = checkpoints;
-    this.producer = producer;
-    this.metrics = metrics;
-    this.clock = clock;
-  }
-
-  /** {@code cloudtrail:<account>:<region>}. */
-  public String checkpointKey() {
-    return SOURCE + ":" + options.account() + ":" + options.region();
   }
 
   /**
@@ -118,10 +102,10 @@ public final class CloudTrailPoller {
    */
   public PollResult pollOnce() throws InterruptedException {
     Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    WindowCheckpoint cp = checkpoints.get(checkpointKey()).map(WindowCheckpoint::parse).orElse(null);
-    Instant start = cp == null ? end.minus(options.initialLookback()) : cp.until().minus(options.overlap());
-    Map<String, Instant> seen = new HashMap<>(cp == null ? Map.of() : cp.seen());
-    String sourceName = SOURCE + ":" + options.account() + ":" + options.region();
+    Window w = open(end);
+    Instant start = w.start();
+    Map<String, Instant> seen = w.seen();
+    String sourceName = checkpointKey();
     List<NormalizeResult> results = new ArrayList<>();
     int requests = 0;
     int fetched = 0;
@@ -156,19 +140,7 @@ public final class CloudTrailPoller {
         token = resp.nextToken();
       } while (token != null && !token.isEmpty());
     }
-    ProduceReport report = producer.produceResults(results, line -> { });
-    Instant keepFrom = end.minus(options.overlap());
-    Map<String, Instant> keep = new HashMap<>();
-    seen.forEach((id, t) -> {
-      if (!t.isBefore(keepFrom)) {
-        keep.put(id, t);
-      }
-    });
-    checkpoints.put(checkpointKey(), new WindowCheckpoint(end, keep).toJson());
-    metrics.eventsIn(SOURCE, report.producedTotal());
-    metrics.rejected(SOURCE, "invalid_event", report.rejected());
-    metrics.checkpoint(SOURCE, options.account() + ":" + options.region(), end);
-    PollResult r = new PollResult(requests, fetched, duplicates, report.producedTotal(), report.rejected(), end);
+    PollResult r = close(w, results, requests, fetched, duplicates);
     LOG.info("{}: window {} .. {}: {}", checkpointKey(), start, end, r);
     return r;
   }

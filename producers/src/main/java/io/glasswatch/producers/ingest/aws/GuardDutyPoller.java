@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.producers.ingest.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.kafka.ProduceReport;
 import io.glasswatch.producers.normalize.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.SourceRef;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +47,7 @@ import software.amazon.awssdk.services.guardduty.model.SortCriteria;
  * {@code guardduty:<account>:<region>}) is written after Kafka acknowledged, as for
  * {@link CloudTrailPoller}; the same limiter and backoff apply. Not thread-safe: one thread polls.
  */
-public final class GuardDutyPoller {
+public final class GuardDutyPoller extends WindowPoller {
   /** Metrics source name. */
   public static final String SOURCE = "guardduty";
   /** GetFindings takes at most 50 ids. */
@@ -79,28 +77,14 @@ public final class GuardDutyPoller {
 
   private final GuardDutyClient client;
   private final Options options;
-  private final AwsCalls calls;
-  private final CheckpointStore checkpoints;
-  private final EventProducer producer;
-  private final IngestMetrics metrics;
-  private final Clock clock;
-  private final Normalizer normalizer = new Normalizer();
 
   /** A poller; see {@link CloudTrailPoller#CloudTrailPoller} for the parameters. */
   public GuardDutyPoller(GuardDutyClient client, Options options, RateLimiter limiter, CheckpointStore checkpoints,
       EventProducer producer, IngestMetrics metrics, Clock clock) {
+    super(SOURCE, options.account(), options.region(), options.overlap(), options.initialLookback(),
+        options.backoffBase(), options.maxAttempts(), limiter, checkpoints, producer, metrics, clock);
     this.client = client;
     this.options = options;
-    this.calls = new AwsCalls(limiter, options.backoffBase(), options.maxAttempts(), metrics, SOURCE);
-    this.checkpoints = checkpoints;
-    this.producer = producer;
-    this.metrics = metrics;
-    this.clock = clock;
-  }
-
-  /** {@code guardduty:<account>:<region>}. */
-  public String checkpointKey() {
-    return SOURCE + ":" + options.account() + ":" + options.region();
   }
 
   /**
@@ -112,10 +96,10 @@ public final class GuardDutyPoller {
    */
   public PollResult pollOnce() throws InterruptedException {
     Instant end = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    WindowCheckpoint cp = checkpoints.get(checkpointKey()).map(WindowCheckpoint::parse).orElse(null);
-    Instant since = cp == null ? end.minus(options.initialLookback()) : cp.until().minus(options.overlap());
-    Map<String, Instant> seen = new HashMap<>(cp == null ? Map.of() : cp.seen());
-    String sourceName = SOURCE + ":" + options.account() + ":" + options.region();
+    Window w = open(end);
+    Instant since = w.start();
+    Map<String, Instant> seen = w.seen();
+    String sourceName = checkpointKey();
     int[] requests = {0};
     List<String> detectors = new ArrayList<>();
     String token = null;
@@ -166,19 +150,7 @@ public final class GuardDutyPoller {
         }
       }
     }
-    ProduceReport report = producer.produceResults(results, line -> { });
-    Instant keepFrom = end.minus(options.overlap());
-    Map<String, Instant> keep = new HashMap<>();
-    seen.forEach((k, t) -> {
-      if (!t.isBefore(keepFrom)) {
-        keep.put(k, t);
-      }
-    });
-    checkpoints.put(checkpointKey(), new WindowCheckpoint(end, keep).toJson());
-    metrics.eventsIn(SOURCE, report.producedTotal());
-    metrics.rejected(SOURCE, "invalid_event", report.rejected());
-    metrics.checkpoint(SOURCE, options.account() + ":" + options.region(), end);
-    PollResult r = new PollResult(requests[0], fetched, duplicates, report.producedTotal(), report.rejected(), end);
+    PollResult r = close(w, results, requests[0], fetched, duplicates);
     LOG.info("{}: updatedAt >= {}: {}", checkpointKey(), since, r);
     return r;
   }
