@@ -526,19 +526,12 @@ public final class RevokeService implements Runnable, AutoCloseable {
   /** Writes one progress record (key {@code <commandId>/<seq>}). */
   private RevokeResult progress(RevokeCommand command, int seq, String step, Instant pickedUp,
       SsoAdminRevoker.Progress p, String reason, String alertId) {
-    RevokeResult r = RevokeResult.newBuilder()
-        .setCommandId(command.getCommandId())
-        .setRequestId(command.getRequestId())
-        .setCorrelationId(command.getCorrelationId())
-        .setAlertId(command.getAlertId())
-        .setTrigger(command.getTrigger())
-        .setAssignment(command.getAssignment())
+    RevokeResult r = SsoAdminRevoker.resultOf(command)
         .setOutcome("IN_PROGRESS")
         .setDeletionRequestId(p == null ? null : p.deletionRequestId())
         .setDeletionStatus(p == null ? null : p.deletionStatus())
         .setFailureReason(p == null ? reason : p.lastProblem())
         .setAttempts(p == null ? 0 : p.deleteAttempts())
-        .setCommandIssuedAt(command.getIssuedAt())
         .setStartedAt(pickedUp)
         .setDeleteRequestedAt(p == null ? null : p.deleteRequestedAt())
         .setCompletedAt(clock.instant())

@@ -365,6 +365,22 @@ public final class SsoAdminRevoker implements AutoCloseable {
   }
 
   /**
+   * A result of {@code command}, final or progress, with the command's identity copied: command id,
+   * request, correlation, alert, trigger, assignment and {@code commandIssuedAt}. The caller sets the
+   * outcome and the execution fields.
+   */
+  static RevokeResult.Builder resultOf(RevokeCommand command) {
+    return RevokeResult.newBuilder()
+        .setCommandId(command.getCommandId())
+        .setRequestId(command.getRequestId())
+        .setCorrelationId(command.getCorrelationId())
+        .setAlertId(command.getAlertId())
+        .setTrigger(command.getTrigger())
+        .setAssignment(command.getAssignment())
+        .setCommandIssuedAt(command.getIssuedAt());
+  }
+
+  /**
    * Executes a command, reporting its steps. Blocks the calling thread up to {@code giveUp}.
    *
    * @param command the command; a null {@code assignment} gives {@code FAILED}
@@ -611,19 +627,12 @@ public final class SsoAdminRevoker implements AutoCloseable {
       Instant completedAt = clock.instant();
       Instant from = command.getDetectedAtWallClock() != null ? command.getDetectedAtWallClock() : startedAt;
       Long ttr = outcome == RevokeOutcome.CONFIRMED ? Math.max(0, completedAt.toEpochMilli() - from.toEpochMilli()) : null;
-      RevokeResult r = RevokeResult.newBuilder()
-          .setCommandId(command.getCommandId())
-          .setRequestId(command.getRequestId())
-          .setCorrelationId(command.getCorrelationId())
-          .setAlertId(command.getAlertId())
-          .setTrigger(command.getTrigger())
-          .setAssignment(a)
+      RevokeResult r = resultOf(command)
           .setOutcome(outcome.name())
           .setDeletionRequestId(deletionRequestId)
           .setDeletionStatus(deletionStatus)
           .setFailureReason(reason)
           .setAttempts(attempts.get())
-          .setCommandIssuedAt(command.getIssuedAt())
           .setStartedAt(startedAt)
           .setDeleteRequestedAt(deleteRequestedAt)
           .setCompletedAt(completedAt)
