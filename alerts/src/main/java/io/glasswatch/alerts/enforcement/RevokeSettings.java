@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
  * @param parallelism {@code revoke.parallelism}: commands executed at once, 1-64 (default 8)
  * @param defaultRoleArn {@code revoke.assume-role-arn}: role assumed for SSO Admin calls, or empty
  * @param roleArnByAccount {@code revoke.assume-role-arn.<account id>}: role per target account
- * @param sweeper {@code revoke.sweeper.enabled} (default true)
- * @param sweeperLookback {@code revoke.sweeper.lookback}: grants that expired longer ago are not checked (default 24 h)
+ *
+ * <p>The expiry sweeper's {@code revoke.sweeper.*} keys belong to the streams app, which runs the sweeper
+ * ({@code io.glasswatch.streams.enforcement.SweeperSettings}).
  */
 public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism, String defaultRoleArn,
-    Map<String, String> roleArnByAccount, boolean sweeper, Duration sweeperLookback) {
+    Map<String, String> roleArnByAccount) {
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
   private static final String ROLE_PREFIX = GlasswatchSettings.REVOKE_ROLE_ARN + ".";
 
@@ -43,7 +44,6 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
     List<String> problems = new ArrayList<>();
     Duration deadline = duration(settings, GlasswatchSettings.REVOKE_DEADLINE, problems);
     Duration giveUp = duration(settings, GlasswatchSettings.REVOKE_GIVE_UP, problems);
-    Duration lookback = duration(settings, GlasswatchSettings.REVOKE_SWEEPER_LOOKBACK, problems);
     if (deadline != null && giveUp != null && giveUp.compareTo(deadline) < 0) {
       problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than " + GlasswatchSettings.REVOKE_DEADLINE);
     }
@@ -70,16 +70,11 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
         }
       }
     }
-    String sweeper = settings.get(GlasswatchSettings.REVOKE_SWEEPER).trim();
-    if (!sweeper.equals("true") && !sweeper.equals("false")) {
-      problems.add(GlasswatchSettings.REVOKE_SWEEPER + ": expected true or false");
-    }
     if (!problems.isEmpty()) {
       problems.sort(String::compareTo);
       throw new ConfigException(problems);
     }
-    return new RevokeSettings(deadline, giveUp, parallelism, defaultRole, byAccount, Boolean.parseBoolean(sweeper),
-        lookback);
+    return new RevokeSettings(deadline, giveUp, parallelism, defaultRole, byAccount);
   }
 
   /**
