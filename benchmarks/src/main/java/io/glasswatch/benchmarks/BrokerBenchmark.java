@@ -92,22 +92,8 @@ final class BrokerBenchmark {
         .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + options.kafkaPort())
         .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + options.registryPort() + "/apis/registry/v3")
         .build();
-    LocalStack stack = new LocalStack(base);
-    Set<Component> wanted = EnumSet.of(Component.KAFKA, Component.REGISTRY);
-    Set<Component> startedHere = EnumSet.noneOf(Component.class);
-    for (Component c : wanted) {
-      if (!stack.status(c).isRunning()) {
-        startedHere.add(c);
-      }
-    }
-    GlasswatchSettings settings = stack.up(wanted, line -> out.println("  [stack] " + line));
-    try {
-      return measure(stack, settings);
-    } finally {
-      if (!options.keepStack() && !startedHere.isEmpty()) {
-        stack.down(startedHere, line -> out.println("  [stack] " + line));
-      }
-    }
+    return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY), options.keepStack(),
+        out, this::measure);
   }
 
   private Result measure(LocalStack stack, GlasswatchSettings settings) throws Exception {

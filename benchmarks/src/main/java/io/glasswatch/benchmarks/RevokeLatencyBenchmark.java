@@ -203,25 +203,14 @@ public final class RevokeLatencyBenchmark {
         .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + options.kafkaPort())
         .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + options.registryPort() + "/apis/registry/v3")
         .build();
-    LocalStack stack = new LocalStack(base);
-    Set<Component> wanted = EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO);
-    Set<Component> startedHere = EnumSet.noneOf(Component.class);
-    for (Component c : wanted) {
-      if (!stack.status(c).isRunning()) {
-        startedHere.add(c);
-      }
-    }
-    GlasswatchSettings settings = stack.up(wanted, line -> out.println("  [stack] " + line));
-    try {
-      if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
-        throw new IllegalStateException("moto is not running on port " + options.motoPort() + " (is moto_server installed?)");
-      }
-      return measure(settings);
-    } finally {
-      if (!options.keepStack() && !startedHere.isEmpty()) {
-        stack.down(startedHere, line -> out.println("  [stack] " + line));
-      }
-    }
+    return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO),
+        options.keepStack(), out, (stack, settings) -> {
+          if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
+            throw new IllegalStateException("moto is not running on port " + options.motoPort()
+                + " (is moto_server installed?)");
+          }
+          return measure(settings);
+        });
   }
 
   private static String account(int i) {
