@@ -1,6 +1,10 @@
 package io.glasswatch.cli;
 
 import io.glasswatch.config.ConfigException;
+import io.glasswatch.config.GlasswatchSettings;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,6 +64,31 @@ public final class GlasswatchCli implements Runnable {
       return 1;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * Runs one command in this process against {@code settings} (each passed as {@code --set key=value}
+   * after {@code args}), with {@code System.out} and {@code System.err} sent to {@code out} and
+   * {@code err} for the call. The demo uses it to show commands as a user would type them; tests use it
+   * to run commands against their own stack.
+   *
+   * @param args the command and its arguments, e.g. {@code revoke REQUEST_ID --reason TEXT}
+   * @return the command's exit status
+   */
+  public static synchronized int execute(GlasswatchSettings settings, PrintStream out, PrintStream err,
+      String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    settings.asMap().forEach((k, v) -> all.addAll(List.of("--set", k + "=" + v)));
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    System.setOut(out);
+    System.setErr(err);
+    try {
+      return execute(all.toArray(String[]::new));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
   }
 
   /** The version of the CLI jar. */

@@ -55,22 +55,13 @@ class InvestigatorIT {
   private record Run(int status, String out, String err) {}
 
   private static Run cli(GlasswatchSettings s, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      List<String> all = new ArrayList<>(List.of(args));
-      s.asMap().forEach((k, v) -> all.addAll(List.of("--set", k + "=" + v)));
-      int status = GlasswatchCli.execute(all.toArray(String[]::new));
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    int status = GlasswatchCli.execute(s, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
+
 
   @Test
   void timelineVerifyAndEvidenceReadTheRecordAndVerifyNamesAnAdministratorsEdit() throws Exception {

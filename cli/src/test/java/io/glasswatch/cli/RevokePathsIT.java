@@ -121,19 +121,9 @@ class RevokePathsIT {
   }
 
   private int cli(PrintStream out, String... command) {
-    List<String> args = new ArrayList<>(List.of(command));
-    s.asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-    PrintStream old = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(out);
-    System.setErr(out);
-    try {
-      return GlasswatchCli.execute(args.toArray(String[]::new));
-    } finally {
-      System.setOut(old);
-      System.setErr(oldErr);
-    }
+    return GlasswatchCli.execute(s, out, out, command);
   }
+
 
   private RevokeResult finalResult(String requestId, String trigger) {
     return TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class).stream()

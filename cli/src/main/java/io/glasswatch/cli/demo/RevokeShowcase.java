@@ -185,19 +185,9 @@ public final class RevokeShowcase {
   }
 
   private int cli(PrintStream out, String... command) {
-    List<String> args = new ArrayList<>(List.of(command));
-    settings.asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-    PrintStream old = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(out);
-    System.setErr(out);
-    try {
-      return GlasswatchCli.execute(args.toArray(String[]::new));
-    } finally {
-      System.setOut(old);
-      System.setErr(oldErr);
-    }
+    return GlasswatchCli.execute(settings, out, out, command);
   }
+
 
   private void assign(String principal) {
     try (SsoAdminClient sso = SsoAdminClients.create(settings, SsoAdminClients.Tuning.defaults())) {
