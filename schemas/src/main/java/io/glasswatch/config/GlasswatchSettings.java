@@ -408,23 +408,10 @@ public final class GlasswatchSettings {
         problems.add(ES_SINK_CONCURRENT_REQUESTS + ": expected a number of requests 1-16, got '"
             + values.get(ES_SINK_CONCURRENT_REQUESTS) + "'");
       }
-      String flush = values.getOrDefault(ES_SINK_FLUSH_INTERVAL, "200ms");
-      try {
-        if (Durations.parse(flush).toMillis() < 1) {
-          problems.add(ES_SINK_FLUSH_INTERVAL + ": expected a positive duration such as 200ms, got '" + flush + "'");
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(ES_SINK_FLUSH_INTERVAL + ": expected a duration such as 200ms, got '" + flush + "'");
-      }
-      String commit = values.getOrDefault(STREAMS_COMMIT_INTERVAL, "50ms");
-      try {
-        java.time.Duration d = Durations.parse(commit);
-        if (d.toMillis() < 1 || d.toMillis() > 60_000) {
-          problems.add(STREAMS_COMMIT_INTERVAL + ": expected a duration from 1ms to 60s, got '" + commit + "'");
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(STREAMS_COMMIT_INTERVAL + ": expected a duration such as 50ms, got '" + commit + "'");
-      }
+      checkDuration(ES_SINK_FLUSH_INTERVAL, values.getOrDefault(ES_SINK_FLUSH_INTERVAL, "200ms"), "200ms",
+          "a positive duration such as 200ms", Long.MAX_VALUE, problems);
+      checkDuration(STREAMS_COMMIT_INTERVAL, values.getOrDefault(STREAMS_COMMIT_INTERVAL, "50ms"), "50ms",
+          "a duration from 1ms to 60s", 60_000, problems);
       if (!values.getOrDefault(WEBHOOK_URL, "").isBlank()
           && values.getOrDefault(WEBHOOK_SECRET, "").isBlank()) {
         problems.add(WEBHOOK_SECRET + ": required when " + WEBHOOK_URL + " is set (HMAC-SHA256 key)");
@@ -434,6 +421,23 @@ public final class GlasswatchSettings {
         throw new ConfigException(problems);
       }
       return new GlasswatchSettings(values);
+    }
+
+    /**
+     * Adds a problem unless {@code value} is a duration ({@link Durations}) from 1 ms to {@code maxMillis}:
+     * "expected a duration such as {@code example}" when it does not parse, "expected {@code range}" when
+     * it is out of range.
+     */
+    private static void checkDuration(String key, String value, String example, String range, long maxMillis,
+        List<String> problems) {
+      try {
+        long ms = Durations.parse(value).toMillis();
+        if (ms < 1 || ms > maxMillis) {
+          problems.add(key + ": expected " + range + ", got '" + value + "'");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(key + ": expected a duration such as " + example + ", got '" + value + "'");
+      }
     }
 
     private static void checkUrl(String key, String value, boolean optional, List<String> problems) {
