@@ -98,6 +98,8 @@ public final class TimelineDocuments {
   public static Map<String, Object> toDocument(TimelineEntry entry) {
     Objects.requireNonNull(entry.getEntryId(), "entryId");
     Objects.requireNonNull(entry.getTimestamp(), "timestamp");
+    // one parse of the details serves the duration, the flattened object and the exact (or redacted) text
+    Object parsed = entry.getDetails() == null ? null : parseJson(entry.getDetails());
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("@timestamp", formatTimestamp(entry.getTimestamp()));
     put(doc, "ecs", "version", ECS_VERSION);
@@ -117,7 +119,7 @@ public final class TimelineDocuments {
     if (severity != null && "alert".equals(entry.getKind())) {
       event.put("severity", severity);
     }
-    Long durationNanos = timeToRevokeNanos(entry);
+    Long durationNanos = timeToRevokeNanos(entry, parsed);
     if (durationNanos != null) {
       event.put("duration", durationNanos);
     }
@@ -157,9 +159,7 @@ public final class TimelineDocuments {
     putIfPresent(gw, "severity", entry.getSeverity());
     putIfPresent(gw, "token_fingerprint", entry.getTokenFingerprint());
     if (entry.getDetails() != null) {
-      // one parse serves both fields: the flattened object and the exact (or redacted) JSON text
       String exact = entry.getDetails();
-      Object parsed = parseJson(exact);
       Object redacted = parsed instanceof Map<?, ?> m ? redact(m) : null;
       if (!exact.isBlank()) {
         gw.put("details", redacted != null ? redacted : wrapped(exact));
@@ -248,13 +248,13 @@ public final class TimelineDocuments {
     return v;
   }
 
-  /** details.timeToRevokeMillis of a revoke result in nanoseconds, else null. */
-  private static Long timeToRevokeNanos(TimelineEntry entry) {
-    if (!"enforcement".equals(entry.getKind()) || entry.getDetails() == null
-        || !entry.getAction().startsWith("revoke_") || "revoke_requested".equals(entry.getAction())) {
+  /** details.timeToRevokeMillis of a revoke result in nanoseconds, else null; {@code details} is the parsed details. */
+  private static Long timeToRevokeNanos(TimelineEntry entry, Object details) {
+    if (!"enforcement".equals(entry.getKind()) || !entry.getAction().startsWith("revoke_")
+        || "revoke_requested".equals(entry.getAction())) {
       return null;
     }
-    if (parseJson(entry.getDetails()) instanceof Map<?, ?> m && m.get("timeToRevokeMillis") instanceof Number n) {
+    if (details instanceof Map<?, ?> m && m.get("timeToRevokeMillis") instanceof Number n) {
       return n.longValue() * 1_000_000L;
     }
     return null;
