@@ -72,7 +72,7 @@ class ReplayCommandTest {
     assertThat(r.status()).as(r.stderr()).isZero();
     List<JsonNode> alerts = lines(r.stdout());
     // every type of the catalogue but REVOKE_FAILED (raised by enforcement, not by replay)
-    assertThat(byType(alerts)).containsOnlyKeys(java.util.Arrays.stream(io.glasswatch.streams.policy.AlertType.values())
+    assertThat(byType(alerts)).containsOnlyKeys(java.util.Arrays.stream(io.glasswatch.catalogue.AlertType.values())
         .map(Enum::name).filter(t -> !t.equals("REVOKE_FAILED")).toArray(String[]::new));
     // The compliant request and the background accounts never appear.
     assertThat(alerts).noneMatch(a -> "BG-20221110-0001".equals(a.path("requestId").asText()))

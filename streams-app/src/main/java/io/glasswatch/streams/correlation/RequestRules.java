@@ -1,7 +1,7 @@
 package io.glasswatch.streams.correlation;
 
 import io.glasswatch.streams.detection.AlertBuilder;
-import io.glasswatch.streams.policy.AlertType;
+import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package io.glasswatch.streams.detection;
 
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.Hashing;
-import io.glasswatch.streams.policy.Action;
-import io.glasswatch.streams.policy.AlertPolicy;
-import io.glasswatch.streams.policy.AlertType;
+import io.glasswatch.catalogue.Action;
+import io.glasswatch.catalogue.AlertPolicy;
+import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import java.time.Instant;
 import java.util.ArrayList;

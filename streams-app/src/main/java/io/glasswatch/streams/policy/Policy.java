@@ -1,5 +1,9 @@
 package io.glasswatch.streams.policy;
 
+import io.glasswatch.catalogue.AlertPolicy;
+
+import io.glasswatch.catalogue.AlertType;
+
 import io.glasswatch.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;

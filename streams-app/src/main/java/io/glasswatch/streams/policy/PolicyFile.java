@@ -1,5 +1,13 @@
 package io.glasswatch.streams.policy;
 
+import io.glasswatch.catalogue.AlertPolicy;
+
+import io.glasswatch.catalogue.Action;
+
+import io.glasswatch.catalogue.Severity;
+
+import io.glasswatch.catalogue.AlertType;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

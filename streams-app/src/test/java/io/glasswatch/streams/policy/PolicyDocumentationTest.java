@@ -1,5 +1,9 @@
 package io.glasswatch.streams.policy;
 
+import io.glasswatch.catalogue.Severity;
+
+import io.glasswatch.catalogue.AlertType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,13 @@
 package io.glasswatch.streams.policy;
 
+import io.glasswatch.catalogue.AlertPolicy;
+
+import io.glasswatch.catalogue.Action;
+
+import io.glasswatch.catalogue.Severity;
+
+import io.glasswatch.catalogue.AlertType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,8 @@
-package io.glasswatch.streams.policy;
+package io.glasswatch.catalogue;
 
-import static io.glasswatch.streams.policy.Action.NOTIFY;
-import static io.glasswatch.streams.policy.Action.PAGE;
-import static io.glasswatch.streams.policy.Action.REVOKE;
+import static io.glasswatch.catalogue.Action.NOTIFY;
+import static io.glasswatch.catalogue.Action.PAGE;
+import static io.glasswatch.catalogue.Action.REVOKE;
 
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.glasswatch.streams.policy;
+package io.glasswatch.catalogue;
 
 import java.util.Locale;
 
