@@ -22,6 +22,11 @@ public final class Topics {
   public static final String GUARDDUTY_FINDINGS = "guardduty-findings";
   /** Detected violations ({@link Alert}), keyed by correlation id. */
   public static final String ALERTS = "alerts";
+  /**
+   * Decisions that an alert no longer stands ({@link AlertResolution}), keyed by the alert's
+   * correlation id: written by the rule that raised the alert, delivered by the on-call dispatcher.
+   */
+  public static final String ALERT_RESOLUTIONS = "alert-resolutions";
   /** Orders to remove an account assignment ({@link RevokeCommand}), keyed by command id. */
   public static final String REVOKE_COMMANDS = "revoke-commands";
   /** Outcomes of revoke commands ({@link RevokeResult}), keyed by command id. */
@@ -59,6 +64,7 @@ public final class Topics {
       CLOUDTRAIL_EVENTS, CloudTrailEvent.class,
       GUARDDUTY_FINDINGS, GuardDutyFinding.class,
       ALERTS, Alert.class,
+      ALERT_RESOLUTIONS, AlertResolution.class,
       REVOKE_COMMANDS, RevokeCommand.class,
       REVOKE_RESULTS, RevokeResult.class,
       TIMELINE, TimelineEntry.class);
@@ -67,7 +73,7 @@ public final class Topics {
 
   /** Every topic name, inputs first, the dead-letter topic last. */
   public static List<String> all() {
-    return List.of(GATEWAY_EVENTS, CLOUDTRAIL_EVENTS, GUARDDUTY_FINDINGS, ALERTS, REVOKE_COMMANDS,
+    return List.of(GATEWAY_EVENTS, CLOUDTRAIL_EVENTS, GUARDDUTY_FINDINGS, ALERTS, ALERT_RESOLUTIONS, REVOKE_COMMANDS,
         REVOKE_RESULTS, TIMELINE, ALERT_DELIVERY_EVENTS, DEAD_LETTER);
   }
 
