@@ -180,7 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
       say("  on-call webhook: local receiver " + receiver.url() + " (checks every HMAC-SHA256 signature)");
       say("  PagerDuty, Slack and Mattermost: local receivers " + oncall.pagerDutyUrl() + ", " + oncall.slackUrl()
           + ", " + oncall.mattermostUrl() + " (routed by the policy's routing: section, every channel without one)");
-      try (Pipeline pipeline = Pipeline.start(s, policy, Pipeline.all(), System.out)) {
+      try (Pipeline pipeline = Pipeline.start(s, policySource, Pipeline.all(), System.out)) {
         step("feeding " + events.size() + " events through Kafka; alerts appear as they are delivered");
         feed(s, appId, events);
         boolean done = waitFor(() -> {
