@@ -205,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
         int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, oncall, pipeline, work);
         if (moto) {
           step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection)");
-          var shown = new RevokeShowcase(s, DemoCommand::say, timeout).run(work, events.get(events.size() - 1).eventTime());
+          var shown = new RevokeShowcase(s, DemoCommand::say, timeout, GlasswatchCli::execute).run(work, events.get(events.size() - 1).eventTime());
           shown.forEach(r -> say("  " + r.describe()));
           code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
           say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
