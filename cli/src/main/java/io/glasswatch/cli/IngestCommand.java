@@ -3,6 +3,7 @@ package io.glasswatch.cli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
 import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ public final class IngestCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GlasswatchSettings settings = config.settings();
     IngestSettings.from(settings); // every invalid key reported before anything starts
+    KafkaSettings.from(settings); // and every kafka.producer.* key
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
     TopicSetup.ensure(settings, partitions);
     try (ServiceGroup running = new ServiceGroup(System.out::println);

@@ -3,6 +3,7 @@ package io.glasswatch.cli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
 import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     GlasswatchSettings settings = config.settings();
     PolicySource policy = PolicySource.load(policyFile, settings);
     boolean ingest = IngestSettings.from(settings).anyEnabled(); // validated before anything starts
+    KafkaSettings.from(settings); // and every kafka.producer.* key
     System.out.println("glasswatch serve " + services + " with " + settings);
     System.out.println(policy.describe());
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
