@@ -107,7 +107,8 @@ public final class IngestService implements AutoCloseable {
     watchKafka(settings);
     if (s.httpListen() != null) {
       try {
-        server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock);
+        server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock,
+            io.glasswatch.producers.normalize.sources.SourceSettings.from(settings, System.getenv()));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + s.httpListen() + ": " + e.getMessage(), e);
       }

@@ -2,13 +2,13 @@ package io.glasswatch.producers.normalize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.glasswatch.producers.normalize.sources.SourceSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import io.glasswatch.producers.normalize.sources.SourceSettings;
 
 /**
  * Tells the input shapes of SPEC section 1 apart by their fields and normalizes every event in a
