@@ -125,6 +125,8 @@ public final class NativeFormats {
       for (int i = 0; i < records.size(); i++) {
         each(records.get(i), null, src.item(i), out);
       }
+    } else if (obj.has("dynamodb")) {
+      stream(obj, src, out);
     } else if (obj.has("body") && obj.get("body").isObject()) {
       JsonNode body = obj.get("body");
       item(body.get("Item"), tableOf(body), src, out);
