@@ -173,11 +173,13 @@ public final class NativeFormats {
       throw new BadField("DynamoDB item", "Item", "is not an object");
     }
     JsonNode plain = DynamoJson.plain(node);
-    boolean requests = table != null ? table.toLowerCase(Locale.ROOT).endsWith("jit_requests")
-        : !JitRecords.isAuditItem(plain) && JitRecords.isRequestsItem(plain);
-    if (requests) {
+    // a table name that says which table wins (deployments prefix or suffix it); else the fields decide
+    String t = table == null ? "" : table.toLowerCase(Locale.ROOT);
+    boolean requestsTable = t.contains("jit_requests");
+    boolean auditTable = t.contains("jit_audit");
+    if (requestsTable || !auditTable && !JitRecords.isAuditItem(plain) && JitRecords.isRequestsItem(plain)) {
       jit.requestsItem(plain, src, out);
-    } else if (JitRecords.isAuditItem(plain) || table != null && table.toLowerCase(Locale.ROOT).endsWith("jit_audit")) {
+    } else if (auditTable || JitRecords.isAuditItem(plain)) {
       jit.auditItem(plain, src, out);
     } else if (JitRecords.isWebhookBody(plain)) {
       jit.webhook(plain, null, src, out);

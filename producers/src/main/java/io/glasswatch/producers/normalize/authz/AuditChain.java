@@ -28,7 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
  * record was removed, inserted or reordered); {@code unanchored} (the first record read from a file
  * links to a record that is not in it: a file rotated while the gateway kept running, a tailer that
  * resumed mid-file, or records removed from the start — indistinguishable from here); {@code unverified}
- * (no key configured). Removing records from the end of a file leaves a valid chain (the format has no
+ * (no key configured, or the record's bytes as written are not available: a signed record posted inside
+ * a JSON array). Removing records from the end of a file leaves a valid chain (the format has no
  * external anchor). Reading a file again from an earlier line starts its chain anew.
  *
  * <p>Thread-safe. State is one entry per file (the last line and checksum), at most
@@ -94,6 +95,10 @@ public final class AuditChain {
     if (key == null) {
       return new Verdict(UNVERIFIED, "no audit key configured");
     }
+    if (raw == null) {
+      return new Verdict(UNVERIFIED, "the record's bytes as written are not available (an element of a posted"
+          + " array), so its checksum cannot be verified");
+    }
     if (checksum == null || !checksum.matches("[0-9a-f]{64}")) {
       return new Verdict(BROKEN, "checksum is not 64 lower-case hex digits");
     }
@@ -116,9 +121,6 @@ public final class AuditChain {
   }
 
   private String hmacProblem(byte[] raw, String checksum) {
-    if (raw == null) {
-      return "the record's bytes are not available, so its checksum cannot be verified";
-    }
     int end = raw.length;
     while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r' || raw[end - 1] == ' ' || raw[end - 1] == '\t')) {
       end--;

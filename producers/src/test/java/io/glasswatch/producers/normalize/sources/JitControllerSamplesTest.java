@@ -69,6 +69,17 @@ class JitControllerSamplesTest {
   }
 
   @Test
+  void aPutItemBodyOfARenamedTableIsReadByItsFields() throws Exception {
+    String line = java.nio.file.Files.readAllLines(RealSamples.file("jit-aws-controller/dynamodb-putitem-requests.jsonl")).get(0)
+        .replace("\"TableName\":\"jit_requests\"", "\"TableName\":\"prod-jit_requests-v2\"");
+    List<NormalizeResult> r = new Normalizer(RealSamples.settings()).normalizeJson(line, SourceRef.of("f", 1));
+    assertThat(RealSamples.events(r)).singleElement().satisfies(e -> assertThat(e.getSourceEventType()).isEqualTo("jit_requests"));
+    String other = line.replace("prod-jit_requests-v2", "requests_by_channel");
+    assertThat(RealSamples.events(new Normalizer(RealSamples.settings()).normalizeJson(other, SourceRef.of("f", 1))))
+        .singleElement().satisfies(e -> assertThat(e.getSourceEventType()).isEqualTo("jit_requests"));
+  }
+
+  @Test
   void lifecycleMapping() {
     List<GatewayEvent> ev = RealSamples.events(RealSamples.read(RealSamples.settings(),
         "jit-aws-controller/jit_audit.plain.jsonl"));
