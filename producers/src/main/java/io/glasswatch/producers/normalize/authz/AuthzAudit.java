@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * evidence in the request's timeline, never a lifecycle fact (so {@code audit.log} and
  * {@code break-glass-events.log} together never double a usage). Its fields: requestId =
  * breakGlass.requestId (absent on {@code break_glass_requested} and on the decisions of the request
- * and approve routes: those are keyed by their subject), subject, action, resource (for a decision
+ * and approve routes: those have no requestId and the record key {@code subject:<subject, trimmed and
+ * lower-cased>}, for the streams app to attach to the subject's request at that time), subject, action, resource (for a decision
  * record the {@code id} of the serialized resource document), outcome allow/deny from {@code allowed},
  * reason, tenant = tenantId, approver = breakGlass.approverId, expiresAt = breakGlass.expiresAt,
  * ticketId, justification; the rest in {@code extraJson}.
@@ -114,7 +115,7 @@ public final class AuthzAudit {
         .setSourceDigest(Hashing.sha256Hex(Json.canonical(obj)))
         .setOrigin(src.origin())
         .build();
-    String key = requestId != null ? requestId : subject;
+    String key = requestId != null ? requestId : "subject:" + subject.trim().toLowerCase(java.util.Locale.ROOT);
     out.accept(new NormalizeResult.Normalized(Topics.GATEWAY_EVENTS, key, e, ts, src.origin()));
   }
 
