@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *
  * <table>
  *   <caption>{@code jit_audit} item → {@link GatewayEvent} (every event: {@code source} jit-controller,
- *   {@code sourceEventType} = event_type, requestId = request_id, timestamp = event_time, accountId =
+ *   {@code sourceEventType} = event_type, requestId = request_id, timestamp = event_time (plus the
+ *   transition's rank in milliseconds, {@link #inSecond}), accountId =
  *   account_id; channel_id, actor_mm_user_id, event_id in {@code extraJson})</caption>
  *   <tr><th>{@code event_type}</th><th>event</th></tr>
  *   <tr><td>REQUESTED</td><td>request: subject = actor_email, ticketId = details.jira, justification =
@@ -112,7 +113,7 @@ public final class JitRecords {
     NativeFields f = NativeFields.of(item, AUDIT_FORMAT);
     String requestId = f.required("request_id");
     String type = f.required("event_type");
-    Instant at = f.requiredTime("event_time");
+    Instant at = inSecond(f.requiredTime("event_time"), type);
     String account = f.required("account_id");
     String actor = f.string("actor_email");
     NativeFields d = f.nested("details");
@@ -213,6 +214,25 @@ public final class JitRecords {
       case "ERROR" -> out.accept(error(fact, d.string("error"), d.string("phase")));
       default -> unknown(fact, body, "status", WEBHOOK_FORMAT, out);
     }
+  }
+
+  /**
+   * {@code event_time} has whole seconds, and items of one request written in the same second come
+   * back from a query in either order (APPROVED and GRANTED usually share a second): a whole-second time
+   * gets the transition's rank in milliseconds (REQUESTED 0, APPROVED and DENIED 1, GRANTED 2, REVOKED,
+   * EXPIRED and ERROR 3), so time order is lifecycle order whatever the read order.
+   */
+  static Instant inSecond(Instant t, String eventType) {
+    if (t.getNano() != 0) {
+      return t;
+    }
+    int rank = switch (eventType) {
+      case "APPROVED", "DENIED" -> 1;
+      case "GRANTED" -> 2;
+      case "REVOKED", "EXPIRED", "ERROR" -> 3;
+      default -> 0;
+    };
+    return t.plusMillis(rank);
   }
 
   private Instant knownTime(String requestId, String status) {
