@@ -159,18 +159,21 @@ public final class IngestService implements AutoCloseable {
       loop("cloudtrail-log", s.logScanInterval(), w::scanOnce);
       log.accept("CloudTrail log directories " + s.cloudTrailLogDirs() + " scanned every " + s.logScanInterval());
     }
+    // one normalizer for every tailed file and the JIT stream: the JIT controller's records complete each other
+    var tailNormalizer = new io.glasswatch.producers.normalize.Normalizer(
+        io.glasswatch.producers.normalize.sources.SourceSettings.from(settings, System.getenv()));
     for (Path f : s.tailFiles()) {
-      JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock);
+      JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock, tailNormalizer);
       resources.add(t);
       loop(t.checkpointKey(), s.tailPollInterval(), t::pollOnce);
       log.accept("tailing " + f + " every " + s.tailPollInterval());
     }
-    startJitStream(settings, checkpoints, producer, log);
+    startJitStream(settings, tailNormalizer.nativeFormats(), checkpoints, producer, log);
   }
 
   /** The JIT controller's jit_audit stream reader, when {@code sources.jit-controller.stream-arn} is set. */
-  private void startJitStream(GlasswatchSettings settings, CheckpointStore checkpoints, EventProducer producer,
-      java.util.function.Consumer<String> log) {
+  private void startJitStream(GlasswatchSettings settings, io.glasswatch.producers.normalize.NativeFormats formats,
+      CheckpointStore checkpoints, EventProducer producer, java.util.function.Consumer<String> log) {
     var jit = io.glasswatch.producers.ingest.jit.JitStreamSettings.from(settings, System.getenv());
     if (!jit.enabled()) {
       return;
@@ -193,8 +196,6 @@ public final class IngestService implements AutoCloseable {
           }
         }).build();
     resources.add(dynamo);
-    var formats = new io.glasswatch.producers.normalize.NativeFormats(
-        io.glasswatch.producers.normalize.sources.SourceSettings.from(settings, System.getenv()));
     var reader = new io.glasswatch.producers.ingest.jit.JitAuditStreamReader(streams, dynamo,
         new io.glasswatch.producers.ingest.jit.JitAuditStreamReader.Options(jit.streamArn(), jit.requestsTable(), 100,
             1000, BACKOFF_BASE, MAX_ATTEMPTS),
