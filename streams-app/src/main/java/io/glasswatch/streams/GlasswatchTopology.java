@@ -73,7 +73,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
  *       to {@value Topics#TIMELINE}; except the entries of {@code account:<id>} correlations, which
  *       stage B, keyed by account already, chains itself and writes to {@value Topics#TIMELINE}
- *       directly (branch {@value #CHAINED_BRANCH}).
+ *       directly (branch {@value #CHAINED_BRANCH}). Stage B's alert resolutions (a rule deciding that
+ *       its alert no longer stands) go to {@value Topics#ALERT_RESOLUTIONS}, keyed by correlation id
+ *       (branch {@value #RESOLUTIONS_BRANCH}); their timeline entries go with the others.
  *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, JSON {@link DeliveryEvent}, keyed
  *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
  *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
@@ -247,7 +249,8 @@ public final class GlasswatchTopology {
    *     {@link AvroSerdes#embedded()} in replay and tests
    * @return a topology reading {@value Topics#GATEWAY_EVENTS}, {@value Topics#CLOUDTRAIL_EVENTS},
    *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS}, {@value Topics#ALERT_DELIVERY_EVENTS} and writing
-   *     {@value Topics#ALERTS}, {@value Topics#REVOKE_COMMANDS}, {@value Topics#TIMELINE} (and, through
+   *     {@value Topics#ALERTS}, {@value Topics#ALERT_RESOLUTIONS}, {@value Topics#REVOKE_COMMANDS},
+   *     {@value Topics#TIMELINE} (and, through
    *     the error handlers, {@value Topics#DEAD_LETTER}), each name prefixed by {@link StreamsSettings#topicPrefix()}
    */
   public static Topology build(StreamsSettings settings, AvroSerdes serdes) {

@@ -148,8 +148,27 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long at = e.getTimestamp().toEpochMilli();
     String eventId = requestId + "/" + type + "/" + s.next(type);
     s.lastEventAt = Math.max(s.lastEventAt, at);
+    boolean firstRequest = recordEvent(s, e, eventId, at);
+    TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
+    emitTimeline(draft, requestId, requestId, at);
+    if (firstRequest && e.getSubject() != null && !e.getSubject().isBlank()) {
+      SubjectRequest r = new SubjectRequest(requestId, e.getSubject(), s.accountId, s.tenant, eventId, at);
+      context.forward(new Record<>(SubjectRequest.keyOf(e.getSubject()), new Emission.Requester(r),
+          record.timestamp()));
+    }
+    judge(s, record.timestamp());
+    store.put(requestId, s);
+  }
+
+  /**
+   * Records gateway event {@code e} (id {@code eventId}, event time {@code at}) in the request's state,
+   * with the lifecycle step it makes.
+   *
+   * @return whether it is the request's first {@code request} event
+   */
+  private static boolean recordEvent(RequestState s, GatewayEvent e, String eventId, long at) {
     boolean firstRequest = false;
-    switch (type) {
+    switch (e.getType()) {
       case "request" -> {
         firstRequest = !s.requested;
         s.requested = true;
@@ -195,17 +214,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
           step(s, step, at, eventId, List.of());
         }
       }
-      default -> throw new IllegalStateException("not a request-scoped gateway event type: " + type);
+      default -> throw new IllegalStateException("not a request-scoped gateway event type: " + e.getType());
     }
-    TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
-    emitTimeline(draft, requestId, requestId, at);
-    if (firstRequest && e.getSubject() != null && !e.getSubject().isBlank()) {
-      SubjectRequest r = new SubjectRequest(requestId, e.getSubject(), s.accountId, s.tenant, eventId, at);
-      context.forward(new Record<>(SubjectRequest.keyOf(e.getSubject()), new Emission.Requester(r),
-          record.timestamp()));
-    }
-    judge(s, record.timestamp());
-    store.put(requestId, s);
+    return firstRequest;
   }
 
   private void onResult(Record<String, RequestInput> record, RevokeResult r) {

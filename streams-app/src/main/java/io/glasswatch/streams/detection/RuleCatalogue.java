@@ -15,11 +15,11 @@ import java.util.function.ToIntFunction;
 /**
  * Finds the rule class of each alert type of the catalogue ({@link AlertType}) by name, so that a rule
  * is registered by adding its class: type {@code ROTATION_OVERDUE} is judged by class
- * {@code io.glasswatch.streams.correlation.RotationOverdueRule} (the type in camel case plus {@code Rule},
+ * {@code RotationOverdueRule} of the correlation package (the type in camel case plus {@code Rule},
  * in the stage's package, with a no-argument constructor). A stage takes the rules of its package that
  * implement its interface ({@code correlation.AccountRule}, {@code correlation.RequestRule},
- * {@code subject.SubjectRule}), in the order of their rank. A type without a rule class is raised outside streams-app (REVOKE_FAILED, by the revoke
- * executor) or by none.
+ * {@code subject.SubjectRule}), in the order of their rank. A type without a rule class is raised
+ * outside streams-app (REVOKE_FAILED, by the revoke executor) or by none.
  */
 public final class RuleCatalogue {
   private RuleCatalogue() {}
