@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Keeps secrets out of everything Glasswatch writes. A field is secret when its name, ignoring
@@ -24,9 +22,6 @@ public final class Secrets {
 
   private static final Set<String> EXACT =
       Set.of("tokenid", "token_id", "apikey", "api_key", "privatekey", "private_key");
-
-  /** A JSON string followed by a colon: an object key. */
-  private static final Pattern KEY = Pattern.compile("\"((?:[^\"\\\\\\r\\n]|\\\\.)*)\"\\s*:\\s*");
 
   private Secrets() {}
 
@@ -84,14 +79,28 @@ public final class Secrets {
       return raw;
     }
     String text = new String(raw, StandardCharsets.UTF_8);
-    Matcher m = KEY.matcher(text);
     StringBuilder out = null;
     int copied = 0;
-    int from = 0;
-    while (from < text.length() && m.find(from)) {
-      int valueStart = m.end();
-      if (!isSecretField(unescape(m.group(1)))) {
-        from = valueStart;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      if (text.charAt(i) != '"') {
+        i++;
+        continue;
+      }
+      int bodyEnd = stringEnd(text, i + 1);
+      if (bodyEnd >= n || text.charAt(bodyEnd) != '"') {
+        i = bodyEnd; // unterminated at the line end or the text end: not a key
+        continue;
+      }
+      int j = skipSpace(text, bodyEnd + 1);
+      if (j >= n || text.charAt(j) != ':') {
+        i = bodyEnd + 1; // a string value, not a key
+        continue;
+      }
+      int valueStart = skipSpace(text, j + 1);
+      if (!isSecretField(unescape(text.substring(i + 1, bodyEnd)))) {
+        i = valueStart;
         continue;
       }
       int valueEnd = valueEnd(text, valueStart);
@@ -100,13 +109,45 @@ public final class Secrets {
       }
       out.append(text, copied, valueStart).append('"').append(REDACTED).append('"');
       copied = valueEnd;
-      from = Math.max(valueEnd, valueStart + 1);
+      i = Math.max(valueEnd, valueStart + 1);
     }
     if (out == null) {
       return raw;
     }
-    out.append(text, Math.min(copied, text.length()), text.length());
+    out.append(text, Math.min(copied, n), n);
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Index of the closing quote of the JSON string whose body starts at {@code i}; or of the first CR
+   * or LF, or the text length, when it is not closed on its line. A hand-written scan, not a regular
+   * expression: Java's regex engine recurses once per character of an alternation and overflows the
+   * stack on strings of a few thousand characters (a KMS key policy, for example).
+   */
+  private static int stringEnd(String t, int i) {
+    int j = i;
+    while (j < t.length()) {
+      char d = t.charAt(j);
+      if (d == '\\') {
+        if (j + 1 < t.length() && (t.charAt(j + 1) == '\n' || t.charAt(j + 1) == '\r')) {
+          return j + 1;
+        }
+        j += 2;
+      } else if (d == '"' || d == '\n' || d == '\r') {
+        return j;
+      } else {
+        j++;
+      }
+    }
+    return t.length();
+  }
+
+  private static int skipSpace(String t, int i) {
+    int j = i;
+    while (j < t.length() && (t.charAt(j) == ' ' || t.charAt(j) == '\t' || t.charAt(j) == '\r' || t.charAt(j) == '\n')) {
+      j++;
+    }
+    return j;
   }
 
   /** End (exclusive) of the JSON value starting at {@code i}, tolerating malformed or cut-off text. */

@@ -38,4 +38,18 @@ class SecretsTest {
     byte[] raw = "{\"PasswordUpdated\":\"Success\",\"x\":\"tokenId\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(Secrets.redactRaw(raw)).isSameAs(raw);
   }
+
+  @Test
+  void redactsAroundStringsOfAMillionCharactersWithoutOverflowingTheStack() {
+    String policy = "{\\\"Statement\\\":[" + "x".repeat(500_000) + "\\\\" + "y".repeat(500_000) + "]}";
+    String raw = "{\"keyPolicy\":\"" + policy + "\",\"clientSecret\":\"s3cr3t\",\"b\":\"" + "z".repeat(2_000) + "\"";
+    String out = redact(raw);
+    assertThat(out).contains("\"clientSecret\":\"[REDACTED]\"").doesNotContain("s3cr3t").startsWith("{\"keyPolicy\":");
+  }
+
+  @Test
+  void aStringValueFollowedByAColonInsideAnotherStringIsNotAKey() {
+    assertThat(redact("{\"note\":\"say \\\"tokenId\\\": now\",\"x\":1}"))
+        .isEqualTo("{\"note\":\"say \\\"tokenId\\\": now\",\"x\":1}");
+  }
 }
