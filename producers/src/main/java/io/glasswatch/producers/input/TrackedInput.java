@@ -44,6 +44,7 @@ final class TrackedInput extends InputStream {
   private long baseLines; // newlines before base
   private long pos;
   private boolean eof;
+  private boolean scanning; // in resync: everything before pos may be released
   private String damage;
 
   /**
@@ -135,17 +136,19 @@ final class TrackedInput extends InputStream {
   long resync(long from) throws IOException {
     long i = Math.max(from, base);
     boolean lineStart = false;
-    for (int c = byteAt(i); c >= 0; c = byteAt(++i)) {
-      if (lineStart && c != '\n' && c != ' ' && c != '\t' && c != '\r' && c != '}' && c != ']' && c != ',') {
-        return i;
+    scanning = true;
+    try {
+      for (int c = byteAt(i); c >= 0; c = byteAt(++i)) {
+        if (lineStart && c != '\n' && c != ' ' && c != '\t' && c != '\r' && c != '}' && c != ']' && c != ',') {
+          return i;
+        }
+        lineStart = c == '\n';
+        pos = Math.max(base, i);
       }
-      lineStart = c == '\n';
-      if (len >= limit && i - 1 > base) {
-        pos = i - 1;
-        release(i - 1);
-      }
+      return i;
+    } finally {
+      scanning = false;
     }
-    return i;
   }
 
   @Override
@@ -203,6 +206,9 @@ final class TrackedInput extends InputStream {
 
   /** Makes room for one more chunk: compacts, drops leading whitespace, grows up to the limit. */
   private void makeRoom() throws TooLarge {
+    if (len + CHUNK > limit && scanning) {
+      release(pos);
+    }
     if (len + CHUNK > limit) {
       int ws = 0;
       long keepFrom = Math.min(pos, end());
