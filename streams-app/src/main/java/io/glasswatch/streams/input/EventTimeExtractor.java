@@ -25,6 +25,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *       stream time: these records share a task with stages A and B, whose deadlines run on it);
  *   <li>anything else, clock ticks (null value) included: the record timestamp, else the partition time.
  * </ul>
+ *
+ * <p>An event time before 1970 (negative epoch milliseconds) is never returned: Kafka Streams would
+ * drop such a record without a trace. The partition time is returned instead, and {@link InputGate}
+ * sends the record to the dead-letter topic naming its event time.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
@@ -36,8 +40,11 @@ public final class EventTimeExtractor implements TimestampExtractor {
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     Instant t = eventTime(record.value());
-    if (t != null) {
+    if (t != null && !t.isBefore(Instant.EPOCH)) {
       return t.toEpochMilli();
+    }
+    if (t != null) {
+      return Math.max(partitionTime, 0);
     }
     if (record.value() instanceof DeliveryEvent) {
       return Math.max(partitionTime, 0);
