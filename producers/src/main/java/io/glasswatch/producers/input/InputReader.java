@@ -15,6 +15,8 @@ import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.Secrets;
 import io.glasswatch.producers.normalize.SourceRef;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -288,7 +290,11 @@ public final class InputReader {
     private final Consumer<SourceValue> values;
     private final Consumer<NormalizeResult.Rejected> errors;
     private boolean damageReported;
-    private long segment; // absolute offset where the current parser started (a line start)
+    private long segment; // absolute offset where the current parser's input starts (a synthetic prefix included)
+    private String container; // the container array being read, or null
+    private SourceRef containerRef; // its document's source
+    private int index; // index of the element being read in it
+    private Continuation resume; // how the next segment goes on inside a container, or null
     private long segmentLine; // line of `segment`
     private long valueStart = -1; // start of the value being read, or -1 between values
     private long lastEnd; // end of the last value handed on
@@ -309,7 +315,10 @@ public final class InputReader {
         return;
       }
       while (!in.atEnd(offset)) {
-        offset = segment(offset);
+        Continuation c = resume;
+        resume = null;
+        long next = segment(offset, c);
+        offset = next > offset ? next : Math.max(offset + 1, in.resync(offset));
       }
       String damage = in.damage();
       if (damage != null && !damageReported) {
@@ -338,20 +347,29 @@ public final class InputReader {
     }
 
     /** Parses from {@code offset} until the end or an error; returns where to go on. */
-    private long segment(long offset) throws IOException {
-      in.release(offset);
+    private long segment(long offset, Continuation cont) throws IOException {
       in.rewind(offset);
-      segment = offset;
+      in.release(offset);
+      byte[] prefix = cont == null ? new byte[0] : cont.prefix();
+      segment = offset - prefix.length;
       segmentLine = in.lineAt(offset);
       valueStart = -1;
       lastEnd = offset;
-      JsonParser p = factory.createParser(in);
+      container = null;
+      JsonParser p = cont == null ? factory.createParser(in)
+          : factory.createParser(new SequenceInputStream(new ByteArrayInputStream(prefix), in));
       try (p) {
+        if (cont != null) {
+          p.nextToken();
+          valueStart = offset;
+          object(p, cont.line(), cont);
+          valueStart = -1;
+        }
         for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
           valueStart = at(p.currentTokenLocation());
           long line = in.lineAt(valueStart);
           if (t == JsonToken.START_ARRAY) {
-            items(p, null, null);
+            items(p, null, null, 0);
           } else if (t == JsonToken.START_OBJECT) {
             object(p, line);
           } else {
@@ -362,16 +380,27 @@ public final class InputReader {
         }
         return in.end();
       } catch (TrackedInput.TooLarge e) {
+        if (container != null && valueStart >= in.base()) {
+          return skipElement(e);
+        }
         return failed(p, null, e);
       } catch (IOException | RuntimeException e) {
         TrackedInput.TooLarge big = tooLarge(e);
+        if (big != null && container != null && valueStart >= in.base()) {
+          return skipElement(big);
+        }
         return failed(p, big == null ? e : null, big);
       }
     }
 
     /** The elements of the array whose START_ARRAY is current; {@code container} names a document's field. */
-    private void items(JsonParser p, String container, SourceRef containerRef) throws IOException {
-      int index = 0;
+    private void items(JsonParser p, String containerName, SourceRef ref, int first) throws IOException {
+      container = containerName;
+      containerRef = ref;
+      index = first;
+      if (first > 0) {
+        p.nextToken(); // the placeholder element of a continuation
+      }
       for (JsonToken it = p.nextToken(); it != JsonToken.END_ARRAY; it = p.nextToken()) {
         if (it == null) {
           throw new JsonParseException(p, "Unexpected end-of-input: expected close marker for Array");
@@ -379,25 +408,47 @@ public final class InputReader {
         valueStart = at(p.currentTokenLocation());
         long line = in.lineAt(valueStart);
         JsonNode node = mapper.readTree(p);
-        SourceRef ref = container == null
+        SourceRef src = container == null
             ? new SourceRef(name, line, Integer.toString(index))
             : containerRef.item(index);
-        emit(ref, node, container, end(p));
+        emit(src, node, container, end(p));
         index++;
       }
+      container = null;
+    }
+
+    /**
+     * Skips an element of a container that is larger than the maximum record size, reports it, and
+     * goes on with the next element (not the next line: a CloudTrail log file is one line).
+     */
+    private long skipElement(TrackedInput.TooLarge big) throws IOException {
+      long start = valueStart;
+      long line = in.lineAt(start);
+      byte[] head = in.slice(start, start + MAX_RAW_BYTES);
+      long end = in.skipValue(start);
+      String field = container + "[" + index + "]";
+      errors.accept(new NormalizeResult.Rejected(name, line, field, field + ": record too large: " + big.getMessage()
+          + " (set a larger maximum record size to read it) [raw value cut to its first " + head.length + " bytes]",
+          Secrets.redactRaw(head)));
+      resume = new Continuation(container, containerRef.line(), index + 1);
+      return end;
     }
 
     /** A document whose START_OBJECT is current: streamed when its first field is a container array. */
     private void object(JsonParser p, long line) throws IOException {
+      object(p, line, null);
+    }
+
+    private void object(JsonParser p, long line, Continuation cont) throws IOException {
       long objectStart = valueStart;
       JsonToken t = p.nextToken();
       ObjectNode obj = mapper.createObjectNode();
       if (t == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken v = p.nextToken();
-        String container = CONTAINERS.stream().filter(field::equalsIgnoreCase).findFirst().orElse(null);
-        if (container != null && v == JsonToken.START_ARRAY) {
-          items(p, container, SourceRef.of(name, line));
+        String found = CONTAINERS.stream().filter(field::equalsIgnoreCase).findFirst().orElse(null);
+        if (found != null && v == JsonToken.START_ARRAY) {
+          items(p, found, SourceRef.of(name, line), cont == null ? 0 : cont.next());
           valueStart = objectStart;
           for (JsonToken rest = p.nextToken(); rest != JsonToken.END_OBJECT; rest = p.nextToken()) {
             if (rest == null) {
@@ -435,7 +486,7 @@ public final class InputReader {
 
     private long at(JsonLocation loc) {
       long b = loc.getByteOffset();
-      return b < 0 ? in.base() : segment + b;
+      return b < 0 ? Math.max(in.base(), lastEnd) : segment + b;
     }
 
     private long end(JsonParser p) {
@@ -453,7 +504,9 @@ public final class InputReader {
       if (valueStart >= in.base()) {
         failStart = valueStart;
       } else {
-        failStart = Math.max(lineStart(errOffset), Math.min(Math.max(lastEnd, in.base()), errOffset));
+        // the broken value starts at the first non-blank byte after the last value read (the parser
+        // may report the error past the end of the token, on the next line)
+        failStart = Math.min(Math.max(lastEnd, in.base()), errOffset);
         while (failStart < errOffset && Character.isWhitespace(in.byteAt(failStart))) {
           failStart++;
         }
@@ -514,13 +567,16 @@ public final class InputReader {
       }
     }
 
-    private long lineStart(long pos) throws IOException {
-      long i = Math.min(pos, in.end());
-      long floor = Math.max(segment, in.base());
-      while (i > floor && in.byteAt(i - 1) != '\n') {
-        i--;
-      }
-      return i;
+  }
+
+  /**
+   * How reading goes on inside a container after an element was skipped: a new parser reads
+   * {@code {"<container>":[0} and then the file from the end of the skipped element (a ',' or ']'),
+   * so the placeholder 0 stands for the elements before and is not handed on.
+   */
+  private record Continuation(String container, long line, int next) {
+    byte[] prefix() {
+      return ("{\"" + container + "\":[0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

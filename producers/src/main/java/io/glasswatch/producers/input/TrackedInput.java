@@ -151,6 +151,49 @@ final class TrackedInput extends InputStream {
     }
   }
 
+  /**
+   * End (exclusive) of the JSON value starting at {@code from}: a string, an object or array up to its
+   * matching bracket, or a scalar up to the next ',', ']', '}' or whitespace; the end of the content
+   * when it is cut off. Scans without keeping what it passes, like {@link #resync}.
+   */
+  long skipValue(long from) throws IOException {
+    long i = Math.max(from, base);
+    int depth = 0;
+    boolean inString = false;
+    scanning = true;
+    try {
+      for (int c = byteAt(i); c >= 0; c = byteAt(++i)) {
+        pos = Math.max(base, i);
+        if (inString) {
+          if (c == '\\') {
+            i++;
+          } else if (c == '"') {
+            inString = false;
+            if (depth == 0) {
+              return i + 1;
+            }
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == '{' || c == '[') {
+          depth++;
+        } else if (c == '}' || c == ']') {
+          if (depth == 0) {
+            return i;
+          }
+          if (--depth == 0) {
+            return i + 1;
+          }
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+          return i;
+        }
+      }
+      return i;
+    } finally {
+      scanning = false;
+    }
+  }
+
   @Override
   public int read() throws IOException {
     int c = byteAt(pos);

@@ -71,7 +71,9 @@ public final class Secrets {
    * Redacts secret values in raw JSON text, which may be malformed or cut off (it is the text of a
    * rejected value): the value of every {@code "name": value} pair whose name is secret (a string,
    * possibly unterminated at the line end; an object or array up to its matching bracket or the
-   * end; or a bare scalar) becomes {@code "[REDACTED]"}. Returns {@code raw} itself when nothing
+   * end; or a bare scalar) becomes {@code "[REDACTED]"}. Every unescaped quote is tried as the
+   * start of a name, so corrupt text (a lost quote or colon) cannot hide a secret; text inside a
+   * string that looks like a secret pair is redacted too, which errs on the safe side. Returns {@code raw} itself when nothing
    * was redacted.
    */
   public static byte[] redactRaw(byte[] raw) {
@@ -84,25 +86,24 @@ public final class Secrets {
     int i = 0;
     int n = text.length();
     while (i < n) {
-      if (text.charAt(i) != '"') {
+      // every unescaped quote is tried as the start of a key, not only those the quote parity says
+      // are keys: rejected text may be corrupt (a lost quote or colon flips the parity), and a
+      // secret must be found in it all the same
+      if (text.charAt(i) != '"' || escaped(text, i)) {
         i++;
         continue;
       }
       int bodyEnd = stringEnd(text, i + 1);
       if (bodyEnd >= n || text.charAt(bodyEnd) != '"') {
-        i = bodyEnd; // unterminated at the line end or the text end: not a key
+        i++;
         continue;
       }
       int j = skipSpace(text, bodyEnd + 1);
-      if (j >= n || text.charAt(j) != ':') {
-        i = bodyEnd + 1; // a string value, not a key
+      if (j >= n || text.charAt(j) != ':' || !isSecretField(unescape(text.substring(i + 1, bodyEnd)))) {
+        i++;
         continue;
       }
       int valueStart = skipSpace(text, j + 1);
-      if (!isSecretField(unescape(text.substring(i + 1, bodyEnd)))) {
-        i = valueStart;
-        continue;
-      }
       int valueEnd = valueEnd(text, valueStart);
       if (out == null) {
         out = new StringBuilder(text.length());
@@ -140,6 +141,15 @@ public final class Secrets {
       }
     }
     return t.length();
+  }
+
+  /** Whether the character at {@code i} is preceded by an odd number of backslashes. */
+  private static boolean escaped(String t, int i) {
+    int k = i - 1;
+    while (k >= 0 && t.charAt(k) == '\\') {
+      k--;
+    }
+    return (i - 1 - k) % 2 == 1;
   }
 
   private static int skipSpace(String t, int i) {

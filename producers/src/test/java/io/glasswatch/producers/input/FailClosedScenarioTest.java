@@ -192,4 +192,24 @@ class FailClosedScenarioTest {
     assertThat(reader.readAll(List.of(f))).singleElement().isInstanceOfSatisfying(NormalizeResult.Rejected.class,
         x -> assertThat(x.reason()).contains("GZIP"));
   }
+
+  @Test
+  void aRecordAboveTheMaximumSizeInsideALogFileIsSkippedAndTheRecordsAfterItAreRead() throws IOException {
+    StringBuilder sb = new StringBuilder("{\"Records\":[");
+    for (int i = 0; i < 5; i++) {
+      String extra = i == 2 ? ",\"blob\":{\"a\":[\"" + "x\\\"]}".repeat(40_000) + "\"]}" : "";
+      sb.append(i == 0 ? "" : ",").append(record("id-" + i, "2024-05-01T12:00:0" + i + "Z", extra));
+    }
+    sb.append("],\"Trailer\":1}");
+    Path f = gzip("big-inside.json.gz", sb.toString().getBytes(StandardCharsets.UTF_8));
+    List<NormalizeResult> r = new InputReader(new Normalizer(), 100_000).readAll(List.of(f));
+    assertThat(rejected(r)).singleElement().satisfies(x -> {
+      assertThat(x.field()).isEqualTo("Records[2]");
+      assertThat(x.reason()).contains("record too large");
+    });
+    assertThat(normalized(r)).extracting(n -> ((CloudTrailEvent) n.value()).getEventID())
+        .containsExactly("id-0", "id-1", "id-3", "id-4");
+    assertThat(normalized(r)).extracting(NormalizeResult.Normalized::origin)
+        .allSatisfy(o -> assertThat(o).contains("big-inside.json.gz:1#")).last().asString().endsWith("#4");
+  }
 }

@@ -48,8 +48,8 @@ class SecretsTest {
   }
 
   @Test
-  void aStringValueFollowedByAColonInsideAnotherStringIsNotAKey() {
-    assertThat(redact("{\"note\":\"say \\\"tokenId\\\": now\",\"x\":1}"))
-        .isEqualTo("{\"note\":\"say \\\"tokenId\\\": now\",\"x\":1}");
+  void findsASecretAfterCorruptTextThatFlipsTheQuoteParity() {
+    assertThat(redact("{\"a\"\uFFFD\"b\",\"c\":\uFFFDd\",\"x\":{\"clientSecret\":\"s3cr3t\"}}"))
+        .contains("\"clientSecret\":\"[REDACTED]\"").doesNotContain("s3cr3t");
   }
 }
