@@ -5,7 +5,6 @@ import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.TimelineEntry;
-import io.glasswatch.streams.delivery.DeliveryEvent;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
@@ -20,15 +19,15 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *   <li>{@link GuardDutyFinding}: {@code eventLastSeen}, else {@code updatedAt}, else {@code createdAt};
  *   <li>{@link RevokeResult}: {@code commandIssuedAt} (the event time the command was issued; its
  *       wall-clock times are recorded in the timeline but never move stream time);
- *   <li>{@link DeliveryEvent}: {@code eventTime}, the event time of the alert delivered, else the
- *       partition time (the delivery's own wall-clock time is in the timeline entry but never moves
- *       stream time: these records share a task with stages A and B, whose deadlines run on it);
  *   <li>anything else, clock ticks (null value) included: the record timestamp, else the partition time.
  * </ul>
  *
  * <p>An event time before 1970 (negative epoch milliseconds) is never returned: Kafka Streams would
  * drop such a record without a trace. The partition time is returned instead, and {@link InputGate}
  * sends the record to the dead-letter topic naming its event time.
+ *
+ * <p>On-call delivery events have their own extractor, in {@code GlasswatchTopology}, so that this
+ * package does not depend on the delivery package.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
@@ -44,9 +43,6 @@ public final class EventTimeExtractor implements TimestampExtractor {
       return t.toEpochMilli();
     }
     if (t != null) {
-      return Math.max(partitionTime, 0);
-    }
-    if (record.value() instanceof DeliveryEvent) {
       return Math.max(partitionTime, 0);
     }
     return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
@@ -65,8 +61,6 @@ public final class EventTimeExtractor implements TimestampExtractor {
       return r.getCommandIssuedAt();
     } else if (value instanceof TimelineEntry e) {
       return e.getTimestamp();
-    } else if (value instanceof DeliveryEvent d) {
-      return d.eventTime() == null ? null : Instant.ofEpochMilli(d.eventTime());
     }
     return null;
   }
