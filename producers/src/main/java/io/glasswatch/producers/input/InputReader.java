@@ -477,8 +477,17 @@ public final class InputReader {
     }
 
     private void emit(SourceRef ref, JsonNode node, String container, long end) {
-      byte[] raw = in.slice(valueStart, end);
-      values.accept(new SourceValue(ref, node, raw, container));
+      if (end - valueStart > maxRecordBytes) {
+        String field = container == null ? null : container + "[" + ref.index() + "]";
+        byte[] head = in.slice(valueStart, valueStart + MAX_RAW_BYTES);
+        errors.accept(new NormalizeResult.Rejected(name, in.lineAt(valueStart), field,
+            (field == null ? "" : field + ": ") + "record too large: " + (end - valueStart)
+                + " bytes, above the maximum record size of " + maxRecordBytes + " bytes (set a larger maximum"
+                + " record size to read it) [raw value cut to its first " + head.length + " bytes]",
+            Secrets.redactRaw(head)));
+      } else {
+        values.accept(new SourceValue(ref, node, in.slice(valueStart, end), container));
+      }
       lastEnd = end;
       valueStart = -1;
       in.release(end);
