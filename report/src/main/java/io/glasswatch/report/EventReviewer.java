@@ -133,7 +133,7 @@ public final class EventReviewer {
     }
     if (f.writeCalls == 0) {
       return new ChecklistAnswer(q, Verdict.YES, f.activityTotal == 0 ? "the grant was not used"
-          : "only read-only actions (" + f.activityTotal + ") were recorded");
+          : "no changing action besides the credential rotation (" + f.activityTotal + " actions recorded)");
     }
     return new ChecklistAnswer(q, Verdict.UNDECIDED, f.writeCalls + " changing action" + (f.writeCalls == 1 ? "" : "s")
         + " within policy: whether each was needed is for the reviewer to confirm");
@@ -344,10 +344,12 @@ public final class EventReviewer {
         }
       } else if (provider.equals("cloudtrail")) {
         cloudTrailRecords++;
-        if (!"true".equals(Docs.detail(d, "readOnly"))) {
+        boolean credentialChange = Docs.flag(d, "rootCredentialChange");
+        if ("false".equals(Docs.detail(d, "readOnly")) && !credentialChange) {
           writeCalls++;
         }
-        if (Docs.flag(d, "rootCredentialChange")) {
+        if (credentialChange && requestId != null) {
+          // after root use no request covers, a credential change is suspect (possible takeover), never rotation
           rotation(at, action + " by " + user);
         }
       }

@@ -12,11 +12,12 @@ import java.util.Map;
  * @param policy the policy in force
  * @param generatedAt when the report was made
  * @param documents how many timeline documents were read
+ * @param background how many of them were routine account activity, not part of any break-glass event
  * @param events one review per break-glass event (correlation) touched by the period, by start time
  * @param summary the period's figures
  */
 public record Report(ReportScope scope, PolicyInForce policy, Instant generatedAt, long documents,
-    List<EventReview> events, Summary summary) {
+    long background, List<EventReview> events, Summary summary) {
   /** Copies the list. */
   public Report {
     events = List.copyOf(events);

@@ -26,7 +26,9 @@ import java.util.TreeMap;
  * <p>A correlation is in the report when at least one of its documents is in the scope: its
  * {@code @timestamp} in the period and, when given, its {@code cloud.account.id} equal to the account
  * and its {@code glasswatch.details.tenant} equal to the tenant (the same filter
- * {@link TimelineReader} sends to Elasticsearch). Summary figures count the alerts and revokes whose
+ * {@link TimelineReader} sends to Elasticsearch). An {@code account:<id>} correlation is reviewed
+ * only when it holds root activity, an alert or an enforcement step ({@link #breakGlass}); routine
+ * CloudTrail activity is only counted. Summary figures count the alerts and revokes whose
  * time lies in the period. Not thread-safe.
  */
 public final class ReportBuilder {
@@ -38,6 +40,7 @@ public final class ReportBuilder {
   private final Instant asOf;
   private final List<EventReview> events = new ArrayList<>();
   private long documents;
+  private long background;
 
   /**
    * @param scope what the report covers
@@ -63,8 +66,26 @@ public final class ReportBuilder {
     if (documents.stream().noneMatch(this::inScope)) {
       return false;
     }
+    if (correlationId.startsWith("account:") && !breakGlass(documents)) {
+      background += documents.size();
+      return false;
+    }
     events.add(reviewer.review(correlationId, documents, asOf));
     return true;
+  }
+
+  /**
+   * Whether an account correlation is a break-glass event: root activity, an alert or an enforcement
+   * step. The rest is routine CloudTrail activity no request needed to cover.
+   */
+  static boolean breakGlass(List<Map<String, Object>> documents) {
+    return documents.stream().anyMatch(d -> Docs.flag(d, "rootActivity")
+        || "alert".equals(Docs.text(d, "glasswatch", "kind")) || "enforcement".equals(Docs.text(d, "glasswatch", "kind")));
+  }
+
+  /** Timeline documents of account activity that is not break-glass (not reviewed, counted). */
+  public long background() {
+    return background;
   }
 
   /** Whether one document is in the scope (see the class Javadoc). */
@@ -97,7 +118,7 @@ public final class ReportBuilder {
     List<EventReview> sorted = new ArrayList<>(events);
     sorted.sort(Comparator.comparing((EventReview e) -> e.start() == null ? Instant.EPOCH : e.start())
         .thenComparing(EventReview::correlationId));
-    return new Report(scope, policy, generatedAt, documents, sorted, summarize(sorted));
+    return new Report(scope, policy, generatedAt, documents, background, sorted, summarize(sorted));
   }
 
   private Summary summarize(List<EventReview> list) {
