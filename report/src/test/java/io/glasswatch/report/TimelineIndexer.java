@@ -25,6 +25,21 @@ final class TimelineIndexer {
       }
     }
     flush(client, ops);
+    refresh(client, prefix);
+  }
+
+  /** Indexes without the final refresh (for many calls in a row). */
+  static void indexOnly(ElasticsearchClient client, String prefix, Iterable<Map<String, Object>> docs) throws IOException {
+    List<BulkOperation> ops = new ArrayList<>();
+    for (Map<String, Object> d : docs) {
+      String index = TimelineDocuments.indexName(prefix, Instant.parse(Docs.text(d, "@timestamp")));
+      String id = Docs.text(d, "glasswatch", "entry_id");
+      ops.add(BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(d))));
+    }
+    flush(client, ops);
+  }
+
+  static void refresh(ElasticsearchClient client, String prefix) throws IOException {
     client.indices().refresh(r -> r.index(prefix + "-*"));
   }
 
