@@ -192,6 +192,17 @@ class ReportRenderTest {
   }
 
   @Test
+  void thePdfIsLaidOutFromTheSameDocumentWithChartsAsImages() throws Exception {
+    String xhtml = new HtmlReport().render(report, "", true);
+    assertThat(Jsoup.parse(xhtml).select("img[src^=data:image/png;base64,]")).hasSize(5);
+    Path pdf = Files.createDirectories(Path.of("target", "report")).resolve("demo-report.pdf");
+    PdfReport.write(xhtml, pdf);
+    byte[] bytes = Files.readAllBytes(pdf);
+    assertThat(new String(bytes, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+    assertThat(bytes.length).isGreaterThan(50_000);
+  }
+
+  @Test
   void valuesAreEscaped() {
     Map<String, List<Map<String, Object>>> chains = DemoTimeline.chains(DemoTimeline.documents());
     List<Map<String, Object>> chain = chains.get("JIT-20230314-0042");
