@@ -2,6 +2,8 @@ package io.glasswatch.report;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,11 +40,11 @@ public record Report(ReportScope scope, PolicyInForce policy, Instant generatedA
   public record Summary(Map<String, Long> eventsByKind, List<AlertCount> alertsByType,
       Map<String, Long> alertsBySeverity, Revokes revokes, Rotations rotations, long chainsVerified,
       long chainsIntact, List<Deviation> deviations) {
-    /** Copies the lists and maps. */
+    /** Copies the lists and maps, keeping their order. */
     public Summary {
-      eventsByKind = Map.copyOf(eventsByKind);
+      eventsByKind = Collections.unmodifiableMap(new LinkedHashMap<>(eventsByKind));
       alertsByType = List.copyOf(alertsByType);
-      alertsBySeverity = Map.copyOf(alertsBySeverity);
+      alertsBySeverity = Collections.unmodifiableMap(new LinkedHashMap<>(alertsBySeverity));
       deviations = List.copyOf(deviations);
     }
 
