@@ -12,7 +12,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,8 +92,9 @@ public final class ReportCommand implements Callable<Integer> {
     ReportBuilder builder = new ReportBuilder(scope, policy, clock.instant());
     try (ElasticsearchConnection es = new ElasticsearchConnection(settings.get(GlasswatchSettings.ES_URL),
         settings.get(GlasswatchSettings.ES_READER_USER), settings.get(GlasswatchSettings.ES_READER_PASSWORD))) {
-      new TimelineReader(es.client(), settings.get(GlasswatchSettings.ES_TIMELINE_INDEX),
-          line -> progress.println("report: " + line)).read(scope, builder::add);
+      TimelineReader reader = new TimelineReader(es.client(), settings.get(GlasswatchSettings.ES_TIMELINE_INDEX),
+          line -> progress.println("report: " + line));
+      readAndReview(reader, scope, builder);
     }
     long t1 = System.nanoTime();
     Report report = builder.build(clock.instant());
@@ -99,6 +105,63 @@ public final class ReportCommand implements Callable<Integer> {
         report.documents(), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     return 0;
   }
+
+  /** One chain waiting for review; {@link #END} ends the queue. */
+  private record Chain(String id, List<Map<String, Object>> docs) {}
+
+  private static final Chain END = new Chain("", List.of());
+
+  /**
+   * Reads the chains and reviews them on a second thread, so reading the next page from Elasticsearch
+   * overlaps with verifying and reviewing the last. At most {@value #QUEUED} chains wait, which bounds
+   * memory; a failure on either side ends both and is rethrown here.
+   */
+  static void readAndReview(TimelineReader reader, ReportScope scope, ReportBuilder builder) {
+    BlockingQueue<Chain> queue = new ArrayBlockingQueue<>(QUEUED);
+    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    Thread worker = Thread.ofPlatform().name("report-review").start(() -> {
+      try {
+        for (Chain c = queue.take(); c != END; c = queue.take()) {
+          builder.add(c.id(), c.docs());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        failed.set(e);
+        queue.clear();
+      }
+    });
+    try {
+      reader.read(scope, (id, docs) -> {
+        if (failed.get() != null) {
+          throw failed.get();
+        }
+        put(queue, new Chain(id, docs));
+      });
+      put(queue, END);
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the timeline", e);
+    } finally {
+      worker.interrupt();
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+  }
+
+  private static void put(BlockingQueue<Chain> queue, Chain chain) {
+    try {
+      queue.put(chain);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the timeline", e);
+    }
+  }
+
+  /** Chains read ahead of the review. */
+  static final int QUEUED = 256;
 
   private void write(Report report, String fmt) {
     HtmlReport html = new HtmlReport();

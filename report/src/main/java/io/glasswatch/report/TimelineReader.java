@@ -42,9 +42,9 @@ import java.util.function.Consumer;
  */
 public final class TimelineReader {
   /** Documents per search page. */
-  static final int PAGE = 2000;
+  static final int PAGE = 5000;
   /** Correlation ids per chain query. */
-  static final int ID_BATCH = 256;
+  static final int ID_BATCH = 512;
   private static final String KEEP_ALIVE = "5m";
 
   private final ElasticsearchClient client;
