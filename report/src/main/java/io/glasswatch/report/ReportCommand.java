@@ -32,8 +32,10 @@ import picocli.CommandLine.Option;
  *
  * <p>{@code DATE} is a day ({@code 2025-01-01}, UTC) or an instant ({@code 2025-01-01T00:00:00Z});
  * {@code --to} with a day includes that whole day. The policy in force is {@code --policy FILE}, else
- * the setting {@code policy.file}, else the built-in defaults. Progress goes to stderr, one line per
- * page of documents; the last line on stdout names the file with the read and render times.
+ * the setting {@code policy.file}, else the built-in defaults. Chains are read by {@link TimelineReader}
+ * and reviewed by {@link ReportBuilder} on a second thread (at most {@value #QUEUED} chains waiting).
+ * Progress goes to stderr, one line per batch of events; the last line on stdout names the file with
+ * the read and render times.
  *
  * <p>Exit status: 0 when written; 2 on invalid usage, dates or policy file; 1 when Elasticsearch cannot
  * be read or the file cannot be written.

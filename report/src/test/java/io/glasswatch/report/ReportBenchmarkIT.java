@@ -61,7 +61,8 @@ class ReportBenchmarkIT {
     System.out.printf("benchmark: indexed %d documents in %.1f s; report in %.2f s (%s); heap in use %d MiB, "
             + "HTML %d KiB%n", indexed, indexSeconds, reportSeconds, run.out().strip(), heapMiB,
         Files.size(file) >> 10);
-    System.out.println("progress lines: " + run.err().lines().count());
+    System.out.println("progress (" + run.err().lines().count() + " lines), last: "
+        + run.err().lines().reduce((a, b) -> b).orElse(""));
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).contains(indexed + " timeline documents");
     assertThat(run.err().lines().filter(l -> l.startsWith("report: read "))).hasSizeGreaterThan(5);
