@@ -21,7 +21,9 @@ import java.util.Map;
  * {@code glasswatch replay --timeline-out} writes it, kept in {@code src/test/resources/demo/} with the
  * replay's alerts. Replay makes no IAM Identity Center call, so for each revoke it requested the
  * live pipeline's confirmation is appended to the chain, hash-linked as the streams application does
- * ({@link #withRevokeResults}).
+ * ({@link #withRevokeResults}). Regenerate both files after a change to the scenarios or the rules with
+ * {@code glasswatch replay --alerts-out report/src/test/resources/demo/alerts.jsonl --timeline-out
+ * report/src/test/resources/demo/timeline.jsonl cli/src/main/resources/scenarios/}.
  */
 final class DemoTimeline {
   static final ObjectMapper JSON = new ObjectMapper();
