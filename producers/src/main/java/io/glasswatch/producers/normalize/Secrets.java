@@ -71,9 +71,10 @@ public final class Secrets {
    * Redacts secret values in raw JSON text, which may be malformed or cut off (it is the text of a
    * rejected value): the value of every {@code "name": value} pair whose name is secret (a string,
    * possibly unterminated at the line end; an object or array up to its matching bracket or the
-   * end; or a bare scalar) becomes {@code "[REDACTED]"}. Every unescaped quote is tried as the
-   * start of a name, so corrupt text (a lost quote or colon) cannot hide a secret; text inside a
-   * string that looks like a secret pair is redacted too, which errs on the safe side. Returns {@code raw} itself when nothing
+   * end; or a bare scalar) becomes {@code "[REDACTED]"}. Every unescaped quote followed by a colon is
+   * taken as the end of a name, so corrupt text (a lost quote or colon) cannot hide a secret; a name
+   * holding undecodable bytes counts as secret, and text inside a string that looks like a secret
+   * pair is redacted too, which errs on the safe side. Returns {@code raw} itself when nothing
    * was redacted.
    */
   public static byte[] redactRaw(byte[] raw) {
@@ -86,20 +87,15 @@ public final class Secrets {
     int i = 0;
     int n = text.length();
     while (i < n) {
-      // every unescaped quote is tried as the start of a key, not only those the quote parity says
-      // are keys: rejected text may be corrupt (a lost quote or colon flips the parity), and a
+      // every unescaped quote followed by a colon is taken as the end of a name, whatever the quote
+      // parity says: rejected text may be corrupt (a lost quote or colon flips the parity), and a
       // secret must be found in it all the same
       if (text.charAt(i) != '"' || escaped(text, i)) {
         i++;
         continue;
       }
-      int bodyEnd = stringEnd(text, i + 1);
-      if (bodyEnd >= n || text.charAt(bodyEnd) != '"') {
-        i++;
-        continue;
-      }
-      int j = skipSpace(text, bodyEnd + 1);
-      if (j >= n || text.charAt(j) != ':' || !isSecretField(unescape(text.substring(i + 1, bodyEnd)))) {
+      int j = skipSpace(text, i + 1);
+      if (j >= n || text.charAt(j) != ':' || !secretName(text, i)) {
         i++;
         continue;
       }
@@ -141,6 +137,30 @@ public final class Secrets {
       }
     }
     return t.length();
+  }
+
+  /**
+   * Whether the name that ends with the quote at {@code end} is secret: the whole quoted name
+   * (unescaped), or its trailing run of name characters (when its opening quote was lost), is a
+   * secret name; or it holds undecodable bytes (U+FFFD), so that what it says cannot be known.
+   */
+  private static boolean secretName(String t, int end) {
+    int k = end - 1;
+    while (k >= 0 && (Character.isLetterOrDigit(t.charAt(k)) || t.charAt(k) == '_' || t.charAt(k) == '-')) {
+      k--;
+    }
+    if (k >= 0 && t.charAt(k) == '\uFFFD' || isSecretField(t.substring(k + 1, end))) {
+      return true;
+    }
+    int open = k;
+    while (open >= 0 && (t.charAt(open) != '"' || escaped(t, open)) && t.charAt(open) != '\n') {
+      open--;
+    }
+    if (open < 0 || t.charAt(open) != '"') {
+      return false;
+    }
+    String name = t.substring(open + 1, end);
+    return name.indexOf('\uFFFD') >= 0 || isSecretField(unescape(name));
   }
 
   /** Whether the character at {@code i} is preceded by an odd number of backslashes. */

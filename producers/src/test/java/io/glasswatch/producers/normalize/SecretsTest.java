@@ -52,4 +52,11 @@ class SecretsTest {
     assertThat(redact("{\"a\"\uFFFD\"b\",\"c\":\uFFFDd\",\"x\":{\"clientSecret\":\"s3cr3t\"}}"))
         .contains("\"clientSecret\":\"[REDACTED]\"").doesNotContain("s3cr3t");
   }
+
+  @Test
+  void aNameWithUndecodableBytesOrWithoutItsOpeningQuoteCountsAsSecret() {
+    assertThat(redact("{\"a\":1,\"clientSecre\uFFFD\":\"s3cr3t\"}")).doesNotContain("s3cr3t");
+    assertThat(redact("{\"a\":\"b\",\uFFFDclientSecret\":\"s3cr3t\"}")).doesNotContain("s3cr3t");
+    assertThat(redact("{\"eventName\":\"x\",\"b\":2}")).isEqualTo("{\"eventName\":\"x\",\"b\":2}");
+  }
 }
