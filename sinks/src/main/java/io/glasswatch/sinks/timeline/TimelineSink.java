@@ -16,7 +16,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import io.glasswatch.sinks.elasticsearch.BulkItemOutcome;
 import io.glasswatch.sinks.elasticsearch.CallbackExecutorTransport;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
-import io.glasswatch.sinks.offsets.OffsetTracker;
+import io.glasswatch.kafka.OffsetTracker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
