@@ -307,17 +307,29 @@ public final class SsoAdminRevoker implements AutoCloseable {
    * @return a revoker; close it when done
    */
   public static SsoAdminRevoker fromSettings(GlasswatchSettings settings, Options options, SsoAdminClients.Tuning tuning) {
-    if (settings.getBoolean(GlasswatchSettings.REVOKE_DRY_RUN)) {
+    return fromSettings(RevokeSettings.from(settings), options, tuning);
+  }
+
+  /**
+   * As {@link #fromSettings(GlasswatchSettings, Options, SsoAdminClients.Tuning)} from validated settings.
+   *
+   * @param revoke dry-run, region, endpoint and roles
+   * @param options timing of one revoke
+   * @param tuning SDK retries and timeouts
+   * @return a revoker; close it when done
+   */
+  public static SsoAdminRevoker fromSettings(RevokeSettings revoke, Options options, SsoAdminClients.Tuning tuning) {
+    if (revoke.dryRun()) {
       LOG.warn("{} is true: revoke commands are recorded as DRY_RUN and no assignment is deleted",
           GlasswatchSettings.REVOKE_DRY_RUN);
       return new SsoAdminRevoker(GlasswatchSettings.REVOKE_DRY_RUN + " is true", options, Clock.systemUTC());
     }
-    if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT) && !SsoAdminClients.defaultCredentialsAvailable()) {
+    if (revoke.ssoEndpoint().isEmpty() && !SsoAdminClients.defaultCredentialsAvailable()) {
       LOG.error("no AWS credentials found and {} is not set: revoke commands are recorded as DRY_RUN",
           GlasswatchSettings.SSO_ENDPOINT);
       return new SsoAdminRevoker("no SSO Admin endpoint can be used: no AWS credentials found", options, Clock.systemUTC());
     }
-    return new SsoAdminRevoker(SsoAdminClients.source(settings, tuning), options, Clock.systemUTC());
+    return new SsoAdminRevoker(SsoAdminClients.source(revoke, tuning), options, Clock.systemUTC());
   }
 
   /**

@@ -62,10 +62,11 @@ class DispatcherKillIT {
   void aDispatcherKilledWithSigkillBetweenSendAndRecordLosesNoAlertAndDuplicatesNone() throws Exception {
     GlasswatchSettings s = TestStack.settings(Component.KAFKA, Component.REGISTRY);
     String alerts = KafkaTestSupport.uniqueTopic("alerts");
+    String resolutions = KafkaTestSupport.uniqueTopic("alert-resolutions");
     String results = KafkaTestSupport.uniqueTopic("revoke-results");
-    List<String> topics = List.of(alerts, results, KafkaTestSupport.uniqueTopic("alert-deliveries"),
+    List<String> topics = List.of(alerts, resolutions, results, KafkaTestSupport.uniqueTopic("alert-deliveries"),
         KafkaTestSupport.uniqueTopic("dead-letter"), KafkaTestSupport.uniqueTopic("alert-delivery-events"));
-    KafkaTestSupport.createTopics(s, 2, alerts, results, topics.get(3));
+    KafkaTestSupport.createTopics(s, 2, alerts, resolutions, results, topics.get(4));
     List<String> ids = new ArrayList<>();
     try (KafkaProducer<String, Alert> p = new KafkaProducer<>(KafkaTestSupport.producerProperties(s), new StringSerializer(),
         AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).serializer())) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.delivery.DeliveryException;
+import io.glasswatch.alerts.oncall.DeliveryException;
 import io.glasswatch.alerts.testing.JsonReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.schema.Alert;
@@ -68,7 +68,7 @@ class OnCallChannelsTest {
   @Test
   void pagerDutyResolveUsesTheDedupKeyOfTheAlertAndMapsSeverities() throws Exception {
     Notice resolve = new Notice(Notice.Kind.RESOLVED, "resolve:a1b2c3", "Resolved: ROTATION_OVERDUE", "rotated", "info",
-        "ROTATION_OVERDUE", "a1b2c3", "account:1", null, "1", null, List.of(), null, null, Instant.now(), List.of(), null);
+        "ROTATION_OVERDUE", "a1b2c3", "account:1", null, "1", null, List.of(), null, null, Instant.now(), List.of(), null, null);
     JsonNode e = PagerDutyChannel.event(resolve, ROUTING_KEY);
     assertThat(e.get("event_action").asText()).isEqualTo("resolve");
     assertThat(e.get("dedup_key").asText()).isEqualTo(PagerDutyChannel.dedupKey(alertNotice()));
@@ -139,7 +139,7 @@ class OnCallChannelsTest {
   @Test
   void enforcementNoticeReadsAccessRevokedInSeconds() {
     Notice n = new Notice(Notice.Kind.ENFORCEMENT, "revoke:c1", "Access revoked in 1.2 s", "Access revoked in 1.2 s for request r1.",
-        "info", "REVOKE_CONFIRMED", "a1", "r1", "r1", "123456789012", null, List.of(), null, null, Instant.now(), List.of(), null);
+        "info", "REVOKE_CONFIRMED", "a1", "r1", "r1", "123456789012", null, List.of(), null, null, Instant.now(), List.of(), null, null);
     assertThat(SlackChannel.message(n).get("blocks").get(0).get("text").get("text").asText()).isEqualTo("Access revoked in 1.2 s");
     assertThat(MattermostChannel.message(n).get("attachments").get(0).get("color").asText()).isEqualTo("#2EB67D");
   }

@@ -2,7 +2,7 @@ package io.glasswatch.alerts.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.glasswatch.alerts.delivery.WebhookSignature;
+import io.glasswatch.alerts.oncall.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
