@@ -1,6 +1,7 @@
 package io.glasswatch.streams;
 
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
@@ -21,6 +22,7 @@ import io.glasswatch.streams.delivery.DeliveryEvent;
 import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.input.InputGate;
 import io.glasswatch.streams.input.InputValidation;
+import io.glasswatch.streams.input.InvalidInputException;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.subject.SubjectCorrelator;
 import io.glasswatch.streams.subject.SubjectRequest;
@@ -72,7 +74,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       to {@value Topics#TIMELINE}; except the entries of {@code account:<id>} correlations, which
  *       stage B, keyed by account already, chains itself and writes to {@value Topics#TIMELINE}
  *       directly (branch {@value #CHAINED_BRANCH}).
- *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, JSON {@link DeliveryEvent}, keyed
+ *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, Avro {@code AlertDeliveryEvent} read as {@link DeliveryEvent}, keyed
  *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
  *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
  *       request ids join the timeline repartition to stage C; those without a correlation id (storm
@@ -99,6 +101,8 @@ public final class GlasswatchTopology {
   public static final String DELIVERY_SOURCE = "alert-delivery-events-source";
   /** Input gate of delivery events. */
   public static final String DELIVERY_GATE = "alert-delivery-events-gate";
+  /** Delivery events in the topology's form ({@link DeliveryEvent#of}). */
+  public static final String DELIVERY_READ = "alert-delivery-events-read";
   /**
    * Split of delivery events by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} or
    * {@value #REQUEST_SCOPED}); events without a correlation id (storm reports, digests) are dropped.
@@ -280,9 +284,15 @@ public final class GlasswatchTopology {
             .withName(GUARDDUTY_SOURCE))
         .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
     KStream<String, DeliveryEvent> deliveries = builder
-        .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, new JsonSerde<>(DeliveryEvent.class))
+        .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, serdes.value(AlertDeliveryEvent.class))
             .withTimestampExtractor(eventTime).withName(DELIVERY_SOURCE))
-        .processValues(InputGate.supplier(DeliveryEvent::validate), Named.as(DELIVERY_GATE));
+        .processValues(InputGate.<AlertDeliveryEvent>supplier((k, e) -> {
+          String problem = DeliveryEvent.of(e).problem(k);
+          if (problem != null) {
+            throw new InvalidInputException(problem);
+          }
+        }), Named.as(DELIVERY_GATE))
+        .mapValues(DeliveryEvent::of, Named.as(DELIVERY_READ));
     Map<String, KStream<String, DeliveryEvent>> deliveryScope = deliveries.split(Named.as(DELIVERY_SPLIT))
         .branch((k, e) -> e.isAccountCorrelation(), Branched.as(ACCOUNT_SCOPED))
         .branch((k, e) -> e.hasCorrelation(), Branched.as(REQUEST_SCOPED))
@@ -362,7 +372,8 @@ public final class GlasswatchTopology {
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
         .merge(subject.get(SUBJECT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE_SUBJECT))
-        .merge(deliveryScope.get(DELIVERY_SPLIT + REQUEST_SCOPED).mapValues(DeliveryEvent::timeline, Named.as(DELIVERY_TIMELINE)),
+        .merge(deliveryScope.get(DELIVERY_SPLIT + REQUEST_SCOPED)
+            .<Emission>mapValues(e -> new Emission.Timeline(e.entry()), Named.as(DELIVERY_TIMELINE)),
             Named.as(TIMELINE_MERGE_DELIVERY))
         .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
         .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)

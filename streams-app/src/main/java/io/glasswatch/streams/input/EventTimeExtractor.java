@@ -1,11 +1,11 @@
 package io.glasswatch.streams.input;
 
+import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.TimelineEntry;
-import io.glasswatch.streams.delivery.DeliveryEvent;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
@@ -20,7 +20,7 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *   <li>{@link GuardDutyFinding}: {@code eventLastSeen}, else {@code updatedAt}, else {@code createdAt};
  *   <li>{@link RevokeResult}: {@code commandIssuedAt} (the event time the command was issued; its
  *       wall-clock times are recorded in the timeline but never move stream time);
- *   <li>{@link DeliveryEvent}: {@code eventTime}, the event time of the alert delivered, else the
+ *   <li>{@link AlertDeliveryEvent}: {@code eventTime}, the event time of the alert delivered, else the
  *       partition time (the delivery's own wall-clock time is in the timeline entry but never moves
  *       stream time: these records share a task with stages A and B, whose deadlines run on it);
  *   <li>anything else, clock ticks (null value) included: the record timestamp, else the partition time.
@@ -39,7 +39,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
     if (t != null) {
       return t.toEpochMilli();
     }
-    if (record.value() instanceof DeliveryEvent) {
+    if (record.value() instanceof AlertDeliveryEvent) {
       return Math.max(partitionTime, 0);
     }
     return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
@@ -58,8 +58,8 @@ public final class EventTimeExtractor implements TimestampExtractor {
       return r.getCommandIssuedAt();
     } else if (value instanceof TimelineEntry e) {
       return e.getTimestamp();
-    } else if (value instanceof DeliveryEvent d) {
-      return d.eventTime() == null ? null : Instant.ofEpochMilli(d.eventTime());
+    } else if (value instanceof AlertDeliveryEvent d) {
+      return d.getEventTime();
     }
     return null;
   }
