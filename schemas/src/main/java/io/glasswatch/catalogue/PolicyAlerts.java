@@ -194,6 +194,21 @@ public final class PolicyAlerts {
   }
 
   /**
+   * The longest revoke deadline of the file: the top level's and every account override's.
+   *
+   * @return the longest deadline
+   */
+  public Duration maxRevokeDeadline() {
+    Duration max = revokeDeadline();
+    for (Layer l : accounts.values()) {
+      if (l.revokeDeadline() != null && l.revokeDeadline().compareTo(max) > 0) {
+        max = l.revokeDeadline();
+      }
+    }
+    return max;
+  }
+
+  /**
    * The top-level revoke deadline.
    *
    * @return the file's {@code revokeDeadline}, else 60 s

@@ -27,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,17 +38,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * relied on ({@link OverlappingGrants}) names them in {@code alsoRevokedRequestIds} and writes a
  * CONFIRMED result for each of them too (command id {@code <commandId>/also/<requestId>}), so both
  * grants are recorded as revoked.
+ *
+ * <p>Parts: {@link RevokeEscalation} (the REVOKE_FAILED rule), {@link RevokeOutputs} (every write),
+ * {@link SsoAdminRevoker} (one revoke); this class is the consumer loop and the public
+ * {@link Options} and {@link Stats} records, which take it a little past 600 lines.
  *
  * <p>Failures: an unreadable command goes to the dead-letter topic with its raw bytes and headers;
  * every AWS failure is a {@code FAILED} result (never silent); if a result cannot be written,
@@ -231,11 +228,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private final String clientId;
   private final Deserializer<RevokeCommand> commandDeserializer;
   private final Deserializer<RevokeResult> resultDeserializer;
-  private final Serializer<RevokeResult> resultSerializer;
-  private final Serializer<Alert> alertSerializer;
-  private final Serializer<AlertResolution> resolutionSerializer;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final RevokeOutputs outputs;
   private final KeyedExecutor executor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -257,16 +251,6 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private final LongAdder revokeFailedResolved = new LongAdder();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final LongSummaryStatistics timeToRevoke = new LongSummaryStatistics();
-
-  /**
-   * A service with {@link Options#defaults()} and no overlap lookup.
-   *
-   * @param settings Kafka bootstrap servers, the Apicurio Registry URL and {@code policy.file}
-   * @param revoker executes commands; not closed by this service
-   */
-  public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker) {
-    this(settings, revoker, Options.defaults());
-  }
 
   /**
    * A service without overlap lookup.
@@ -300,13 +284,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     this.commandDeserializer = serdes.value(RevokeCommand.class).deserializer();
     this.resultDeserializer = serdes.value(RevokeResult.class).deserializer();
-    this.resultSerializer = serdes.value(RevokeResult.class).serializer();
-    this.alertSerializer = serdes.value(Alert.class).serializer();
-    this.resolutionSerializer = serdes.value(AlertResolution.class).serializer();
     this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
         new StringDeserializer(), new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId), new StringSerializer(),
-        new ByteArraySerializer());
+    this.outputs = new RevokeOutputs(settings, serdes, options, clientId);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
 
@@ -386,7 +366,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
       command = commandDeserializer.deserialize(record.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
       LOG.error("unreadable revoke command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-      send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
+      outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
           e.getClass().getName()));
       deadLettered.increment();
       offsets.ack(ticket);
@@ -476,7 +456,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
     RevokeResult result = revoker.revoke(command, (step, p) -> {
       String alertId = null;
       if (SsoAdminRevoker.STEP_DEADLINE_MISSED.equals(step) && alerted.compareAndSet(false, true)) {
-        alertId = raiseRevokeFailed(command, "not confirmed within " + revoker.options().deadline().toSeconds()
+        alertId = raiseRevokeFailed(command, "not confirmed within " + revoker.deadlineFor(
+            command.getAssignment() == null ? null : command.getAssignment().getAccountId()).toMillis() / 1000.0
             + " s; still trying until " + revoker.options().giveUp().toMinutes() + " min after pick-up", p.describe());
       }
       progress(command, seq.incrementAndGet(), step, pickedUp, p, null, alertId);
@@ -492,7 +473,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
     result.setRevokeFailedAlertId(alertId);
     result.setAlsoRevokedRequestIds(also);
-    write(command.getCommandId(), result);
+    outputs.result(command.getCommandId(), result);
     resolve(result);
     for (String other : also) {
       RevokeResult r = RevokeResult.newBuilder(result)
@@ -502,7 +483,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
           .setAlsoRevokedRequestIds(List.of(command.getRequestId() == null ? command.getCorrelationId()
               : command.getRequestId()))
           .build();
-      write(r.getCommandId(), r);
+      outputs.result(r.getCommandId(), r);
       resolve(r);
     }
     outcomes.computeIfAbsent(result.getOutcome(), k -> new LongAdder()).increment();
@@ -531,18 +512,14 @@ public final class RevokeService implements Runnable, AutoCloseable {
         .setStepSeq(seq)
         .setRevokeFailedAlertId(alertId)
         .build();
-    write(command.getCommandId() + "/" + seq, r);
+    outputs.result(command.getCommandId() + "/" + seq, r);
     return r;
   }
 
   /** Produces the REVOKE_FAILED alert of a command; returns its id. */
   private String raiseRevokeFailed(RevokeCommand command, String what, String tried) {
     Alert alert = escalation.raise(command, what, tried, clock.instant());
-    byte[] value;
-    synchronized (alertSerializer) {
-      value = alertSerializer.serialize(options.alertsTopic(), new RecordHeaders(), alert);
-    }
-    send(new ProducerRecord<>(options.alertsTopic(), null, command.getCorrelationId(), value, new RecordHeaders()));
+    outputs.alert(alert);
     revokeFailedAlerts.increment();
     LOG.error("REVOKE_FAILED {} raised for revoke {}", alert.getAlertId(), command.getCommandId());
     return alert.getAlertId();
@@ -551,34 +528,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
   /** Publishes the resolutions a written result decides (a confirmation of a request with open REVOKE_FAILED alerts). */
   private void resolve(RevokeResult result) {
     for (AlertResolution r : escalation.learn(result)) {
-      RecordHeaders headers = new RecordHeaders();
-      byte[] value;
-      synchronized (resolutionSerializer) {
-        value = resolutionSerializer.serialize(options.resolutionsTopic(), headers, r);
-      }
-      send(new ProducerRecord<>(options.resolutionsTopic(), null, r.getCorrelationId(), value, headers));
+      outputs.resolution(r);
       revokeFailedResolved.increment();
       LOG.info("REVOKE_FAILED {} resolved: {}", r.getAlertId(), r.getReason());
-    }
-  }
-
-  private void write(String key, RevokeResult result) {
-    RecordHeaders headers = new RecordHeaders();
-    byte[] value;
-    synchronized (resultSerializer) {
-      value = resultSerializer.serialize(options.resultsTopic(), headers, result);
-    }
-    send(new ProducerRecord<>(options.resultsTopic(), null, key, value, headers));
-  }
-
-  private void send(ProducerRecord<String, byte[]> record) {
-    try {
-      producer.send(record).get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot write to " + record.topic() + ": " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
     }
   }
 
@@ -660,14 +612,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("closing consumer: {}", e.toString());
     }
-    producer.close(Duration.ofSeconds(5));
+    outputs.close();
     if (executed != null) {
       executed.close();
     }
     commandDeserializer.close();
     resultDeserializer.close();
-    resultSerializer.close();
-    alertSerializer.close();
-    resolutionSerializer.close();
   }
 }

@@ -95,9 +95,9 @@ public record RevokeSettings(boolean dryRun, PolicyAlerts policy, Duration giveU
           + PolicyAlerts.REVOKE_DEADLINE + " (SPEC section 3, default 60s)");
     }
     Duration giveUp = duration(settings, GlasswatchSettings.REVOKE_GIVE_UP, problems);
-    if (giveUp != null && giveUp.compareTo(policy.revokeDeadline()) < 0) {
-      problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than the policy's "
-          + PolicyAlerts.REVOKE_DEADLINE + " (" + policy.revokeDeadline() + ")");
+    if (giveUp != null && giveUp.compareTo(policy.maxRevokeDeadline()) < 0) {
+      problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than the policy's longest "
+          + PolicyAlerts.REVOKE_DEADLINE + " (" + policy.maxRevokeDeadline() + ")");
     }
     int parallelism;
     try {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.testing.JsonReceiver;
+import io.glasswatch.alerts.testing.HttpReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
@@ -124,9 +124,9 @@ class OnCallDispatcherIT {
 
   @Test
   void aChannelThatStaysDownDoesNotDelayTheOthersAndFallsBackAfterItsGiveUpTime() throws Exception {
-    JsonReceiver down = closeLater(new JsonReceiver(202, "{}").hangAlways());
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
-    JsonReceiver fallback = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver down = closeLater(HttpReceiver.json(202, "{}").hangAlways());
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
+    HttpReceiver fallback = closeLater(HttpReceiver.json(200, "ok"));
     HttpPoster.Retry giveUpSoon = FAST.withGiveUpAfter(Duration.ofSeconds(3));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(down.url("/v2/enqueue"), ROUTING_KEY, giveUpSoon)),
@@ -169,7 +169,7 @@ class OnCallDispatcherIT {
 
   @Test
   void aStormIsReportedOnceAndFurtherAlertsComeAsDigests() throws Exception {
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
     List<NoticeChannel> channels = List.of(new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
     OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
         routing(List.of("slack"), null, new Routing.Storm(2, Duration.ofMinutes(1), Duration.ofSeconds(1))),
@@ -183,7 +183,7 @@ class OnCallDispatcherIT {
 
     await().atMost(WAIT).until(() -> d.stats().digests() >= 1
         && slack.received().stream().mapToInt(r -> grouped(r.json())).sum() == 5);
-    List<String> keys = slack.received().stream().map(JsonReceiver.Received::idempotencyKey).toList();
+    List<String> keys = slack.received().stream().map(HttpReceiver.Received::idempotencyKey).toList();
     assertThat(keys.stream().filter(k -> k.startsWith("storm:DENIED_ATTEMPTS:"))).hasSize(1);
     assertThat(keys.stream().filter(k -> k.startsWith("storm-"))).hasSize(2);
     assertThat(keys.stream().filter(k -> k.startsWith("digest:DENIED_ATTEMPTS:"))).hasSizeBetween(1, 2);
@@ -205,8 +205,8 @@ class OnCallDispatcherIT {
 
   @Test
   void aRevokeFailedResolutionResolvesThePageAndTheConfirmedRevokeIsAnnounced() throws Exception {
-    JsonReceiver pd = closeLater(new JsonReceiver(202, "{}"));
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver pd = closeLater(HttpReceiver.json(202, "{}"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST)),
         new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
@@ -242,9 +242,9 @@ class OnCallDispatcherIT {
 
   @Test
   void aRotationResolutionGoesToEveryChannelTheAlertReachedEvenWhenItArrivesFirst() throws Exception {
-    JsonReceiver pd = closeLater(new JsonReceiver(202, "{}"));
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
-    JsonReceiver mattermost = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver pd = closeLater(HttpReceiver.json(202, "{}"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
+    HttpReceiver mattermost = closeLater(HttpReceiver.json(200, "ok"));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST)),
         new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)),

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.glasswatch.alerts.oncall.WebhookSignature.Verdict;
 import io.glasswatch.alerts.testing.LogCapture;
 import io.glasswatch.alerts.testing.TestAlerts;
-import io.glasswatch.alerts.testing.WebhookReceiver;
-import io.glasswatch.alerts.testing.WebhookReceiver.Received;
+import io.glasswatch.alerts.testing.HttpReceiver;
+import io.glasswatch.alerts.testing.HttpReceiver.Received;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 class WebhookChannelTest {
   private static final String SECRET = "s3cr3t-hmac-key-do-not-log";
-  private WebhookReceiver receiver;
+  private HttpReceiver receiver;
 
   @BeforeEach
   void startReceiver() throws Exception {
-    receiver = new WebhookReceiver(SECRET, "/hooks/oncall");
+    receiver = HttpReceiver.signed(SECRET, "/hooks/oncall");
   }
 
   @AfterEach
