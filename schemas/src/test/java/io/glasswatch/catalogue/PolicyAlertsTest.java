@@ -26,6 +26,15 @@ class PolicyAlertsTest {
   }
 
   @Test
+  void theRepositorysPolicyFileGivesTheCatalogueDefaults() {
+    PolicyAlerts p = PolicyAlerts.load(Path.of("../config/policy.yaml"));
+    for (AlertType t : AlertType.values()) {
+      assertThat(p.alert(t, ACCOUNT, null)).as(t.name()).isEqualTo(AlertPolicy.defaultsOf(t));
+    }
+    assertThat(p.revokeDeadline()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
   void overridesApplyFieldByFieldAndAnAccountOverrideWinsOverATenantOverride() {
     PolicyAlerts p = PolicyAlerts.parse("""
         rotationDeadline: 24h

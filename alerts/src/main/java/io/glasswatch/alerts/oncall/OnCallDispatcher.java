@@ -72,7 +72,10 @@ import org.slf4j.LoggerFactory;
  * (raw input bytes, {@code DeadLetterHeaders} plus {@link #CHANNEL_HEADER}) and to the fallback
  * channel, and a {@code failed} record stops it being retried after a restart.
  *
- * <p>Storm control: {@link StormControl}. Delivery events: every attempt and every outcome is an
+ * <p>Parts: {@link StormControl} (storms and digests), {@link ResolutionWait} (resolutions that
+ * arrive before their alert), {@link DeliveryRecords} (every write), {@link Notices} (what a notice
+ * says); this class is the consumer loop, the channel workers and the public {@link Options} and
+ * {@link Stats} records, which take it a little past 600 lines. Delivery events: every attempt and every outcome is an
  * {@link AlertDeliveryEvent} on {@value #EVENTS_TOPIC} (key the correlation id) for the timeline. No
  * secret (webhook URL, routing key, SMTP password) is ever in a record or a log line.
  */
@@ -186,9 +189,6 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     }
   }
 
-  /** A resolution waiting for its alert's delivery record. */
-  private record PendingResolution(AlertResolution resolution, Tracked tracked, long giveUpAt) {}
-
   private final GlasswatchSettings settings;
   private final Map<String, NoticeChannel> channels = new LinkedHashMap<>();
   private final Map<String, ExecutorService> workers = new LinkedHashMap<>();
@@ -207,7 +207,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private final OffsetTracker offsets = new OffsetTracker();
   private final Queue<OffsetTracker.Ticket> done = new ConcurrentLinkedQueue<>();
-  private final Map<String, PendingResolution> pendingResolutions = new LinkedHashMap<>();
+  private final ResolutionWait waiting = new ResolutionWait();
   private final StormControl storms;
   private DeliveryLog log;
   private DeliveryRecords records;
@@ -332,8 +332,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       commitCompleted();
       offsets.forget(partitions);
-      pendingResolutions.values().removeIf(p -> partitions.contains(
-          new TopicPartition(p.tracked().record().topic(), p.tracked().record().partition())));
+      waiting.forget(t -> partitions.contains(new TopicPartition(t.record().topic(), t.record().partition())));
     }
 
     @Override
@@ -416,10 +415,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   private void onResolution(AlertResolution r, Tracked t, long now) {
     List<String> targets = deliveredChannels(r.getAlertId());
     if (targets.isEmpty()) {
-      if (pendingResolutions.putIfAbsent(r.getAlertId(),
-          new PendingResolution(r, t, now + 2 * routing.giveUpAfter().toMillis())) == null) {
-        t.hold();
-      }
+      waiting.hold(r, t, now + 2 * routing.giveUpAfter().toMillis());
       return;
     }
     Notice n = Notices.ofResolution(r, routing.links());
@@ -428,22 +424,17 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   }
 
   private void retryPendingResolutions(long now) {
-    for (PendingResolution p : List.copyOf(pendingResolutions.values())) {
-      AlertResolution r = p.resolution();
-      boolean ready = !deliveredChannels(r.getAlertId()).isEmpty();
-      if (!ready && now < p.giveUpAt()) {
-        continue;
-      }
-      pendingResolutions.remove(r.getAlertId());
-      if (ready) {
-        onResolution(r, p.tracked(), now);
+    for (ResolutionWait.Held h : waiting.release(now, id -> !deliveredChannels(id).isEmpty())) {
+      AlertResolution r = h.resolution();
+      if (!deliveredChannels(r.getAlertId()).isEmpty()) {
+        onResolution(r, h.tracked(), now);
       } else {
         LOG.warn("resolution of alert {} ({}) not delivered: the alert was delivered to no channel", r.getAlertId(),
             r.getAlertType());
         records.event("outcome", Notices.ofResolution(r, routing.links()), "-", 0, "skipped",
             "the resolved alert was delivered to no channel", 0);
       }
-      p.tracked().release();
+      h.tracked().release();
     }
   }
 

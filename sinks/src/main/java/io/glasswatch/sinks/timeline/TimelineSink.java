@@ -64,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * ingester's threads only hand results back through a queue. {@link #close()} may be called from
  * any thread. The index template ({@link TimelineIndexTemplate}) must be installed first, by an
  * administrator: the sink user cannot.
+ *
+ * <p>Parts: {@link BulkResults} (documents in flight and Elasticsearch's answers), {@link SinkClients}
+ * (the clients, created together); this class is the polling loop with its retry queue, commits,
+ * rebalance handling and its public counters, which take it a little past 600 lines.
  */
 public final class TimelineSink implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TimelineSink.class);
