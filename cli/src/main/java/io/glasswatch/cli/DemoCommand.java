@@ -281,9 +281,20 @@ public final class DemoCommand implements Callable<Integer> {
     long timelineDocs;
     List<Map<String, Object>> showcase;
     List<TimelineVerifier.ChainReport> chains = new ArrayList<>();
+    List<TimelineEntry> entries = TopicReader.readAll(s, Topics.TIMELINE, TimelineEntry.class);
     try (TimelineQueries q = new TimelineQueries(s)) {
-      q.refresh();
-      timelineDocs = q.count();
+      // The sink may still be writing the last committed timeline records (delivery outcomes come
+      // last): wait, bounded by the demo timeout, until Elasticsearch holds what the topic holds.
+      long[] count = {0};
+      try {
+        waitFor(() -> {
+          count[0] = q.count();
+          return count[0] >= entries.size();
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      timelineDocs = count[0];
       showcase = q.timeline(DemoScenarios.SHOWCASE_REQUEST);
       for (String id : q.correlationIds()) {
         chains.add(TimelineVerifier.verify(id, q.timeline(id)));
@@ -332,7 +343,6 @@ public final class DemoCommand implements Callable<Integer> {
       say(String.format("    %-15s %-7s %-20s %s%s", r.getOutcome(), r.getTrigger(), r.getRequestId(), who,
           r.getTimeToRevokeMillis() == null ? "" : ", time-to-revoke " + r.getTimeToRevokeMillis() + " ms"));
     }
-    List<TimelineEntry> entries = TopicReader.readAll(s, Topics.TIMELINE, TimelineEntry.class);
     Map<String, Long> byKind = entries.stream().collect(Collectors.groupingBy(TimelineEntry::getKind, TreeMap::new,
         Collectors.counting()));
     long enforcement = byKind.getOrDefault("enforcement", 0L);

@@ -2,6 +2,7 @@ package io.glasswatch.streams;
 
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AlertDeliveryEvent;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
@@ -25,9 +26,10 @@ import io.glasswatch.streams.input.InputValidation;
 import io.glasswatch.streams.input.InvalidInputException;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.subject.SubjectCorrelator;
-import io.glasswatch.streams.subject.SubjectRequest;
+import io.glasswatch.streams.correlation.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineChainer;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -73,8 +75,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       {@value #TIMELINE_REPARTITION} (by correlation id) to stage C, {@link TimelineChainer}, and on
  *       to {@value Topics#TIMELINE}; except the entries of {@code account:<id>} correlations, which
  *       stage B, keyed by account already, chains itself and writes to {@value Topics#TIMELINE}
- *       directly (branch {@value #CHAINED_BRANCH}).
- *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, Avro {@code AlertDeliveryEvent} read as {@link DeliveryEvent}, keyed
+ *       directly (branch {@value #CHAINED_BRANCH}). Stage B's alert resolutions (a rule deciding that
+ *       its alert no longer stands) go to {@value Topics#ALERT_RESOLUTIONS}, keyed by correlation id
+ *       (branch {@value #RESOLUTIONS_BRANCH}); their timeline entries go with the others.
+ *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, Avro {@code AlertDeliveryEvent}
+ *       read as {@link DeliveryEvent}, keyed
  *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
  *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
  *       request ids join the timeline repartition to stage C; those without a correlation id (storm
@@ -232,6 +237,12 @@ public final class GlasswatchTopology {
   public static final String REVOKES_UNWRAP = "revoke-commands-unwrap";
   /** Sink of {@value Topics#REVOKE_COMMANDS}. */
   public static final String REVOKES_SINK = "revoke-commands-sink";
+  /** Branch suffix of stage B's alert resolutions. */
+  public static final String RESOLUTIONS_BRANCH = "resolutions";
+  /** Unwrapping of alert resolutions. */
+  public static final String RESOLUTIONS_UNWRAP = "alert-resolutions-unwrap";
+  /** Sink of {@value Topics#ALERT_RESOLUTIONS}. */
+  public static final String RESOLUTIONS_SINK = "alert-resolutions-sink";
 
   private GlasswatchTopology() {}
 
@@ -243,7 +254,8 @@ public final class GlasswatchTopology {
    *     {@link AvroSerdes#embedded()} in replay and tests
    * @return a topology reading {@value Topics#GATEWAY_EVENTS}, {@value Topics#CLOUDTRAIL_EVENTS},
    *     {@value Topics#GUARDDUTY_FINDINGS}, {@value Topics#REVOKE_RESULTS}, {@value Topics#ALERT_DELIVERY_EVENTS} and writing
-   *     {@value Topics#ALERTS}, {@value Topics#REVOKE_COMMANDS}, {@value Topics#TIMELINE} (and, through
+   *     {@value Topics#ALERTS}, {@value Topics#ALERT_RESOLUTIONS}, {@value Topics#REVOKE_COMMANDS},
+   *     {@value Topics#TIMELINE} (and, through
    *     the error handlers, {@value Topics#DEAD_LETTER}), each name prefixed by {@link StreamsSettings#topicPrefix()}
    */
   public static Topology build(StreamsSettings settings, AvroSerdes serdes) {
@@ -285,7 +297,7 @@ public final class GlasswatchTopology {
         .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
     KStream<String, DeliveryEvent> deliveries = builder
         .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, serdes.value(AlertDeliveryEvent.class))
-            .withTimestampExtractor(eventTime).withName(DELIVERY_SOURCE))
+            .withTimestampExtractor(GlasswatchTopology::deliveryTime).withName(DELIVERY_SOURCE))
         .processValues(InputGate.<AlertDeliveryEvent>supplier((k, e) -> {
           String problem = DeliveryEvent.of(e).problem(k);
           if (problem != null) {
@@ -349,7 +361,8 @@ public final class GlasswatchTopology {
             Named.as(ACCOUNT_INPUTS + "-4"))
         .merge(requestRevokes.mapValues(AccountInput.Revoke::of, Named.as(ACCOUNT_REVOKE_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-5"))
-        .merge(accountDeliveries.mapValues(AccountInput.Delivery::new, Named.as(ACCOUNT_DELIVERY_INPUT)),
+        .merge(accountDeliveries.mapValues(d -> new AccountInput.Delivery(d.draft(), d.correlationId()),
+            Named.as(ACCOUNT_DELIVERY_INPUT)),
             Named.as(ACCOUNT_INPUTS + "-6"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines(),
@@ -366,6 +379,10 @@ public final class GlasswatchTopology {
     b.get(ACCOUNT_OUTPUT + REVOKES_BRANCH)
         .mapValues(Emission::revoke, Named.as(REVOKES_UNWRAP))
         .to(settings.topic(Topics.REVOKE_COMMANDS), Produced.with(keys, commandSerde).withName(REVOKES_SINK));
+    b.get(ACCOUNT_OUTPUT + RESOLUTIONS_BRANCH)
+        .mapValues(Emission::resolution, Named.as(RESOLUTIONS_UNWRAP))
+        .to(settings.topic(Topics.ALERT_RESOLUTIONS), Produced.with(keys, serdes.value(AlertResolution.class))
+            .withName(RESOLUTIONS_SINK));
     b.get(ACCOUNT_OUTPUT + CHAINED_BRANCH)
         .mapValues(Emission::chained, Named.as(CHAINED_UNWRAP))
         .to(settings.topic(Topics.TIMELINE), Produced.with(keys, timelineSerde).withName(CHAINED_SINK));
@@ -383,6 +400,18 @@ public final class GlasswatchTopology {
     return builder.build();
   }
 
+  /**
+   * Event time of a delivery event: the event time of the alert delivered ({@code eventTime}), else the
+   * partition time. The delivery's own wall-clock time is in its timeline entry but never moves stream
+   * time: these records share a task with stages A and B, whose deadlines run on it.
+   */
+  private static long deliveryTime(ConsumerRecord<Object, Object> record, long partitionTime) {
+    if (record.value() instanceof AlertDeliveryEvent d && d.getEventTime() != null) {
+      return d.getEventTime().toEpochMilli();
+    }
+    return Math.max(partitionTime, 0);
+  }
+
   private static Map<String, KStream<String, Emission>> split(KStream<String, Emission> out, String prefix,
       boolean withFacts) {
     var branches = out.split(Named.as(prefix))
@@ -397,6 +426,8 @@ public final class GlasswatchTopology {
       branches = branches.branch((k, e) -> e instanceof Emission.Fact, Branched.as(FACTS_BRANCH))
           .branch((k, e) -> e instanceof Emission.Lifecycle, Branched.as(LIFECYCLE_BRANCH))
           .branch((k, e) -> e instanceof Emission.Requester, Branched.as(SUBJECT_BRANCH));
+    } else {
+      branches = branches.branch((k, e) -> e instanceof Emission.Resolved, Branched.as(RESOLUTIONS_BRANCH));
     }
     return branches.noDefaultBranch();
   }

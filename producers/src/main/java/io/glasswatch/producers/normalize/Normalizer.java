@@ -2,6 +2,7 @@ package io.glasswatch.producers.normalize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.glasswatch.producers.normalize.sources.SourceSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +12,13 @@ import java.util.regex.Pattern;
 
 /**
  * Tells the input shapes of SPEC section 1 apart by their fields and normalizes every event in a
- * JSON value. Pure and thread-safe: no I/O, no state, so the producer and the offline replay use
- * the same instance.
+ * JSON value. Thread-safe, no I/O. The only state is that of {@link NativeFormats} (the AuthZ
+ * gateway's audit chain position per file, what the JIT controller's records said per request).
  *
  * <p>Shapes, tried in this order on a JSON object:
  *
  * <ol>
+ *   <li>a record of a break-glass system of SPEC 1.4, in any of its shapes ({@link NativeFormats});
  *   <li>gateway event: {@code type} is request, approval, grant, usage, expiry or rotation
  *       ({@link GatewayNormalizer});
  *   <li>break-glass root declaration: {@code action} "break_glass_root_login" or {@code actor_role}
@@ -59,8 +61,25 @@ public final class Normalizer {
   private static final Pattern QUOTED = Pattern.compile("'([^']{2,})'");
   private static final Set<String> JSON_WORDS = Set.of("null", "true", "false");
 
-  /** A normalizer; it holds no state. */
-  public Normalizer() {}
+  private final NativeFormats nativeFormats;
+
+  /**
+   * A normalizer reading the break-glass systems' own records with the {@code sources.*} settings of
+   * the process environment ({@link SourceSettings#fromEnvironment()}).
+   */
+  public Normalizer() {
+    this(SourceSettings.fromEnvironment());
+  }
+
+  /** A normalizer reading the break-glass systems' own records (SPEC 1.4) with {@code sources}. */
+  public Normalizer(SourceSettings sources) {
+    this.nativeFormats = new NativeFormats(sources);
+  }
+
+  /** The reader of the break-glass systems' own records this normalizer uses. */
+  public NativeFormats nativeFormats() {
+    return nativeFormats;
+  }
 
   /**
    * Normalizes every event in {@code value}.
@@ -78,6 +97,11 @@ public final class Normalizer {
       for (int i = 0; i < value.size(); i++) {
         normalize(value.get(i), src.item(i), null, out);
       }
+      return;
+    }
+    // SPEC 1.4: the break-glass systems' own records (NativeFormats), before the canonical shapes
+    if (nativeFormats.accepts(value)) {
+      nativeFormats.normalize(value, src, raw, out);
       return;
     }
     try {

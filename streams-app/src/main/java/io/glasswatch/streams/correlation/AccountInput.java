@@ -3,7 +3,7 @@ package io.glasswatch.streams.correlation;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
-import io.glasswatch.streams.delivery.DeliveryEvent;
+import io.glasswatch.streams.timeline.TimelineDraft;
 
 /** One input of stage B ({@link AccountCorrelator}), keyed by AWS account id. Never serialized. */
 public sealed interface AccountInput {
@@ -36,8 +36,11 @@ public sealed interface AccountInput {
   }
 
   /**
-   * A delivery attempt or outcome of an {@code account:<id>} correlation's alert: only filed in the
-   * account's timeline chain, it reads no state and moves no deadline.
+   * The timeline entry of a delivery attempt or outcome of an {@code account:<id>} correlation's alert:
+   * only filed in the account's timeline chain, it reads no state and moves no deadline.
+   *
+   * @param draft the entry
+   * @param correlationId the alert's correlation, {@code account:<id>}
    */
-  record Delivery(DeliveryEvent event) implements AccountInput {}
+  record Delivery(TimelineDraft draft, String correlationId) implements AccountInput {}
 }

@@ -2,6 +2,7 @@ package io.glasswatch.streams.correlation;
 
 import io.glasswatch.streams.timeline.TimelineDraft;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
@@ -26,6 +27,9 @@ final class AccountState {
     String firstRootEventId;
     LinkedHashSet<String> rootEventIds = new LinkedHashSet<>();
     boolean rotationDecided;
+    /** Id of the ROTATION_OVERDUE alert raised for this grant's session, or null; whether it was resolved. */
+    String rotationAlertId;
+    boolean rotationResolved;
     /** The request's tenant (from lifecycle facts), or null while unknown. */
     String tenant;
     /** Event time of each covered root use (at most {@link #MAX_EVIDENCE}), by event id; and the latest one. */
@@ -59,6 +63,11 @@ final class AccountState {
     boolean activeAt(long t) {
       Long end = end();
       return fact.grantedAt() <= t && (end == null || t < end);
+    }
+
+    /** The grant's gateway event id ({@code <requestId>/grant} when stage A named none). */
+    String grantEventId() {
+      return fact.grantEventId() != null ? fact.grantEventId() : fact.requestId() + "/grant";
     }
 
     /** Whether the grant covers an event at {@code t}: approved and {@code grantedAt - skew <= t <= end + skew}. */
@@ -117,6 +126,16 @@ final class AccountState {
    */
   record Declaration(String eventId, long at, String requestId, Long expectedMinutes) {}
 
+  /**
+   * Rotation evidence of the account: a gateway {@code rotation} event, or a root credential change a
+   * grant covered (never one made in an unauthorized session).
+   *
+   * @param eventId gateway event id or CloudTrail {@code eventID}
+   * @param at its event time
+   * @param what what rotated, for a human ({@code rotation event (root_password)}, {@code PasswordUpdated})
+   */
+  record Rotation(String eventId, long at, String what) {}
+
   /** An unauthorized root session: uncovered root events at most {@code rootSessionGap} apart. */
   static final class RootSession {
     String firstEventId;
@@ -128,6 +147,9 @@ final class AccountState {
     LinkedHashSet<String> eventIds = new LinkedHashSet<>();
     String alertId;
     boolean rotationDecided;
+    /** Id of the ROTATION_OVERDUE alert raised for this session, or null; whether it was resolved. */
+    String rotationAlertId;
+    boolean rotationResolved;
     /** eventNames ROOT_ANTIPATTERN was raised for in this session. */
     TreeSet<String> antipatterns = new TreeSet<>();
 
@@ -158,6 +180,8 @@ final class AccountState {
   List<RootSession> sessions = new ArrayList<>();
   /** Event times of rotation evidence (gateway rotation events, authorized root credential changes). */
   List<Long> rotations = new ArrayList<>();
+  /** The rotation evidence behind {@link #rotations}, for resolutions (ids), in arrival order. */
+  List<Rotation> rotationEvidence = new ArrayList<>();
   /** Count of account-scoped gateway events per {@code <scope>/<type>}, for their ids; kept for good. */
   TreeMap<String, Integer> gatewayCounts = new TreeMap<>();
   /** sourceDigest of account-scoped gateway events seen, to their event time. */
@@ -180,9 +204,63 @@ final class AccountState {
     this.accountId = accountId;
   }
 
+  /** Order of pending root events: event time, then event id. */
+  static final Comparator<PendingRoot> PENDING_ORDER =
+      Comparator.comparingLong((PendingRoot p) -> p.eventTime).thenComparing(p -> p.eventId);
+
+  /** The account's correlation id, {@code account:<id>}. */
+  String correlation() {
+    return TimelineDraft.accountCorrelation(accountId);
+  }
+
+  /** Records rotation evidence {@code r} (times kept sorted). */
+  void addRotation(Rotation r) {
+    rotations.add(r.at());
+    rotations.sort(Comparator.naturalOrder());
+    rotationEvidence.add(r);
+  }
+
+  /**
+   * The earliest rotation evidence in {@code [from, to]}, or null; its id is null for a time recorded
+   * without one (state written before ids were kept).
+   */
+  Rotation firstRotation(long from, long to) {
+    for (long t : rotations) {
+      if (t >= from && t <= to) {
+        for (Rotation r : rotationEvidence) {
+          if (r.at() == t) {
+            return r;
+          }
+        }
+        return new Rotation(null, t, "rotation");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The unauthorized session an event at {@code t} belongs to (within {@code gap} of it), nearest first;
+   * null if none.
+   */
+  RootSession sessionOf(long t, long gap) {
+    RootSession best = null;
+    long bestDistance = Long.MAX_VALUE;
+    for (RootSession session : sessions) {
+      if (t >= session.firstAt - gap && t <= session.lastAt + gap) {
+        long distance = t < session.firstAt ? session.firstAt - t : t > session.lastAt ? t - session.lastAt : 0;
+        if (distance < bestDistance) {
+          best = session;
+          bestDistance = distance;
+        }
+      }
+    }
+    return best;
+  }
+
   /** Whether nothing but id counters is left. */
   boolean isIdle() {
     return grants.isEmpty() && pending.isEmpty() && sessions.isEmpty() && rotations.isEmpty()
+        && rotationEvidence.isEmpty()
         && gatewayDigests.isEmpty() && gatewayCounts.isEmpty() && declarations.isEmpty() && lifecycle.isEmpty()
         && closedRequests.isEmpty();
   }

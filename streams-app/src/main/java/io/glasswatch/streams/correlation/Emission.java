@@ -1,10 +1,10 @@
 package io.glasswatch.streams.correlation;
 
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeOrder;
 import io.glasswatch.schema.TimelineEntry;
-import io.glasswatch.streams.subject.SubjectRequest;
 
 /**
  * One output of a correlator; the topology splits them by kind into named branches. Record keys are
@@ -24,6 +24,9 @@ public sealed interface Emission {
 
   /** An alert. */
   record Raised(Alert alert) implements Emission {}
+
+  /** The decision that an alert no longer stands, for {@code alert-resolutions} (stage B). */
+  record Resolved(AlertResolution resolution) implements Emission {}
 
   /**
    * A revoke command; from stage A, possibly with the alert that caused it ({@code alert} not null),
@@ -63,6 +66,11 @@ public sealed interface Emission {
   /** The alert of a {@link Raised} emission. */
   static Alert alert(Emission e) {
     return ((Raised) e).alert();
+  }
+
+  /** The resolution of a {@link Resolved} emission. */
+  static AlertResolution resolution(Emission e) {
+    return ((Resolved) e).resolution();
   }
 
   /** The command of a {@link Revoke} emission. */

@@ -7,17 +7,13 @@ import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.enforcement.RevokeCommands;
 import io.glasswatch.catalogue.Action;
-import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
-import io.glasswatch.streams.subject.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,28 +42,19 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Each gateway event gets the id {@code <requestId>/<type>/<n>} (n = 1-based count of that type
  *       in the request, in arrival order) and one timeline entry; a re-delivered copy (same
  *       {@code sourceDigest}) produces nothing.
- *   <li>TOKEN_REUSE: a second usage (any outcome) of a single-use token ({@code singleUse} absent
- *       means true; a token whose grant is not seen yet counts as single-use). Once per token;
- *       defined by the first two usages in event time.
- *   <li>USAGE_AFTER_EXPIRY: a usage with outcome {@code allow} at or after the grant's
- *       {@code expiresAt}, at or after an expiry event, or after a revocation. A revocation is known
- *       from a revoke result CONFIRMED or ALREADY_ABSENT (at the command's {@code commandIssuedAt}) or
- *       from a revoke command this stage issued (at its {@code issuedAt}). Once per usage event,
- *       defined by the usage id. Events may arrive in any order: every change of the grant's end
- *       re-examines the usages already seen.
- *   <li>SELF_APPROVAL, WEAK_APPROVER_ASSURANCE, MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION,
- *       EXCESSIVE_DURATION, EXPIRY_EXTENDED, DENIED_ATTEMPTS: see {@link RequestRules}, which owns these
- *       rules; this class runs them after every event of the request and when one of its deadlines
- *       falls due.
- *   <li>Policy: every rule, TOKEN_REUSE and USAGE_AFTER_EXPIRY included, uses the request's effective
- *       policy {@code policy.resolve(accountId, tenant)} (account of the request, else of the grant).
+ *   <li>Alert rules: TOKEN_REUSE, USAGE_AFTER_EXPIRY, SELF_APPROVAL, WEAK_APPROVER_ASSURANCE,
+ *       MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION, EXCESSIVE_DURATION, EXPIRY_EXTENDED and
+ *       DENIED_ATTEMPTS are one {@link RequestRule} class each, whose Javadoc states the rule, run by
+ *       {@link RequestRules} after every event of the request and when one of its deadlines falls due.
+ *   <li>Policy: every rule uses the request's effective policy {@code policy.resolve(accountId, tenant)}
+ *       (account of the request, else of the grant).
  *   <li>Alert ids: {@code deterministicId(type, requestId, defining ids)}; {@code detectedAt} is stream
  *       time at the decision. For an alert type whose policy includes {@code revoke}, one revoke command
  *       per (request, alert) for the request's latest grant (carrying its account assignment), issued at
- *       stream time. An alert of the rules in {@link RequestRules} raised before the request has any
- *       grant (a self-approval, say) is remembered, and its revoke is issued as soon as a grant arrives,
- *       with a timeline entry that says so. (TOKEN_REUSE without a grant still issues its command at
- *       once, without an assignment, so that the executor reports it.)
+ *       stream time. An alert raised before the request has any grant (a self-approval, say) is
+ *       remembered, and its revoke is issued as soon as a grant arrives, with a timeline entry that says
+ *       so; TOKEN_REUSE and USAGE_AFTER_EXPIRY ({@link RequestContext#raiseRevokingAtOnce}) issue their
+ *       command at once, without an assignment when there is no grant, so that the executor reports it.
  *   <li>Deadlines: a request with a pending decision has one entry in {@value #DEADLINES}
  *       ({@code <due time, 19 digits>|<requestId>}); a stream-time punctuator every
  *       {@link #DEADLINE_INTERVAL} judges the requests whose time has come. Stream time is read in one
@@ -105,14 +92,12 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private static final List<String> DEFAULT_SCOPE = List.of("break_glass:elevated");
 
   private final Policy policy;
-  private final RequestRules rules;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, RequestState> store;
   private KeyValueStore<String, String> deadlines;
 
   private RequestCorrelator(Policy policy) {
     this.policy = policy;
-    this.rules = new RequestRules(policy);
   }
 
   /** A supplier of correlators applying {@code policy}, declaring the {@value #STORE} and {@value #DEADLINES} stores. */
@@ -163,8 +148,27 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long at = e.getTimestamp().toEpochMilli();
     String eventId = requestId + "/" + type + "/" + s.next(type);
     s.lastEventAt = Math.max(s.lastEventAt, at);
+    boolean firstRequest = recordEvent(s, e, eventId, at);
+    TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
+    emitTimeline(draft, requestId, requestId, at);
+    if (firstRequest && e.getSubject() != null && !e.getSubject().isBlank()) {
+      SubjectRequest r = new SubjectRequest(requestId, e.getSubject(), s.accountId, s.tenant, eventId, at);
+      context.forward(new Record<>(SubjectRequest.keyOf(e.getSubject()), new Emission.Requester(r),
+          record.timestamp()));
+    }
+    judge(s, record.timestamp());
+    store.put(requestId, s);
+  }
+
+  /**
+   * Records gateway event {@code e} (id {@code eventId}, event time {@code at}) in the request's state,
+   * with the lifecycle step it makes.
+   *
+   * @return whether it is the request's first {@code request} event
+   */
+  private static boolean recordEvent(RequestState s, GatewayEvent e, String eventId, long at) {
     boolean firstRequest = false;
-    switch (type) {
+    switch (e.getType()) {
       case "request" -> {
         firstRequest = !s.requested;
         s.requested = true;
@@ -210,17 +214,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
           step(s, step, at, eventId, List.of());
         }
       }
-      default -> throw new IllegalStateException("not a request-scoped gateway event type: " + type);
+      default -> throw new IllegalStateException("not a request-scoped gateway event type: " + e.getType());
     }
-    TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
-    emitTimeline(draft, requestId, requestId, at);
-    if (firstRequest && e.getSubject() != null && !e.getSubject().isBlank()) {
-      SubjectRequest r = new SubjectRequest(requestId, e.getSubject(), s.accountId, s.tenant, eventId, at);
-      context.forward(new Record<>(SubjectRequest.keyOf(e.getSubject()), new Emission.Requester(r),
-          record.timestamp()));
-    }
-    judge(s, record.timestamp());
-    store.put(requestId, s);
+    return firstRequest;
   }
 
   private void onResult(Record<String, RequestInput> record, RevokeResult r) {
@@ -248,92 +244,67 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   }
 
   /**
-   * Judges the request after a change or at a deadline: the detectors, owed revokes, the lifecycle
-   * steps and facts for stage B, and the request's next deadline.
+   * Judges the request after a change or at a deadline: the rules ({@link RequestRules}), owed revokes,
+   * the lifecycle steps and facts for stage B, and the request's next deadline (the earliest time a rule
+   * asked for).
    *
    * @param timestamp record timestamp of what stage A forwards to stage B
    */
   private void judge(RequestState s, long timestamp) {
-    detect(s);
-    RequestRules.Judgement j = rules.judge(s, now());
-    for (AlertBuilder b : j.alerts()) {
-      raise(s, b, true);
-    }
+    Judgement j = new Judgement(s, policy.resolve(s.account(), s.tenant), now());
+    RequestRules.judge(s, j);
     issueDeferredRevokes(s);
     recordApproved(s);
     sendFacts(s, timestamp);
     sendLifecycle(s, timestamp);
-    reschedule(s, j.wakeAt());
+    reschedule(s, j.wakeAt);
   }
 
-  /** Runs both detectors over the whole state; each fires at most once per token or usage. */
-  private void detect(RequestState s) {
-    detectTokenReuse(s);
-    detectUsageAfterExpiry(s);
-  }
+  /** The {@link RequestContext} of one judgement: the request's policy, now, and the earliest wake-up asked for. */
+  private final class Judgement implements RequestContext {
+    private final RequestState s;
+    private final Policy p;
+    private final long now;
+    private long wakeAt = Long.MAX_VALUE;
 
-  private void detectTokenReuse(RequestState s) {
-    Map<String, List<RequestState.Usage>> byToken = new LinkedHashMap<>();
-    for (RequestState.Usage u : s.usages) {
-      if (u.tokenFingerprint != null) {
-        byToken.computeIfAbsent(u.tokenFingerprint, k -> new ArrayList<>()).add(u);
-      }
+    Judgement(RequestState s, Policy p, long now) {
+      this.s = s;
+      this.p = p;
+      this.now = now;
     }
-    for (Map.Entry<String, List<RequestState.Usage>> e : byToken.entrySet()) {
-      String token = e.getKey();
-      List<RequestState.Usage> uses = e.getValue();
-      if (uses.size() < 2 || s.reusedTokens.contains(token) || !s.singleUse(token)) {
-        continue;
-      }
-      List<RequestState.Usage> ordered = new ArrayList<>(uses);
-      ordered.sort(Comparator.comparingLong((RequestState.Usage u) -> u.at));
-      RequestState.Usage first = ordered.get(0);
-      RequestState.Usage second = ordered.get(1);
-      s.reusedTokens.add(token);
-      AlertBuilder b = AlertBuilder.of(rules.policyOf(s), AlertType.TOKEN_REUSE)
-          .defining(first.eventId, second.eventId)
-          .eventTime(second.at)
-          .summary(String.format("Single-use token %s of request %s was used again at %s (%s) after its first use at %s.",
-              TimelineDrafts.shortFingerprint(token), s.requestId, Instant.ofEpochMilli(second.at), second.outcome,
-              Instant.ofEpochMilli(first.at)));
-      raise(s, b, false);
-    }
-  }
 
-  private void detectUsageAfterExpiry(RequestState s) {
-    for (RequestState.Usage u : s.usages) {
-      if (!u.allowed() || u.expiryAlerted) {
-        continue;
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public Policy policy() {
+      return p;
+    }
+
+    @Override
+    public boolean due(long dueAt) {
+      if (now >= dueAt) {
+        return true;
       }
-      String causeId = null;
-      String cause = null;
-      long causeAt = Long.MAX_VALUE;
-      if (s.grant != null && s.grant.expiresAt() != null && u.at >= s.grant.expiresAt()) {
-        causeId = s.grant.eventId();
-        cause = "the grant's expiry";
-        causeAt = s.grant.expiresAt();
-      }
-      if (s.expiredAt != null && u.at >= s.expiredAt && s.expiredAt < causeAt) {
-        causeId = s.expiryEventId;
-        cause = "the expiry event (" + s.expiryReason + ")";
-        causeAt = s.expiredAt;
-      }
-      if (s.revokedAt != null && u.at > s.revokedAt && s.revokedAt < causeAt) {
-        causeId = s.revokedBy;
-        cause = "its revocation";
-        causeAt = s.revokedAt;
-      }
-      if (causeId == null) {
-        continue;
-      }
-      u.expiryAlerted = true;
-      AlertBuilder b = AlertBuilder.of(rules.policyOf(s), AlertType.USAGE_AFTER_EXPIRY)
-          .defining(u.eventId)
-          .evidence(List.of(causeId))
-          .eventTime(u.at)
-          .summary(String.format("The grant of request %s was used with outcome allow at %s, after %s at %s.",
-              s.requestId, Instant.ofEpochMilli(u.at), cause, Instant.ofEpochMilli(causeAt)));
-      raise(s, b, false);
+      wakeAt = Math.min(wakeAt, dueAt);
+      return false;
+    }
+
+    @Override
+    public boolean ready(long at) {
+      return s.requested || due(at + p.decisionDelay().toMillis());
+    }
+
+    @Override
+    public void raise(AlertBuilder b) {
+      RequestCorrelator.this.raise(s, b, true);
+    }
+
+    @Override
+    public void raiseRevokingAtOnce(AlertBuilder b) {
+      RequestCorrelator.this.raise(s, b, false);
     }
   }
 
@@ -414,7 +385,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     if (!s.requested || s.hasStep("approved")) {
       return;
     }
-    Policy p = rules.policyOf(s);
+    Policy p = policy.resolve(s.account(), s.tenant);
     Map<String, RequestState.Approval> first = RequestRules.firstByRole(s, p, Long.MAX_VALUE);
     if (first.size() < p.requiredApproverRoles().size()) {
       return;

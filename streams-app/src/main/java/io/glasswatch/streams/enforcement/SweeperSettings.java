@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Settings of the expiry sweeper of stage B ({@code io.glasswatch.streams.correlation.AccountCorrelator}).
+ * Settings of the expiry sweeper of stage B ({@code AccountCorrelator} of the correlation package).
  *
  * @param enabled {@code revoke.sweeper.enabled}: whether the sweeper checks that the assignment of
  *     every ended grant is gone (default true). Off, ended grants are left to the gateway's own expiry.

@@ -1,6 +1,5 @@
 package io.glasswatch.streams.input;
 
-import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
@@ -20,11 +19,11 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *   <li>{@link GuardDutyFinding}: {@code eventLastSeen}, else {@code updatedAt}, else {@code createdAt};
  *   <li>{@link RevokeResult}: {@code commandIssuedAt} (the event time the command was issued; its
  *       wall-clock times are recorded in the timeline but never move stream time);
- *   <li>{@link AlertDeliveryEvent}: {@code eventTime}, the event time of the alert delivered, else the
- *       partition time (the delivery's own wall-clock time is in the timeline entry but never moves
- *       stream time: these records share a task with stages A and B, whose deadlines run on it);
  *   <li>anything else, clock ticks (null value) included: the record timestamp, else the partition time.
  * </ul>
+ *
+ * <p>On-call delivery events have their own extractor, in {@code GlasswatchTopology}, so that this
+ * package does not depend on the delivery package.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
@@ -38,9 +37,6 @@ public final class EventTimeExtractor implements TimestampExtractor {
     Instant t = eventTime(record.value());
     if (t != null) {
       return t.toEpochMilli();
-    }
-    if (record.value() instanceof AlertDeliveryEvent) {
-      return Math.max(partitionTime, 0);
     }
     return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
   }
@@ -58,8 +54,6 @@ public final class EventTimeExtractor implements TimestampExtractor {
       return r.getCommandIssuedAt();
     } else if (value instanceof TimelineEntry e) {
       return e.getTimestamp();
-    } else if (value instanceof AlertDeliveryEvent d) {
-      return d.getEventTime();
     }
     return null;
   }

@@ -3,16 +3,15 @@ package io.glasswatch.streams.subject;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.streams.correlation.Emission;
+import io.glasswatch.streams.correlation.SubjectRequest;
 import io.glasswatch.streams.detection.AlertBuilder;
+import io.glasswatch.streams.detection.RuleCatalogue;
 import io.glasswatch.catalogue.Action;
-import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,23 +31,17 @@ import org.apache.kafka.streams.state.Stores;
  * break-glass requests across requests and accounts. Input: {@link SubjectRequest}s from stage A through
  * the {@code requests-by-subject} repartition. State: store {@value #STORE} (JSON {@code SubjectState}).
  *
- * <p>Rules:
+ * <p>Rules: one {@link SubjectRule} class per alert type (today REPEATED_BREAK_GLASS,
+ * {@code RepeatedBreakGlassRule}, whose Javadoc states it), found from the catalogue by
+ * {@link RuleCatalogue}. This class keeps the orchestration:
  *
  * <ul>
- *   <li>A request counts once (by request id), at the event time of its first {@code request} event.
- *       The policy is the effective one of the arriving request ({@code policy.resolve(accountId,
- *       tenant)}).
- *   <li>REPEATED_BREAK_GLASS: when a request arrives, its count is the number of the subject's requests
- *       in {@code (t - repeatWindow, t]}, {@code t} its event time. A count above {@code repeatThreshold}
- *       raises one alert on that request (correlation id and request id: the request that crossed the
- *       threshold; evidence and defining ids: the counted requests' gateway event ids in event-time
- *       order) and none again for the subject until a request arrives whose count is back at or below
- *       the threshold. The alert's timeline entry goes to stage C under the crossing request. This stage
- *       never revokes: a policy that gives REPEATED_BREAK_GLASS the {@code revoke} action is refused
- *       when the topology is built ({@link #supplier(Policy)}).
- *   <li>Purge: entries at or before {@code latest - repeatWindow} are dropped on every update (a request
- *       that old when it arrives is ignored); a subject whose latest request is a whole window behind
- *       stream time is deleted by a stream-time punctuator every {@link #PURGE_INTERVAL}.
+ *   <li>A request counts once (by request id): a request already in the subject's state is ignored.
+ *   <li>This stage never revokes: a policy that gives a subject rule's type the {@code revoke} action is
+ *       refused when the topology is built ({@link #supplier(Policy)}). Alerts' timeline entries go to
+ *       stage C under the alert's request.
+ *   <li>Purge: a subject whose latest request is a whole window behind stream time is deleted by a
+ *       stream-time punctuator every {@link #PURGE_INTERVAL}.
  * </ul>
  */
 public final class SubjectCorrelator implements Processor<String, SubjectRequest, String, Emission> {
@@ -58,7 +51,8 @@ public final class SubjectCorrelator implements Processor<String, SubjectRequest
   public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
   private final Policy policy;
-  private ProcessorContext<String, Emission> context;
+  private ProcessorContext<String, Emission> processorContext;
+  private final SubjectContext context = new Context();
   private KeyValueStore<String, SubjectState> store;
 
   private SubjectCorrelator(Policy policy) {
@@ -94,16 +88,22 @@ public final class SubjectCorrelator implements Processor<String, SubjectRequest
     };
   }
 
+  /** The stage's rules, in rank order. */
+  static final List<SubjectRule> RULES = RuleCatalogue.load(SubjectCorrelator.class.getPackageName(),
+      SubjectRule.class, SubjectRule::type, SubjectRule::rank);
+
   private static void checkNoRevoke(String prefix, Policy p, List<String> problems) {
-    if (p.alert(AlertType.REPEATED_BREAK_GLASS).has(Action.REVOKE)) {
-      problems.add(prefix + "." + AlertType.REPEATED_BREAK_GLASS
-          + ".actions: revoke is not supported (the alert is about a requester's history, not one grant)");
+    for (SubjectRule rule : RULES) {
+      if (p.alert(rule.type()).has(Action.REVOKE)) {
+        problems.add(prefix + "." + rule.type()
+            + ".actions: revoke is not supported (the alert is about a requester's history, not one grant)");
+      }
     }
   }
 
   @Override
   public void init(ProcessorContext<String, Emission> context) {
-    this.context = context;
+    this.processorContext = context;
     this.store = context.getStateStore(STORE);
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purge);
   }
@@ -119,46 +119,36 @@ public final class SubjectCorrelator implements Processor<String, SubjectRequest
     if (s.entries.stream().anyMatch(e -> e.requestId().equals(r.requestId()))) {
       return;
     }
-    Policy p = policy.resolve(r.accountId(), r.tenant());
-    long window = p.repeatWindow().toMillis();
-    if (s.latestAt != Long.MIN_VALUE && r.at() <= s.latestAt - window) {
-      return;
+    boolean changed = false;
+    for (SubjectRule rule : RULES) {
+      changed |= rule.onRequest(s, r, context);
     }
-    s.latestAt = Math.max(s.latestAt, r.at());
-    s.windowMs = window;
-    s.entries.add(new SubjectState.Entry(r.requestId(), r.eventId(), r.at()));
-    s.entries.sort(Comparator.comparingLong(SubjectState.Entry::at));
-    long cutoff = s.latestAt - window;
-    s.entries.removeIf(e -> e.at() <= cutoff);
-    List<SubjectState.Entry> counted = s.entries.stream()
-        .filter(e -> e.at() > r.at() - window && e.at() <= r.at()).toList();
-    if (counted.size() <= p.repeatThreshold()) {
-      s.alerted = false;
-    } else if (!s.alerted) {
-      s.alerted = true;
-      raise(p, r, s.subject, counted);
+    if (changed) {
+      store.put(key, s);
     }
-    store.put(key, s);
   }
 
-  private void raise(Policy p, SubjectRequest r, String subject, List<SubjectState.Entry> counted) {
-    long now = context.currentStreamTimeMs();
-    Alert alert = AlertBuilder.of(p, AlertType.REPEATED_BREAK_GLASS)
-        .correlationId(r.requestId()).requestId(r.requestId()).accountId(r.accountId()).subject(subject)
-        .defining(counted.stream().map(SubjectState.Entry::eventId).toArray(String[]::new))
-        .eventTime(r.at()).detectedAt(now)
-        .summary(String.format("%s made %d break-glass requests within %s (at most %d allowed), the latest %s at %s.",
-            subject, counted.size(), days(p.repeatWindow()), p.repeatThreshold(), r.requestId(),
-            Instant.ofEpochMilli(r.at())))
-        .build();
-    context.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), now));
-    context.forward(new Record<>(alert.getCorrelationId(),
-        new Emission.Timeline(TimelineDrafts.alert(alert).toEntry(r.requestId(), r.requestId())), now));
-  }
+  /** The {@link SubjectContext} over this task's Kafka Streams context. */
+  private final class Context implements SubjectContext {
+    @Override
+    public long now() {
+      return processorContext.currentStreamTimeMs();
+    }
 
-  private static String days(Duration d) {
-    return d.toHours() % 24 == 0 && d.toDays() > 0 ? d.toDays() + (d.toDays() == 1 ? " day" : " days")
-        : d.toString();
+    @Override
+    public Policy policy(String accountId, String tenant) {
+      return policy.resolve(accountId, tenant);
+    }
+
+    @Override
+    public void raise(AlertBuilder b) {
+      long now = now();
+      Alert alert = b.build();
+      processorContext.forward(new Record<>(alert.getCorrelationId(), new Emission.Raised(alert), now));
+      processorContext.forward(new Record<>(alert.getCorrelationId(),
+          new Emission.Timeline(TimelineDrafts.alert(alert).toEntry(alert.getCorrelationId(), alert.getRequestId())),
+          now));
+    }
   }
 
   private void purge(long streamTime) {

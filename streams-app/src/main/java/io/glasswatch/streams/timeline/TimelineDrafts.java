@@ -2,6 +2,7 @@ package io.glasswatch.streams.timeline;
 
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
@@ -177,6 +178,21 @@ public final class TimelineDrafts {
     return new TimelineDraft("alert:" + a.getAlertId(), a.getDetectedAt().toEpochMilli(), a.getAccountId(),
         GLASSWATCH, "alert", a.getAlertType(), Ecs.UNKNOWN, a.getSubject(), null, null, a.getSummary(), null,
         a.getAlertId(), a.getAlertType(), a.getSeverity(), null, d.toJson());
+  }
+
+  /**
+   * The decision that an alert no longer stands ({@code alert-resolutions}), at its {@code resolvedAt}:
+   * kind {@code alert}, action {@code alert_resolved}, entry id {@code resolution:<alertId>}; details
+   * carry the resolution's kind, evidence and reason.
+   */
+  public static TimelineDraft alertResolved(AlertResolution r) {
+    Details d = Details.create().put("resolution", r.getKind()).put("evidence", r.getEvidence())
+        .put("reason", r.getReason());
+    return new TimelineDraft("resolution:" + r.getAlertId(), r.getResolvedAt().toEpochMilli(), r.getAccountId(),
+        GLASSWATCH, "alert", "alert_resolved", Ecs.UNKNOWN, null, null, null,
+        r.getAlertType() + " " + r.getAlertId() + " resolved: " + r.getReason() + ".",
+        r.getEvidence().isEmpty() ? null : r.getEvidence().get(0), r.getAlertId(), r.getAlertType(), null, null,
+        d.toJson());
   }
 
   /** A revoke command being issued, at its {@code issuedAt}. */

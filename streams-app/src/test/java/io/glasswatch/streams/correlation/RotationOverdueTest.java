@@ -128,4 +128,48 @@ class RotationOverdueTest {
 
     assertThat(r.alerts()).isEmpty();
   }
+
+  @Test
+  void aRotationAfterTheAlertResolvesItInTheAlertsTimeline() {
+    ReplayResult r = unauthorizedSession().tick(at(10 + DAY))
+        .then(rotation(ACCOUNT, "root_password", at(10 + DAY + 30)))
+        .run();
+
+    Alert a = Scenario.alertsOf(r, "ROTATION_OVERDUE").get(0);
+    var resolved = Scenario.entry(r, "resolution:" + a.getAlertId());
+    assertThat(resolved).isNotNull();
+    assertThat(resolved.getAction()).isEqualTo("alert_resolved");
+    assertThat(resolved.getCorrelationId()).isEqualTo("account:" + ACCOUNT);
+    assertThat(resolved.getAlertId()).isEqualTo(a.getAlertId());
+    assertThat(resolved.getMessage()).contains("account:" + ACCOUNT + "/rotation/1");
+  }
+
+  @Test
+  void theIntrudersPasswordChangeAfterTheAlertNeverResolvesIt() {
+    ReplayResult r = unauthorizedSession().tick(at(10 + DAY))
+        .then(rootPasswordUpdated("ct-r9", ACCOUNT, at(10 + DAY + 30)))
+        .tick(at(10 + 3 * DAY))
+        .run();
+
+    Alert a = Scenario.alertsOf(r, "ROTATION_OVERDUE").get(0);
+    assertThat(Scenario.entry(r, "resolution:" + a.getAlertId())).isNull();
+  }
+
+  @Test
+  void anAuthorizedPasswordChangeAfterTheAlertResolvesTheRequestsAlert() {
+    ReplayResult r = authorizedSession().tick(at(20 + DAY))
+        .then(request("req-s", "alice", ACCOUNT, "root", at(20 + DAY + 10)),
+            approval("req-s", "bob", "incident_command", at(20 + DAY + 10.5)),
+            approval("req-s", "dana", "security", at(20 + DAY + 10.5)),
+            grant("req-s", "tok-s", at(20 + DAY + 11), Duration.ofMinutes(30), true, assignment(ACCOUNT, "user-alice")),
+            rootPasswordUpdated("ct-a9", ACCOUNT, at(20 + DAY + 12)))
+        .tick(at(20 + DAY + 20))
+        .run();
+
+    Alert a = Scenario.alertsOf(r, "ROTATION_OVERDUE").get(0);
+    var resolved = Scenario.entry(r, "resolution:" + a.getAlertId());
+    assertThat(resolved).isNotNull();
+    assertThat(resolved.getCorrelationId()).isEqualTo("req-r");
+    assertThat(resolved.getMessage()).contains("ct-a9");
+  }
 }

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +47,6 @@ class PolicyDocumentationTest {
           .startsWith("| `" + t.name() + "` | " + t.defaultSeverity().wireName() + " | ")
           .contains("(" + t.defaultRunbook() + ")"));
     }
-    assertThat(Arrays.stream(AlertType.values()).map(Enum::name)).hasSize(20);
   }
 
   @Test

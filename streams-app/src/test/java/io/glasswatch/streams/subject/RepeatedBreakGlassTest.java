@@ -12,6 +12,7 @@ import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.streams.correlation.SubjectRequest;
 import io.glasswatch.streams.GlasswatchTopology;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.catalogue.Action;

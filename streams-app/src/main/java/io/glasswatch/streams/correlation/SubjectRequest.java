@@ -1,4 +1,4 @@
-package io.glasswatch.streams.subject;
+package io.glasswatch.streams.correlation;
 
 import java.util.Locale;
 

@@ -1,0 +1,72 @@
+package io.glasswatch.streams.correlation;
+
+import io.glasswatch.catalogue.AlertType;
+import java.util.List;
+
+/**
+ * One alert rule of stage B ({@link AccountCorrelator}), judged over one account's state. A rule class
+ * states its rule in its Javadoc and owns everything the rule decides: when it fires, its alert, the
+ * deadline it waits for ({@link #evaluate} and {@link #nextDue} side by side, so that a deadline is never
+ * judged without being scheduled) and, for ROTATION_OVERDUE, when its alert no longer stands.
+ *
+ * <p>Registration: {@link AccountRules} finds the rule of each catalogue type by name (class
+ * {@code <AlertTypeInCamelCase>Rule} in this package implementing this interface), so adding a rule is
+ * adding its class. Every hook has a default that does nothing; rules run in {@link #rank()} order.
+ * Rules keep their own decisions (decided flags, alert ids) in {@link AccountState}; all outputs go
+ * through the {@link AccountContext}.
+ */
+interface AccountRule {
+  /** The catalogue type this rule raises. */
+  AlertType type();
+
+  /**
+   * Position of the rule when several rules act on one record (lower first); the order of their alerts
+   * and timeline entries follows it. Unique within the stage.
+   */
+  int rank();
+
+  /**
+   * A root event was filed under the grant {@code g} that covers it.
+   *
+   * @param p the event (root use, a failed root sign-in or a console root call)
+   */
+  default void onCovered(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g,
+      AccountContext ctx) {}
+
+  /**
+   * Root events no grant covered once their decision delay passed, decided together in event-time
+   * order; the unauthorized sessions they belong to are formed already.
+   */
+  default void onUncovered(AccountState s, Uncovered batch, AccountContext ctx) {}
+
+  /** A grant fact arrived, new ({@code v} just filed) or changed. */
+  default void onGrant(AccountState s, AccountState.GrantView v, AccountContext ctx) {}
+
+  /** Rotation evidence {@code r} was recorded for the account (see {@link AccountState.Rotation}). */
+  default void onRotation(AccountState s, AccountState.Rotation r, AccountContext ctx) {}
+
+  /**
+   * Decides the rule's deadlines that deadline time {@code now} reached.
+   *
+   * @return whether {@code s} changed
+   */
+  default boolean evaluate(AccountState s, long now, AccountContext ctx) {
+    return false;
+  }
+
+  /**
+   * The earliest deadline time at which {@link #evaluate} can change {@code s} without new input, or
+   * null when there is none. Never later than the true time.
+   */
+  default Long nextDue(AccountState s, AccountContext ctx) {
+    return null;
+  }
+
+  /**
+   * Root events decided uncovered together.
+   *
+   * @param opened unauthorized sessions the batch opened, in order of their first event
+   * @param events the uncovered events, in event-time order (then event id)
+   */
+  record Uncovered(List<AccountState.RootSession> opened, List<AccountState.PendingRoot> events) {}
+}
