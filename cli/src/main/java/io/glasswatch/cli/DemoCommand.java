@@ -99,7 +99,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GlasswatchSettings base = config.settings();
+    // --policy FILE is the policy file of every service: detection, alert overrides, revoke deadline, routing
+    GlasswatchSettings base = policyFile == null ? config.settings()
+        : config.settings().with(GlasswatchSettings.POLICY_FILE, policyFile.toString());
     PolicySource policy = PolicySource.load(policyFile, base);
     LocalStack stack = new LocalStack(base);
     try {

@@ -1,6 +1,6 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.AlertJson;
+import io.glasswatch.alerts.oncall.AlertJson;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.normalize.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;

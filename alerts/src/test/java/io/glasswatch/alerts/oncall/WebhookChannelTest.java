@@ -1,13 +1,13 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.glasswatch.alerts.delivery.WebhookSignature.Verdict;
+import io.glasswatch.alerts.oncall.WebhookSignature.Verdict;
 import io.glasswatch.alerts.testing.LogCapture;
 import io.glasswatch.alerts.testing.TestAlerts;
-import io.glasswatch.alerts.testing.WebhookReceiver;
-import io.glasswatch.alerts.testing.WebhookReceiver.Received;
+import io.glasswatch.alerts.testing.HttpReceiver;
+import io.glasswatch.alerts.testing.HttpReceiver.Received;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 class WebhookChannelTest {
   private static final String SECRET = "s3cr3t-hmac-key-do-not-log";
-  private WebhookReceiver receiver;
+  private HttpReceiver receiver;
 
   @BeforeEach
   void startReceiver() throws Exception {
-    receiver = new WebhookReceiver(SECRET, "/hooks/oncall");
+    receiver = HttpReceiver.signed(SECRET, "/hooks/oncall");
   }
 
   @AfterEach
@@ -34,17 +34,28 @@ class WebhookChannelTest {
     receiver.close();
   }
 
-  private WebhookChannel channel(URI url, int attempts) {
-    return new WebhookChannel(WebhookChannel.Options.of(url, "glasswatch-test", SECRET)
-        .withRetries(attempts, Duration.ofMillis(20), Duration.ofMillis(100))
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+  private static HttpPoster.Retry retry(Duration request, Duration giveUp) {
+    return new HttpPoster.Retry(Duration.ofSeconds(2), request, Duration.ofMillis(20), Duration.ofMillis(100), giveUp);
+  }
+
+  private WebhookChannel channel(URI url) {
+    return new WebhookChannel(new WebhookChannel.Options(url, "glasswatch-test", SECRET,
+        retry(Duration.ofSeconds(2), Duration.ofSeconds(5))));
+  }
+
+  private static Notice alert(String id) {
+    return Notice.of(TestAlerts.rootUse(id), Links.NONE);
+  }
+
+  private static int deliver(WebhookChannel webhook, Notice n) throws DeliveryException {
+    return webhook.deliver(n, NoticeChannel.AttemptListener.NONE);
   }
 
   @Test
   void postsTheAlertJsonSignedSoTheReceiverVerifiesIt() throws Exception {
     Alert alert = TestAlerts.rootUse("alert-1");
-    try (WebhookChannel webhook = channel(receiver.url(), 3)) {
-      assertThat(webhook.deliver(alert)).isEqualTo(1);
+    try (WebhookChannel webhook = channel(receiver.url())) {
+      assertThat(deliver(webhook, Notice.of(alert, Links.NONE))).isEqualTo(1);
     }
     assertThat(receiver.received()).hasSize(1);
     Received r = receiver.received().getFirst();
@@ -62,8 +73,8 @@ class WebhookChannelTest {
   @Test
   void retriesAServerErrorThenSucceedsWithTheSameIdempotencyKeyAndAFreshNonce() throws Exception {
     receiver.then(500, Map.of(), "boom");
-    try (WebhookChannel webhook = channel(receiver.url(), 3)) {
-      assertThat(webhook.deliver(TestAlerts.rootUse("alert-2"))).isEqualTo(2);
+    try (WebhookChannel webhook = channel(receiver.url())) {
+      assertThat(deliver(webhook, alert("alert-2"))).isEqualTo(2);
     }
     List<Received> got = receiver.received();
     assertThat(got).hasSize(2).allSatisfy(r -> {
@@ -76,8 +87,8 @@ class WebhookChannelTest {
   @Test
   void waitsForRetryAfterOn429() throws Exception {
     receiver.then(429, Map.of("Retry-After", "1"), "slow down");
-    try (WebhookChannel webhook = channel(receiver.url(), 3)) {
-      assertThat(webhook.deliver(TestAlerts.rootUse("alert-3"))).isEqualTo(2);
+    try (WebhookChannel webhook = channel(receiver.url())) {
+      assertThat(deliver(webhook, alert("alert-3"))).isEqualTo(2);
     }
     List<Received> got = receiver.received();
     assertThat(got).hasSize(2);
@@ -89,8 +100,8 @@ class WebhookChannelTest {
   void treatsA400AsPermanentAndDoesNotRetry() {
     receiver.then(400, Map.of(), "unknown alert type");
     DeliveryException e;
-    try (WebhookChannel webhook = channel(receiver.url(), 5)) {
-      e = catchThrowableOfType(DeliveryException.class, () -> webhook.deliver(TestAlerts.rootUse("alert-4")));
+    try (WebhookChannel webhook = channel(receiver.url())) {
+      e = catchThrowableOfType(DeliveryException.class, () -> deliver(webhook, alert("alert-4")));
     }
     assertThat(e.permanent()).isTrue();
     assertThat(e.attempts()).isEqualTo(1);
@@ -100,38 +111,38 @@ class WebhookChannelTest {
   }
 
   @Test
-  void givesUpOnAReceiverThatNeverAnswersAfterBoundedAttempts() {
-    receiver.thenHang().thenHang().thenHang();
-    WebhookChannel.Options opts = WebhookChannel.Options.of(receiver.url(), "k", SECRET)
-        .withRetries(3, Duration.ofMillis(20), Duration.ofMillis(50))
-        .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300));
+  void givesUpOnAReceiverThatNeverAnswersAfterItsGiveUpTime() {
+    receiver.thenHang().thenHang().thenHang().thenHang().thenHang().thenHang();
+    WebhookChannel.Options opts = new WebhookChannel.Options(receiver.url(), "k", SECRET,
+        retry(Duration.ofMillis(300), Duration.ofSeconds(1)));
     long t0 = System.nanoTime();
     DeliveryException e;
     try (WebhookChannel webhook = new WebhookChannel(opts)) {
-      e = catchThrowableOfType(DeliveryException.class, () -> webhook.deliver(TestAlerts.rootUse("alert-5")));
+      e = catchThrowableOfType(DeliveryException.class, () -> deliver(webhook, alert("alert-5")));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(e.permanent()).isFalse();
-    assertThat(e.attempts()).isEqualTo(3);
+    assertThat(e.attempts()).isBetween(2, 6);
     assertThat(e.lastStatus()).isEqualTo(-1);
-    assertThat(e.getMessage()).contains("webhook delivery failed after 3 attempts").contains("timed out");
-    assertThat(receiver.received()).hasSize(3);
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(10));
+    assertThat(e.getMessage()).contains("webhook delivery failed after").contains("timed out").contains("gave up");
+    assertThat(receiver.received()).hasSize(e.attempts());
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(10));
   }
 
   @Test
-  void givesUpAfterMaxAttemptsOfServerErrors() {
-    for (int i = 0; i < 4; i++) {
+  void givesUpOnServerErrorsAfterItsGiveUpTime() {
+    for (int i = 0; i < 200; i++) {
       receiver.then(503);
     }
     DeliveryException e;
-    try (WebhookChannel webhook = channel(receiver.url(), 4)) {
-      e = catchThrowableOfType(DeliveryException.class, () -> webhook.deliver(TestAlerts.rootUse("alert-6")));
+    try (WebhookChannel webhook = new WebhookChannel(new WebhookChannel.Options(receiver.url(), "k", SECRET,
+        retry(Duration.ofSeconds(1), Duration.ofMillis(500))))) {
+      e = catchThrowableOfType(DeliveryException.class, () -> deliver(webhook, alert("alert-6")));
     }
     assertThat(e.permanent()).isFalse();
-    assertThat(e.attempts()).isEqualTo(4);
+    assertThat(e.attempts()).isGreaterThan(1);
     assertThat(e.lastStatus()).isEqualTo(503);
-    assertThat(receiver.received()).hasSize(4);
+    assertThat(receiver.received()).hasSize(e.attempts());
   }
 
   @Test
@@ -141,10 +152,11 @@ class WebhookChannelTest {
       port = s.getLocalPort();
     }
     DeliveryException e;
-    try (WebhookChannel webhook = channel(URI.create("http://127.0.0.1:" + port + "/hook"), 3)) {
-      e = catchThrowableOfType(DeliveryException.class, () -> webhook.deliver(TestAlerts.rootUse("alert-7")));
+    try (WebhookChannel webhook = new WebhookChannel(new WebhookChannel.Options(
+        URI.create("http://127.0.0.1:" + port + "/hook"), "k", SECRET, retry(Duration.ofSeconds(1), Duration.ofMillis(300))))) {
+      e = catchThrowableOfType(DeliveryException.class, () -> deliver(webhook, alert("alert-7")));
     }
-    assertThat(e.attempts()).isEqualTo(3);
+    assertThat(e.attempts()).isGreaterThan(1);
     assertThat(e.permanent()).isFalse();
     assertThat(e.getMessage()).contains("I/O error");
   }
@@ -154,12 +166,12 @@ class WebhookChannelTest {
     URI secretUrl = receiver.url("token=QUERYTOKEN123");
     String pathToken = "/hooks/oncall";
     receiver.then(500, Map.of(), "echo " + secretUrl + " " + SECRET).then(403, Map.of(), "denied for " + secretUrl);
-    WebhookChannel.Options opts = WebhookChannel.Options.of(secretUrl, "k", SECRET)
-        .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(20));
+    WebhookChannel.Options opts = new WebhookChannel.Options(secretUrl, "k", SECRET,
+        retry(Duration.ofSeconds(2), Duration.ofSeconds(5)));
     DeliveryException e;
     try (LogCapture logs = new LogCapture(); WebhookChannel webhook = new WebhookChannel(opts)) {
-      e = catchThrowableOfType(DeliveryException.class, () -> webhook.deliver(TestAlerts.rootUse("alert-8")));
-      assertThat(logs.text()).contains("alert-8").contains("attempt 1/3 failed");
+      e = catchThrowableOfType(DeliveryException.class, () -> deliver(webhook, alert("alert-8")));
+      assertThat(logs.text()).contains("alert-8").contains("attempt 1 failed");
       assertThat(logs.text()).doesNotContain("QUERYTOKEN123").doesNotContain(SECRET).doesNotContain(pathToken);
       assertThat(webhook.toString()).doesNotContain("QUERYTOKEN123").doesNotContain(pathToken).doesNotContain(SECRET);
     }
@@ -180,15 +192,21 @@ class WebhookChannelTest {
   }
 
   @Test
-  void isAbsentFromSettingsWithoutAUrlAndConfiguredWithOne() {
-    GlasswatchSettings none = GlasswatchSettings.builder().build();
-    assertThat(WebhookChannel.fromSettings(none)).isEmpty();
-    GlasswatchSettings set = GlasswatchSettings.builder()
-        .set(GlasswatchSettings.WEBHOOK_URL, receiver.url().toString())
-        .set(GlasswatchSettings.WEBHOOK_SECRET, SECRET).build();
-    try (WebhookChannel w = WebhookChannel.fromSettings(set).orElseThrow()) {
-      assertThat(w.options().keyId()).isEqualTo("glasswatch");
-      assertThat(w.name()).isEqualTo("webhook");
+  void signsEnforcementNoticesWithTheRevokeFieldsAndSkipsResolutions() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    io.glasswatch.schema.RevokeResult r = io.glasswatch.schema.RevokeResult.newBuilder().setCommandId("cmd-1")
+        .setRequestId("req-1").setCorrelationId("req-1").setTrigger("expiry").setOutcome("CONFIRMED")
+        .setCommandIssuedAt(now).setStartedAt(now).setCompletedAt(now).setTimeToRevokeMillis(1200L).setAttempts(1).build();
+    Notice n = Notices.ofRevokeResult(r, Links.NONE).orElseThrow();
+    try (WebhookChannel webhook = channel(receiver.url())) {
+      assertThat(webhook.supports(Notice.Kind.RESOLVED)).isFalse();
+      assertThat(webhook.supports(Notice.Kind.ENFORCEMENT)).isTrue();
+      assertThat(deliver(webhook, n)).isEqualTo(1);
     }
+    Received got = receiver.received().getFirst();
+    assertThat(got.verdict()).isEqualTo(Verdict.VALID);
+    assertThat(got.header(WebhookSignature.IDEMPOTENCY_KEY_HEADER)).isEqualTo("revoke:cmd-1");
+    assertThat(got.bodyText()).contains("\"notification\":\"late revoke\"").contains("\"commandId\":\"cmd-1\"")
+        .contains("\"timeToRevokeMillis\":1200");
   }
 }

@@ -1,4 +1,4 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 /**
  * An alert could not be delivered to a channel. {@link #permanent()} tells a rejection that

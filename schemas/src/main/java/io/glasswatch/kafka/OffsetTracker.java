@@ -1,4 +1,4 @@
-package io.glasswatch.sinks.offsets;
+package io.glasswatch.kafka;
 
 import java.util.Collection;
 import java.util.HashMap;

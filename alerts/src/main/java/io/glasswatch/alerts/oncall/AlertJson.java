@@ -1,4 +1,4 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

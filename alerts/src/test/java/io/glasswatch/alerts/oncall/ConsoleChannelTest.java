@@ -1,4 +1,4 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ class ConsoleChannelTest {
   void printsOneReadableLinePerAlert() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     ConsoleChannel console = new ConsoleChannel(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    assertThat(console.deliver(TestAlerts.rootUse("a-1"))).isEqualTo(1);
+    assertThat(console.deliver(Notice.of(TestAlerts.rootUse("a-1"), Links.NONE), NoticeChannel.AttemptListener.NONE)).isEqualTo(1);
     assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(
         "[CRITICAL] UNAUTHORIZED_ROOT_USE account:123456789012 — Root user activity in account 123456789012 without"
             + " a covering break-glass grant. (evidence: 3 events) https://runbooks.example.com/break-glass#unauthorized-root-use"
@@ -41,7 +41,7 @@ class ConsoleChannelTest {
         throw new java.io.IOException("disk full");
       }
     });
-    assertThatThrownBy(() -> new ConsoleChannel(broken).deliver(TestAlerts.rootUse("a-3")))
+    assertThatThrownBy(() -> new ConsoleChannel(broken).deliver(Notice.of(TestAlerts.rootUse("a-3"), Links.NONE), NoticeChannel.AttemptListener.NONE))
         .isInstanceOf(DeliveryException.class)
         .hasMessageContaining("console delivery failed");
   }

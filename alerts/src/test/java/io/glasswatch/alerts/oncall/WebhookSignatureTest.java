@@ -1,9 +1,9 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.glasswatch.alerts.delivery.WebhookSignature.Verdict;
+import io.glasswatch.alerts.oncall.WebhookSignature.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import io.glasswatch.schema.Alert;
 import java.io.PrintStream;
@@ -11,9 +11,10 @@ import java.util.Objects;
  *
  * <p>Shape: {@code [<SEVERITY>] <alertType> <correlationId> — <summary> (evidence: <n> event[s]) <runbook>}.
  * Control characters in the alert's text (line breaks included) are replaced by spaces, so one
- * alert is always exactly one line and crafted input cannot forge extra lines.
+ * alert is always exactly one line and crafted input cannot forge extra lines. Alerts only: the
+ * console never printed resolutions, enforcement notices or digests.
  */
-public final class ConsoleChannel implements AlertChannel {
+public final class ConsoleChannel implements NoticeChannel {
   /** The channel name used in delivery keys. */
   public static final String NAME = "console";
 
@@ -49,20 +50,28 @@ public final class ConsoleChannel implements AlertChannel {
         + oneLine(alert.getRunbook());
   }
 
+  @Override
+  public boolean supports(Notice.Kind kind) {
+    return kind == Notice.Kind.ALERT;
+  }
+
   /**
-   * Prints {@link #format(Alert)} and a line terminator.
+   * Prints {@link #format(Alert)} of the notice's alert and a line terminator.
    *
    * @return always 1
    * @throws DeliveryException when the stream reports an error ({@link PrintStream#checkError()})
    */
   @Override
-  public int deliver(Alert alert) throws DeliveryException {
+  public int deliver(Notice notice, AttemptListener attempts) throws DeliveryException {
+    long t0 = System.nanoTime();
     synchronized (out) {
-      out.println(format(alert));
+      out.println(format(notice.alert()));
       if (out.checkError()) {
+        attempts.attempt(1, "failure", "the output stream reported an error", (System.nanoTime() - t0) / 1_000_000);
         throw new DeliveryException(NAME, 1, false, -1, "the output stream reported an error");
       }
     }
+    attempts.attempt(1, "success", "printed", (System.nanoTime() - t0) / 1_000_000);
     return 1;
   }
 

@@ -1,4 +1,4 @@
-package io.glasswatch.sinks.offsets;
+package io.glasswatch.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

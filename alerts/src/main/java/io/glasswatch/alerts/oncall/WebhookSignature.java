@@ -1,4 +1,4 @@
-package io.glasswatch.alerts.delivery;
+package io.glasswatch.alerts.oncall;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
