@@ -127,6 +127,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, Long> dueIndex;
   private AccountEffects out;
   private AccountLifecycles lifecycles;
+  private boolean endEvaluated;
 
   private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper) {
     this.policy = policy;
@@ -206,6 +207,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
   @Override
   public void process(Record<String, AccountInput> record) {
+    clock.observe(context.currentStreamTimeMs());
     String account = record.key();
     if (record.value() instanceof AccountInput.CloudTrail c && isBackground(c.event())) {
       onBackgroundCloudTrail(account, c.event());
@@ -277,7 +279,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         draft);
     p.failedLogin = RootActivity.isFailedRootLogin(e);
     p.consoleCall = console && !use;
-    p.antipatternCandidate = use || console;
+    p.antipatternCandidate = (use || console) && RootActivity.isSuccessfulRootIamCall(e);
     admit(s, p, ctx);
     return true;
   }
@@ -443,7 +445,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    */
   private boolean decidePending(AccountState s, long now, AccountContext ctx) {
     Policy acct = out.accountPolicy(s);
-    long decisionDelay = acct.decisionDelay().toMillis();
+    long decisionDelay = clock.lateInputWait(acct.decisionDelay());
     List<AccountState.PendingRoot> due = new ArrayList<>();
     for (AccountState.PendingRoot p : s.pending) {
       if (p.eventTime + decisionDelay <= now) {
@@ -512,7 +514,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     Policy acct = out.accountPolicy(s);
     Long due = AccountRules.nextDue(s, ctx);
     for (AccountState.PendingRoot p : s.pending) {
-      due = RequestLifecycle.earliest(due, p.eventTime + acct.decisionDelay().toMillis());
+      due = RequestLifecycle.earliest(due, p.eventTime + clock.lateInputWait(acct.decisionDelay()));
     }
     long retention = acct.stateRetention().toMillis();
     for (AccountState.RootSession session : s.sessions) {
@@ -570,7 +572,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private void evaluateDue() {
     long horizon = clock.at(context.currentStreamTimeMs(), context.currentSystemTimeMs(), 0);
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, Long> it = dueIndex.range(null, seenKey(horizon + 1, ""))) {
+    // at the end of input every account with something ahead is evaluated once more: what only waited
+    // for late input is decided, the rest is filed again under its time
+    boolean end = clock.atEnd() && !endEvaluated;
+    endEvaluated |= end;
+    try (KeyValueIterator<String, Long> it = end ? dueIndex.all() : dueIndex.range(null, seenKey(horizon + 1, ""))) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     for (String key : keys) {
@@ -581,7 +587,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         continue;
       }
       long now = out.now(s);
-      if (s.dueAt == null || s.dueAt > now) {
+      if (s.dueAt == null || s.dueAt > now && !end) {
         continue;
       }
       evaluate(s, now, out.contextOf(s));
@@ -598,6 +604,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   }
 
   private void purgeSeen(long now) {
+    if (DeadlineClock.isEndOfInput(now)) {
+      return; // the end of input is no time
+    }
     String to = seenKey(now - policy.stateRetention().toMillis(), "");
     for (KeyValueStore<String, Long> seen : List.of(cloudTrailSeen, guardDutySeen)) {
       List<String> old = new ArrayList<>();

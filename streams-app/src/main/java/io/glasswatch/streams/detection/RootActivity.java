@@ -111,6 +111,15 @@ public final class RootActivity {
     return isRootUse(e) || isConsoleRootCall(e);
   }
 
+  /**
+   * A successful root call to IAM ({@code eventSource iam.amazonaws.com}): the only calls ROOT_ANTIPATTERN
+   * judges (SPEC section 3; an S3 {@code PutBucketPolicy} matches {@code Put*Policy} but is no IAM
+   * anti-pattern).
+   */
+  public static boolean isSuccessfulRootIamCall(CloudTrailEvent e) {
+    return isSuccessfulRootCall(e) && "iam.amazonaws.com".equals(e.getEventSource());
+  }
+
   /** A successful root {@code ConsoleLogin} whose {@code MFAUsed} is not YES (compared case-insensitively; absent counts as no). */
   public static boolean isLoginWithoutMfa(CloudTrailEvent e) {
     return isRoot(e) && "ConsoleLogin".equals(e.getEventName()) && "Success".equalsIgnoreCase(e.getConsoleLogin())
