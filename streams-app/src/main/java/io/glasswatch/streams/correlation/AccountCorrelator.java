@@ -100,6 +100,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   public static final String LIFECYCLE_STORE = "request-lifecycle";
   /** De-duplication store of CloudTrail records: {@code <eventTime 19 digits>|<eventID>} to event time. */
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
+  /**
+   * Contents seen per CloudTrail {@code eventID}: {@code eventID} to {@code <eventTime>|<digest>[,...]}
+   * ({@link CloudTrailDedup}), to tell a re-delivered copy from a conflicting duplicate.
+   */
+  public static final String CLOUDTRAIL_DIGESTS = "cloudtrail-digests";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
   public static final String GUARDDUTY_SEEN = "guardduty-seen";
   /**
@@ -125,6 +130,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
   private KeyValueStore<String, Long> dueIndex;
+  private CloudTrailDedup cloudTrailDedup;
   private AccountEffects out;
   private AccountLifecycles lifecycles;
   private boolean endEvaluated;
@@ -182,6 +188,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             TimelineChainer.headSerde()).withCachingEnabled());
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(),
             Serdes.Long()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOUDTRAIL_DIGESTS), Serdes.String(),
+            Serdes.String()));
         return stores;
       }
     };
@@ -199,6 +207,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
     this.dueIndex = context.getStateStore(DUE_STORE);
+    this.cloudTrailDedup = new CloudTrailDedup(cloudTrailSeen, context.getStateStore(CLOUDTRAIL_DIGESTS));
     this.out = new AccountEffects(policy, clock, context, context.getStateStore(ACCOUNT_CHAIN_STORE));
     this.lifecycles = new AccountLifecycles(policy, context.getStateStore(LIFECYCLE_STORE));
     clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateDue());
@@ -209,9 +218,19 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   public void process(Record<String, AccountInput> record) {
     clock.observe(context.currentStreamTimeMs());
     String account = record.key();
-    if (record.value() instanceof AccountInput.CloudTrail c && isBackground(c.event())) {
-      onBackgroundCloudTrail(account, c.event());
-      return;
+    String conflictEntryId = null;
+    if (record.value() instanceof AccountInput.CloudTrail c) {
+      CloudTrailDedup.Verdict verdict = cloudTrailDedup.admit(c.event());
+      if (verdict == CloudTrailDedup.Verdict.COPY) {
+        return;
+      }
+      if (verdict == CloudTrailDedup.Verdict.CONFLICT) {
+        conflictEntryId = onConflictingDuplicate(account, c.event());
+      }
+      if (isBackground(c.event())) {
+        onBackgroundCloudTrail(account, c.event(), conflictEntryId);
+        return;
+      }
     }
     if (record.value() instanceof AccountInput.Revoke r && r.command().getAssignment() == null) {
       out.publishOrderedAlert(r.alert(), r.command());
@@ -228,7 +247,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
     AccountContext ctx = out.contextOf(s);
     boolean changed = switch (record.value()) {
-      case AccountInput.CloudTrail c -> onCloudTrail(s, c.event(), ctx);
+      case AccountInput.CloudTrail c -> onCloudTrail(s, c.event(), conflictEntryId, ctx);
       case AccountInput.GuardDuty g -> onGuardDuty(s, g.finding(), ctx);
       case AccountInput.Gateway g -> onGateway(s, g.event(), ctx);
       case AccountInput.Fact f -> onFact(s, f.fact(), ctx);
@@ -251,29 +270,39 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return !RootActivity.isRootUse(e) && !RootActivity.isFailedRootLogin(e) && !RootActivity.isConsoleRootCall(e);
   }
 
-  /** A background record: de-duplicated, then filed under {@code account:<id>}. */
-  private void onBackgroundCloudTrail(String account, CloudTrailEvent e) {
-    long at = e.getEventTime().toEpochMilli();
-    String seenKey = seenKey(at, e.getEventID());
-    if (cloudTrailSeen.get(seenKey) != null) {
-      return;
+  /**
+   * A record whose {@code eventID} came before with other content: CONFLICTING_DUPLICATE (the rule, with the
+   * account's state), and the entry id the duplicate is filed under.
+   */
+  private String onConflictingDuplicate(String account, CloudTrailEvent e) {
+    AccountState s = store.get(account);
+    if (s == null) {
+      s = new AccountState(account);
     }
-    cloudTrailSeen.put(seenKey, at);
-    TimelineDraft draft = TimelineDrafts.cloudTrail(e, account, RootActivity.isRoot(e), RootActivity.isCredentialChange(e));
-    out.emitTimeline(draft, TimelineDraft.accountCorrelation(account), null, at);
+    String entryId = CloudTrailDedup.conflictEntryId(TimelineDrafts.cloudTrailEntryId(e), e);
+    AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate(e.getEventID(), e.getEventTime().toEpochMilli(),
+        e.getEventName(), CloudTrailDedup.contentDigest(e), entryId), out.contextOf(s));
+    return entryId;
   }
 
-  private boolean onCloudTrail(AccountState s, CloudTrailEvent e, AccountContext ctx) {
+  /** A background record (de-duplicated already): filed under {@code account:<id>}. */
+  private void onBackgroundCloudTrail(String account, CloudTrailEvent e, String entryId) {
     long at = e.getEventTime().toEpochMilli();
-    String seenKey = seenKey(at, e.getEventID());
-    if (cloudTrailSeen.get(seenKey) != null) {
-      return false;
-    }
-    cloudTrailSeen.put(seenKey, at);
+    TimelineDraft draft = TimelineDrafts.cloudTrail(e, account, RootActivity.isRoot(e), RootActivity.isCredentialChange(e));
+    out.emitTimeline(entryId == null ? draft : draft.withEntryId(entryId), TimelineDraft.accountCorrelation(account),
+        null, at);
+  }
+
+  /** A record a rule judges (de-duplicated already), filed under {@code entryId} when not null. */
+  private boolean onCloudTrail(AccountState s, CloudTrailEvent e, String entryId, AccountContext ctx) {
+    long at = e.getEventTime().toEpochMilli();
     boolean use = RootActivity.isRootUse(e);
     boolean console = RootActivity.isConsoleRootCall(e);
     boolean credentialChange = RootActivity.isCredentialChange(e);
     TimelineDraft draft = TimelineDrafts.cloudTrail(e, s.accountId, RootActivity.isRoot(e), credentialChange);
+    if (entryId != null) {
+      draft = draft.withEntryId(entryId);
+    }
     AccountState.PendingRoot p = new AccountState.PendingRoot(e.getEventID(), at, e.getEventName(),
         e.getSourceIPAddress(), TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange,
         draft);
@@ -607,8 +636,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     if (DeadlineClock.isEndOfInput(now)) {
       return; // the end of input is no time
     }
+    cloudTrailDedup.purge(now - policy.stateRetention().toMillis());
     String to = seenKey(now - policy.stateRetention().toMillis(), "");
-    for (KeyValueStore<String, Long> seen : List.of(cloudTrailSeen, guardDutySeen)) {
+    for (KeyValueStore<String, Long> seen : List.of(guardDutySeen)) {
       List<String> old = new ArrayList<>();
       try (KeyValueIterator<String, Long> it = seen.range(null, to)) {
         it.forEachRemaining(kv -> old.add(kv.key));

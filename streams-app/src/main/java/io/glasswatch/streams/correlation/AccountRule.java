@@ -46,6 +46,12 @@ interface AccountRule {
   default void onRotation(AccountState s, AccountState.Rotation r, AccountContext ctx) {}
 
   /**
+   * A record arrived with the idempotency key of an earlier record and content not seen under it before
+   * ({@link CloudTrailDedup}); it is judged like a new record after this hook.
+   */
+  default void onConflictingDuplicate(AccountState s, Duplicate d, AccountContext ctx) {}
+
+  /**
    * Decides the rule's deadlines that deadline time {@code now} reached.
    *
    * @return whether {@code s} changed
@@ -68,5 +74,16 @@ interface AccountRule {
    * @param opened unauthorized sessions the batch opened, in order of their first event
    * @param events the uncovered events, in event-time order (then event id)
    */
+  /**
+   * A conflicting duplicate.
+   *
+   * @param eventId the shared idempotency key (CloudTrail {@code eventID})
+   * @param eventTime event time of the duplicate, epoch milliseconds
+   * @param eventName what the duplicate says happened ({@code eventName})
+   * @param digest content digest of the duplicate ({@link CloudTrailDedup#contentDigest})
+   * @param entryId the duplicate's own timeline entry id
+   */
+  record Duplicate(String eventId, long eventTime, String eventName, String digest, String entryId) {}
+
   record Uncovered(List<AccountState.RootSession> opened, List<AccountState.PendingRoot> events) {}
 }

@@ -112,6 +112,11 @@ public final class TimelineDrafts {
         e.getTokenFingerprint(), d.toJson());
   }
 
+  /** Timeline entry id of a CloudTrail record: {@code cloudtrail:<eventID>}. */
+  public static String cloudTrailEntryId(CloudTrailEvent e) {
+    return "cloudtrail:" + e.getEventID();
+  }
+
   /**
    * A CloudTrail record (fields per the CloudTrail record contents reference,
    * docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
@@ -145,7 +150,7 @@ public final class TimelineDrafts {
         .put("rootActivity", rootActivity ? Boolean.TRUE : null)
         .put("rootCredentialChange", credentialChange ? Boolean.TRUE : null)
         .put("origin", e.getOrigin());
-    return new TimelineDraft("cloudtrail:" + e.getEventID(), e.getEventTime().toEpochMilli(), accountId, "cloudtrail",
+    return new TimelineDraft(cloudTrailEntryId(e), e.getEventTime().toEpochMilli(), accountId, "cloudtrail",
         "event", e.getEventName(), failed ? Ecs.FAILURE : Ecs.SUCCESS, identity, Ecs.ipOrNull(e.getSourceIPAddress()),
         e.getUserAgent(), msg.toString(), e.getEventID(), null, null, null, null, d.toJson());
   }
