@@ -307,6 +307,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         e.getSourceIPAddress(), TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange,
         draft);
     p.failedLogin = RootActivity.isFailedRootLogin(e);
+    p.consoleSession = RootActivity.consoleSession(e);
     p.consoleCall = console && !use;
     p.antipatternCandidate = (use || console) && RootActivity.isSuccessfulRootIamCall(e);
     admit(s, p, ctx);
@@ -415,6 +416,40 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return best;
   }
 
+  /**
+   * The authorized session a root credential change at {@code t} rotates (SPEC section 2): a grant with
+   * root use whose end (expiry or revoke) plus {@code skew} is before {@code t} and within its
+   * {@code rotationDeadline} after; the latest ended first. Null if none.
+   */
+  private AccountState.GrantView rotationOf(AccountState s, long t) {
+    AccountState.GrantView best = null;
+    for (AccountState.GrantView v : s.grants.values()) {
+      Long end = v.end();
+      if (v.firstRootAt == null || end == null || !v.fact.approved()) {
+        continue;
+      }
+      Policy pol = out.policyOf(s, v);
+      if (t > end + pol.skew().toMillis() && t <= end + pol.rotationDeadline().toMillis()
+          && (best == null || end > best.end())) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Files a root credential change made after an authorized session ended under that session's request:
+   * it is the session's rotation, no root use (no session, no overrun, no new rotation obligation).
+   */
+  private void decideRotation(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g,
+      AccountContext ctx) {
+    String requestId = g.fact.requestId();
+    out.emitTimeline(p.draft, requestId, requestId, p.eventTime);
+    AccountState.Rotation rotation = new AccountState.Rotation(p.eventId, p.eventTime, p.action);
+    s.addRotation(rotation);
+    AccountRules.onRotation(s, rotation, ctx);
+  }
+
   /** Files a covered root event under its request: the grant's session, lifecycle, rotation evidence, rules. */
   private void decideCovered(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g, AccountContext ctx) {
     String requestId = g.fact.requestId();
@@ -424,13 +459,18 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         g.firstRootAt = p.eventTime;
         g.firstRootEventId = p.eventId;
       }
-      if (g.lastRootAt == null || p.eventTime >= g.lastRootAt) {
+      // a credential change is the rotation the runbook asks for, never a use past the declared session
+      if (g.lastRootAt == null || p.eventTime >= g.lastRootAt && !p.credentialChange) {
         g.lastRootAt = p.eventTime;
         g.lastRootEventId = p.eventId;
       }
       if (g.rootEventIds.size() < AccountState.MAX_EVIDENCE) {
         g.rootEventIds.add(p.eventId);
-        g.useTimes.put(p.eventId, p.eventTime);
+        if (!p.credentialChange) {
+          g.useTimes.put(p.eventId, p.eventTime);
+        }
+      } else {
+        g.rootEventsOmitted++;
       }
       if (!s.closedRequests.containsKey(requestId)) {
         RequestLifecycle m = lifecycles.get(s, requestId);
@@ -494,9 +534,14 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         decideCovered(s, p, g, ctx);
         continue;
       }
+      AccountState.GrantView rotated = p.credentialChange ? rotationOf(s, p.eventTime) : null;
+      if (rotated != null) {
+        decideRotation(s, p, rotated, ctx);
+        continue;
+      }
       out.emitTimeline(p.draft, s.correlation(), null, p.eventTime);
       if (p.isUse()) {
-        AccountState.RootSession session = s.sessionOf(p.eventTime, acct.rootSessionGap().toMillis());
+        AccountState.RootSession session = s.sessionFor(p, acct.rootSessionGap().toMillis());
         if (session == null) {
           session = new AccountState.RootSession(p);
           s.sessions.add(session);

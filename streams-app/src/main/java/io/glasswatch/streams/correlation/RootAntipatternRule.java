@@ -44,7 +44,7 @@ final class RootAntipatternRule implements AccountRule {
       if (!p.antipatternCandidate || !acct.isRootAntipattern(p.action)) {
         continue;
       }
-      AccountState.RootSession session = s.sessionOf(p.eventTime, acct.rootSessionGap().toMillis());
+      AccountState.RootSession session = s.sessionFor(p, acct.rootSessionGap().toMillis());
       if (session == null || session.antipatterns.add(p.action)) {
         ctx.raiseOnly(alert(s, p, null, p.subject, acct, ctx.now()));
       }

@@ -61,7 +61,7 @@ final class RotationOverdueRule implements AccountRule {
       if (s.firstRotation(session.firstAt, deadline) == null) {
         AlertBuilder b = AlertBuilder.of(acct, AlertType.ROTATION_OVERDUE)
             .correlationId(s.correlation()).accountId(s.accountId)
-            .subject(session.subject).defining(session.firstEventId).evidence(session.eventIds)
+            .subject(session.subject).defining(session.firstEventId).evidence(session.eventIds).evidenceOmitted(session.eventsOmitted)
             .detectedAt(now).eventTime(deadline)
             .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
                 + "unauthorized root session of %s to %s ended.", s.accountId, Instant.ofEpochMilli(deadline),
@@ -89,7 +89,7 @@ final class RotationOverdueRule implements AccountRule {
       String requestId = v.fact.requestId();
       AlertBuilder b = AlertBuilder.of(pol, AlertType.ROTATION_OVERDUE)
           .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(v.fact.subject())
-          .defining(v.firstRootEventId).evidence(v.rootEventIds).detectedAt(now).eventTime(deadline)
+          .defining(v.firstRootEventId).evidence(v.rootEventIds).evidenceOmitted(v.rootEventsOmitted).detectedAt(now).eventTime(deadline)
           .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
               + "grant of break-glass request %s ended at %s.", s.accountId, Instant.ofEpochMilli(deadline),
               pol.rotationDeadline(), requestId, Instant.ofEpochMilli(end)));

@@ -155,6 +155,22 @@ public final class RootActivity {
     return false;
   }
 
+  /**
+   * The console session a record was made in: {@code <creationDate>|<sourceIPAddress>} from the record's
+   * {@code userIdentity.sessionContext.attributes.creationDate} (CloudTrail userIdentity element,
+   * docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html), or
+   * null when the record has no creation date (a ConsoleLogin, an access-key call) or cannot be read.
+   */
+  public static String consoleSession(CloudTrailEvent e) {
+    JsonNode record = parse(e.getRecord());
+    if (record == null) {
+      return null;
+    }
+    String created = record.path("userIdentity").path("sessionContext").path("attributes").path("creationDate")
+        .asText(null);
+    return created == null || created.isBlank() ? null : created + "|" + e.getSourceIPAddress();
+  }
+
   /** A non-sample RootCredentialUsage finding. */
   public static boolean isRootCredentialUsage(GuardDutyFinding f) {
     return ROOT_CREDENTIAL_USAGE.equals(f.getType()) && !Boolean.TRUE.equals(f.getSample());
