@@ -25,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -690,6 +691,71 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       }
       old.forEach(seen::delete);
     }
+  }
+
+  /**
+   * The deadlines still open in stage B's state (store {@value #STORE}, read after the end of a replay's
+   * input), as each rule states them ({@link AccountRule#openDeadlines}), ordered by due time, then type
+   * and correlation. Reads the store only.
+   *
+   * @param accounts the {@value #STORE} store (for example {@code TopologyTestDriver.getKeyValueStore})
+   * @param policy the policy the topology ran with
+   * @return the open deadlines, possibly empty
+   */
+  public static List<OpenDeadline> openDeadlines(ReadOnlyKeyValueStore<String, ?> accounts, Policy policy) {
+    List<OpenDeadline> open = new ArrayList<>();
+    try (KeyValueIterator<String, ?> it = accounts.all()) {
+      while (it.hasNext()) {
+        if (it.next().value instanceof AccountState s) {
+          AccountContext ctx = readOnly(s, policy);
+          AccountRules.ALL.forEach(r -> open.addAll(r.openDeadlines(s, ctx)));
+        }
+      }
+    }
+    open.sort(java.util.Comparator.comparing(OpenDeadline::dueAt).thenComparing(OpenDeadline::alertType)
+        .thenComparing(OpenDeadline::correlationId));
+    return open;
+  }
+
+  /** A context that answers policy questions about {@code s} and refuses every output. */
+  private static AccountContext readOnly(AccountState s, Policy policy) {
+    return new AccountContext() {
+      @Override
+      public long now() {
+        throw new UnsupportedOperationException("read-only");
+      }
+
+      @Override
+      public Policy accountPolicy() {
+        return policy.resolve(s.accountId, null);
+      }
+
+      @Override
+      public Policy policyOf(AccountState.GrantView v) {
+        return policy.resolve(s.accountId, v == null ? null : v.tenant);
+      }
+
+      @Override
+      public io.glasswatch.schema.Alert raise(io.glasswatch.streams.detection.AlertBuilder b, String requestId) {
+        throw new UnsupportedOperationException("read-only");
+      }
+
+      @Override
+      public io.glasswatch.schema.Alert raiseRevoking(io.glasswatch.streams.detection.AlertBuilder b,
+          List<AccountState.GrantView> targets) {
+        throw new UnsupportedOperationException("read-only");
+      }
+
+      @Override
+      public io.glasswatch.schema.Alert raiseOnly(io.glasswatch.streams.detection.AlertBuilder b) {
+        throw new UnsupportedOperationException("read-only");
+      }
+
+      @Override
+      public void resolve(io.glasswatch.schema.AlertResolution resolution) {
+        throw new UnsupportedOperationException("read-only");
+      }
+    };
   }
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */

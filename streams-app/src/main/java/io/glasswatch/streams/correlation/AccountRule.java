@@ -52,6 +52,14 @@ interface AccountRule {
   default void onConflictingDuplicate(AccountState s, Duplicate d, AccountContext ctx) {}
 
   /**
+   * The rule's deadlines not decided yet whose alert would be raised if nothing else arrived (for the
+   * summary of a replay: deadlines still open after its last event). Reads {@code s} only.
+   */
+  default java.util.List<OpenDeadline> openDeadlines(AccountState s, AccountContext ctx) {
+    return java.util.List.of();
+  }
+
+  /**
    * Decides the rule's deadlines that deadline time {@code now} reached.
    *
    * @return whether {@code s} changed

@@ -6,6 +6,7 @@ import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.policy.Policy;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -98,6 +99,28 @@ final class RotationOverdueRule implements AccountRule {
       resolveGrant(s, v, s.firstRotation(v.firstRootAt, Long.MAX_VALUE), ctx);
     }
     return true;
+  }
+
+  @Override
+  public List<OpenDeadline> openDeadlines(AccountState s, AccountContext ctx) {
+    List<OpenDeadline> open = new ArrayList<>();
+    long rotationDeadline = ctx.accountPolicy().rotationDeadline().toMillis();
+    for (AccountState.RootSession session : s.sessions) {
+      if (!session.rotationDecided && session.alertId != null
+          && s.firstRotation(session.firstAt, Long.MAX_VALUE) == null) {
+        open.add(new OpenDeadline(type().name(), s.correlation(),
+            Instant.ofEpochMilli(session.lastAt + rotationDeadline)));
+      }
+    }
+    for (AccountState.GrantView v : s.grants.values()) {
+      Long end = v.end();
+      if (v.firstRootAt != null && !v.rotationDecided && end != null
+          && s.firstRotation(v.firstRootAt, Long.MAX_VALUE) == null) {
+        open.add(new OpenDeadline(type().name(), v.fact.requestId(),
+            Instant.ofEpochMilli(end + ctx.policyOf(v).rotationDeadline().toMillis())));
+      }
+    }
+    return open;
   }
 
   @Override

@@ -18,7 +18,15 @@ import io.glasswatch.streams.testing.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.glasswatch.streams.input.ClockTick;
+import io.glasswatch.streams.policy.Policy;
+import io.glasswatch.streams.testing.Driver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The end-of-input tick (stream time {@link Topics#END_OF_INPUT_TIME}): a replay's last records are judged
@@ -70,6 +78,31 @@ class EndOfInputTest {
 
     assertThat(Scenario.alertsOf(r, "MISSING_APPROVALS")).singleElement()
         .satisfies(a -> assertThat(a.getDetectedAt()).isEqualTo(at(1)));
+  }
+
+  @Test
+  void theOpenDeadlinesAreListedFromTheStoreAfterTheEnd(@TempDir Path stateDir) {
+    try (Driver d = new Driver(stateDir)) {
+      d.gateway().pipeInput("req-l", request("req-l", "alice", ACCOUNT, "root", at(0)), at(0));
+      d.gateway().pipeInput("req-l", approval("req-l", "bob", "incident_command", at(1)), at(1));
+      d.gateway().pipeInput("req-l", approval("req-l", "dana", "security", at(1)), at(1));
+      d.gateway().pipeInput("req-l", grant("req-l", "tok-l", at(2), Duration.ofMinutes(30), true,
+          assignment(ACCOUNT, "user-alice")), at(2));
+      d.cloudTrail().pipeInput(ACCOUNT, rootLogin("ct-l1", ACCOUNT, at(3), "Yes", true), at(3));
+      d.cloudTrail().pipeInput(ACCOUNT, rootLogin("ct-l2", ACCOUNT, at(40), "Yes", true), at(40));
+      for (String topic : List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS)) {
+        RecordHeaders headers = new RecordHeaders(ClockTick.headers().toArray());
+        headers.add(Topics.END_OF_INPUT_HEADER, "true".getBytes(StandardCharsets.UTF_8));
+        d.raw(topic).pipeInput(new TestRecord<>(null, null, headers, END));
+      }
+
+      assertThat(AccountCorrelator.openDeadlines(d.store(AccountCorrelator.STORE), Policy.defaults()))
+          .containsExactly(
+              new OpenDeadline("ROTATION_OVERDUE", "req-l", at(32).plus(Duration.ofHours(24))),
+              new OpenDeadline("ROTATION_OVERDUE", "account:" + ACCOUNT, at(40).plus(Duration.ofHours(24))));
+      assertThat(d.alerts().readValuesToList()).extracting(a -> a.getAlertType())
+          .containsExactlyInAnyOrder("MISSING_AUDIT_RECORD", "UNAUTHORIZED_ROOT_USE");
+    }
   }
 
   @Test
