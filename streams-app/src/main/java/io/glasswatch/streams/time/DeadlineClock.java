@@ -33,7 +33,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * {@link Topics#END_OF_INPUT_TIME} ({@link #isEndOfInput}). From then on deadline time stays at the last
  * stream time seen before it ({@link #lastBeforeEnd()}), so deadlines after the last event stay open,
  * and {@link #atEnd()} tells the processor that no later input can arrive: a decision that only waited
- * for late input (decision delay) is taken at once.
+ * for late input (decision delay) is taken at once. A clock that follows the wall clock (live) has no end
+ * of input and ignores it.
  *
  * <p>The clock's only state is the last stream time it saw before the end of input, in memory; one
  * instance per processor.
@@ -89,7 +90,7 @@ public final class DeadlineClock {
    * @return {@code streamTime} in replay; {@code max(streamTime, wallTime - lateness)} live
    */
   public long at(long streamTime, long wallTime, long lateness) {
-    if (isEndOfInput(streamTime)) {
+    if (!wallClock && isEndOfInput(streamTime)) {
       atEnd = true;
       return lastBeforeEnd;
     }
@@ -107,6 +108,9 @@ public final class DeadlineClock {
    * of input knows the last time before it.
    */
   public void observe(long streamTime) {
+    if (wallClock) {
+      return; // live: no end of input
+    }
     if (isEndOfInput(streamTime)) {
       atEnd = true;
     } else if (streamTime > lastBeforeEnd) {
