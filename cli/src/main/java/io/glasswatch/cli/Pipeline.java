@@ -1,12 +1,11 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.ConsoleChannel;
-import io.glasswatch.alerts.delivery.WebhookChannel;
+import io.glasswatch.alerts.AlertsSettings;
 import io.glasswatch.alerts.enforcement.OverlappingGrants;
-import io.glasswatch.alerts.enforcement.RevokeNotifier;
 import io.glasswatch.alerts.enforcement.RevokeService;
-import io.glasswatch.alerts.enforcement.RevokeSettings;
+import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
+import io.glasswatch.alerts.oncall.ConsoleChannel;
 import io.glasswatch.alerts.oncall.OnCallChannels;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.config.GlasswatchSettings;
@@ -16,7 +15,6 @@ import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -75,24 +73,20 @@ public final class Pipeline implements AutoCloseable {
         p.started.add(p.sink);
         p.sink.start();
       }
+      AlertsSettings alerts = services.contains(Service.REVOKER) || services.contains(Service.ALERTS)
+          ? AlertsSettings.from(settings) : null; // validated once, every problem at once
       if (services.contains(Service.REVOKER)) {
-        p.ssoRevoker = SsoAdminRevoker.fromSettings(settings);
-        RevokeNotifier notifier = RevokeNotifier.NONE;
-        var webhook = WebhookChannel.fromSettings(settings);
-        if (webhook.isPresent()) {
-          p.started.add(webhook.get());
-          notifier = RevokeNotifier.webhook(webhook.get());
-        }
+        p.ssoRevoker = SsoAdminRevoker.fromSettings(alerts.revoke(), alerts.revoke().revokerOptions(),
+            SsoAdminClients.Tuning.defaults());
         p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
-            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.FROM_COMMAND);
+            .withParallelism(alerts.revoke().parallelism()), OverlappingGrants.FROM_COMMAND, alerts.policy());
         p.started.add(p.revoker);
         p.started.add(p.ssoRevoker);
         daemon("glasswatch-revoker", p.revoker).start();
       }
       if (services.contains(Service.ALERTS)) {
-        Path policyFile = settings.isSet(GlasswatchSettings.POLICY_FILE)
-            ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE)) : null;
-        OnCallChannels.Setup setup = OnCallChannels.fromSettings(settings, policyFile, new ConsoleChannel(console));
+        OnCallChannels.Setup setup = OnCallChannels.create(alerts.channels(), alerts.policyFile().orElse(null),
+            new ConsoleChannel(console));
         p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
             OnCallDispatcher.Options.defaults());
         p.started.add(p.dispatcher);

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The bundled demo scenarios: JSON-lines files under the class-path folder {@code scenarios/},
- * listed in {@code scenarios.index}. See the NOTICE file for the origin of their CloudTrail records.
+ * listed in {@code scenarios.index} (a name may have a folder, e.g. {@code 08-authz-gateway/audit.log}:
+ * the break-glass systems' own files keep their names). See the NOTICE file for the origin of their CloudTrail records.
  */
 public final class DemoScenarios {
   /** Name of the scenario whose CloudTrail records must never raise an alert. */
@@ -52,6 +53,7 @@ public final class DemoScenarios {
       for (String name : names()) {
         try (InputStream in = resource(name)) {
           Path target = dir.resolve(name);
+          Files.createDirectories(target.getParent());
           Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
           out.add(target);
         }

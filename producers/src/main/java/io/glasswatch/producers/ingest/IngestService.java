@@ -80,10 +80,12 @@ public final class IngestService implements AutoCloseable {
    */
   public static IngestService start(GlasswatchSettings settings, java.util.function.Consumer<String> log) {
     IngestSettings s = IngestSettings.from(settings);
-    if (!s.anyEnabled()) {
+    io.glasswatch.producers.ingest.jit.JitStreamSettings jit =
+        io.glasswatch.producers.ingest.jit.JitStreamSettings.from(settings, System.getenv());
+    if (!s.anyEnabled() && !jit.enabled()) {
       throw new IllegalStateException("no ingest component configured: set " + IngestSettings.HTTP_LISTEN + ", "
           + IngestSettings.CT_REGIONS + ", " + IngestSettings.GD_REGIONS + ", " + IngestSettings.CT_LOG_DIRS
-          + " or " + IngestSettings.TAIL_FILES);
+          + ", " + IngestSettings.TAIL_FILES + " or " + io.glasswatch.producers.ingest.jit.JitStreamSettings.STREAM_ARN);
     }
     IngestService svc = new IngestService();
     try {
@@ -107,7 +109,8 @@ public final class IngestService implements AutoCloseable {
     watchKafka(settings);
     if (s.httpListen() != null) {
       try {
-        server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock);
+        server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock,
+            io.glasswatch.producers.normalize.sources.SourceSettings.from(settings, System.getenv()));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on " + s.httpListen() + ": " + e.getMessage(), e);
       }
@@ -156,12 +159,49 @@ public final class IngestService implements AutoCloseable {
       loop("cloudtrail-log", s.logScanInterval(), w::scanOnce);
       log.accept("CloudTrail log directories " + s.cloudTrailLogDirs() + " scanned every " + s.logScanInterval());
     }
+    // one normalizer for every tailed file and the JIT stream: the JIT controller's records complete each other
+    var tailNormalizer = new io.glasswatch.producers.normalize.Normalizer(
+        io.glasswatch.producers.normalize.sources.SourceSettings.from(settings, System.getenv()));
     for (Path f : s.tailFiles()) {
-      JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock);
+      JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock, tailNormalizer);
       resources.add(t);
       loop(t.checkpointKey(), s.tailPollInterval(), t::pollOnce);
       log.accept("tailing " + f + " every " + s.tailPollInterval());
     }
+    startJitStream(settings, tailNormalizer.nativeFormats(), checkpoints, producer, log);
+  }
+
+  /** The JIT controller's jit_audit stream reader, when {@code sources.jit-controller.stream-arn} is set. */
+  private void startJitStream(GlasswatchSettings settings, io.glasswatch.producers.normalize.NativeFormats formats,
+      CheckpointStore checkpoints, EventProducer producer, java.util.function.Consumer<String> log) {
+    var jit = io.glasswatch.producers.ingest.jit.JitStreamSettings.from(settings, System.getenv());
+    if (!jit.enabled()) {
+      return;
+    }
+    Region region = Region.of(jit.region());
+    var streams = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder().region(region)
+        .credentialsProvider(credentials(null, jit.region()))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .applyMutation(b -> {
+          if (jit.endpoint() != null) {
+            b.endpointOverride(jit.endpoint());
+          }
+        }).build();
+    resources.add(streams);
+    var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().region(region)
+        .credentialsProvider(credentials(null, jit.region()))
+        .applyMutation(b -> {
+          if (jit.endpoint() != null) {
+            b.endpointOverride(jit.endpoint());
+          }
+        }).build();
+    resources.add(dynamo);
+    var reader = new io.glasswatch.producers.ingest.jit.JitAuditStreamReader(streams, dynamo,
+        new io.glasswatch.producers.ingest.jit.JitAuditStreamReader.Options(jit.streamArn(), jit.requestsTable(), 100,
+            1000, BACKOFF_BASE, MAX_ATTEMPTS),
+        formats, new RateLimiter(5), checkpoints, producer, metrics);
+    loop(reader.checkpointKey(), jit.pollInterval(), reader::pollOnce);
+    log.accept("JIT controller stream " + jit.streamArn() + " every " + jit.pollInterval());
   }
 
   private AwsCredentialsProvider credentials(String role, String region) {

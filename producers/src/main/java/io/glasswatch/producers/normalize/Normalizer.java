@@ -2,6 +2,7 @@ package io.glasswatch.producers.normalize;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.glasswatch.producers.normalize.sources.SourceSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +12,13 @@ import java.util.regex.Pattern;
 
 /**
  * Tells the input shapes of SPEC section 1 apart by their fields and normalizes every event in a
- * JSON value. Pure and thread-safe: no I/O, no state, so the producer and the offline replay use
- * the same instance.
+ * JSON value. Thread-safe, no I/O. The only state is that of {@link NativeFormats} (the AuthZ
+ * gateway's audit chain position per file, what the JIT controller's records said per request).
  *
  * <p>Shapes, tried in this order on a JSON object:
  *
  * <ol>
+ *   <li>a record of a break-glass system of SPEC 1.4, in any of its shapes ({@link NativeFormats});
  *   <li>gateway event: {@code type} is request, approval, grant, usage, expiry or rotation
  *       ({@link GatewayNormalizer});
  *   <li>break-glass root declaration: {@code action} "break_glass_root_login" or {@code actor_role}
@@ -59,8 +61,25 @@ public final class Normalizer {
   private static final Pattern QUOTED = Pattern.compile("'([^']{2,})'");
   private static final Set<String> JSON_WORDS = Set.of("null", "true", "false");
 
-  /** A normalizer; it holds no state. */
-  public Normalizer() {}
+  private final NativeFormats nativeFormats;
+
+  /**
+   * A normalizer reading the break-glass systems' own records with the {@code sources.*} settings of
+   * the process environment ({@link SourceSettings#fromEnvironment()}).
+   */
+  public Normalizer() {
+    this(SourceSettings.fromEnvironment());
+  }
+
+  /** A normalizer reading the break-glass systems' own records (SPEC 1.4) with {@code sources}. */
+  public Normalizer(SourceSettings sources) {
+    this.nativeFormats = new NativeFormats(sources);
+  }
+
+  /** The reader of the break-glass systems' own records this normalizer uses. */
+  public NativeFormats nativeFormats() {
+    return nativeFormats;
+  }
 
   /**
    * Normalizes every event in {@code value}.
@@ -78,6 +97,11 @@ public final class Normalizer {
       for (int i = 0; i < value.size(); i++) {
         normalize(value.get(i), src.item(i), null, out);
       }
+      return;
+    }
+    // SPEC 1.4: the break-glass systems' own records (NativeFormats), before the canonical shapes
+    if (nativeFormats.accepts(value)) {
+      nativeFormats.normalize(value, src, raw, out);
       return;
     }
     try {
@@ -203,6 +227,37 @@ public final class Normalizer {
     }
   }
 
+  /**
+   * Normalizes one element of a document's {@code Records}, {@code Events} or {@code Findings} array,
+   * as {@link #normalize(JsonNode, SourceRef, byte[], Consumer)} does for each element of the whole
+   * document; the streaming reader hands elements one by one so that a large log file never has to
+   * be held whole.
+   *
+   * @param container {@code Records} (a CloudTrail record), {@code Events} (a LookupEvents item) or
+   *     {@code Findings} (a GuardDuty finding)
+   * @param item the element
+   * @param src the document's source with the element's index ({@code SourceRef#item})
+   * @param raw the element's bytes as read, kept when it is rejected (unless it holds a secret), or null
+   * @param out receives one result
+   * @throws IllegalArgumentException for another container name
+   */
+  public void normalizeItem(String container, JsonNode item, SourceRef src, byte[] raw,
+      Consumer<? super NormalizeResult> out) {
+    String index = src.index() == null ? "0" : src.index().substring(src.index().lastIndexOf('.') + 1);
+    SourceRef parent = new SourceRef(src.file(), src.line(), null);
+    String prefix = container + "[" + index + "]";
+    try {
+      switch (container) {
+        case "Records" -> out.accept(CloudTrailNormalizer.normalize(item, src, null));
+        case "Events" -> out.accept(lookupEvent(item, src));
+        case "Findings" -> out.accept(GuardDutyNormalizer.normalize(item, src));
+        default -> throw new IllegalArgumentException("not a container: " + container);
+      }
+    } catch (InvalidInput e) {
+      out.accept(reject(parent, prefix, e, raw, item));
+    }
+  }
+
   private static void records(JsonNode file, SourceRef src, Consumer<? super NormalizeResult> out)
       throws InvalidInput {
     JsonNode records = array(file, "Records", "cloudtrail");
@@ -222,27 +277,31 @@ public final class Normalizer {
     for (int i = 0; i < events.size(); i++) {
       JsonNode item = events.get(i);
       try {
-        JsonNode embedded = Json.field(item, "CloudTrailEvent");
-        if (embedded == null) {
-          throw new InvalidInput("CloudTrailEvent", "lookupevents: missing required field CloudTrailEvent");
-        }
-        JsonNode rec = embedded;
-        if (embedded.isTextual()) {
-          try {
-            rec = Json.MAPPER.readTree(embedded.asText());
-          } catch (JsonProcessingException e) {
-            throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent is not valid JSON: "
-                + safeMessage(e));
-          }
-        }
-        if (rec == null || !rec.isObject()) {
-          throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent must hold a JSON object");
-        }
-        out.accept(CloudTrailNormalizer.normalize(rec, src.item(i), null));
+        out.accept(lookupEvent(item, src.item(i)));
       } catch (InvalidInput e) {
         out.accept(reject(src, "Events[" + i + "]", e, null, item));
       }
     }
+  }
+
+  private static NormalizeResult.Normalized lookupEvent(JsonNode item, SourceRef src) throws InvalidInput {
+    JsonNode embedded = Json.field(item, "CloudTrailEvent");
+    if (embedded == null) {
+      throw new InvalidInput("CloudTrailEvent", "lookupevents: missing required field CloudTrailEvent");
+    }
+    JsonNode rec = embedded;
+    if (embedded.isTextual()) {
+      try {
+        rec = Json.MAPPER.readTree(embedded.asText());
+      } catch (JsonProcessingException e) {
+        throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent is not valid JSON: "
+            + safeMessage(e));
+      }
+    }
+    if (rec == null || !rec.isObject()) {
+      throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent must hold a JSON object");
+    }
+    return CloudTrailNormalizer.normalize(rec, src, null);
   }
 
   private static void findings(JsonNode response, SourceRef src, Consumer<? super NormalizeResult> out)

@@ -55,7 +55,7 @@ public final class JsonLinesTailer implements AutoCloseable {
   private final EventProducer producer;
   private final IngestMetrics metrics;
   private final Clock clock;
-  private final Normalizer normalizer = new Normalizer();
+  private final Normalizer normalizer;
   private FileChannel channel;
   private Path openPath;
   private String fileKey;
@@ -71,6 +71,16 @@ public final class JsonLinesTailer implements AutoCloseable {
    */
   public JsonLinesTailer(Path path, CheckpointStore checkpoints, EventProducer producer, IngestMetrics metrics,
       Clock clock) {
+    this(path, checkpoints, producer, metrics, clock, new Normalizer());
+  }
+
+  /**
+   * A tailer that normalizes with {@code normalizer} (e.g. one holding the {@code sources.*} settings:
+   * the AuthZ gateway's audit key).
+   */
+  public JsonLinesTailer(Path path, CheckpointStore checkpoints, EventProducer producer, IngestMetrics metrics,
+      Clock clock, Normalizer normalizer) {
+    this.normalizer = normalizer;
     this.path = path.toAbsolutePath().normalize();
     this.checkpoints = checkpoints;
     this.producer = producer;

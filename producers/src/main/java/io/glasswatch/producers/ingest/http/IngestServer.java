@@ -16,6 +16,7 @@ import io.glasswatch.producers.normalize.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.Secrets;
 import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.sources.SourceSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,6 +70,9 @@ import org.slf4j.LoggerFactory;
  * {@code detail}: CloudTrail records and GuardDuty findings; docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html).
  * Gateway events need the signed path. EventBridge re-delivers on failure; records are de-duplicated
  * downstream by CloudTrail {@code eventID} and GuardDuty finding id.
+ *
+ * <p>{@code POST /jit/webhook} takes the JIT controller's signed webhook notifications
+ * ({@link JitWebhookEndpoint}) when {@code sources.jit-controller.webhook-secret} is set.
  *
  * <p>{@code GET /healthz} answers 200 while the process serves; {@code GET /readyz} 200 when every
  * {@link Readiness} check passes, else 503 listing the problems; {@code GET /metrics} the
@@ -138,15 +142,18 @@ public final class IngestServer implements AutoCloseable {
   private final IngestMetrics metrics;
   private final Readiness readiness;
   private final Clock clock;
-  private final Normalizer normalizer = new Normalizer();
+  private final Normalizer normalizer;
+  private final JitWebhookEndpoint jitWebhook;
   private final NonceCache nonces;
   private final Semaphore inFlight;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
   private IngestServer(Options options, EventProducer producer, IngestMetrics metrics, Readiness readiness,
-      Clock clock) throws IOException {
+      Clock clock, SourceSettings sources) throws IOException {
     this.options = options;
+    this.normalizer = new Normalizer(sources);
+    this.jitWebhook = new JitWebhookEndpoint(normalizer.nativeFormats(), producer, metrics, clock, options.ackTimeout());
     this.producer = producer;
     this.metrics = metrics;
     this.readiness = readiness;
@@ -168,7 +175,18 @@ public final class IngestServer implements AutoCloseable {
    */
   public static IngestServer start(Options options, EventProducer producer, IngestMetrics metrics,
       Readiness readiness, Clock clock) throws IOException {
-    IngestServer s = new IngestServer(options, producer, metrics, readiness, clock);
+    return start(options, producer, metrics, readiness, clock, SourceSettings.fromEnvironment());
+  }
+
+  /**
+   * Binds and starts the endpoint, reading the break-glass systems' records (SPEC 1.4) with
+   * {@code sources}; {@code POST /jit/webhook} serves when its JIT webhook secret is set.
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public static IngestServer start(Options options, EventProducer producer, IngestMetrics metrics,
+      Readiness readiness, Clock clock, SourceSettings sources) throws IOException {
+    IngestServer s = new IngestServer(options, producer, metrics, readiness, clock, sources);
     s.server.start();
     LOG.info("ingest endpoint listening on {} with {}", s.server.getAddress(), options);
     return s;
@@ -240,6 +258,16 @@ public final class IngestServer implements AutoCloseable {
           return reply(ex, 404, error("the EventBridge path is not configured"));
         }
         return method.equals("POST") ? ingest(ex, true) : notAllowed(ex, "POST");
+      }
+      case JitWebhookEndpoint.PATH -> {
+        if (!jitWebhook.enabled()) {
+          return reply(ex, 404, error("the JIT webhook is not configured (" + SourceSettings.JIT_WEBHOOK_SECRETS + ")"));
+        }
+        if (!method.equals("POST")) {
+          return notAllowed(ex, "POST");
+        }
+        byte[] body = readAtMost(ex.getRequestBody(), options.maxBodyBytes());
+        return body == null ? tooLarge(ex) : jitWebhook.handle(ex, body);
       }
       default -> {
         return reply(ex, 404, error("no such path: use POST " + EVENTS_PATH));
