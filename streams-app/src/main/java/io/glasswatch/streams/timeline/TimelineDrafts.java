@@ -149,7 +149,13 @@ public final class TimelineDrafts {
         .put("errorCode", e.getErrorCode()).put("readOnly", e.getReadOnly())
         .put("rootActivity", rootActivity ? Boolean.TRUE : null)
         .put("rootCredentialChange", credentialChange ? Boolean.TRUE : null)
-        .put("origin", e.getOrigin());
+        .put("origin", e.getOrigin())
+        .put("validationErrors", e.getValidationErrors() == null || e.getValidationErrors().isEmpty() ? null
+            : e.getValidationErrors().stream().map(String::valueOf).toList());
+    if (e.getValidationErrors() != null && !e.getValidationErrors().isEmpty()) {
+      msg.append("; read in part (").append(e.getValidationErrors().size()).append(" field")
+          .append(e.getValidationErrors().size() == 1 ? "" : "s").append(" unreadable, see validationErrors)");
+    }
     return new TimelineDraft(cloudTrailEntryId(e), e.getEventTime().toEpochMilli(), accountId, "cloudtrail",
         "event", e.getEventName(), failed ? Ecs.FAILURE : Ecs.SUCCESS, identity, Ecs.ipOrNull(e.getSourceIPAddress()),
         e.getUserAgent(), msg.toString(), e.getEventID(), null, null, null, null, d.toJson());
