@@ -102,10 +102,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   /** De-duplication store of CloudTrail records: {@code <eventTime 19 digits>|<eventID>} to event time. */
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
   /**
-   * Contents seen per CloudTrail {@code eventID}: {@code eventID} to {@code <eventTime>|<digest>[,...]}
-   * ({@link CloudTrailDedup}), to tell a re-delivered copy from a conflicting duplicate.
+   * Contents seen per idempotency key: a CloudTrail {@code eventID}, or {@code guardduty:<id>|<updatedAt>},
+   * to {@code <eventTime>|<digest>[,...]} ({@link InputDedup}), to tell a re-delivered copy from a
+   * conflicting duplicate.
    */
-  public static final String CLOUDTRAIL_DIGESTS = "cloudtrail-digests";
+  public static final String INPUT_DIGESTS = "input-digests";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
   public static final String GUARDDUTY_SEEN = "guardduty-seen";
   /**
@@ -131,7 +132,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
   private KeyValueStore<String, Long> dueIndex;
-  private CloudTrailDedup cloudTrailDedup;
+  private InputDedup dedup;
   private AccountEffects out;
   private AccountLifecycles lifecycles;
   private boolean endEvaluated;
@@ -189,7 +190,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             TimelineChainer.headSerde()).withCachingEnabled());
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(),
             Serdes.Long()));
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOUDTRAIL_DIGESTS), Serdes.String(),
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INPUT_DIGESTS), Serdes.String(),
             Serdes.String()));
         return stores;
       }
@@ -208,7 +209,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
     this.dueIndex = context.getStateStore(DUE_STORE);
-    this.cloudTrailDedup = new CloudTrailDedup(cloudTrailSeen, context.getStateStore(CLOUDTRAIL_DIGESTS));
+    this.dedup = new InputDedup(cloudTrailSeen, guardDutySeen, context.getStateStore(INPUT_DIGESTS));
     this.out = new AccountEffects(policy, clock, context, context.getStateStore(ACCOUNT_CHAIN_STORE));
     this.lifecycles = new AccountLifecycles(policy, context.getStateStore(LIFECYCLE_STORE));
     clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateDue());
@@ -221,11 +222,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     String account = record.key();
     String conflictEntryId = null;
     if (record.value() instanceof AccountInput.CloudTrail c) {
-      CloudTrailDedup.Verdict verdict = cloudTrailDedup.admit(c.event());
-      if (verdict == CloudTrailDedup.Verdict.COPY) {
+      InputDedup.Verdict verdict = dedup.admit(c.event());
+      if (verdict == InputDedup.Verdict.COPY) {
         return;
       }
-      if (verdict == CloudTrailDedup.Verdict.CONFLICT) {
+      if (verdict == InputDedup.Verdict.CONFLICT) {
         conflictEntryId = onConflictingDuplicate(account, c.event());
       }
       if (isBackground(c.event())) {
@@ -280,9 +281,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     if (s == null) {
       s = new AccountState(account);
     }
-    String entryId = CloudTrailDedup.conflictEntryId(TimelineDrafts.cloudTrailEntryId(e), e);
-    AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate(e.getEventID(), e.getEventTime().toEpochMilli(),
-        e.getEventName(), CloudTrailDedup.contentDigest(e), entryId), out.contextOf(s));
+    String digest = InputDedup.contentDigest(e);
+    String entryId = InputDedup.conflictEntryId(TimelineDrafts.cloudTrailEntryId(e), digest);
+    AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", e.getEventID(),
+        e.getEventTime().toEpochMilli(), e.getEventName(), digest, entryId), out.contextOf(s));
     return entryId;
   }
 
@@ -319,12 +321,18 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     long at = EventTimeExtractor.eventTime(f) == null ? context.currentStreamTimeMs()
         : EventTimeExtractor.eventTime(f).toEpochMilli();
     long updated = f.getUpdatedAt() == null ? at : f.getUpdatedAt().toEpochMilli();
-    String seenKey = seenKey(at, f.getId() + "|" + updated);
-    if (guardDutySeen.get(seenKey) != null) {
+    InputDedup.Verdict verdict = dedup.admit(f, at, updated);
+    if (verdict == InputDedup.Verdict.COPY) {
       return false;
     }
-    guardDutySeen.put(seenKey, at);
     TimelineDraft draft = TimelineDrafts.guardDuty(f, at);
+    if (verdict == InputDedup.Verdict.CONFLICT) {
+      String digest = InputDedup.contentDigest(f);
+      String entryId = InputDedup.conflictEntryId(draft.entryId(), digest);
+      draft = draft.withEntryId(entryId);
+      AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate("GuardDuty", f.getId(), at, f.getType(),
+          digest, entryId), ctx);
+    }
     if (!RootActivity.isRootCredentialUsage(f)) {
       out.emitTimeline(draft, s.correlation(), null, at);
       return false;
@@ -682,15 +690,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     if (DeadlineClock.isEndOfInput(now)) {
       return; // the end of input is no time
     }
-    cloudTrailDedup.purge(now - policy.stateRetention().toMillis());
-    String to = seenKey(now - policy.stateRetention().toMillis(), "");
-    for (KeyValueStore<String, Long> seen : List.of(guardDutySeen)) {
-      List<String> old = new ArrayList<>();
-      try (KeyValueIterator<String, Long> it = seen.range(null, to)) {
-        it.forEachRemaining(kv -> old.add(kv.key));
-      }
-      old.forEach(seen::delete);
-    }
+    dedup.purge(now - policy.stateRetention().toMillis());
   }
 
   /**

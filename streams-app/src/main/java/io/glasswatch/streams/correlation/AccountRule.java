@@ -47,7 +47,7 @@ interface AccountRule {
 
   /**
    * A record arrived with the idempotency key of an earlier record and content not seen under it before
-   * ({@link CloudTrailDedup}); it is judged like a new record after this hook.
+   * ({@link InputDedup}); it is judged like a new input after this hook.
    */
   default void onConflictingDuplicate(AccountState s, Duplicate d, AccountContext ctx) {}
 
@@ -85,13 +85,14 @@ interface AccountRule {
   /**
    * A conflicting duplicate.
    *
-   * @param eventId the shared idempotency key (CloudTrail {@code eventID})
+   * @param source {@code CloudTrail} or {@code GuardDuty}
+   * @param eventId the shared idempotency key (CloudTrail {@code eventID}, finding {@code id})
    * @param eventTime event time of the duplicate, epoch milliseconds
-   * @param eventName what the duplicate says happened ({@code eventName})
-   * @param digest content digest of the duplicate ({@link CloudTrailDedup#contentDigest})
+   * @param eventName what the duplicate says happened ({@code eventName}, finding type)
+   * @param digest content digest of the duplicate ({@link InputDedup#contentDigest})
    * @param entryId the duplicate's own timeline entry id
    */
-  record Duplicate(String eventId, long eventTime, String eventName, String digest, String entryId) {}
+  record Duplicate(String source, String eventId, long eventTime, String eventName, String digest, String entryId) {}
 
   record Uncovered(List<AccountState.RootSession> opened, List<AccountState.PendingRoot> events) {}
 }

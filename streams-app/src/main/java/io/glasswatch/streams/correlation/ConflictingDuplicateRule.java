@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * CONFLICTING_DUPLICATE (SPEC section 3), once per idempotency key: a CloudTrail record whose
- * {@code eventID} an earlier record of the account carried with different content
- * ({@link CloudTrailDedup}: every field Glasswatch reads, not where the record was read). A copy with the
+ * {@code eventID}, or a GuardDuty finding whose {@code id} and {@code updatedAt}, an earlier input of the
+ * account carried with different content ({@link InputDedup}: every field Glasswatch reads, not where
+ * the input was read). A copy with the
  * same content is re-delivery and raises nothing. Both records stay in the timeline (the second under its
  * own entry id) and the second is judged like any record, so a root sign-in reusing the id of a benign
  * record is still root activity. Correlation {@code account:<id>}, the account's policy; defined by the
@@ -31,10 +32,10 @@ final class ConflictingDuplicateRule implements AccountRule {
         .correlationId(s.correlation()).accountId(s.accountId)
         .defining(d.eventId()).detectedAt(ctx.now())
         .eventTime(d.eventTime())
-        .summary(String.format("Two CloudTrail records of account %s carry the event id %s with different content "
+        .summary(String.format("Two %s inputs of account %s carry the id %s with different content "
             + "(the later one, %s at %s, is timeline entry %s): the log was altered or a source re-used an id; both "
-            + "are kept and judged.", s.accountId, d.eventId(), d.eventName(), Instant.ofEpochMilli(d.eventTime()),
-            d.entryId()));
+            + "are kept and judged.", d.source(), s.accountId, d.eventId(), d.eventName(),
+            Instant.ofEpochMilli(d.eventTime()), d.entryId()));
     ctx.raiseOnly(b);
   }
 }

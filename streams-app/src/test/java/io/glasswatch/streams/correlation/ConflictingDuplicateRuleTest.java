@@ -15,7 +15,7 @@ class ConflictingDuplicateRuleTest {
     AccountState s = account();
     FakeAccountContext ctx = new FakeAccountContext(at(5));
 
-    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("ct-d1", at(1), "ConsoleLogin", "ab12", "cloudtrail:ct-d1#ab12"),
+    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", "ct-d1", at(1), "ConsoleLogin", "ab12", "cloudtrail:ct-d1#ab12"),
         ctx);
 
     assertThat(ctx.only().getAlertType()).isEqualTo("CONFLICTING_DUPLICATE");
@@ -32,11 +32,11 @@ class ConflictingDuplicateRuleTest {
     AccountState s = account();
     FakeAccountContext ctx = new FakeAccountContext(at(5));
 
-    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("ct-d2", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
-    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("ct-d2", at(1), "ConsoleLogin", "bbbb", "e2"), ctx);
-    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("ct-d2", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
+    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", "ct-d2", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
+    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", "ct-d2", at(1), "ConsoleLogin", "bbbb", "e2"), ctx);
+    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", "ct-d2", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
 
-    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("ct-d3", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
+    rule.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", "ct-d3", at(1), "ConsoleLogin", "aaaa", "e1"), ctx);
 
     assertThat(ctx.raised.get(0).alert().getAlertId()).isEqualTo(ctx.raised.get(1).alert().getAlertId())
         .isEqualTo(ctx.raised.get(2).alert().getAlertId()).isNotEqualTo(ctx.raised.get(3).alert().getAlertId());

@@ -3,10 +3,12 @@ package io.glasswatch.streams.correlation;
 import static io.glasswatch.streams.testing.Events.ACCOUNT;
 import static io.glasswatch.streams.testing.Events.at;
 import static io.glasswatch.streams.testing.Events.rootLogin;
+import static io.glasswatch.streams.testing.Events.rootUsageFinding;
 import static io.glasswatch.streams.testing.Events.userCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.testing.Scenario;
@@ -57,5 +59,19 @@ class ConflictingDuplicateTest {
     assertThat(r.alerts()).extracting(a -> a.getAlertType()).containsExactly("UNAUTHORIZED_ROOT_USE");
     assertThat(r.timeline()).filteredOn(e -> e.getEventId() != null && e.getEventId().startsWith("ct-copy"))
         .hasSize(2);
+  }
+
+  @Test
+  void aFindingVersionWithOtherContentIsAConflictAndAnUpdatedVersionIsNot() {
+    GuardDutyFinding first = rootUsageFinding("gd-1", ACCOUNT, at(0), true);
+    GuardDutyFinding altered = GuardDutyFinding.newBuilder(first).setRemoteIp("203.0.113.9").build();
+    GuardDutyFinding updated = GuardDutyFinding.newBuilder(first).setUpdatedAt(at(30)).build();
+    GuardDutyFinding copy = GuardDutyFinding.newBuilder(first).setOrigin("export.json:3").build();
+
+    ReplayResult r = Scenario.create().then(first, copy, altered, updated).tick(at(40)).run();
+
+    assertThat(r.alerts()).extracting(a -> a.getAlertType()).containsExactly("CONFLICTING_DUPLICATE");
+    assertThat(r.alerts().get(0).getEvidence()).containsExactly("gd-1");
+    assertThat(r.timeline()).filteredOn(e -> "gd-1".equals(e.getEventId())).hasSize(3);
   }
 }
