@@ -93,6 +93,18 @@ import org.apache.kafka.streams.state.Stores;
  * in state, so it fires once. Keys older than the retention are purged every {@link #PURGE_INTERVAL}
  * of stream time. In replay deadline time is event time alone. The decision delay must exceed the
  * time a grant fact needs to travel from stage A (one repartition and one commit).
+ *
+ * <p>End of input (replay, {@link DeadlineClock#atEnd()}): the end-of-input tick evaluates every account
+ * with something ahead once, at the last stream time before it, with no wait for late input: pending
+ * root events are decided and filed, later deadlines stay open ({@link #openDeadlines} lists them).
+ *
+ * <p>Root sessions and rotation: uncovered root use joins the session holding a record of the same
+ * console session ({@link AccountState#sessionFor}); a root credential change no grant covers, made
+ * within {@code rotationDeadline} after an authorized session ended, is that session's rotation
+ * ({@code rotationOf}), filed under its request.
+ *
+ * <p>Length: about 700 lines of orchestration the rules rely on (state, de-duplication, coverage,
+ * sessions, deadlines, end of input); every rule is a class of its own.
  */
 public final class AccountCorrelator implements Processor<String, AccountInput, String, Emission> {
   /** Store of account state: account id to JSON state. */
@@ -703,59 +715,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    * @return the open deadlines, possibly empty
    */
   public static List<OpenDeadline> openDeadlines(ReadOnlyKeyValueStore<String, ?> accounts, Policy policy) {
-    List<OpenDeadline> open = new ArrayList<>();
-    try (KeyValueIterator<String, ?> it = accounts.all()) {
-      while (it.hasNext()) {
-        if (it.next().value instanceof AccountState s) {
-          AccountContext ctx = readOnly(s, policy);
-          AccountRules.ALL.forEach(r -> open.addAll(r.openDeadlines(s, ctx)));
-        }
-      }
-    }
-    open.sort(java.util.Comparator.comparing(OpenDeadline::dueAt).thenComparing(OpenDeadline::alertType)
-        .thenComparing(OpenDeadline::correlationId));
-    return open;
-  }
-
-  /** A context that answers policy questions about {@code s} and refuses every output. */
-  private static AccountContext readOnly(AccountState s, Policy policy) {
-    return new AccountContext() {
-      @Override
-      public long now() {
-        throw new UnsupportedOperationException("read-only");
-      }
-
-      @Override
-      public Policy accountPolicy() {
-        return policy.resolve(s.accountId, null);
-      }
-
-      @Override
-      public Policy policyOf(AccountState.GrantView v) {
-        return policy.resolve(s.accountId, v == null ? null : v.tenant);
-      }
-
-      @Override
-      public io.glasswatch.schema.Alert raise(io.glasswatch.streams.detection.AlertBuilder b, String requestId) {
-        throw new UnsupportedOperationException("read-only");
-      }
-
-      @Override
-      public io.glasswatch.schema.Alert raiseRevoking(io.glasswatch.streams.detection.AlertBuilder b,
-          List<AccountState.GrantView> targets) {
-        throw new UnsupportedOperationException("read-only");
-      }
-
-      @Override
-      public io.glasswatch.schema.Alert raiseOnly(io.glasswatch.streams.detection.AlertBuilder b) {
-        throw new UnsupportedOperationException("read-only");
-      }
-
-      @Override
-      public void resolve(io.glasswatch.schema.AlertResolution resolution) {
-        throw new UnsupportedOperationException("read-only");
-      }
-    };
+    return AccountDeadlines.open(accounts, policy);
   }
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */
