@@ -13,8 +13,10 @@ import java.util.Set;
  * Keeps secrets out of everything Glasswatch writes. A field is secret when its name, ignoring
  * case, is {@code tokenId}, {@code token_id}, {@code apiKey}, {@code api_key}, {@code privateKey}
  * or {@code private_key}, or ends in {@code token}, {@code secret} or {@code password} (so
- * {@code sessionToken} and {@code clientSecret} are secret, {@code PasswordUpdated} is not). Secret
- * values are replaced by {@value #REDACTED}.
+ * {@code sessionToken} and {@code clientSecret} are secret, {@code PasswordUpdated} is not). The
+ * name is compared with every character other than ASCII letters, digits and {@code _} left out, so
+ * an inserted or look-alike character (a non-ASCII letter inside {@code clientSecret}, {@code client-secret}) cannot hide
+ * a secret. Secret values are replaced by {@value #REDACTED}.
  */
 public final class Secrets {
   /** The text that replaces a secret value. */
@@ -27,7 +29,14 @@ public final class Secrets {
 
   /** Whether a field of this name holds a secret (see class Javadoc). */
   public static boolean isSecretField(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
+        b.append(c);
+      }
+    }
+    String n = b.toString().toLowerCase(Locale.ROOT);
     return EXACT.contains(n) || n.endsWith("token") || n.endsWith("secret") || n.endsWith("password");
   }
 

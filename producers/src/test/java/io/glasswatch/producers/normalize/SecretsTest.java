@@ -22,6 +22,14 @@ class SecretsTest {
   }
 
   @Test
+  void aCharacterInsertedIntoASecretNameDoesNotHideIt() {
+    assertThat(Secrets.isSecretField("clientSecre\u1c29t")).isTrue();
+    assertThat(Secrets.isSecretField("client-secret")).isTrue();
+    assertThat(Secrets.isSecretField("session Token")).isTrue();
+    assertThat(Secrets.isSecretField("Password\u00e9Updated")).isFalse();
+  }
+
+  @Test
   void redactsStringsObjectsScalarsAndCutOffValuesInRawText() {
     assertThat(redact("{\"a\":1,\"tokenId\" : \"abc\\\"def\",\"b\":2}"))
         .isEqualTo("{\"a\":1,\"tokenId\" : \"[REDACTED]\",\"b\":2}");
