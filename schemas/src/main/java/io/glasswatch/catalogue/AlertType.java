@@ -54,6 +54,11 @@ public enum AlertType {
   REPEATED_BREAK_GLASS(Severity.LOW, EnumSet.of(NOTIFY)),
   /** Too many denied usages of one request in ten minutes. */
   DENIED_ATTEMPTS(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /**
+   * Two inputs with the same idempotency key (CloudTrail {@code eventID}) and different content; both are
+   * kept in the timeline and the second is judged too.
+   */
+  CONFLICTING_DUPLICATE(Severity.HIGH, EnumSet.of(NOTIFY)),
   /** An auto-revoke not confirmed within the revoke deadline. */
   REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE));
 
