@@ -1,6 +1,7 @@
 package io.glasswatch.cli;
 
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.stack.LocalStack;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +12,9 @@ import picocli.CommandLine.Option;
  * the keys of {@link GlasswatchSettings}) and {@code --set key=value}. Environment variables
  * {@code GLASSWATCH_*} apply between the file and {@code --set}. Credentials the local stack
  * generated ({@code <stack dir>/credentials.properties}) are read first, so a user of the local
- * stack never has to copy a password.
+ * stack never has to copy a password; a command pointed at the local stack uses its moto for IAM
+ * Identity Center ({@link LocalStack#attach}), as the demo does, instead of recording revokes as
+ * DRY_RUN.
  */
 public final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (Java properties).")
@@ -22,7 +25,8 @@ public final class ConfigOptions {
 
   /**
    * Builds the settings from defaults, the stack's credentials file, {@code --config}, the
-   * environment and {@code --set}, in that order.
+   * environment and {@code --set}, in that order, then completes them for the local stack when they
+   * point at it ({@link LocalStack#attach}).
    *
    * @throws io.glasswatch.config.ConfigException listing every invalid key
    */
@@ -38,6 +42,6 @@ public final class ConfigOptions {
     if (configFile != null) {
       full.file(configFile);
     }
-    return full.environment(System.getenv()).setAll(overrides).build();
+    return LocalStack.attach(full.environment(System.getenv()).setAll(overrides).build());
   }
 }

@@ -180,7 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
       say("  on-call webhook: local receiver " + receiver.url() + " (checks every HMAC-SHA256 signature)");
       say("  PagerDuty, Slack and Mattermost: local receivers " + oncall.pagerDutyUrl() + ", " + oncall.slackUrl()
           + ", " + oncall.mattermostUrl() + " (routed by the policy's routing: section, every channel without one)");
-      try (Pipeline pipeline = Pipeline.start(s, policy, Pipeline.all(), System.out)) {
+      try (Pipeline pipeline = Pipeline.start(s, policySource, Pipeline.all(), System.out)) {
         step("feeding " + events.size() + " events through Kafka; alerts appear as they are delivered");
         feed(s, appId, events);
         boolean done = waitFor(() -> {
@@ -205,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
         int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, oncall, pipeline, work);
         if (moto) {
           step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection)");
-          var shown = new RevokeShowcase(s, DemoCommand::say, timeout).run(work, events.get(events.size() - 1).eventTime());
+          var shown = new RevokeShowcase(s, DemoCommand::say, timeout, GlasswatchCli::execute).run(work, events.get(events.size() - 1).eventTime());
           shown.forEach(r -> say("  " + r.describe()));
           code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
           say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");

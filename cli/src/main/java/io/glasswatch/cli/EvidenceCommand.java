@@ -44,8 +44,6 @@ public final class EvidenceCommand implements Callable<Integer> {
   public Integer call() {
     GlasswatchSettings settings = config.settings();
     PolicySource policy = PolicySource.load(policyFile, settings);
-    Path file = policyFile != null ? policyFile
-        : settings.isSet(GlasswatchSettings.POLICY_FILE) ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE)) : null;
     List<Map<String, Object>> docs;
     try (TimelineQueries q = new TimelineQueries(settings)) {
       docs = q.timeline(requestId);
@@ -56,7 +54,7 @@ public final class EvidenceCommand implements Callable<Integer> {
     }
     ChainReport proof = TimelineVerifier.verify(requestId, docs);
     EvidenceBundle.Written w = EvidenceBundle.write(out, requestId, docs, proof,
-        new EvidenceBundle.PolicyInForce(policy.origin(), policy.policy().toString(), file), Instant.now());
+        new EvidenceBundle.PolicyInForce(policy.origin(), policy.policy().toString(), policy.path()), Instant.now());
     System.out.println("evidence bundle " + w.archive() + " (" + docs.size() + " timeline entries, chain "
         + (proof.intact() ? "intact" : "BROKEN: " + proof.findings().size() + " problems") + ")");
     w.files().forEach((name, sha) -> System.out.println("  " + sha + "  " + name));

@@ -3,9 +3,9 @@ package io.glasswatch.cli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
 import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code glasswatch ingest}: runs the live ingest components configured by the {@code ingest.*} keys
  * (HTTP endpoint, CloudTrail and GuardDuty pollers, CloudTrail log directory watcher, JSON-lines
  * tailers; see {@link io.glasswatch.producers.ingest.IngestSettings}) until the process is stopped
- * (SIGINT/SIGTERM). Registers the schemas and creates missing topics first. Exit 2 for an invalid
+ * (SIGINT/SIGTERM, exit status 0; see {@link StopSignal}). Registers the schemas and creates missing topics first. Exit 2 for an invalid
  * configuration (every problem listed), 1 when nothing is configured or Kafka cannot be reached.
  * {@code glasswatch serve} starts the same components next to the pipeline services when any is
  * configured.
@@ -30,16 +30,14 @@ public final class IngestCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GlasswatchSettings settings = config.settings();
     IngestSettings.from(settings); // every invalid key reported before anything starts
+    KafkaSettings.from(settings); // and every kafka.producer.* key
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
     TopicSetup.ensure(settings, partitions);
-    CountDownLatch stop = new CountDownLatch(1);
-    try (IngestService ingest = IngestService.start(settings, System.out::println)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        ingest.close();
-      }, "glasswatch-ingest-shutdown"));
-      System.out.println("ingesting; stop with Ctrl-C");
-      stop.await();
+    try (ServiceGroup running = new ServiceGroup(System.out::println);
+        StopSignal stop = StopSignal.install(running, "glasswatch-ingest-shutdown")) {
+      running.add("live ingest", IngestService.start(settings, System.out::println));
+      System.out.println("ingesting; stop with Ctrl-C or SIGTERM");
+      System.out.println("stopping (" + stop.await() + ")");
     }
     return 0;
   }

@@ -16,12 +16,10 @@ import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * detection), on-call delivery ({@link OnCallDispatcher}: console, signed webhook, PagerDuty, Slack,
  * Mattermost, email, routed by the policy file's {@code routing:} section), the revoke executor (IAM Identity
  * Center), and the Elasticsearch timeline sink. Each runs on its own thread; {@link #close()} stops
- * them in reverse order. {@code glasswatch serve} and {@code glasswatch demo} both use it.
+ * them once, in reverse order. {@code glasswatch serve} and {@code glasswatch demo} both use it.
  */
 public final class Pipeline implements AutoCloseable {
   /** A service of the pipeline. */
@@ -38,69 +36,82 @@ public final class Pipeline implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-  private final List<AutoCloseable> started = new ArrayList<>();
+  private final ServiceGroup started;
   private StreamsService streams;
   private OnCallDispatcher dispatcher;
   private RevokeService revoker;
   private SsoAdminRevoker ssoRevoker;
   private TimelineSink sink;
 
-  private Pipeline() {}
+  private Pipeline(Consumer<String> progress) {
+    this.started = new ServiceGroup(progress);
+  }
 
   /**
-   * Starts {@code services} against the servers of {@code settings} with {@link Policy#defaults()};
-   * the topics must exist.
+   * Starts {@code services} against the servers of {@code settings} with the policy of the setting
+   * {@code policy.file} (else {@link Policy#defaults()}); the topics must exist.
    *
    * @param console where the console alert channel prints (one line per alert)
    * @throws IllegalStateException when the streams app does not reach RUNNING within 60 s
    */
   public static Pipeline start(GlasswatchSettings settings, Set<Service> services, PrintStream console) {
-    return start(settings, Policy.defaults(), services, console);
+    return start(settings, PolicySource.load(null, settings), services, console);
+  }
+
+  /**
+   * Starts {@code services} against the servers of {@code settings} with {@code policy}; the topics
+   * must exist. Stops are logged at debug level.
+   *
+   * @see #start(GlasswatchSettings, PolicySource, Set, PrintStream, Consumer)
+   */
+  public static Pipeline start(GlasswatchSettings settings, PolicySource policy, Set<Service> services,
+      PrintStream console) {
+    return start(settings, policy, services, console, line -> LOG.debug(line));
   }
 
   /**
    * Starts {@code services} against the servers of {@code settings}; the topics must exist.
    *
-   * @param policy the detection policy the streams app applies
+   * @param policy the policy every service applies: the streams app detects with its rules, on-call
+   *     delivery routes by its file's {@code routing:} section (the setting {@code policy.file} is not
+   *     read again)
    * @param console where the console alert channel prints (one line per alert)
+   * @param progress receives {@code stopped <service>} as each service stops on {@link #close()}
    * @throws IllegalStateException when the streams app does not reach RUNNING within 60 s
+   * @throws io.glasswatch.config.ConfigException when a channel's settings or the routing are invalid
    */
-  public static Pipeline start(GlasswatchSettings settings, Policy policy, Set<Service> services,
-      PrintStream console) {
-    Pipeline p = new Pipeline();
+  public static Pipeline start(GlasswatchSettings settings, PolicySource policy, Set<Service> services,
+      PrintStream console, Consumer<String> progress) {
+    Pipeline p = new Pipeline(progress);
     try {
       AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
       if (services.contains(Service.SINK)) {
-        p.sink = new TimelineSink(settings);
-        p.started.add(p.sink);
+        p.sink = p.started.add("timeline sink", new TimelineSink(settings));
         p.sink.start();
       }
       if (services.contains(Service.REVOKER)) {
-        p.ssoRevoker = SsoAdminRevoker.fromSettings(settings);
+        p.ssoRevoker = p.started.add("IAM Identity Center client", SsoAdminRevoker.fromSettings(settings));
         RevokeNotifier notifier = RevokeNotifier.NONE;
         var webhook = WebhookChannel.fromSettings(settings);
         if (webhook.isPresent()) {
-          p.started.add(webhook.get());
+          p.started.add("revoke notifications webhook", webhook.get());
           notifier = RevokeNotifier.webhook(webhook.get());
         }
         p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
             .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.FROM_COMMAND);
-        p.started.add(p.revoker);
-        p.started.add(p.ssoRevoker);
+        p.started.add("revoke executor", p.revoker);
         daemon("glasswatch-revoker", p.revoker).start();
       }
       if (services.contains(Service.ALERTS)) {
-        Path policyFile = settings.isSet(GlasswatchSettings.POLICY_FILE)
-            ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE)) : null;
-        OnCallChannels.Setup setup = OnCallChannels.fromSettings(settings, policyFile, new ConsoleChannel(console));
+        OnCallChannels.Setup setup = OnCallChannels.fromSettings(settings, policy.path(), new ConsoleChannel(console));
         p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
             OnCallDispatcher.Options.defaults());
-        p.started.add(p.dispatcher);
+        p.started.add("alert delivery", p.dispatcher);
         daemon("glasswatch-alerts", p.dispatcher).start();
       }
       if (services.contains(Service.STREAMS)) {
-        p.streams = new StreamsService(StreamsSettings.from(settings, policy), serdes);
-        p.started.add(p.streams);
+        p.streams = p.started.add("streams app",
+            new StreamsService(StreamsSettings.from(settings, policy.policy()), serdes));
         p.streams.start();
         if (!p.streams.awaitRunning(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the streams app did not reach RUNNING within 60 s (state "
@@ -154,16 +165,12 @@ public final class Pipeline implements AutoCloseable {
     return sink;
   }
 
-  /** Stops every started service, newest first; errors are logged, not thrown. */
+  /**
+   * Stops every started service exactly once, newest first, also when called again or from several
+   * threads at once (see {@link ServiceGroup}); errors are logged, not thrown.
+   */
   @Override
   public void close() {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      try {
-        started.get(i).close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
-      }
-    }
-    started.clear();
+    started.close();
   }
 }

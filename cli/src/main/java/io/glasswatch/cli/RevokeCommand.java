@@ -2,6 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.GatewayEvent;
@@ -13,11 +14,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -73,12 +72,9 @@ public final class RevokeCommand implements Callable<Integer> {
     AccountAssignment a = command.getAssignment();
     System.out.println("revoke " + command.getCommandId() + ": remove " + a.getPrincipalType() + " " + a.getPrincipalId()
         + " from " + a.getPermissionSetArn() + " on account " + a.getAccountId());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaProducer<String, io.glasswatch.schema.RevokeCommand> producer = new KafkaProducer<>(p,
-        new StringSerializer(), AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL))
+    KafkaSettings kafka = KafkaSettings.from(s); // idempotent, acks=all, and the kafka.producer.* keys
+    try (KafkaProducer<String, io.glasswatch.schema.RevokeCommand> producer = new KafkaProducer<>(kafka.producerConfig(),
+        new StringSerializer(), AvroSerdes.registry(kafka.registryUrl())
             .value(io.glasswatch.schema.RevokeCommand.class).serializer())) {
       producer.send(new ProducerRecord<>(Topics.REVOKE_COMMANDS, command.getCommandId(), command)).get();
     }

@@ -3,13 +3,13 @@ package io.glasswatch.cli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
 import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
  * {@code glasswatch serve}: loads the detection policy ({@code --policy FILE}, else the setting
  * {@code policy.file}, else the defaults) and prints its summary, registers the schemas, creates
  * missing topics, installs the timeline index template, then runs the chosen services until the
- * process is stopped (SIGINT/SIGTERM). An invalid policy file stops it before anything starts
+ * process is stopped (SIGINT/SIGTERM: every service stops once, newest first, and the exit status is
+ * 0; see {@link StopSignal}). The chosen policy is the one every service applies: detection and the
+ * on-call routing of its {@code routing:} section. An invalid policy file stops it before anything starts
  * (exit status 2, every problem listed). When any live ingest component is configured
  * ({@code ingest.*} keys, see {@code glasswatch ingest}), it runs in the same process from the same
  * configuration.
@@ -43,6 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     GlasswatchSettings settings = config.settings();
     PolicySource policy = PolicySource.load(policyFile, settings);
     boolean ingest = IngestSettings.from(settings).anyEnabled(); // validated before anything starts
+    KafkaSettings.from(settings); // and every kafka.producer.* key
     System.out.println("glasswatch serve " + services + " with " + settings);
     System.out.println(policy.describe());
     new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
@@ -50,18 +53,14 @@ public final class ServeCommand implements Callable<Integer> {
     if (services.contains(Pipeline.Service.SINK)) {
       TimelineIndexTemplate.install(settings);
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    try (Pipeline pipeline = Pipeline.start(settings, policy.policy(), services, System.out);
-        IngestService ingestService = ingest ? IngestService.start(settings, System.out::println) : null) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        if (ingestService != null) {
-          ingestService.close();
-        }
-        pipeline.close();
-      }, "glasswatch-shutdown"));
-      System.out.println("running; stop with Ctrl-C");
-      stop.await();
+    try (ServiceGroup running = new ServiceGroup(System.out::println);
+        StopSignal stop = StopSignal.install(running, "glasswatch-shutdown")) {
+      running.add("pipeline", Pipeline.start(settings, policy, services, System.out, System.out::println));
+      if (ingest) {
+        running.add("live ingest", IngestService.start(settings, System.out::println));
+      }
+      System.out.println("running; stop with Ctrl-C or SIGTERM");
+      System.out.println("stopping (" + stop.await() + ")");
     }
     return 0;
   }

@@ -22,4 +22,16 @@ class IngestCommandTest {
       assertThat(r.stdout()).as(command).doesNotContain("running").doesNotContain("ingesting");
     }
   }
+
+  @Test
+  void ingestAndServeRefuseAProducerKeyWithoutAConfigNameBeforeStartingAnything() {
+    for (String command : new String[] {"ingest", "serve"}) {
+      ReplayCommandTest.Run r = ReplayCommandTest.run(command, "--set", "stack.dir=" + dir.resolve("no-stack"),
+          "--set", "kafka.producer.=5");
+
+      assertThat(r.status()).as(command).isEqualTo(2);
+      assertThat(r.stderr()).as(command).contains("kafka.producer.: expected kafka.producer.<producer config>");
+      assertThat(r.stdout()).as(command).doesNotContain("running").doesNotContain("ingesting");
+    }
+  }
 }

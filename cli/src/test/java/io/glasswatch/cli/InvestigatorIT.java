@@ -10,12 +10,9 @@ import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.cli.demo.DemoScenarios;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Hashing;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelineQueries;
-import io.glasswatch.stack.Component;
-import io.glasswatch.testing.TestStack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,15 +61,7 @@ class InvestigatorIT {
 
   @Test
   void timelineVerifyAndEvidenceReadTheRecordAndVerifyNamesAnAdministratorsEdit() throws Exception {
-    GlasswatchSettings s = TestStack.settings(Component.values())
-        .with(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-investigator-it")
-        .with(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString())
-        .with(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false")
-        .with(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-investigator-it-" + System.nanoTime());
-    TopicSetup.reset(s, "glasswatch-investigator-it");
-    TopicSetup.ensure(s, 3);
-    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
-    TimelineIndexTemplate.install(s);
+    GlasswatchSettings s = ItNamespace.prepare("investigator", dir);
     try (var sso = SsoAdminClients.create(s, SsoAdminClients.Tuning.defaults())) {
       sso.createAccountAssignment(b -> b.instanceArn("arn:aws:sso:::instance/ssoins-1111222233334444")
           .targetId(ACCOUNT).targetType(TargetType.AWS_ACCOUNT)

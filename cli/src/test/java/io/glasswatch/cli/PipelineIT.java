@@ -11,13 +11,9 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.RevokeResult;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
-import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelineQueries;
-import io.glasswatch.stack.Component;
 import io.glasswatch.testing.KafkaTestSupport;
-import io.glasswatch.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,16 +39,7 @@ class PipelineIT {
 
   @Test
   void malformedLineGoesToDeadLetterAndTheRestIsDetectedRevokedAndIndexed() throws Exception {
-    GlasswatchSettings s = TestStack.settings(Component.values())
-        .with(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-pipeline-it")
-        .with(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString())
-        .with(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false")
-        // an index of its own: the demo test leaves this request's timeline in the default one
-        .with(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-pipeline-it-" + System.nanoTime());
-    TopicSetup.reset(s, "glasswatch-pipeline-it");
-    TopicSetup.ensure(s, 3);
-    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
-    TimelineIndexTemplate.install(s);
+    GlasswatchSettings s = ItNamespace.prepare("pipeline", dir);
 
     // The grant's assignment exists in IAM Identity Center (moto) so that the revoke is real.
     try (var sso = SsoAdminClients.create(s, SsoAdminClients.Tuning.defaults())) {

@@ -8,11 +8,7 @@ import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.cli.demo.WebhookReceiver;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.RevokeResult;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
-import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
-import io.glasswatch.stack.Component;
-import io.glasswatch.testing.TestStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +46,7 @@ class RevokePathsIT {
 
   @BeforeAll
   void start() throws Exception {
-    s = TestStack.settings(Component.values())
-        .with(GlasswatchSettings.STREAMS_APP_ID, "glasswatch-revoke-paths-it")
-        .with(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString())
-        .with(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES, "false")
-        .with(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-revoke-paths-it-" + System.nanoTime());
-    TopicSetup.reset(s, "glasswatch-revoke-paths-it");
-    TopicSetup.ensure(s, 3);
-    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
-    TimelineIndexTemplate.install(s);
+    s = ItNamespace.prepare("revoke-paths", dir);
     receiver = WebhookReceiver.start("it-secret");
     s = s.with(GlasswatchSettings.WEBHOOK_URL, receiver.url()).with(GlasswatchSettings.WEBHOOK_SECRET, "it-secret");
     pipeline = Pipeline.start(s, Pipeline.all(), System.out);

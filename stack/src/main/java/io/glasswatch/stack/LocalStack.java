@@ -409,6 +409,36 @@ public final class LocalStack {
     return GlasswatchSettings.builder().setAll(m).build();
   }
 
+  /**
+   * {@code settings} completed with what this stack gives a command pointed at it, so the local stack
+   * is one system: when {@link GlasswatchSettings#KAFKA_BOOTSTRAP} is this stack's Kafka
+   * ({@code 127.0.0.1:<stack.kafka.port>} or {@code localhost:<stack.kafka.port>}), no
+   * {@link GlasswatchSettings#SSO_ENDPOINT} is set, and this stack's moto runs (its pid file names a
+   * live process and its port answers), the IAM Identity Center endpoint is that moto
+   * ({@code http://127.0.0.1:<stack.moto.port>}), as {@code glasswatch demo} uses it. Anything else
+   * (real AWS, a set endpoint, a stack without moto) is returned unchanged. Reads only the pid file
+   * and probes one local port.
+   *
+   * @param settings a command's settings
+   * @return the completed settings, or {@code settings} itself
+   */
+  public static GlasswatchSettings attach(GlasswatchSettings settings) {
+    if (settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
+      return settings;
+    }
+    String kafka = settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP).strip();
+    int kafkaPort = Component.KAFKA.port(settings);
+    if (!kafka.equals("127.0.0.1:" + kafkaPort) && !kafka.equals("localhost:" + kafkaPort)) {
+      return settings;
+    }
+    StackLayout layout = new StackLayout(settings.stackDir());
+    boolean motoRuns = PidFile.read(layout.pidFile(Component.MOTO)).flatMap(PidFile::liveProcess).isPresent()
+        && Probes.portAnswers(Component.MOTO.port(settings));
+    return motoRuns
+        ? settings.with(GlasswatchSettings.SSO_ENDPOINT, "http://127.0.0.1:" + Component.MOTO.port(settings))
+        : settings;
+  }
+
   private String address(Component c) {
     return "127.0.0.1:" + c.port(input);
   }

@@ -106,13 +106,39 @@ public final class TestStack {
     }
   }
 
-  /** The settings describing the test stack, before anything is started (ports, directory). */
+  /**
+   * The port system property {@code property}, or {@code fallback} when it is not set.
+   *
+   * @throws IllegalStateException when it is set but not a TCP port 1-65535 (a typo must not send a
+   *     build to the default ports, where another build's stack may run)
+   */
+  static int port(String property, int fallback) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(v.strip());
+      if (port >= 1 && port <= 65_535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalStateException(property + ": expected a TCP port 1-65535, got '" + v + "'");
+  }
+
+  /**
+   * The settings describing the test stack, before anything is started (ports, directory).
+   *
+   * @throws IllegalStateException when a port property is set but invalid
+   */
   public static GlasswatchSettings baseSettings() {
     Path dir = Path.of(System.getProperty(DIR_PROPERTY, defaultDirectory().toString()));
-    int kafka = Integer.getInteger(KAFKA_PORT_PROPERTY, 29092);
-    int registry = Integer.getInteger(REGISTRY_PORT_PROPERTY, 28081);
-    int es = Integer.getInteger(ES_PORT_PROPERTY, 29200);
-    int moto = Integer.getInteger(MOTO_PORT_PROPERTY, 25000);
+    int kafka = port(KAFKA_PORT_PROPERTY, 29092);
+    int registry = port(REGISTRY_PORT_PROPERTY, 28081);
+    int es = port(ES_PORT_PROPERTY, 29200);
+    int moto = port(MOTO_PORT_PROPERTY, 25000);
     return GlasswatchSettings.builder()
         .set(GlasswatchSettings.STACK_DIR, dir.toAbsolutePath().toString())
         .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafka))

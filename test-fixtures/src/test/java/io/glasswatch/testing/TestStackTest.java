@@ -1,6 +1,7 @@
 package io.glasswatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.GlasswatchSettings;
 import java.nio.file.Files;
@@ -90,5 +91,22 @@ class TestStackTest {
         Long.toString(me.info().startInstant().orElseThrow().toEpochMilli() - 3_600_000));
 
     assertThat(TestStack.leaseIsLive(wrongStart)).isFalse();
+  }
+
+  @Test
+  void aPortPropertyThatIsNotAPortIsRefusedInsteadOfFallingBackToTheDefault() {
+    String property = "glasswatch.test.example.port";
+    try {
+      System.setProperty(property, "29o92");
+      assertThatThrownBy(() -> TestStack.port(property, 29092)).isInstanceOf(IllegalStateException.class)
+          .hasMessage(property + ": expected a TCP port 1-65535, got '29o92'");
+      System.setProperty(property, "70000");
+      assertThatThrownBy(() -> TestStack.port(property, 29092)).isInstanceOf(IllegalStateException.class);
+      System.setProperty(property, "33092");
+      assertThat(TestStack.port(property, 29092)).isEqualTo(33092);
+    } finally {
+      System.clearProperty(property);
+    }
+    assertThat(TestStack.port(property, 29092)).isEqualTo(29092);
   }
 }

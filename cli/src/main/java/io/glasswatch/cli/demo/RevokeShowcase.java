@@ -1,7 +1,6 @@
 package io.glasswatch.cli.demo;
 
 import io.glasswatch.alerts.enforcement.SsoAdminClients;
-import io.glasswatch.cli.GlasswatchCli;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
@@ -96,9 +95,21 @@ public final class RevokeShowcase {
     }
   }
 
+  /** Runs one {@code glasswatch} command in process, as {@code GlasswatchCli.execute(settings, out, err, args)} does. */
+  @FunctionalInterface
+  public interface Commands {
+    /**
+     * Runs {@code args} against {@code settings}.
+     *
+     * @return the command's exit status
+     */
+    int execute(GlasswatchSettings settings, PrintStream out, PrintStream err, String... args);
+  }
+
   private final GlasswatchSettings settings;
   private final Consumer<String> say;
   private final Duration timeout;
+  private final Commands commands;
 
   /**
    * A showcase on a running pipeline.
@@ -106,11 +117,13 @@ public final class RevokeShowcase {
    * @param settings the demo's settings (Kafka, registry, moto endpoint)
    * @param say where lines go
    * @param timeout longest wait for each revoke result
+   * @param commands runs the {@code glasswatch revoke} command shown as a user types it
    */
-  public RevokeShowcase(GlasswatchSettings settings, Consumer<String> say, Duration timeout) {
+  public RevokeShowcase(GlasswatchSettings settings, Consumer<String> say, Duration timeout, Commands commands) {
     this.settings = settings;
     this.say = say;
     this.timeout = timeout;
+    this.commands = commands;
   }
 
   /**
@@ -185,7 +198,7 @@ public final class RevokeShowcase {
   }
 
   private int cli(PrintStream out, String... command) {
-    return GlasswatchCli.execute(settings, out, out, command);
+    return commands.execute(settings, out, out, command);
   }
 
 

@@ -1,6 +1,7 @@
 package io.glasswatch.producers.ingest;
 
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +54,23 @@ public final class CheckpointStore implements AutoCloseable {
   /**
    * Creates the topic when it is missing and loads every checkpoint in it.
    *
-   * @param settings Kafka bootstrap servers; {@code kafka.producer.*} keys apply to the producer
+   * @param settings Kafka bootstrap servers ({@link KafkaSettings#from})
    * @param topic the compacted checkpoint topic (normally {@code ingest-checkpoints})
    * @throws IllegalStateException when Kafka cannot be reached within 30 s
    */
   public static CheckpointStore open(GlasswatchSettings settings, String topic) {
-    String bootstrap = settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP);
+    return open(KafkaSettings.from(settings), topic);
+  }
+
+  /**
+   * Creates the topic when it is missing and loads every checkpoint in it.
+   *
+   * @param kafka the Kafka bootstrap servers
+   * @param topic the compacted checkpoint topic (normally {@code ingest-checkpoints})
+   * @throws IllegalStateException when Kafka cannot be reached within 30 s
+   */
+  public static CheckpointStore open(KafkaSettings kafka, String topic) {
+    String bootstrap = kafka.bootstrapServers();
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     ap.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());

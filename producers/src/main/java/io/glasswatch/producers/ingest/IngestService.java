@@ -8,6 +8,7 @@ import io.glasswatch.producers.ingest.files.CloudTrailLogWatcher;
 import io.glasswatch.producers.ingest.files.JsonLinesTailer;
 import io.glasswatch.producers.ingest.http.IngestServer;
 import io.glasswatch.producers.kafka.EventProducer;
+import io.glasswatch.producers.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -58,7 +59,6 @@ public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
   private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
   private static final int MAX_ATTEMPTS = 8;
-  private static final String LINGER = EventProducer.PRODUCER_PREFIX + "linger.ms";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -82,6 +82,7 @@ public final class IngestService implements AutoCloseable {
     IngestSettings s = IngestSettings.from(settings);
     io.glasswatch.producers.ingest.jit.JitStreamSettings jit =
         io.glasswatch.producers.ingest.jit.JitStreamSettings.from(settings, System.getenv());
+    KafkaSettings kafka = KafkaSettings.from(settings);
     if (!s.anyEnabled() && !jit.enabled()) {
       throw new IllegalStateException("no ingest component configured: set " + IngestSettings.HTTP_LISTEN + ", "
           + IngestSettings.CT_REGIONS + ", " + IngestSettings.GD_REGIONS + ", " + IngestSettings.CT_LOG_DIRS
@@ -89,7 +90,7 @@ public final class IngestService implements AutoCloseable {
     }
     IngestService svc = new IngestService();
     try {
-      svc.startAll(settings, s, log);
+      svc.startAll(settings, kafka, s, log);
     } catch (RuntimeException e) {
       svc.close();
       throw e;
@@ -97,16 +98,17 @@ public final class IngestService implements AutoCloseable {
     return svc;
   }
 
-  private void startAll(GlasswatchSettings settings, IngestSettings s, java.util.function.Consumer<String> log) {
+  private void startAll(GlasswatchSettings settings, KafkaSettings kafka, IngestSettings s,
+      java.util.function.Consumer<String> log) {
     Clock clock = Clock.systemUTC();
     log.accept("ingest settings: " + s);
-    CheckpointStore checkpoints = CheckpointStore.open(settings, s.checkpointTopic());
+    CheckpointStore checkpoints = CheckpointStore.open(kafka, s.checkpointTopic());
     resources.add(checkpoints);
     // a request waits for its acknowledgements: a short linger keeps that wait short (override with
     // kafka.producer.linger.ms)
-    EventProducer producer = new EventProducer(settings.isSet(LINGER) ? settings : settings.with(LINGER, "2"));
+    EventProducer producer = new EventProducer(kafka.withProducerDefault("linger.ms", "2"));
     resources.add(producer);
-    watchKafka(settings);
+    watchKafka(kafka);
     if (s.httpListen() != null) {
       try {
         server = IngestServer.start(IngestServer.Options.of(s), producer, metrics, readiness, clock,
@@ -246,9 +248,9 @@ public final class IngestService implements AutoCloseable {
     threads.add(t);
   }
 
-  private void watchKafka(GlasswatchSettings settings) {
+  private void watchKafka(KafkaSettings kafka) {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     Admin admin = Admin.create(p);
@@ -260,7 +262,7 @@ public final class IngestService implements AutoCloseable {
         admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
         problem.set(null);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        problem.set("not reachable at " + settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+        problem.set("not reachable at " + kafka.bootstrapServers());
       }
       return null;
     });

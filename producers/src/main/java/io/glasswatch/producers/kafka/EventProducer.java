@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -70,8 +69,8 @@ public final class EventProducer implements AutoCloseable {
   public static final String CLOCK_TICK_HEADER = Topics.CLOCK_TICK_HEADER;
   /** The raw value of a dead-letter record is cut to this many bytes. */
   public static final int MAX_DEAD_LETTER_BYTES = 512 * 1024;
-  /** Settings keys with this prefix are Kafka producer configs (prefix removed). */
-  public static final String PRODUCER_PREFIX = "kafka.producer.";
+  /** Settings keys with this prefix are Kafka producer configs (prefix removed); see {@link KafkaSettings}. */
+  public static final String PRODUCER_PREFIX = KafkaSettings.PRODUCER_PREFIX;
   /** The input topics, in the order clock ticks are sent. */
   public static final List<String> INPUT_TOPICS =
       List.of(Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS);
@@ -89,7 +88,16 @@ public final class EventProducer implements AutoCloseable {
    * @param settings Kafka bootstrap servers ({@link GlasswatchSettings#KAFKA_BOOTSTRAP}) and registry URL
    */
   public EventProducer(GlasswatchSettings settings) {
-    this(settings, AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)));
+    this(KafkaSettings.from(settings));
+  }
+
+  /**
+   * A producer with the registry serdes of {@link KafkaSettings#registryUrl()}.
+   *
+   * @param kafka bootstrap servers, registry URL and producer configs
+   */
+  public EventProducer(KafkaSettings kafka) {
+    this(kafka, AvroSerdes.registry(kafka.registryUrl()), UnaryOperator.identity(), new Normalizer());
   }
 
   /**
@@ -113,7 +121,20 @@ public final class EventProducer implements AutoCloseable {
    */
   public EventProducer(GlasswatchSettings settings, AvroSerdes serdes, UnaryOperator<String> topicNames,
       Normalizer normalizer) {
-    Objects.requireNonNull(settings, "settings");
+    this(KafkaSettings.from(Objects.requireNonNull(settings, "settings")), serdes, topicNames, normalizer);
+  }
+
+  /**
+   * A producer with renamed topics, from typed settings.
+   *
+   * @param kafka bootstrap servers and producer configs ({@link KafkaSettings#producerConfig()})
+   * @param serdes value serdes of the Avro topics
+   * @param topicNames maps a {@link Topics} name to the topic actually written
+   * @param normalizer the normalizer to use
+   */
+  public EventProducer(KafkaSettings kafka, AvroSerdes serdes, UnaryOperator<String> topicNames,
+      Normalizer normalizer) {
+    Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(serdes, "serdes");
     this.topicNames = Objects.requireNonNull(topicNames, "topicNames");
     this.reader = new InputReader(normalizer);
@@ -122,7 +143,7 @@ public final class EventProducer implements AutoCloseable {
     serializers.put(topicNames.apply(Topics.CLOUDTRAIL_EVENTS), serdes.value(CloudTrailEvent.class).serializer());
     serializers.put(topicNames.apply(Topics.GUARDDUTY_FINDINGS), serdes.value(GuardDutyFinding.class).serializer());
     serializers.put(topicNames.apply(Topics.DEAD_LETTER), new ByteArraySerializer());
-    this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
+    this.producer = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(),
         new RoutingSerializer(serializers));
   }
 
@@ -134,27 +155,9 @@ public final class EventProducer implements AutoCloseable {
    * except that idempotence and {@code acks=all} cannot be turned off.
    */
   public static Properties producerConfig(GlasswatchSettings settings) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "glasswatch-producer");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100);
-    p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
-    settings.asMap().forEach((k, v) -> {
-      if (k.startsWith(PRODUCER_PREFIX) && k.length() > PRODUCER_PREFIX.length()) {
-        p.put(k.substring(PRODUCER_PREFIX.length()), v);
-      }
-    });
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return p;
+    return KafkaSettings.from(settings).producerConfig();
   }
+
 
   /**
    * Reads, normalizes and produces {@code inputs} in input order.

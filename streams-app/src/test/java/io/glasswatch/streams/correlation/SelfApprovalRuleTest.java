@@ -2,7 +2,6 @@ package io.glasswatch.streams.correlation;
 
 import static io.glasswatch.streams.correlation.FakeRequestContext.approve;
 import static io.glasswatch.streams.correlation.FakeRequestContext.at;
-import static io.glasswatch.streams.correlation.FakeRequestContext.grant;
 import static io.glasswatch.streams.correlation.FakeRequestContext.requested;
 import static org.assertj.core.api.Assertions.assertThat;
 

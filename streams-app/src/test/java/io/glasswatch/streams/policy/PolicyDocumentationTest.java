@@ -1,6 +1,5 @@
 package io.glasswatch.streams.policy;
 
-import io.glasswatch.catalogue.Severity;
 
 import io.glasswatch.catalogue.AlertType;
 

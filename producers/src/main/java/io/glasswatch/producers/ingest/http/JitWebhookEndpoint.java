@@ -14,7 +14,6 @@ import io.glasswatch.producers.normalize.SourceRef;
 import io.glasswatch.producers.normalize.jit.JitSignature;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,309 @@
+package io.glasswatch.streams.policy;
+
+import static io.glasswatch.streams.policy.PolicyProblems.describe;
+import static io.glasswatch.streams.policy.PolicyProblems.isNothing;
+import static io.glasswatch.streams.policy.PolicyProblems.unknown;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.glasswatch.catalogue.Action;
+import io.glasswatch.catalogue.AlertPolicy;
+import io.glasswatch.catalogue.AlertType;
+import io.glasswatch.catalogue.Severity;
+import io.glasswatch.config.ConfigException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The mappings of a policy file read into layers (the base, and one per account or tenant override),
+ * each holding only the keys it sets, and the {@link Policy} built from the defaults with the base and
+ * an override applied. Every problem goes to the file's {@link PolicyProblems}; see {@link PolicyFile}
+ * for the shape.
+ */
+final class PolicyLayers {
+  static final String ALERTS = "alerts";
+  static final String ACCOUNTS = "accounts";
+  static final String TENANTS = "tenants";
+
+  private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+  private static final List<String> ALERT_FIELDS = List.of("severity", "actions", "runbook");
+
+  private PolicyLayers() {}
+
+  /** The keys one mapping (the base, or one override) sets; absent keys are not in the maps. */
+  static final class Layer {
+    final Map<PolicyKey, Object> values = new LinkedHashMap<>();
+    final Map<AlertType, AlertFields> alerts = new EnumMap<>(AlertType.class);
+  }
+
+  /** The fields one mapping sets for one alert type; null where absent. */
+  private record AlertFields(Severity severity, Set<Action> actions, String runbook) {}
+
+  static Layer readLayer(JsonNode node, String prefix, boolean top, PolicyProblems problems) {
+    Layer layer = new Layer();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String name = e.getKey();
+      String path = prefix + name;
+      JsonNode v = e.getValue();
+      PolicyKey key = PolicyKey.BY_NAME.get(name);
+      if (key != null) {
+        Object value = readValue(key, v, path, problems);
+        if (value != null) {
+          layer.values.put(key, value);
+        }
+      } else if (ALERTS.equals(name)) {
+        readAlerts(v, path, layer, problems);
+      } else if (top && PolicyFile.ROUTING.equals(name)) {
+        continue;
+      } else if (ACCOUNTS.equals(name) || TENANTS.equals(name)) {
+        if (!top) {
+          problems.add(path, "an override cannot contain further overrides (accounts and tenants belong at the "
+              + "top level of the file)", path);
+        }
+      } else {
+        problems.add(path, unknown("key", name, top ? PolicyFile.KEYS : PolicyFile.KEYS.subList(0, PolicyFile.KEYS.size() - 2)), path);
+      }
+    }
+    return layer;
+  }
+
+  private static Object readValue(PolicyKey key, JsonNode v, String path, PolicyProblems problems) {
+    String expected = "expected " + key.expected() + ", got ";
+    switch (key.kind()) {
+      case DURATION -> {
+        if (v.isTextual()) {
+          try {
+            return PolicyFile.parseDuration(v.textValue());
+          } catch (IllegalArgumentException e) {
+            problems.add(path, expected + describe(v), path);
+            return null;
+          }
+        }
+        problems.add(path, expected + describe(v) + (v.isNumber() ? " (a number needs a unit: ms, s, m, h or d)" : ""),
+            path);
+        return null;
+      }
+      case COUNT -> {
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
+          return v.intValue();
+        }
+        problems.add(path, expected + describe(v), path);
+        return null;
+      }
+      case STRING -> {
+        if (v.isTextual() && !v.textValue().isBlank()) {
+          String s = v.textValue().strip();
+          if ("minApproverAcr".equals(key.name()) && !s.equals(s.toLowerCase(Locale.ROOT))) {
+            problems.add(path, "expected lower case (approverAcr is compared in lower case), got " + describe(v), path);
+            return null;
+          }
+          return s;
+        }
+        problems.add(path, expected + describe(v), path);
+        return null;
+      }
+      default -> {
+        if (!v.isArray()) {
+          problems.add(path, expected + describe(v), path);
+          return null;
+        }
+        List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < v.size(); i++) {
+          JsonNode item = v.get(i);
+          if (!item.isTextual() || item.textValue().isBlank()) {
+            problems.add(path + "[" + i + "]", "expected a non-blank string, got " + describe(item), path);
+            ok = false;
+            continue;
+          }
+          String s = item.textValue().strip();
+          if ("acrOrder".equals(key.name())) {
+            if (!s.equals(s.toLowerCase(Locale.ROOT))) {
+              problems.add(path + "[" + i + "]", "expected lower case (approverAcr is compared in lower case), got "
+                  + describe(item), path);
+              ok = false;
+            } else if (out.contains(s)) {
+              problems.add(path + "[" + i + "]", "'" + s + "' is listed twice (the order must be unambiguous)", path);
+              ok = false;
+            }
+          }
+          out.add(s);
+        }
+        return ok ? out : null;
+      }
+    }
+  }
+
+  private static void readAlerts(JsonNode node, String path, Layer layer, PolicyProblems problems) {
+    if (isNothing(node)) {
+      return;
+    }
+    if (!node.isObject()) {
+      problems.add(path, "expected a mapping of alert type to severity, actions and runbook, got " + describe(node), path);
+      return;
+    }
+    List<String> typeNames = Arrays.stream(AlertType.values()).map(Enum::name).toList();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String typePath = path + "." + e.getKey();
+      AlertType type = typeNames.contains(e.getKey()) ? AlertType.valueOf(e.getKey()) : null;
+      if (type == null) {
+        problems.add(typePath, unknown("alert type", e.getKey(), typeNames), typePath);
+        continue;
+      }
+      JsonNode fields = e.getValue();
+      if (!fields.isObject()) {
+        problems.add(typePath, "expected a mapping with severity, actions and/or runbook, got " + describe(fields),
+            typePath);
+        continue;
+      }
+      Severity severity = null;
+      Set<Action> actions = null;
+      String runbook = null;
+      for (Map.Entry<String, JsonNode> f : fields.properties()) {
+        String fieldPath = typePath + "." + f.getKey();
+        JsonNode v = f.getValue();
+        switch (f.getKey()) {
+          case "severity" -> {
+            severity = v.isTextual() ? severity(v.textValue()) : null;
+            if (severity == null) {
+              problems.add(fieldPath, "expected one of critical, high, medium, low, got " + describe(v), fieldPath);
+            }
+          }
+          case "actions" -> actions = readActions(v, fieldPath, problems);
+          case "runbook" -> {
+            if (v.isTextual() && !v.textValue().isBlank()) {
+              runbook = v.textValue().strip();
+            } else {
+              problems.add(fieldPath, "expected a link or anchor such as " + type.defaultRunbook() + ", got "
+                  + describe(v), fieldPath);
+            }
+          }
+          default -> problems.add(fieldPath, unknown("key", f.getKey(), ALERT_FIELDS), fieldPath);
+        }
+      }
+      layer.alerts.put(type, new AlertFields(severity, actions, runbook));
+    }
+  }
+
+  private static Set<Action> readActions(JsonNode v, String path, PolicyProblems problems) {
+    String expected = "expected a list of page, notify, revoke such as [page, revoke] ([] to record the alert only), got ";
+    if (!v.isArray()) {
+      problems.add(path, expected + describe(v), path);
+      return null;
+    }
+    Set<Action> out = EnumSet.noneOf(Action.class);
+    boolean ok = true;
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      Action a = item.isTextual() ? action(item.textValue()) : null;
+      if (a == null) {
+        problems.add(path + "[" + i + "]", "expected page, notify or revoke, got " + describe(item), path);
+        ok = false;
+      } else {
+        out.add(a);
+      }
+    }
+    return ok ? out : null;
+  }
+
+  static void readOverrides(JsonNode node, String section, boolean accounts, Map<String, Layer> out,
+      PolicyProblems problems) {
+    if (node == null || isNothing(node)) {
+      return;
+    }
+    if (!node.isObject()) {
+      problems.add(section, "expected a mapping of " + (accounts ? "12-digit AWS account id" : "tenant name")
+          + " to policy keys, got " + describe(node), section);
+      return;
+    }
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String name = e.getKey();
+      String path = section + "." + name;
+      boolean valid = true;
+      if (accounts && !ACCOUNT_ID.matcher(name).matches()) {
+        problems.add(path, "expected a 12-digit AWS account id (quoted, e.g. \"123456789012\"), got '" + name + "'",
+            path);
+        valid = false;
+      } else if (!accounts && name.isBlank()) {
+        problems.add(path, "expected a non-blank tenant name", path);
+        valid = false;
+      }
+      JsonNode v = e.getValue();
+      if (!v.isObject()) {
+        problems.add(path, "expected a mapping of policy keys to override, such as { rotationDeadline: 4h }, got "
+            + describe(v), path);
+        continue;
+      }
+      Layer layer = readLayer(v, path + ".", false, problems);
+      if (valid) {
+        out.put(name, layer);
+      }
+    }
+  }
+
+  /**
+   * Builds the defaults with {@code base} and then {@code override} (null for the base policy itself)
+   * applied; the constructor's problems are added under {@code prefix}, except those the base policy
+   * already reported ({@code inherited}). Returns null when the policy is invalid.
+   */
+  static Policy build(Layer base, Layer override, String prefix, Set<String> inherited, PolicyProblems problems) {
+    Policy.Builder b = Policy.defaults().toBuilder();
+    base.values.forEach((k, v) -> k.setter().accept(b, v));
+    if (override != null) {
+      override.values.forEach((k, v) -> k.setter().accept(b, v));
+    }
+    Policy defaults = Policy.defaults();
+    for (AlertType t : AlertType.values()) {
+      AlertFields f = merge(base.alerts.get(t), override == null ? null : override.alerts.get(t));
+      if (f != null) {
+        AlertPolicy d = defaults.alert(t);
+        b.alert(t, new AlertPolicy(f.severity() == null ? d.severity() : f.severity(),
+            f.actions() == null ? d.actions() : f.actions(), f.runbook() == null ? d.runbook() : f.runbook()));
+      }
+    }
+    try {
+      return b.build();
+    } catch (ConfigException e) {
+      for (String m : e.problems()) {
+        if (!inherited.contains(m)) {
+          problems.addPolicyProblem(prefix, m);
+        }
+      }
+      return null;
+    }
+  }
+
+  private static AlertFields merge(AlertFields base, AlertFields override) {
+    if (base == null || override == null) {
+      return override == null ? base : override;
+    }
+    return new AlertFields(override.severity() != null ? override.severity() : base.severity(),
+        override.actions() != null ? override.actions() : base.actions(),
+        override.runbook() != null ? override.runbook() : base.runbook());
+  }
+
+  private static Severity severity(String s) {
+    for (Severity v : Severity.values()) {
+      if (v.wireName().equalsIgnoreCase(s.strip())) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static Action action(String s) {
+    for (Action v : Action.values()) {
+      if (v.wireName().equalsIgnoreCase(s.strip())) {
+        return v;
+      }
+    }
+    return null;
+  }
+}
