@@ -139,7 +139,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   }
 
   private void onGateway(Record<String, RequestInput> record, GatewayEvent e) {
-    String requestId = e.getRequestId();
+    // audit evidence without a request id is keyed subject:<subject> (SPEC 1.4): its own correlation
+    String requestId = e.getRequestId() != null ? e.getRequestId() : record.key();
     RequestState s = load(requestId);
     if (!s.digests.add(e.getSourceDigest())) {
       return;
@@ -148,6 +149,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long at = e.getTimestamp().toEpochMilli();
     String eventId = requestId + "/" + type + "/" + s.next(type);
     s.lastEventAt = Math.max(s.lastEventAt, at);
+    if (s.source == null && e.getSource() != null) {
+      s.source = e.getSource();
+    }
     boolean firstRequest = recordEvent(s, e, eventId, at);
     TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
     emitTimeline(draft, requestId, requestId, at);
@@ -170,6 +174,10 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     boolean firstRequest = false;
     switch (e.getType()) {
       case "request" -> {
+        if (SourceEvents.isEnrichment(e)) {
+          SourceEvents.enrich(s, e);
+          return false;
+        }
         firstRequest = !s.requested;
         s.requested = true;
         s.subject = e.getSubject();
@@ -214,6 +222,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
           step(s, step, at, eventId, List.of());
         }
       }
+      case "denial", "error", "audit" -> SourceEvents.record(s, e, eventId, at);
       default -> throw new IllegalStateException("not a request-scoped gateway event type: " + e.getType());
     }
     return firstRequest;
@@ -315,7 +324,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private void raise(RequestState s, AlertBuilder b, boolean deferRevoke) {
     long now = now();
     boolean revoke = b.has(Action.REVOKE);
-    b.correlationId(s.requestId).requestId(s.requestId).accountId(s.account()).subject(s.subject).tenant(s.tenant)
+    b.correlationId(s.requestId).requestId(SourceEvents.requestIdOf(s)).accountId(s.account()).subject(s.subject)
+        .tenant(s.tenant)
         .detectedAt(now).revokedRequestIds(revoke ? List.of(s.requestId) : List.of());
     if (!s.alerts.add(b.alertId())) {
       return;
@@ -387,14 +397,14 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     }
     Policy p = policy.resolve(s.account(), s.tenant);
     Map<String, RequestState.Approval> first = RequestRules.firstByRole(s, p, Long.MAX_VALUE);
-    if (first.size() < p.requiredApproverRoles().size()) {
+    if (first.size() < RequestRules.requirements(s, p).size()) {
       return;
     }
     RequestState.Approval completing = first.values().stream()
         .max(Comparator.comparingLong(RequestState.Approval::at)).orElseThrow();
     LinkedHashSet<String> roles = new LinkedHashSet<>();
-    s.approvals.stream().filter(a -> !s.isSubject(a.approver()) && a.role() != null)
-        .sorted(Comparator.comparingLong(RequestState.Approval::at)).forEach(a -> roles.add(a.role()));
+    s.approvals.stream().filter(a -> !s.isSubject(a.approver()))
+        .sorted(Comparator.comparingLong(RequestState.Approval::at)).forEach(a -> roles.addAll(RequestRules.rolesOf(s, p, a)));
     step(s, "approved", completing.at(), completing.eventId(), List.copyOf(roles));
   }
 
