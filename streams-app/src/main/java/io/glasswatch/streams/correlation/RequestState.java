@@ -202,9 +202,16 @@ final class RequestState {
 
   /** When the grant ended early (expiry event or revocation), or null. */
   Long endedAt() {
-    Long end = expiredAt == null ? revokedAt : revokedAt == null ? expiredAt : Math.min(expiredAt, revokedAt);
+    Long end = min(expiredAt, revokedAt);
     // a source's failed revoke: the grant was meant to end then, so the sweeper checks from that time
-    return revokeErrorAt == null || revokedAt != null ? end : end == null ? revokeErrorAt : Math.min(end, revokeErrorAt);
+    return revokeErrorAt == null || revokedAt != null ? end : min(end, revokeErrorAt);
+  }
+
+  private static Long min(Long a, Long b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return Math.min(a, b);
   }
 
   /** Why the grant ended early, or null. */

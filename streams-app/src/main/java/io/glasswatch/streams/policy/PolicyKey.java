@@ -76,6 +76,9 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
       PolicyKey.count("approvalQuorum", Policy::approvalQuorum, Policy.Builder::approvalQuorum),
       PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources));
 
+  /** Keys whose value may be written as {@code ~} (null): not set. */
+  static final java.util.Set<String> OPTIONAL = java.util.Set.of("breakGlassPrincipals", "approvalQuorum");
+
   /** The threshold keys by name, in file order. */
   static final Map<String, PolicyKey> BY_NAME =
       THRESHOLDS.stream().collect(Collectors.toMap(PolicyKey::name, k -> k, (a, b) -> a, LinkedHashMap::new));

@@ -76,6 +76,9 @@ final class PolicyLayers {
 
   private static Object readValue(PolicyKey key, JsonNode v, String path, PolicyProblems problems) {
     String expected = "expected " + key.expected() + ", got ";
+    if (v.isNull() && PolicyKey.OPTIONAL.contains(key.name())) {
+      return null; // written out as ~: not set (anyone may break glass; the roles apply)
+    }
     switch (key.kind()) {
       case DURATION -> {
         if (v.isTextual()) {

@@ -20,6 +20,7 @@ class StageRuleSetsTest {
     assertThat(RequestRules.ALL).extracting(RequestRule::type).containsExactly(AlertType.TOKEN_REUSE,
         AlertType.USAGE_AFTER_EXPIRY, AlertType.SELF_APPROVAL, AlertType.WEAK_APPROVER_ASSURANCE,
         AlertType.MISSING_APPROVALS, AlertType.STALE_APPROVAL, AlertType.EXCESSIVE_DURATION,
-        AlertType.EXPIRY_EXTENDED, AlertType.SCOPE_ESCALATION, AlertType.DENIED_ATTEMPTS);
+        AlertType.EXPIRY_EXTENDED, AlertType.SCOPE_ESCALATION, AlertType.DENIED_ATTEMPTS, AlertType.GRANT_ERROR,
+        AlertType.GATEWAY_AUDIT_TAMPERED, AlertType.UNLISTED_BREAK_GLASS_PRINCIPAL);
   }
 }
