@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,9 +72,13 @@ class ReplayCommandTest {
     Run r = run("replay", scenarios.toString());
     assertThat(r.status()).as(r.stderr()).isZero();
     List<JsonNode> alerts = lines(r.stdout());
-    // every type of the catalogue but REVOKE_FAILED (raised by enforcement, not by replay)
+    // every type of the catalogue but REVOKE_FAILED (raised by enforcement, not by replay) and the types
+    // that need settings the built-in defaults leave unset: UNLISTED_BREAK_GLASS_PRINCIPAL (a
+    // breakGlassPrincipals list: replayedWithAPrincipalListAnUnlistedRequesterIsRaised) and
+    // GATEWAY_AUDIT_TAMPERED (the gateway's audit key: RealSourcesReplayTest)
+    Set<String> needSettings = Set.of("REVOKE_FAILED", "UNLISTED_BREAK_GLASS_PRINCIPAL", "GATEWAY_AUDIT_TAMPERED");
     assertThat(byType(alerts)).containsOnlyKeys(java.util.Arrays.stream(io.glasswatch.catalogue.AlertType.values())
-        .map(Enum::name).filter(t -> !t.equals("REVOKE_FAILED")).toArray(String[]::new));
+        .map(Enum::name).filter(t -> !needSettings.contains(t)).toArray(String[]::new));
     // The compliant request and the background accounts never appear.
     assertThat(alerts).noneMatch(a -> "BG-20221110-0001".equals(a.path("requestId").asText()))
         .noneMatch(a -> a.path("correlationId").asText().equals("account:111122223333"));
@@ -83,6 +88,22 @@ class ReplayCommandTest {
       assertThat(a.path("runbook").asText()).contains("runbooks.md#");
       assertThat(a.toString()).doesNotContain("jit_tok_").doesNotContain("bgt_");
     }
+  }
+
+  @Test
+  void replayedWithAPrincipalListAnUnlistedRequesterIsRaisedAndListedOnesAreNot() throws IOException {
+    Path policy = dir.resolve("principals.yaml");
+    // carol and erin may break glass on the JIT controller's account; alice, dave and frank may not
+    Files.writeString(policy, "accounts:\n  \"111122223333\":\n    breakGlassPrincipals: [carol@corp.example, "
+        + "\" Erin@corp.example \"]\n");
+    Run r = run("replay", "--policy", policy.toString(), scenarios.resolve("09-jit-controller").toString());
+    assertThat(r.status()).as(r.stderr()).isZero();
+
+    List<JsonNode> unlisted = lines(r.stdout()).stream()
+        .filter(a -> a.path("alertType").asText().equals("UNLISTED_BREAK_GLASS_PRINCIPAL")).toList();
+    assertThat(unlisted).extracting(a -> a.path("subject").asText())
+        .containsExactlyInAnyOrder("alice@corp.example", "dave@corp.example", "frank@corp.example");
+    assertThat(unlisted).allSatisfy(a -> assertThat(a.path("severity").asText()).isEqualTo("high"));
   }
 
   @Test
