@@ -45,6 +45,9 @@ interface AccountRule {
   /** Rotation evidence {@code r} was recorded for the account (see {@link AccountState.Rotation}). */
   default void onRotation(AccountState s, AccountState.Rotation r, AccountContext ctx) {}
 
+  /** A break-glass root declaration {@code d} (gateway {@code root_declaration}) was recorded for the account. */
+  default void onDeclaration(AccountState s, AccountState.Declaration d, AccountContext ctx) {}
+
   /**
    * Decides the rule's deadlines that deadline time {@code now} reached.
    *

@@ -12,7 +12,7 @@ class StageRuleSetsTest {
     assertThat(AccountRules.ALL).extracting(AccountRule::type).containsExactly(AlertType.UNAUTHORIZED_ROOT_USE,
         AlertType.ROOT_LOGIN_WITHOUT_MFA, AlertType.ROOT_LOGIN_FAILED, AlertType.ROOT_ANTIPATTERN,
         AlertType.ROTATION_OVERDUE, AlertType.MISSING_AUDIT_RECORD, AlertType.SESSION_OVERRUN,
-        AlertType.DUPLICATE_GRANT);
+        AlertType.DUPLICATE_GRANT, AlertType.UNLISTED_BREAK_GLASS_PRINCIPAL);
   }
 
   @Test

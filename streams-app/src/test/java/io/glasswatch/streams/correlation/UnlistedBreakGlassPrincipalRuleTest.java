@@ -61,4 +61,34 @@ class UnlistedBreakGlassPrincipalRuleTest {
     assertThat(ctx.judge(rule, s).raised).isEmpty();
     assertThat(s.decided).isEmpty();
   }
+
+  @Test
+  void aRootDeclarationByAnUnlistedActorIsRaisedAndRevokesTheRequestItNames() {
+    AccountState s = FakeAccountContext.account();
+    AccountState.Declaration d = new AccountState.Declaration("req-7/root_declaration/1", at(1), "req-7", 30L, "mallory");
+    FakeAccountContext ctx = new FakeAccountContext(at(1));
+    ctx.policy = listing("alice");
+    rule.onDeclaration(s, d, ctx);
+
+    assertThat(ctx.raised).singleElement().satisfies(r -> {
+      assertThat(r.alert().getAlertType()).isEqualTo("UNLISTED_BREAK_GLASS_PRINCIPAL");
+      assertThat(r.alert().getEvidence()).containsExactly("req-7/root_declaration/1");
+      assertThat(r.alert().getSubject()).isEqualTo("mallory");
+      assertThat(r.revoking()).isEqualTo("req-7");
+    });
+  }
+
+  @Test
+  void aRootDeclarationByAListedActorOrWithoutListIsFine() {
+    AccountState s = FakeAccountContext.account();
+    AccountState.Declaration d = new AccountState.Declaration("account:x/root_declaration/1", at(1), null, 30L, "Alice");
+    FakeAccountContext listed = new FakeAccountContext(at(1));
+    listed.policy = listing("alice");
+    rule.onDeclaration(s, d, listed);
+    FakeAccountContext open = new FakeAccountContext(at(1));
+    rule.onDeclaration(s, new AccountState.Declaration("account:x/root_declaration/2", at(2), null, 30L, "mallory"), open);
+
+    assertThat(listed.raised).isEmpty();
+    assertThat(open.raised).isEmpty();
+  }
 }
