@@ -134,7 +134,7 @@ public final class AlertLatencyBenchmark {
     Routing routing = new Routing(List.of(), names, names, null, Duration.ofMinutes(5),
         new Routing.Storm(Integer.MAX_VALUE, Duration.ofMinutes(5), Duration.ofMinutes(5)), Links.NONE);
     OnCallDispatcher.Options options = OnCallDispatcher.Options.defaults()
-        .withTopics(streams.topic(Topics.ALERTS), streams.topic(Topics.REVOKE_RESULTS), "",
+        .withTopics(streams.topic(Topics.ALERTS), streams.topic(Topics.ALERT_RESOLUTIONS), streams.topic(Topics.REVOKE_RESULTS),
             streams.topic(Topics.ALERT_DELIVERIES), streams.topic(Topics.DEAD_LETTER),
             streams.topic(Topics.ALERT_DELIVERY_EVENTS))
         .withGroupId(prefix + "alerts");

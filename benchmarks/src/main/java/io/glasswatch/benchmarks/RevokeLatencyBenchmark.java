@@ -1,7 +1,6 @@
 package io.glasswatch.benchmarks;
 
 import io.glasswatch.alerts.enforcement.OverlappingGrants;
-import io.glasswatch.alerts.enforcement.RevokeNotifier;
 import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.enforcement.RevokeSettings;
 import io.glasswatch.alerts.enforcement.SsoAdminClients;
@@ -275,8 +274,8 @@ public final class RevokeLatencyBenchmark {
     Map<String, Long> eventSentAt = new HashMap<>();
     double produceSeconds;
     try (SsoAdminRevoker revoker = SsoAdminRevoker.fromSettings(settings);
-        RevokeService service = new RevokeService(settings, revoker, serviceOptions, RevokeNotifier.NONE,
-            OverlappingGrants.FROM_COMMAND)) {
+        RevokeService service = new RevokeService(settings, revoker, serviceOptions, OverlappingGrants.FROM_COMMAND,
+            revokeSettings.policy())) {
       if (revoker.isDryRun()) {
         throw new IllegalStateException("the revoker is a dry run: " + revoker);
       }

@@ -71,7 +71,8 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  * ({@link OnCallReceivers}, the alerts routed to them by the policy's {@code routing:} section, every
  * channel without one) and every service; feed the input through Kafka; wait until the live pipeline
  * has delivered every alert, executed every revoke and indexed every timeline entry (delivery attempts
- * and outcomes included); print a summary with what each on-call channel received. The input is fed in event-time order the way it arrives in live operation: the
+ * and outcomes included); print a summary with what each on-call channel received; end by writing the
+ * access review report ({@code glasswatch report}) to {@code <stack dir>/../demo/access-review.html}. The input is fed in event-time order the way it arrives in live operation: the
  * gateway's own events first, each run of them (cut at gaps of more than five minutes of event
  * time) processed before anything later is sent, as if the input arrived as it happened; CloudTrail
  * records follow the gateway events of their time (CloudTrail is delivered minutes after the fact);
@@ -98,7 +99,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GlasswatchSettings base = config.settings();
+    // --policy FILE is the policy file of every service: detection, alert overrides, revoke deadline, routing
+    GlasswatchSettings base = policyFile == null ? config.settings()
+        : config.settings().with(GlasswatchSettings.POLICY_FILE, policyFile.toString());
     PolicySource policy = PolicySource.load(policyFile, base);
     LocalStack stack = new LocalStack(base);
     try {
@@ -210,9 +213,23 @@ public final class DemoCommand implements Callable<Integer> {
           code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
           say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
         }
-        return code;
+        return report(s, work, events.get(0).eventTime()) == 0 ? code : 1;
       }
     }
+  }
+
+  /** The last step: the access review of everything the demo wrote, from its first event to today (glasswatch report). */
+  private int report(GlasswatchSettings s, Path work, java.time.Instant first) {
+    step("access review report: glasswatch report (reads Elasticsearch as the reader user)");
+    Path file = work.resolve("access-review.html");
+    List<String> args = new ArrayList<>(List.of("report", "--from", first.toString().substring(0, 10),
+        "--to", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), "--out", file.toString()));
+    if (policyFile != null) {
+      args.addAll(List.of("--policy", policyFile.toString()));
+    }
+    int status = GlasswatchCli.execute(s, System.out, System.err, args.toArray(String[]::new));
+    say(status == 0 ? "  open the report: " + file.toUri() : "  the report could not be written (see above)");
+    return status;
   }
 
   /**

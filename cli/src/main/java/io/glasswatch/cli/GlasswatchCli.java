@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       KibanaCommand.class,
       IngestCommand.class,
       RevokeCommand.class,
+      io.glasswatch.report.ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GlasswatchCli implements Runnable {

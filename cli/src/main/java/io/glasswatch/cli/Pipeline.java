@@ -1,12 +1,11 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.ConsoleChannel;
-import io.glasswatch.alerts.delivery.WebhookChannel;
+import io.glasswatch.alerts.AlertsSettings;
 import io.glasswatch.alerts.enforcement.OverlappingGrants;
-import io.glasswatch.alerts.enforcement.RevokeNotifier;
 import io.glasswatch.alerts.enforcement.RevokeService;
-import io.glasswatch.alerts.enforcement.RevokeSettings;
+import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
+import io.glasswatch.alerts.oncall.ConsoleChannel;
 import io.glasswatch.alerts.oncall.OnCallChannels;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.config.GlasswatchSettings;
@@ -16,6 +15,7 @@ import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -89,21 +89,22 @@ public final class Pipeline implements AutoCloseable {
         p.sink = p.started.add("timeline sink", new TimelineSink(settings));
         p.sink.start();
       }
+      // the alerts module reads the policy file (alert overrides, revoke deadline, routing) from policy.file:
+      // it gets the file of the chosen policy, so that every service applies the same one
+      AlertsSettings alerts = services.contains(Service.REVOKER) || services.contains(Service.ALERTS)
+          ? AlertsSettings.from(settings.with(GlasswatchSettings.POLICY_FILE,
+              policy.file().map(Path::toString).orElse(""))) : null; // validated once, every problem at once
       if (services.contains(Service.REVOKER)) {
-        p.ssoRevoker = p.started.add("IAM Identity Center client", SsoAdminRevoker.fromSettings(settings));
-        RevokeNotifier notifier = RevokeNotifier.NONE;
-        var webhook = WebhookChannel.fromSettings(settings);
-        if (webhook.isPresent()) {
-          p.started.add("revoke notifications webhook", webhook.get());
-          notifier = RevokeNotifier.webhook(webhook.get());
-        }
-        p.revoker = new RevokeService(settings, p.ssoRevoker, RevokeService.Options.defaults()
-            .withParallelism(RevokeSettings.from(settings).parallelism()), notifier, OverlappingGrants.FROM_COMMAND);
-        p.started.add("revoke executor", p.revoker);
+        p.ssoRevoker = p.started.add("IAM Identity Center client", SsoAdminRevoker.fromSettings(alerts.revoke(),
+            alerts.revoke().revokerOptions(), SsoAdminClients.Tuning.defaults()));
+        p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker,
+            RevokeService.Options.defaults().withParallelism(alerts.revoke().parallelism()),
+            OverlappingGrants.FROM_COMMAND, alerts.policy()));
         daemon("glasswatch-revoker", p.revoker).start();
       }
       if (services.contains(Service.ALERTS)) {
-        OnCallChannels.Setup setup = OnCallChannels.fromSettings(settings, policy.path(), new ConsoleChannel(console));
+        OnCallChannels.Setup setup = OnCallChannels.create(alerts.channels(), alerts.policyFile().orElse(null),
+            new ConsoleChannel(console));
         p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
             OnCallDispatcher.Options.defaults());
         p.started.add("alert delivery", p.dispatcher);

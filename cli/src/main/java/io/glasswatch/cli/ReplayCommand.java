@@ -1,11 +1,15 @@
 package io.glasswatch.cli;
 
-import io.glasswatch.alerts.delivery.AlertJson;
+import io.glasswatch.alerts.oncall.AlertJson;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.sinks.timeline.TimelineDocuments;
+import io.glasswatch.streams.replay.ConflictingDuplicates;
+import io.glasswatch.streams.replay.EventTimeSorter;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.replay.Replayer;
@@ -17,18 +21,20 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.io.PrintStream;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code glasswatch replay [--alerts-out FILE] [--timeline-out FILE] [--policy FILE] INPUT...} (SPEC
- * section 5): replays files or directories through the production topology in this process, in event
- * time, applying the detection policy of {@code --policy} (default: {@code Policy.defaults()}).
+ * {@code glasswatch replay [--alerts-out FILE] [--timeline-out FILE] [--policy FILE]
+ * [--max-record-bytes N] INPUT...} (SPEC section 5): replays files or directories through the
+ * production topology in this process, in event time, applying the detection policy of
+ * {@code --policy} (default: {@code Policy.defaults()}).
  *
  * <p>Every input value is normalized as {@code glasswatch produce} would; the events are ordered by
  * event time (stable, so equal times keep file order), piped through the same
@@ -37,13 +43,27 @@ import picocli.CommandLine.Parameters;
  * evaluated. Alerts are written as JSON lines (SPEC section 3) to {@code --alerts-out} or stdout;
  * {@code --timeline-out} receives the hash-chained timeline as ECS documents, one per line.
  *
- * <p>Exit status: 0 on success; 2 when the policy file is unreadable or invalid (every problem on
- * stderr, nothing replayed), when an input is missing, or when some input could not be read or
- * recognized (each rejection is printed on stderr as {@code file:line: reason}, and the rest is
- * still replayed); 1 on other failures.
+ * <p>Streaming, in bounded memory whatever the input size: files are read record by record
+ * ({@link InputReader}), ordered by an external merge sort ({@link EventTimeSorter}, runs of
+ * {@value #SORT_BUFFER_MB} MiB in the temporary directory), replayed as they come off the merge, and
+ * the outputs are written as the topology produces them ({@link Replayer#replay(Iterable,
+ * Replayer.Output)}). A record above {@code --max-record-bytes} is rejected.
+ *
+ * <p>Nothing is dropped in silence; on stderr, one line each, as {@code file:line: reason}: every
+ * rejected input; every field of a kept record that could not be read as its type (the record is
+ * replayed and judged from what can be read); every CloudTrail record that repeats an eventID and
+ * event time with different content ({@link ConflictingDuplicates}; the topology processes the
+ * first); every record the topology sent to the dead-letter topic. Then one summary line.
+ *
+ * <p>Exit status: 0 when every input was read cleanly; 2 when the policy file is unreadable or
+ * invalid (every problem on stderr, nothing replayed), when an input is missing, or when any of the
+ * problems above was reported (the rest is still replayed); 1 on other failures.
  */
 @Command(name = "replay", description = "Replay input files through the topology in event time; print alerts as JSON lines.")
 public final class ReplayCommand implements Callable<Integer> {
+  /** Size of one in-memory sort run. */
+  static final int SORT_BUFFER_MB = 64;
+
   @Option(names = "--alerts-out", paramLabel = "FILE", description = "Write alerts here (JSON lines) instead of stdout.")
   Path alertsOut;
 
@@ -53,6 +73,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "FILE",
       description = "Detection policy (YAML, see config/policy.yaml); default: the built-in defaults.")
   Path policyFile;
+
+  @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "" + InputReader.DEFAULT_MAX_RECORD_BYTES,
+      description = "Reject any single record (JSON value or log-file element) larger than this; default: ${DEFAULT-VALUE}.")
+  int maxRecordBytes;
 
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories (JSON lines, JSON documents or arrays, .gz).")
   List<Path> inputs;
@@ -66,50 +90,106 @@ public final class ReplayCommand implements Callable<Integer> {
         return 2;
       }
     }
-    List<NormalizeResult.Normalized> events = new ArrayList<>();
-    List<NormalizeResult.Rejected> rejected = new ArrayList<>();
-    long[] skipped = {0};
+    InputReader reader;
     try {
-      new InputReader().read(inputs, r -> {
-        switch (r) {
-          case NormalizeResult.Normalized n -> events.add(n);
-          case NormalizeResult.Rejected x -> rejected.add(x);
-          case NormalizeResult.Skipped s -> skipped[0]++;
-        }
-      });
-    } catch (UncheckedIOException e) {
-      System.err.println("glasswatch: " + e.getCause().getMessage());
+      reader = new InputReader(new Normalizer(), maxRecordBytes);
+    } catch (IllegalArgumentException e) {
+      System.err.println("glasswatch: --max-record-bytes: " + e.getMessage());
       return 2;
     }
-    events.sort(Comparator.comparing(NormalizeResult.Normalized::eventTime));
-    List<InputRecord> records = events.stream()
-        .map(n -> new InputRecord(n.topic(), n.key(), n.value(), n.eventTime())).toList();
-    ReplayResult result = new Replayer(policy.policy()).replay(records);
+    PrintStream err = System.err;
+    long[] counts = new long[4]; // rejected, skipped, validation reports, topology dead letters
+    try (EventTimeSorter sorter = new EventTimeSorter(Path.of(System.getProperty("java.io.tmpdir")),
+        (long) SORT_BUFFER_MB << 20)) {
+      try {
+        reader.read(inputs, r -> {
+          switch (r) {
+            case NormalizeResult.Normalized n -> {
+              sorter.add(n.topic(), n.key(), n.value(), n.eventTime());
+              for (NormalizeResult.Rejected v : n.validationReports()) {
+                err.println(v.describe());
+                counts[2]++;
+              }
+            }
+            case NormalizeResult.Rejected x -> {
+              err.println(x.describe());
+              counts[0]++;
+            }
+            case NormalizeResult.Skipped s -> counts[1]++;
+          }
+        });
+      } catch (UncheckedIOException e) {
+        err.println("glasswatch: " + e.getCause().getMessage());
+        return 2;
+      }
+      ConflictingDuplicates duplicates = new ConflictingDuplicates();
+      Iterable<InputRecord> ordered = () -> new Iterator<>() {
+        private final Iterator<InputRecord> it = sorter.sorted().iterator();
 
-    try (Writer w = alertsOut == null
-        ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-        : Files.newBufferedWriter(alertsOut)) {
-      for (Alert a : result.alerts()) {
-        w.write(AlertJson.toJson(a));
-        w.write('\n');
-      }
-      w.flush();
-    }
-    if (timelineOut != null) {
-      try (Writer w = Files.newBufferedWriter(timelineOut)) {
-        for (TimelineEntry e : result.timeline()) {
-          w.write(new String(TimelineDocuments.toJson(TimelineDocuments.toDocument(e)), StandardCharsets.UTF_8));
-          w.write('\n');
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
         }
+
+        @Override
+        public InputRecord next() {
+          InputRecord r = it.next();
+          ConflictingDuplicates.Conflict c = duplicates.check(r.value());
+          if (c != null) {
+            err.println(c.describe());
+          }
+          return r;
+        }
+      };
+      long[] outs = new long[3]; // alerts, revoke commands, timeline entries
+      Map<String, Long> inputCounts;
+      try (Writer alerts = alertsOut == null
+          ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+          : Files.newBufferedWriter(alertsOut);
+          Writer timeline = timelineOut == null ? Writer.nullWriter() : Files.newBufferedWriter(timelineOut)) {
+        inputCounts = new Replayer(policy.policy()).replay(ordered, new Replayer.Output() {
+          @Override
+          public void alert(Alert a) {
+            write(alerts, AlertJson.toJson(a));
+            outs[0]++;
+          }
+
+          @Override
+          public void revokeCommand(RevokeCommand c) {
+            outs[1]++;
+          }
+
+          @Override
+          public void timeline(TimelineEntry e) {
+            if (timelineOut != null) {
+              write(timeline, new String(TimelineDocuments.toJson(TimelineDocuments.toDocument(e)), StandardCharsets.UTF_8));
+            }
+            outs[2]++;
+          }
+
+          @Override
+          public void deadLetter(ReplayResult.DeadLetter d) {
+            err.println("dead-letter: " + d.sourceTopic() + " key " + d.key() + ": " + d.reason());
+            counts[3]++;
+          }
+        });
+        alerts.flush();
       }
+      err.printf("replayed %d events (%s), %d digest files skipped, %d rejected, %d fields unreadable in kept records,"
+              + " %d conflicting duplicates (%d identical duplicates), %d dead-lettered by the topology: %d alerts,"
+              + " %d revoke commands, %d timeline entries%n",
+          sorter.size(), inputCounts, counts[1], counts[0], counts[2], duplicates.conflicts(), duplicates.duplicates(),
+          counts[3], outs[0], outs[1], outs[2]);
+      return counts[0] + counts[2] + counts[3] + duplicates.conflicts() == 0 ? 0 : 2;
     }
-    for (NormalizeResult.Rejected r : rejected) {
-      System.err.println(r.describe());
+  }
+
+  private static void write(Writer w, String line) {
+    try {
+      w.write(line);
+      w.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    System.err.printf("replayed %d events (%s), %d digest files skipped, %d rejected: %d alerts, "
-            + "%d revoke commands, %d timeline entries%n",
-        events.size(), result.inputCounts(), skipped[0], rejected.size(), result.alerts().size(),
-        result.revokeCommands().size(), result.timeline().size());
-    return rejected.isEmpty() ? 0 : 2;
   }
 }

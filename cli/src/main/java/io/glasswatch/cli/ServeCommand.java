@@ -42,7 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    GlasswatchSettings settings = config.settings();
+    // --policy FILE is the policy file of every service: detection, alert overrides, revoke deadline, routing
+    GlasswatchSettings settings = policyFile == null ? config.settings()
+        : config.settings().with(GlasswatchSettings.POLICY_FILE, policyFile.toString());
     PolicySource policy = PolicySource.load(policyFile, settings);
     boolean ingest = IngestSettings.from(settings).anyEnabled(); // validated before anything starts
     KafkaSettings.from(settings); // and every kafka.producer.* key

@@ -162,4 +162,39 @@ class ReplayCommandTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.stderr()).contains("nope.jsonl").contains("no such file");
   }
+
+  private static String rootLogin(String id, String time, String response) {
+    return "{\"eventVersion\":\"1.08\",\"eventID\":\"" + id + "\",\"eventTime\":\"" + time + "\","
+        + "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"eventType\":\"AwsConsoleSignIn\","
+        + "\"recipientAccountId\":\"111122223333\",\"userIdentity\":{\"type\":\"Root\","
+        + "\"arn\":\"arn:aws:iam::111122223333:root\",\"accountId\":\"111122223333\"},"
+        + "\"additionalEventData\":{\"MFAUsed\":\"Yes\"},\"responseElements\":" + response + "}";
+  }
+
+  @Test
+  void anUnreadableSignInOutcomeIsReplayedAsASignInAndReportedAndAConflictingDuplicateIsReported()
+      throws IOException {
+    Path f = dir.resolve("real.jsonl");
+    Files.writeString(f, rootLogin("root-1", "2024-05-01T12:00:00Z", "\"Success?\"") + "\n"
+        + rootLogin("dup-1", "2024-05-01T12:00:01Z", "{\"ConsoleLogin\":\"Failure\"}") + "\n"
+        + rootLogin("dup-1", "2024-05-01T12:00:01Z", "{\"ConsoleLogin\":\"Success\"}") + "\n"
+        + rootLogin("late", "2024-05-01T12:30:00Z", "{\"ConsoleLogin\":\"Failure\"}") + "\n");
+    Run r = run("replay", f.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr())
+        .contains(f + ":1: cloudtrail: record kept, judged from what can be read: responseElements: expected an object")
+        .contains(f + ":3: cloudtrail: conflicting duplicate: eventID dup-1 at the same eventTime as " + f + ":2")
+        .contains("replayed 4 events").contains("2 fields unreadable in kept records").contains("1 conflicting duplicates");
+    assertThat(lines(r.stdout())).extracting(a -> a.path("alertType").asText()).contains("UNAUTHORIZED_ROOT_USE");
+  }
+
+  @Test
+  void aRecordAboveTheMaximumRecordSizeIsRejectedAndTheRestReplayed() throws IOException {
+    Path f = dir.resolve("big.jsonl");
+    Files.writeString(f, rootLogin("big", "2024-05-01T12:00:00Z", "{\"pad\":\"" + "x".repeat(5000) + "\"}") + "\n"
+        + rootLogin("small", "2024-05-01T12:00:01Z", "{\"ConsoleLogin\":\"Failure\"}") + "\n");
+    Run r = run("replay", "--max-record-bytes", "2048", f.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr()).contains(f + ":1: record too large").contains("replayed 1 events");
+  }
 }

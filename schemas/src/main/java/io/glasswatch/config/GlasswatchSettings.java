@@ -57,7 +57,11 @@ public final class GlasswatchSettings {
   public static final String SSO_ENDPOINT = "aws.sso-admin.endpoint";
   /** When true, revokes are recorded as DRY_RUN and no AWS call is made. */
   public static final String REVOKE_DRY_RUN = "revoke.dry-run";
-  /** Time from pick-up by which a revoke must be confirmed before REVOKE_FAILED is raised (e.g. 60s, PT1M). */
+  /**
+   * Retired: the revoke deadline is the policy file's {@code revokeDeadline} (SPEC section 3), one
+   * setting for every module. The key has no default; the alerts module reports it as a problem when
+   * it is set, naming {@code revokeDeadline}.
+   */
   public static final String REVOKE_DEADLINE = "revoke.deadline";
   /** Time from pick-up after which the revoke executor stops retrying an unconfirmed revoke (e.g. 15m). */
   public static final String REVOKE_GIVE_UP = "revoke.give-up-after";
@@ -166,7 +170,6 @@ public final class GlasswatchSettings {
     d.put(AWS_REGION, "us-east-1");
     d.put(SSO_ENDPOINT, "");
     d.put(REVOKE_DRY_RUN, "false");
-    d.put(REVOKE_DEADLINE, "60s");
     d.put(REVOKE_GIVE_UP, "15m");
     d.put(REVOKE_PARALLELISM, "8");
     d.put(REVOKE_ROLE_ARN, "");

@@ -36,9 +36,9 @@ public final class Topics {
   /** Rejected input: raw bytes plus {@link DeadLetterHeaders}. */
   public static final String DEAD_LETTER = "dead-letter";
   /**
-   * On-call delivery attempts and outcomes (UTF-8 JSON, not Avro), keyed by correlation id, written by
-   * the alerts service and read back by the streams application as timeline entries. Created with the
-   * input topics' partition count.
+   * On-call delivery attempts and outcomes ({@link AlertDeliveryEvent}), keyed by correlation id, written
+   * by the alerts service's on-call dispatcher and read back by the streams application as timeline
+   * entries. Created with the input topics' partition count.
    */
   public static final String ALERT_DELIVERY_EVENTS = "alert-delivery-events";
   /** Compacted log of delivered alerts, key {@code <alertId>|<channel>}: each alert is delivered once per channel. */
@@ -67,7 +67,8 @@ public final class Topics {
       ALERT_RESOLUTIONS, AlertResolution.class,
       REVOKE_COMMANDS, RevokeCommand.class,
       REVOKE_RESULTS, RevokeResult.class,
-      TIMELINE, TimelineEntry.class);
+      TIMELINE, TimelineEntry.class,
+      ALERT_DELIVERY_EVENTS, AlertDeliveryEvent.class);
 
   private Topics() {}
 
@@ -77,7 +78,7 @@ public final class Topics {
         REVOKE_RESULTS, TIMELINE, ALERT_DELIVERY_EVENTS, DEAD_LETTER);
   }
 
-  /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER} and {@link #ALERT_DELIVERY_EVENTS}). */
+  /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER}). */
   public static Map<String, Class<? extends SpecificRecord>> valueTypes() {
     return VALUE_TYPES;
   }

@@ -1,6 +1,7 @@
 package io.glasswatch.streams;
 
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.CloudTrailEvent;
@@ -22,6 +23,7 @@ import io.glasswatch.streams.delivery.DeliveryEvent;
 import io.glasswatch.streams.input.EventTimeExtractor;
 import io.glasswatch.streams.input.InputGate;
 import io.glasswatch.streams.input.InputValidation;
+import io.glasswatch.streams.input.InvalidInputException;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.subject.SubjectCorrelator;
 import io.glasswatch.streams.correlation.SubjectRequest;
@@ -76,7 +78,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       directly (branch {@value #CHAINED_BRANCH}). Stage B's alert resolutions (a rule deciding that
  *       its alert no longer stands) go to {@value Topics#ALERT_RESOLUTIONS}, keyed by correlation id
  *       (branch {@value #RESOLUTIONS_BRANCH}); their timeline entries go with the others.
- *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, JSON {@link DeliveryEvent}, keyed
+ *   <li>On-call delivery events ({@value Topics#ALERT_DELIVERY_EVENTS}, Avro {@code AlertDeliveryEvent}
+ *       read as {@link DeliveryEvent}, keyed
  *       by correlation id) become timeline entries: those of {@code account:<id>} correlations are
  *       re-keyed by account through {@value #DELIVERY_REPARTITION} and chained by stage B; those of
  *       request ids join the timeline repartition to stage C; those without a correlation id (storm
@@ -103,6 +106,8 @@ public final class GlasswatchTopology {
   public static final String DELIVERY_SOURCE = "alert-delivery-events-source";
   /** Input gate of delivery events. */
   public static final String DELIVERY_GATE = "alert-delivery-events-gate";
+  /** Delivery events in the topology's form ({@link DeliveryEvent#of}). */
+  public static final String DELIVERY_READ = "alert-delivery-events-read";
   /**
    * Split of delivery events by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} or
    * {@value #REQUEST_SCOPED}); events without a correlation id (storm reports, digests) are dropped.
@@ -291,9 +296,15 @@ public final class GlasswatchTopology {
             .withName(GUARDDUTY_SOURCE))
         .processValues(InputGate.supplier(InputValidation::guardDuty), Named.as(GUARDDUTY_GATE));
     KStream<String, DeliveryEvent> deliveries = builder
-        .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, new JsonSerde<>(DeliveryEvent.class))
+        .stream(settings.topic(Topics.ALERT_DELIVERY_EVENTS), Consumed.with(keys, serdes.value(AlertDeliveryEvent.class))
             .withTimestampExtractor(GlasswatchTopology::deliveryTime).withName(DELIVERY_SOURCE))
-        .processValues(InputGate.supplier(DeliveryEvent::validate), Named.as(DELIVERY_GATE));
+        .processValues(InputGate.<AlertDeliveryEvent>supplier((k, e) -> {
+          String problem = DeliveryEvent.of(e).problem(k);
+          if (problem != null) {
+            throw new InvalidInputException(problem);
+          }
+        }), Named.as(DELIVERY_GATE))
+        .mapValues(DeliveryEvent::of, Named.as(DELIVERY_READ));
     Map<String, KStream<String, DeliveryEvent>> deliveryScope = deliveries.split(Named.as(DELIVERY_SPLIT))
         .branch((k, e) -> e.isAccountCorrelation(), Branched.as(ACCOUNT_SCOPED))
         .branch((k, e) -> e.hasCorrelation(), Branched.as(REQUEST_SCOPED))
@@ -378,7 +389,8 @@ public final class GlasswatchTopology {
     a.get(REQUEST_OUTPUT + TIMELINE_BRANCH)
         .merge(b.get(ACCOUNT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE))
         .merge(subject.get(SUBJECT_OUTPUT + TIMELINE_BRANCH), Named.as(TIMELINE_MERGE_SUBJECT))
-        .merge(deliveryScope.get(DELIVERY_SPLIT + REQUEST_SCOPED).mapValues(DeliveryEvent::timeline, Named.as(DELIVERY_TIMELINE)),
+        .merge(deliveryScope.get(DELIVERY_SPLIT + REQUEST_SCOPED)
+            .<Emission>mapValues(e -> new Emission.Timeline(e.entry()), Named.as(DELIVERY_TIMELINE)),
             Named.as(TIMELINE_MERGE_DELIVERY))
         .mapValues(Emission::timeline, Named.as(TIMELINE_UNWRAP))
         .repartition(Repartitioned.<String, TimelineEntry>as(TIMELINE_REPARTITION)
@@ -394,8 +406,8 @@ public final class GlasswatchTopology {
    * time: these records share a task with stages A and B, whose deadlines run on it.
    */
   private static long deliveryTime(ConsumerRecord<Object, Object> record, long partitionTime) {
-    if (record.value() instanceof DeliveryEvent d && d.eventTime() != null) {
-      return d.eventTime();
+    if (record.value() instanceof AlertDeliveryEvent d && d.getEventTime() != null) {
+      return d.getEventTime().toEpochMilli();
     }
     return Math.max(partitionTime, 0);
   }

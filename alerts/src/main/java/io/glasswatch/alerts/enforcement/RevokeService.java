@@ -3,11 +3,12 @@ package io.glasswatch.alerts.enforcement;
 import io.glasswatch.alerts.kafka.DeadLetters;
 import io.glasswatch.alerts.kafka.KafkaClients;
 import io.glasswatch.alerts.kafka.KeyLog;
+import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.schema.AccountAssignment;
+import io.glasswatch.kafka.OffsetTracker;
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
-import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.Topics;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
@@ -23,12 +23,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,17 +38,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +67,19 @@ import org.slf4j.LoggerFactory;
  * <p>Reporting: besides the final result, every step is a progress record on {@code revoke-results}
  * (key {@code <commandId>/<n>}, outcome {@code IN_PROGRESS}, {@code step} command_received,
  * delete_requested, status_polled, retrying, deadline_missed), which the streams app turns into
- * timeline entries. When a revoke is not confirmed within the revoker's deadline, or fails, a
- * critical {@code REVOKE_FAILED} alert (SPEC section 3; id {@code Hashing.deterministicId("REVOKE_FAILED",
- * commandId)}, evidence the command id, summary naming what was tried) goes to {@code alerts} once per
- * command, and on-call hears "revoke failed"; a confirmed revoke is notified as "access revoked"
- * ("late revoke" for the expiry sweeper's). A confirmed revoke whose assignment other active grants
+ * timeline entries. When a revoke is not confirmed within the revoker's deadline (the policy's
+ * {@code revokeDeadline}), or fails, a {@code REVOKE_FAILED} alert goes to {@code alerts} once per
+ * command, and a later confirmation resolves it through {@code alert-resolutions}
+ * ({@link RevokeEscalation}). On-call hears of every result ("access revoked", "late revoke",
+ * "revoke failed") from the on-call dispatcher, which reads {@code revoke-results}; this service
+ * sends no notification itself. A confirmed revoke whose assignment other active grants
  * relied on ({@link OverlappingGrants}) names them in {@code alsoRevokedRequestIds} and writes a
  * CONFIRMED result for each of them too (command id {@code <commandId>/also/<requestId>}), so both
  * grants are recorded as revoked.
+ *
+ * <p>Parts: {@link RevokeEscalation} (the REVOKE_FAILED rule), {@link RevokeOutputs} (every write),
+ * {@link SsoAdminRevoker} (one revoke); this class is the consumer loop and the public
+ * {@link Options} and {@link Stats} records, which take it a little past 600 lines.
  *
  * <p>Failures: an unreadable command goes to the dead-letter topic with its raw bytes and headers;
  * every AWS failure is a {@code FAILED} result (never silent); if a result cannot be written,
@@ -91,9 +88,6 @@ import org.slf4j.LoggerFactory;
 public final class RevokeService implements Runnable, AutoCloseable {
   /** Consumer group of the revoke service. */
   public static final String GROUP_ID = "glasswatch-revoker";
-
-  /** Runbook of REVOKE_FAILED alerts. */
-  public static final String RUNBOOK = "docs/runbooks.md#revoke-failed";
 
   private static final Logger LOG = LoggerFactory.getLogger(RevokeService.class);
 
@@ -109,12 +103,14 @@ public final class RevokeService implements Runnable, AutoCloseable {
    * @param startupTimeout bound for reading {@code revoke-results} at start and after assignments
    * @param closeTimeout how long {@link #close()} waits for running revokes to finish
    * @param alertsTopic where REVOKE_FAILED alerts go, normally {@code alerts}
+   * @param resolutionsTopic where their resolutions go, normally {@code alert-resolutions}
    */
   public record Options(String commandsTopic, String resultsTopic, String deadLetterTopic, String groupId,
-      int parallelism, Duration pollTimeout, Duration startupTimeout, Duration closeTimeout, String alertsTopic) {
+      int parallelism, Duration pollTimeout, Duration startupTimeout, Duration closeTimeout, String alertsTopic,
+      String resolutionsTopic) {
     /** Validates: names non-blank, parallelism 1-64, durations positive. */
     public Options {
-      for (String s : new String[] {commandsTopic, resultsTopic, deadLetterTopic, groupId, alertsTopic}) {
+      for (String s : new String[] {commandsTopic, resultsTopic, deadLetterTopic, groupId, alertsTopic, resolutionsTopic}) {
         if (s == null || s.isBlank()) {
           throw new IllegalArgumentException("topic names and group id must not be blank");
         }
@@ -137,7 +133,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public static Options defaults() {
       return new Options(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.DEAD_LETTER, GROUP_ID, 8,
-          Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90), Topics.ALERTS);
+          Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90), Topics.ALERTS, Topics.ALERT_RESOLUTIONS);
     }
 
     /**
@@ -148,7 +144,18 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withAlertsTopic(String alerts) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, pollTimeout, startupTimeout,
-          closeTimeout, alerts);
+          closeTimeout, alerts, resolutionsTopic);
+    }
+
+    /**
+     * A copy writing REVOKE_FAILED resolutions to another topic.
+     *
+     * @param resolutions the alert-resolutions topic
+     * @return the copy
+     */
+    public Options withResolutionsTopic(String resolutions) {
+      return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, pollTimeout, startupTimeout,
+          closeTimeout, alertsTopic, resolutions);
     }
 
     /**
@@ -160,7 +167,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      * @return the copy
      */
     public Options withTopics(String commands, String results, String deadLetter) {
-      return new Options(commands, results, deadLetter, groupId, parallelism, pollTimeout, startupTimeout, closeTimeout, alertsTopic);
+      return new Options(commands, results, deadLetter, groupId, parallelism, pollTimeout, startupTimeout, closeTimeout, alertsTopic, resolutionsTopic);
     }
 
     /**
@@ -171,7 +178,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withGroupId(String group) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, group, parallelism, pollTimeout, startupTimeout,
-          closeTimeout, alertsTopic);
+          closeTimeout, alertsTopic, resolutionsTopic);
     }
 
     /**
@@ -182,7 +189,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withPollTimeout(Duration poll) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, parallelism, poll, startupTimeout,
-          closeTimeout, alertsTopic);
+          closeTimeout, alertsTopic, resolutionsTopic);
     }
 
     /**
@@ -193,7 +200,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
      */
     public Options withParallelism(int threads) {
       return new Options(commandsTopic, resultsTopic, deadLetterTopic, groupId, threads, pollTimeout, startupTimeout,
-          closeTimeout, alertsTopic);
+          closeTimeout, alertsTopic, resolutionsTopic);
     }
   }
 
@@ -207,75 +214,53 @@ public final class RevokeService implements Runnable, AutoCloseable {
    * @param revokeFailedAlerts REVOKE_FAILED alerts raised
    * @param deadLettered unreadable commands sent to the dead-letter topic
    * @param timeToRevokeMillis statistics of {@code timeToRevokeMillis} over CONFIRMED results
+   * @param revokeFailedResolved REVOKE_FAILED alerts resolved by a later confirmation
    */
   public record Stats(long commandsRead, long executed, long alreadyExecuted, Map<String, Long> outcomes,
-      long revokeFailedAlerts, long deadLettered, LongSummaryStatistics timeToRevokeMillis) {}
-
-  /** Offsets of one partition: which are done, so commits never skip an unfinished command. */
-  private static final class PartitionOffsets {
-    final TreeMap<Long, Boolean> pending = new TreeMap<>();
-    long committed = -1;
-
-    /** The offset to commit (one past the last of a done prefix), or -1. */
-    long commitable() {
-      long next = -1;
-      while (!pending.isEmpty() && pending.firstEntry().getValue()) {
-        next = pending.pollFirstEntry().getKey() + 1;
-      }
-      return next;
-    }
-  }
+      long revokeFailedAlerts, long deadLettered, LongSummaryStatistics timeToRevokeMillis, long revokeFailedResolved) {}
 
   private final GlasswatchSettings settings;
   private final SsoAdminRevoker revoker;
   private final Options options;
-  private final RevokeNotifier notifier;
   private final OverlappingGrants overlaps;
+  private final RevokeEscalation escalation;
   private final Clock clock;
   private final String clientId;
   private final Deserializer<RevokeCommand> commandDeserializer;
-  private final Serializer<RevokeResult> resultSerializer;
-  private final Serializer<Alert> alertSerializer;
+  private final Deserializer<RevokeResult> resultDeserializer;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final RevokeOutputs outputs;
   private final KeyedExecutor executor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
+  private final OffsetTracker offsets = new OffsetTracker();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
-  private final Queue<String> finished = new ConcurrentLinkedQueue<>();
-  private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private KeyLog executed;
+
+  /** A command whose result is written: its id and its offset ticket, for the poll thread. */
+  private record Finished(String commandId, OffsetTracker.Ticket ticket) {}
 
   private final LongAdder commandsRead = new LongAdder();
   private final LongAdder executedCount = new LongAdder();
   private final LongAdder alreadyExecuted = new LongAdder();
   private final LongAdder deadLettered = new LongAdder();
   private final LongAdder revokeFailedAlerts = new LongAdder();
+  private final LongAdder revokeFailedResolved = new LongAdder();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final LongSummaryStatistics timeToRevoke = new LongSummaryStatistics();
 
   /**
-   * A service with {@link Options#defaults()}, no notifications and no overlap lookup.
+   * A service without overlap lookup.
    *
-   * @param settings Kafka bootstrap servers and the Apicurio Registry URL
-   * @param revoker executes commands; not closed by this service
-   */
-  public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker) {
-    this(settings, revoker, Options.defaults());
-  }
-
-  /**
-   * A service without notifications and overlap lookup.
-   *
-   * @param settings Kafka bootstrap servers and the Apicurio Registry URL
+   * @param settings Kafka bootstrap servers, the Apicurio Registry URL and {@code policy.file}
    * @param revoker executes commands; not closed by this service (its creator owns it)
    * @param options topics, group, parallelism, timing
    */
   public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker, Options options) {
-    this(settings, revoker, options, RevokeNotifier.NONE, OverlappingGrants.NONE);
+    this(settings, revoker, options, OverlappingGrants.NONE, RevokeSettings.from(settings).policy());
   }
 
   /**
@@ -284,26 +269,24 @@ public final class RevokeService implements Runnable, AutoCloseable {
    * @param settings Kafka bootstrap servers and the Apicurio Registry URL
    * @param revoker executes commands; not closed by this service (its creator owns it)
    * @param options topics, group, parallelism, timing
-   * @param notifier tells on-call "access revoked", "late revoke", "revoke failed"
    * @param overlaps other active grants relying on an assignment
+   * @param policy the policy file's REVOKE_FAILED overrides ({@link PolicyAlerts#defaults()} for the catalogue's)
    */
-  public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker, Options options, RevokeNotifier notifier,
-      OverlappingGrants overlaps) {
+  public RevokeService(GlasswatchSettings settings, SsoAdminRevoker revoker, Options options,
+      OverlappingGrants overlaps, PolicyAlerts policy) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.revoker = Objects.requireNonNull(revoker, "revoker");
     this.options = Objects.requireNonNull(options, "options");
-    this.notifier = Objects.requireNonNull(notifier, "notifier");
     this.overlaps = Objects.requireNonNull(overlaps, "overlaps");
+    this.escalation = new RevokeEscalation(policy);
     this.clock = Clock.systemUTC();
     this.clientId = options.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     this.commandDeserializer = serdes.value(RevokeCommand.class).deserializer();
-    this.resultSerializer = serdes.value(RevokeResult.class).serializer();
-    this.alertSerializer = serdes.value(Alert.class).serializer();
+    this.resultDeserializer = serdes.value(RevokeResult.class).deserializer();
     this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
         new StringDeserializer(), new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId), new StringSerializer(),
-        new ByteArraySerializer());
+    this.outputs = new RevokeOutputs(settings, serdes, options, clientId);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
 
@@ -324,9 +307,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
         return;
       }
       executed = new KeyLog(settings, options.resultsTopic(), clientId + "-state");
-      executed.catchUp(options.startupTimeout());
-      LOG.info("revoke service {}: {} commands already have results in {}; revoker {}", clientId, executed.size(),
-          options.resultsTopic(), revoker);
+      executed.catchUp(options.startupTimeout(), this::learn);
+      LOG.info("revoke service {}: {} commands already have results in {}, {} REVOKE_FAILED alerts open; revoker {}",
+          clientId, executed.size(), options.resultsTopic(), escalation.open(), revoker);
       consumer.subscribe(List.of(options.commandsTopic()), new Rebalance());
       while (!closing.get()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(options.pollTimeout());
@@ -353,12 +336,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private void drain() {
     long end = System.nanoTime() + options.closeTimeout().toNanos();
     while (!running.isEmpty() && System.nanoTime() < end && failure.get() == null) {
-      for (String id; (id = finished.poll()) != null; ) {
-        running.remove(id);
-        if (executed != null) {
-          executed.add(id);
-        }
-      }
+      completed();
       if (running.isEmpty()) {
         break;
       }
@@ -382,72 +360,62 @@ public final class RevokeService implements Runnable, AutoCloseable {
 
   private void accept(ConsumerRecord<String, byte[]> record) {
     commandsRead.increment();
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    PartitionOffsets po = offsets.computeIfAbsent(tp, k -> new PartitionOffsets());
+    OffsetTracker.Ticket ticket = offsets.register(new TopicPartition(record.topic(), record.partition()), record.offset());
     RevokeCommand command;
     try {
       command = commandDeserializer.deserialize(record.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
       LOG.error("unreadable revoke command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-      send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
+      outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
           e.getClass().getName()));
       deadLettered.increment();
-      po.pending.put(record.offset(), true);
+      offsets.ack(ticket);
       return;
     }
     if (command == null) {
-      po.pending.put(record.offset(), true);
+      offsets.ack(ticket);
       return;
     }
     String id = command.getCommandId();
     if (executed.contains(id) || running.contains(id)) {
       alreadyExecuted.increment();
       LOG.info("revoke command {} already executed; skipped", id);
-      po.pending.put(record.offset(), true);
+      offsets.ack(ticket);
       return;
     }
     running.add(id);
-    po.pending.put(record.offset(), false);
-    long offset = record.offset();
     executor.submit(laneKey(command), () -> execute(command)).whenComplete((r, e) -> {
       if (e != null) {
         failure.compareAndSet(null, new IllegalStateException("revoke command " + id + " has no recorded result: "
             + e, e));
         return;
       }
-      completions.add(() -> {
-        PartitionOffsets p = offsets.get(tp);
-        if (p != null) {
-          p.pending.put(offset, true);
-        }
-      });
-      finished.add(id);
+      finished.add(new Finished(id, ticket));
     });
   }
 
-  /** Poll thread: applies finished revokes to the executed set and commits done offset prefixes. */
+  /** Poll thread: applies finished revokes to the executed set and their offsets to the tracker. */
+  private void completed() {
+    for (Finished f; (f = finished.poll()) != null; ) {
+      if (executed != null) {
+        executed.add(f.commandId());
+      }
+      running.remove(f.commandId());
+      offsets.ack(f.ticket());
+    }
+  }
+
+  /** Poll thread: applies finished revokes and commits done offset prefixes. */
   private void completeAndCommit() {
     RuntimeException f = failure.get();
     if (f != null) {
       throw f;
     }
-    for (Runnable c; (c = completions.poll()) != null; ) {
-      c.run();
-    }
-    for (String id; (id = finished.poll()) != null; ) {
-      executed.add(id);
-      running.remove(id);
-    }
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    offsets.forEach((tp, po) -> {
-      long next = po.commitable();
-      if (next > po.committed) {
-        po.committed = next;
-        commit.put(tp, new OffsetAndMetadata(next));
-      }
-    });
+    completed();
+    Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable(tp -> -1);
     if (!commit.isEmpty()) {
       consumer.commitSync(commit);
+      offsets.committed(commit);
     }
   }
 
@@ -457,12 +425,29 @@ public final class RevokeService implements Runnable, AutoCloseable {
         : command.getAssignment().getAccountId() + "|" + command.getAssignment().getPermissionSetArn();
   }
 
-  /** The id of the REVOKE_FAILED alert of a command. */
-  static String revokeFailedAlertId(String commandId) {
-    return Hashing.deterministicId("REVOKE_FAILED", commandId);
+  /**
+   * The id of the REVOKE_FAILED alert of a command.
+   *
+   * @param commandId the command id
+   * @return {@code Hashing.deterministicId("REVOKE_FAILED", commandId)}
+   */
+  public static String revokeFailedAlertId(String commandId) {
+    return RevokeEscalation.alertId(commandId);
   }
 
-  /** Runs on a worker thread: revoke with progress reports, write the result, notify. */
+  /** Learns open REVOKE_FAILED alerts from a result read back at start-up (its resolutions were decided then). */
+  private void learn(String key, byte[] value) {
+    try {
+      RevokeResult r = resultDeserializer.deserialize(options.resultsTopic(), value);
+      if (r != null) {
+        escalation.learn(r);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("unreadable revoke result {} in {}: {}", key, options.resultsTopic(), e.toString());
+    }
+  }
+
+  /** Runs on a worker thread: revoke with progress reports, write the result, resolve what it confirms. */
   private RevokeResult execute(RevokeCommand command) {
     Instant pickedUp = clock.instant();
     AtomicInteger seq = new AtomicInteger();
@@ -471,14 +456,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
     RevokeResult result = revoker.revoke(command, (step, p) -> {
       String alertId = null;
       if (SsoAdminRevoker.STEP_DEADLINE_MISSED.equals(step) && alerted.compareAndSet(false, true)) {
-        alertId = raiseRevokeFailed(command, "not confirmed within " + revoker.options().deadline().toSeconds()
+        alertId = raiseRevokeFailed(command, "not confirmed within " + revoker.deadlineFor(
+            command.getAssignment() == null ? null : command.getAssignment().getAccountId()).toMillis() / 1000.0
             + " s; still trying until " + revoker.options().giveUp().toMinutes() + " min after pick-up", p.describe());
       }
-      RevokeResult r = progress(command, seq.incrementAndGet(), step, pickedUp, p, null, alertId);
-      if (alertId != null) {
-        notifier.notify(new RevokeNotifier.Notice(RevokeNotifier.REVOKE_FAILED, command, r, p.describe(),
-            clock.instant()));
-      }
+      progress(command, seq.incrementAndGet(), step, pickedUp, p, null, alertId);
     });
     String alertId = alerted.get() ? revokeFailedAlertId(command.getCommandId()) : null;
     if (RevokeOutcome.FAILED.name().equals(result.getOutcome()) && alerted.compareAndSet(false, true)) {
@@ -491,7 +473,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
     result.setRevokeFailedAlertId(alertId);
     result.setAlsoRevokedRequestIds(also);
-    write(command.getCommandId(), result);
+    outputs.result(command.getCommandId(), result);
+    resolve(result);
     for (String other : also) {
       RevokeResult r = RevokeResult.newBuilder(result)
           .setCommandId(command.getCommandId() + "/also/" + other)
@@ -500,7 +483,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
           .setAlsoRevokedRequestIds(List.of(command.getRequestId() == null ? command.getCorrelationId()
               : command.getRequestId()))
           .build();
-      write(r.getCommandId(), r);
+      outputs.result(r.getCommandId(), r);
+      resolve(r);
     }
     outcomes.computeIfAbsent(result.getOutcome(), k -> new LongAdder()).increment();
     executedCount.increment();
@@ -508,17 +492,6 @@ public final class RevokeService implements Runnable, AutoCloseable {
       synchronized (timeToRevoke) {
         timeToRevoke.accept(result.getTimeToRevokeMillis());
       }
-    }
-    String outcome = result.getOutcome();
-    if (RevokeOutcome.CONFIRMED.name().equals(outcome) || RevokeOutcome.ALREADY_ABSENT.name().equals(outcome)) {
-      String kind = "expiry".equals(command.getTrigger()) && RevokeOutcome.CONFIRMED.name().equals(outcome)
-          ? RevokeNotifier.LATE_REVOKE : RevokeNotifier.ACCESS_REVOKED;
-      notifier.notify(new RevokeNotifier.Notice(kind, command, result,
-          also.isEmpty() ? null : "the assignment also ended the grants of requests " + String.join(", ", also),
-          clock.instant()));
-    } else if (RevokeOutcome.FAILED.name().equals(outcome)) {
-      notifier.notify(new RevokeNotifier.Notice(RevokeNotifier.REVOKE_FAILED, command, result,
-          result.getFailureReason(), clock.instant()));
     }
     return result;
   }
@@ -539,63 +512,25 @@ public final class RevokeService implements Runnable, AutoCloseable {
         .setStepSeq(seq)
         .setRevokeFailedAlertId(alertId)
         .build();
-    write(command.getCommandId() + "/" + seq, r);
+    outputs.result(command.getCommandId() + "/" + seq, r);
     return r;
   }
 
   /** Produces the REVOKE_FAILED alert of a command; returns its id. */
   private String raiseRevokeFailed(RevokeCommand command, String what, String tried) {
-    String alertId = revokeFailedAlertId(command.getCommandId());
-    AccountAssignment a = command.getAssignment();
-    String target = a == null ? "no recorded assignment"
-        : a.getPrincipalType() + " " + a.getPrincipalId() + " / " + a.getPermissionSetArn() + " / account "
-            + a.getAccountId();
-    Instant now = clock.instant();
-    Alert alert = Alert.newBuilder()
-        .setAlertId(alertId)
-        .setAlertType("REVOKE_FAILED")
-        .setSeverity("critical")
-        .setCorrelationId(command.getCorrelationId())
-        .setRequestId(command.getRequestId())
-        .setAccountId(a == null ? null : a.getAccountId())
-        .setSubject(null)
-        .setEvidence(command.getAlertId() == null ? List.of(command.getCommandId())
-            : List.of(command.getCommandId(), command.getAlertId()))
-        .setDetectedAt(now)
-        .setEventTime(command.getIssuedAt())
-        .setSummary("Revoke " + command.getCommandId() + " of request " + command.getRequestId() + " (" + target
-            + ", " + command.getTrigger() + ": " + command.getReason() + ") " + what + ": " + tried + ".")
-        .setRunbook(RUNBOOK)
-        .setActions(List.of("page"))
-        .setRevokedRequestIds(List.of())
-        .build();
-    byte[] value;
-    synchronized (alertSerializer) {
-      value = alertSerializer.serialize(options.alertsTopic(), new RecordHeaders(), alert);
-    }
-    send(new ProducerRecord<>(options.alertsTopic(), null, command.getCorrelationId(), value, new RecordHeaders()));
+    Alert alert = escalation.raise(command, what, tried, clock.instant());
+    outputs.alert(alert);
     revokeFailedAlerts.increment();
-    LOG.error("REVOKE_FAILED {} raised for revoke {}", alertId, command.getCommandId());
-    return alertId;
+    LOG.error("REVOKE_FAILED {} raised for revoke {}", alert.getAlertId(), command.getCommandId());
+    return alert.getAlertId();
   }
 
-  private void write(String key, RevokeResult result) {
-    RecordHeaders headers = new RecordHeaders();
-    byte[] value;
-    synchronized (resultSerializer) {
-      value = resultSerializer.serialize(options.resultsTopic(), headers, result);
-    }
-    send(new ProducerRecord<>(options.resultsTopic(), null, key, value, headers));
-  }
-
-  private void send(ProducerRecord<String, byte[]> record) {
-    try {
-      producer.send(record).get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot write to " + record.topic() + ": " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
+  /** Publishes the resolutions a written result decides (a confirmation of a request with open REVOKE_FAILED alerts). */
+  private void resolve(RevokeResult result) {
+    for (AlertResolution r : escalation.learn(result)) {
+      outputs.resolution(r);
+      revokeFailedResolved.increment();
+      LOG.info("REVOKE_FAILED {} resolved: {}", r.getAlertId(), r.getReason());
     }
   }
 
@@ -605,13 +540,14 @@ public final class RevokeService implements Runnable, AutoCloseable {
       try {
         completeAndCommit();
       } finally {
-        partitions.forEach(offsets::remove);
+        offsets.forget(partitions);
       }
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      long n = executed.catchUp(options.startupTimeout());
+      offsets.assign(partitions);
+      long n = executed.catchUp(options.startupTimeout(), RevokeService.this::learn);
       LOG.debug("assigned {}; read {} new results", partitions, n);
     }
   }
@@ -632,7 +568,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
       ttr.combine(timeToRevoke);
     }
     return new Stats(commandsRead.sum(), executedCount.sum(), alreadyExecuted.sum(), Map.copyOf(o),
-        revokeFailedAlerts.sum(), deadLettered.sum(), ttr);
+        revokeFailedAlerts.sum(), deadLettered.sum(), ttr, revokeFailedResolved.sum());
   }
 
   /**
@@ -676,12 +612,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("closing consumer: {}", e.toString());
     }
-    producer.close(Duration.ofSeconds(5));
+    outputs.close();
     if (executed != null) {
       executed.close();
     }
     commandDeserializer.close();
-    resultSerializer.close();
-    alertSerializer.close();
+    resultDeserializer.close();
   }
 }

@@ -1,8 +1,10 @@
 package io.glasswatch.alerts.enforcement;
 
+import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,19 +14,27 @@ import java.util.regex.Pattern;
 
 /**
  * The revoke executor's settings, validated together: every problem is reported at once, naming
- * the key and the expected form. Role ARNs are not secrets, but no credential is ever held here.
+ * the key and the expected form. Role ARNs are not secrets, and no credential is ever held here.
  *
- * @param deadline {@code revoke.deadline}: pick-up to confirmation before REVOKE_FAILED (default 60 s)
- * @param giveUp {@code revoke.give-up-after}: pick-up to giving up, at least {@code deadline} (default 15 min)
+ * <p>The revoke deadline is one setting: the policy file's {@code revokeDeadline} (SPEC section 3,
+ * default 60 s; {@link PolicyAlerts#revokeDeadline(String)}, an account override winning). The
+ * former {@code revoke.deadline} key is retired: setting it is reported as a problem naming
+ * {@code revokeDeadline}, so a deployment never runs with a deadline it did not mean.
+ *
+ * @param dryRun {@code revoke.dry-run}: record revokes without calling AWS
+ * @param policy the policy file's revoke deadlines and REVOKE_FAILED overrides
+ * @param giveUp {@code revoke.give-up-after}: pick-up to giving up, at least every revoke deadline (default 15 min)
  * @param parallelism {@code revoke.parallelism}: commands executed at once, 1-64 (default 8)
+ * @param region {@code aws.region}: region of the IAM Identity Center instance
+ * @param ssoEndpoint {@code aws.sso-admin.endpoint}: endpoint override (moto), or empty for AWS
  * @param defaultRoleArn {@code revoke.assume-role-arn}: role assumed for SSO Admin calls, or empty
  * @param roleArnByAccount {@code revoke.assume-role-arn.<account id>}: role per target account
  *
  * <p>The expiry sweeper's {@code revoke.sweeper.*} keys belong to the streams app, which runs the sweeper
  * ({@code io.glasswatch.streams.enforcement.SweeperSettings}).
  */
-public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism, String defaultRoleArn,
-    Map<String, String> roleArnByAccount) {
+public record RevokeSettings(boolean dryRun, PolicyAlerts policy, Duration giveUp, int parallelism, String region,
+    String ssoEndpoint, String defaultRoleArn, Map<String, String> roleArnByAccount) {
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
   private static final String ROLE_PREFIX = GlasswatchSettings.REVOKE_ROLE_ARN + ".";
 
@@ -34,7 +44,8 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
   }
 
   /**
-   * Reads and validates the {@code revoke.*} keys.
+   * Reads and validates the {@code revoke.*} and {@code aws.*} keys and the policy file named by
+   * {@code policy.file} (its revoke deadlines and alert overrides).
    *
    * @param settings the settings
    * @return the revoke settings
@@ -42,12 +53,53 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
    */
   public static RevokeSettings from(GlasswatchSettings settings) {
     List<String> problems = new ArrayList<>();
-    Duration deadline = duration(settings, GlasswatchSettings.REVOKE_DEADLINE, problems);
-    Duration giveUp = duration(settings, GlasswatchSettings.REVOKE_GIVE_UP, problems);
-    if (deadline != null && giveUp != null && giveUp.compareTo(deadline) < 0) {
-      problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than " + GlasswatchSettings.REVOKE_DEADLINE);
+    PolicyAlerts policy = policy(settings, problems);
+    RevokeSettings r = read(settings, policy, problems);
+    if (!problems.isEmpty()) {
+      problems.sort(String::compareTo);
+      throw new ConfigException(problems);
     }
-    int parallelism = 0;
+    return r;
+  }
+
+  /**
+   * The policy file named by {@code policy.file}: its alert overrides and revoke deadlines.
+   *
+   * @param settings the settings
+   * @param problems receives the file's problems
+   * @return the file's, or {@link PolicyAlerts#defaults()} when none is set (or it is invalid)
+   */
+  public static PolicyAlerts policy(GlasswatchSettings settings, List<String> problems) {
+    if (!settings.isSet(GlasswatchSettings.POLICY_FILE)) {
+      return PolicyAlerts.defaults();
+    }
+    try {
+      return PolicyAlerts.load(Path.of(settings.get(GlasswatchSettings.POLICY_FILE).strip()));
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      return PolicyAlerts.defaults();
+    }
+  }
+
+  /**
+   * Reads the keys, adding every problem to {@code problems}.
+   *
+   * @param settings the settings
+   * @param policy the policy file's part
+   * @param problems receives every problem
+   * @return the settings (meaningless when problems were added)
+   */
+  public static RevokeSettings read(GlasswatchSettings settings, PolicyAlerts policy, List<String> problems) {
+    if (settings.isSet(GlasswatchSettings.REVOKE_DEADLINE)) {
+      problems.add(GlasswatchSettings.REVOKE_DEADLINE + ": retired; the revoke deadline is the policy file's "
+          + PolicyAlerts.REVOKE_DEADLINE + " (SPEC section 3, default 60s)");
+    }
+    Duration giveUp = duration(settings, GlasswatchSettings.REVOKE_GIVE_UP, problems);
+    if (giveUp != null && giveUp.compareTo(policy.maxRevokeDeadline()) < 0) {
+      problems.add(GlasswatchSettings.REVOKE_GIVE_UP + ": must not be shorter than the policy's longest "
+          + PolicyAlerts.REVOKE_DEADLINE + " (" + policy.maxRevokeDeadline() + ")");
+    }
+    int parallelism;
     try {
       parallelism = Integer.parseInt(settings.get(GlasswatchSettings.REVOKE_PARALLELISM).trim());
     } catch (NumberFormatException e) {
@@ -57,6 +109,11 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
       problems.add(GlasswatchSettings.REVOKE_PARALLELISM + ": expected a number 1-64, got '"
           + settings.get(GlasswatchSettings.REVOKE_PARALLELISM) + "'");
     }
+    String region = settings.get(GlasswatchSettings.AWS_REGION).strip();
+    if (region.isEmpty()) {
+      problems.add(GlasswatchSettings.AWS_REGION + ": expected an AWS region, e.g. us-east-1, got '" + region + "'");
+    }
+    String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT).strip();
     String defaultRole = settings.get(GlasswatchSettings.REVOKE_ROLE_ARN).trim();
     checkRole(GlasswatchSettings.REVOKE_ROLE_ARN, defaultRole, problems);
     Map<String, String> byAccount = new TreeMap<>();
@@ -70,11 +127,17 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
         }
       }
     }
-    if (!problems.isEmpty()) {
-      problems.sort(String::compareTo);
-      throw new ConfigException(problems);
-    }
-    return new RevokeSettings(deadline, giveUp, parallelism, defaultRole, byAccount);
+    return new RevokeSettings(settings.getBoolean(GlasswatchSettings.REVOKE_DRY_RUN), policy,
+        giveUp == null ? Duration.ofMinutes(15) : giveUp, parallelism, region, endpoint, defaultRole, byAccount);
+  }
+
+  /**
+   * The top-level revoke deadline (the policy file's {@code revokeDeadline}).
+   *
+   * @return the deadline
+   */
+  public Duration deadline() {
+    return policy.revokeDeadline();
   }
 
   /**
@@ -88,12 +151,12 @@ public record RevokeSettings(Duration deadline, Duration giveUp, int parallelism
   }
 
   /**
-   * Revoker timing with this deadline and give-up time and the production poll and retry waits.
+   * Revoker timing with the top-level deadline, this give-up time and the production poll and retry waits.
    *
    * @return the revoker options
    */
   public SsoAdminRevoker.Options revokerOptions() {
-    return SsoAdminRevoker.Options.defaults().withDeadline(deadline).withGiveUp(giveUp);
+    return SsoAdminRevoker.Options.defaults().withDeadline(deadline()).withGiveUp(giveUp);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.glasswatch.alerts.enforcement;
 
-import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -153,10 +152,20 @@ public final class SsoAdminClients {
    * @param settings {@code aws.region}, {@code aws.sso-admin.endpoint}, {@code revoke.assume-role-arn[.<account>]}
    * @param tuning retries and timeouts
    * @return the source; close it when done
-   * @throws ConfigException when the region or a role setting is invalid
+   * @throws io.glasswatch.config.ConfigException when the region or a role setting is invalid
    */
   public static Source source(GlasswatchSettings settings, Tuning tuning) {
-    RevokeSettings revoke = RevokeSettings.from(settings);
+    return source(RevokeSettings.from(settings), tuning);
+  }
+
+  /**
+   * As {@link #source(GlasswatchSettings, Tuning)} from validated settings.
+   *
+   * @param revoke region, endpoint and roles
+   * @param tuning retries and timeouts
+   * @return the source; close it when done
+   */
+  public static Source source(RevokeSettings revoke, Tuning tuning) {
     Map<String, SsoAdminClient> byRole = new ConcurrentHashMap<>();
     List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     return new Source() {
@@ -165,11 +174,11 @@ public final class SsoAdminClients {
         String role = revoke.roleFor(accountId);
         return byRole.computeIfAbsent(role, r -> {
           if (r.isEmpty()) {
-            return create(settings, tuning);
+            return create(revoke, tuning);
           }
           LOG.info("SSO Admin calls for account {} assume role {}", accountId, r);
-          String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT);
-          var sts = StsClient.builder().region(Region.of(settings.get(GlasswatchSettings.AWS_REGION)))
+          String endpoint = revoke.ssoEndpoint();
+          var sts = StsClient.builder().region(Region.of(revoke.region()))
               .credentialsProvider(credentials(endpoint));
           if (!endpoint.isBlank()) {
             sts.endpointOverride(URI.create(endpoint));
@@ -181,7 +190,7 @@ public final class SsoAdminClients {
               .build();
           closeables.add(provider);
           closeables.add(stsClient);
-          return create(settings, tuning, provider);
+          return create(revoke, tuning, provider);
         });
       }
 
@@ -220,18 +229,26 @@ public final class SsoAdminClients {
    * @param settings {@code aws.region} and optional {@code aws.sso-admin.endpoint}
    * @param tuning retries and timeouts
    * @return a new client; close it when done
-   * @throws ConfigException when the region is empty
+   * @throws io.glasswatch.config.ConfigException when a revoke setting or the policy file is invalid
    */
   public static SsoAdminClient create(GlasswatchSettings settings, Tuning tuning) {
-    return create(settings, tuning, credentials(settings.get(GlasswatchSettings.SSO_ENDPOINT)));
+    return create(RevokeSettings.from(settings), tuning);
   }
 
-  private static SsoAdminClient create(GlasswatchSettings settings, Tuning tuning, AwsCredentialsProvider credentials) {
-    String region = settings.get(GlasswatchSettings.AWS_REGION);
-    if (region.isBlank()) {
-      throw new ConfigException(List.of(GlasswatchSettings.AWS_REGION + ": expected an AWS region, e.g. us-east-1"));
-    }
-    String endpoint = settings.get(GlasswatchSettings.SSO_ENDPOINT);
+  /**
+   * A client from validated settings.
+   *
+   * @param revoke region and optional endpoint override
+   * @param tuning retries and timeouts
+   * @return a new client; close it when done
+   */
+  public static SsoAdminClient create(RevokeSettings revoke, Tuning tuning) {
+    return create(revoke, tuning, credentials(revoke.ssoEndpoint()));
+  }
+
+  private static SsoAdminClient create(RevokeSettings revoke, Tuning tuning, AwsCredentialsProvider credentials) {
+    String region = revoke.region();
+    String endpoint = revoke.ssoEndpoint();
     var builder = SsoAdminClient.builder()
         .region(Region.of(region))
         .credentialsProvider(credentials)

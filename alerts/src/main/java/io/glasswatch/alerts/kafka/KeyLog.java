@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +52,18 @@ public final class KeyLog implements AutoCloseable {
    * @throws IllegalStateException when the end is not reached within {@code timeout}
    */
   public long catchUp(Duration timeout) {
+    return catchUp(timeout, (k, v) -> { });
+  }
+
+  /**
+   * Reads the topic up to its current end, showing every record with a key and a value to {@code onValue}.
+   *
+   * @param timeout upper bound for the whole call
+   * @param onValue sees the key and raw value of each record read, in partition order
+   * @return the number of records read by this call
+   * @throws IllegalStateException when the end is not reached within {@code timeout}
+   */
+  public long catchUp(Duration timeout, BiConsumer<String, byte[]> onValue) {
     Instant deadline = Instant.now().plus(timeout);
     if (consumer.assignment().isEmpty()) {
       List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
@@ -82,6 +95,7 @@ public final class KeyLog implements AutoCloseable {
           keys.remove(r.key());
         } else {
           keys.add(r.key());
+          onValue.accept(r.key(), r.value());
         }
       }
     }

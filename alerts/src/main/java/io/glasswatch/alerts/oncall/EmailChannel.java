@@ -1,7 +1,7 @@
 package io.glasswatch.alerts.oncall;
 
-import io.glasswatch.alerts.delivery.AlertJson;
-import io.glasswatch.alerts.delivery.DeliveryException;
+import io.glasswatch.alerts.oncall.AlertJson;
+import io.glasswatch.alerts.oncall.DeliveryException;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -79,7 +79,7 @@ public final class EmailChannel implements NoticeChannel {
       }
     }
 
-    private static boolean valid(String address) {
+    static boolean valid(String address) {
       try {
         new InternetAddress(address, true);
         return true;

@@ -1,6 +1,6 @@
 package io.glasswatch.alerts.oncall;
 
-import io.glasswatch.alerts.delivery.DeliveryException;
+import io.glasswatch.alerts.oncall.DeliveryException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,16 +12,18 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * POSTs a JSON body to a channel's HTTP endpoint with retries: the one retry policy of the HTTP
- * channels (PagerDuty, Slack, Mattermost).
+ * channels (PagerDuty, Slack, Mattermost, the signed webhook).
  *
  * <p>Any 2xx is a delivery. Timeouts, connection errors, 429 and 5xx are retried with jittered
  * exponential backoff ({@code initialBackoff * 2^(n-1)} capped at {@code maxBackoff}, the wait drawn
@@ -94,6 +96,7 @@ public final class HttpPoster implements AutoCloseable {
   private final URI url;
   private final Retry retry;
   private final HttpClient client;
+  private final List<String> secrets;
 
   /**
    * A poster with its own HTTP/1.1 client (no redirects).
@@ -101,11 +104,13 @@ public final class HttpPoster implements AutoCloseable {
    * @param channel channel name for errors and logs
    * @param url endpoint (may embed a token; never logged)
    * @param retry retry bounds
+   * @param secrets further strings never to repeat in logs or errors (a signing key a receiver might echo)
    */
-  public HttpPoster(String channel, URI url, Retry retry) {
+  public HttpPoster(String channel, URI url, Retry retry, String... secrets) {
     this.channel = channel;
     this.url = url;
     this.retry = retry;
+    this.secrets = java.util.Arrays.stream(secrets).filter(x -> x != null && x.length() > 1).toList();
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(retry.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -123,6 +128,24 @@ public final class HttpPoster implements AutoCloseable {
    */
   public int post(String key, byte[] body, Map<String, String> headers, NoticeChannel.AttemptListener listener)
       throws DeliveryException {
+    Map<String, String> fixed = Map.copyOf(headers);
+    return post(key, body, () -> fixed, listener);
+  }
+
+  /**
+   * POSTs {@code body} as {@link #post(String, byte[], Map, NoticeChannel.AttemptListener)} does, with
+   * headers computed afresh for every attempt (a signed webhook signs each attempt with a new
+   * timestamp and nonce).
+   *
+   * @param key idempotency key, sent as {@code Idempotency-Key} and used in logs
+   * @param body the JSON body
+   * @param headers called once per attempt for the attempt's extra headers
+   * @param listener told about each attempt
+   * @return attempts made until the 2xx answer
+   * @throws DeliveryException as the other {@code post}
+   */
+  public int post(String key, byte[] body, Supplier<Map<String, String>> headers, NoticeChannel.AttemptListener listener)
+      throws DeliveryException {
     long start = System.nanoTime();
     long giveUpAt = start + retry.giveUpAfter().toNanos();
     String lastProblem = "no attempt made";
@@ -134,7 +157,7 @@ public final class HttpPoster implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(retry.requestTimeout())
             .header("Content-Type", "application/json").header("User-Agent", "glasswatch-alerts")
             .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(b::header);
+        headers.get().forEach(b::header);
         HttpResponse<String> response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         lastStatus = status;
@@ -243,6 +266,9 @@ public final class HttpPoster implements AutoCloseable {
       if (s != null && s.length() > 1) {
         t = t.replace(s, "****");
       }
+    }
+    for (String s : secrets) {
+      t = t.replace(s, "****");
     }
     return ": " + t;
   }

@@ -1,6 +1,7 @@
 package io.glasswatch.alerts.oncall;
 
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.RevokeResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -30,16 +31,20 @@ import java.util.Objects;
  * @param at when the notice's event happened (alert detection, revoke completion), UTC
  * @param grouped alerts summarised by a {@link Kind#DIGEST} (empty otherwise)
  * @param alert the alert itself for {@link Kind#ALERT}, else null
+ * @param revoke the revoke result an {@link Kind#ENFORCEMENT} notice reports, else null
  */
 public record Notice(Kind kind, String key, String title, String summary, String severity, String alertType,
     String alertId, String correlationId, String requestId, String accountId, String subject, List<String> evidence,
-    String runbookUrl, String timelineUrl, Instant at, List<Alert> grouped, Alert alert) {
+    String runbookUrl, String timelineUrl, Instant at, List<Alert> grouped, Alert alert, RevokeResult revoke) {
 
   /** What a notice says. */
   public enum Kind {
     /** A new alert. */
     ALERT,
-    /** An earlier alert's violation is over (rotation arrived, a failed revoke later succeeded). */
+    /**
+     * An earlier alert no longer stands: the rule that raised it decided so (an {@code AlertResolution}
+     * on {@code alert-resolutions}: the rotation arrived, a failed revoke was confirmed later).
+     */
     RESOLVED,
     /** An enforcement step: a revoke confirmed ("access revoked in 1.2 s") or failed. */
     ENFORCEMENT,
@@ -82,6 +87,6 @@ public record Notice(Kind kind, String key, String title, String summary, String
         alert.getSummary(), alert.getSeverity(), alert.getAlertType(), alert.getAlertId(), alert.getCorrelationId(),
         alert.getRequestId(), alert.getAccountId(), alert.getSubject(), alert.getEvidence(),
         links.runbook(alert.getRunbook()), links.timeline(alert.getCorrelationId(), alert.getRequestId()),
-        alert.getDetectedAt(), List.of(), alert);
+        alert.getDetectedAt(), List.of(), alert, null);
   }
 }

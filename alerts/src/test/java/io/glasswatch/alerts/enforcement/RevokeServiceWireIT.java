@@ -3,14 +3,12 @@ package io.glasswatch.alerts.enforcement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.glasswatch.alerts.delivery.WebhookChannel;
 import io.glasswatch.alerts.testing.SsoAdminWireServer;
-import io.glasswatch.alerts.testing.WebhookReceiver;
+import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
@@ -38,23 +36,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link RevokeService} on real Kafka and Apicurio Registry against the SSO Admin wire-protocol
- * server: lanes per (account, permission set), REVOKE_FAILED with progress records and on-call
- * notifications, overlapping grants.
+ * server: lanes per (account, permission set), REVOKE_FAILED with progress records (built from the
+ * catalogue with the policy file's override) and its resolution once a late confirmation arrives,
+ * overlapping grants. On-call notices of results are the dispatcher's ({@code OnCallDispatcherIT}).
  */
 class RevokeServiceWireIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String INSTANCE = "arn:aws:sso:::instance/ssoins-1111111111111111";
   private static final String PS = "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static GlasswatchSettings kafka;
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private SsoAdminWireServer server;
-  private WebhookReceiver webhook;
-  private WebhookChannel channel;
   private String commandsTopic;
   private String resultsTopic;
   private String alertsTopic;
+  private String resolutionsTopic;
   private String deadLetterTopic;
 
   @BeforeAll
@@ -65,20 +62,17 @@ class RevokeServiceWireIT {
   @BeforeEach
   void start() throws Exception {
     server = new SsoAdminWireServer();
-    webhook = new WebhookReceiver("s3cret-for-tests", "/oncall");
-    channel = new WebhookChannel(WebhookChannel.Options.of(webhook.url(), "test", "s3cret-for-tests"));
     commandsTopic = KafkaTestSupport.uniqueTopic("revoke-commands");
     resultsTopic = KafkaTestSupport.uniqueTopic("revoke-results");
     alertsTopic = KafkaTestSupport.uniqueTopic("alerts");
+    resolutionsTopic = KafkaTestSupport.uniqueTopic("alert-resolutions");
     deadLetterTopic = KafkaTestSupport.uniqueTopic("dead-letter");
-    KafkaTestSupport.createTopics(kafka, 2, commandsTopic, resultsTopic, alertsTopic, deadLetterTopic);
+    KafkaTestSupport.createTopics(kafka, 2, commandsTopic, resultsTopic, alertsTopic, resolutionsTopic, deadLetterTopic);
   }
 
   @AfterEach
   void stop() {
     threads.shutdownNow();
-    channel.close();
-    webhook.close();
     server.close();
   }
 
@@ -89,10 +83,19 @@ class RevokeServiceWireIT {
   }
 
   private RevokeService service(SsoAdminRevoker revoker, OverlappingGrants overlaps) {
+    return service(revoker, overlaps, PolicyAlerts.defaults());
+  }
+
+  private RevokeService service(SsoAdminRevoker revoker, OverlappingGrants overlaps, PolicyAlerts policy) {
     RevokeService.Options o = RevokeService.Options.defaults().withTopics(commandsTopic, resultsTopic, deadLetterTopic)
-        .withAlertsTopic(alertsTopic).withGroupId(KafkaTestSupport.uniqueTopic("revoker"))
-        .withPollTimeout(Duration.ofMillis(100));
-    return new RevokeService(kafka, revoker, o, RevokeNotifier.webhook(channel), overlaps);
+        .withAlertsTopic(alertsTopic).withResolutionsTopic(resolutionsTopic)
+        .withGroupId(KafkaTestSupport.uniqueTopic("revoker")).withPollTimeout(Duration.ofMillis(100));
+    return new RevokeService(kafka, revoker, o, overlaps, policy);
+  }
+
+  private List<ConsumerRecord<String, Alert>> alerts(int atLeast) {
+    return KafkaTestSupport.readAll(kafka, alertsTopic, new StringDeserializer(),
+        AvroSerdes.registry(kafka.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).deserializer(), atLeast, WAIT);
   }
 
   private static SsoAdminRevoker.Options fast() {
@@ -138,14 +141,6 @@ class RevokeServiceWireIT {
         .sorted(java.util.Comparator.comparingInt(RevokeResult::getStepSeq)).toList();
   }
 
-  private static JsonNode json(WebhookReceiver.Received r) {
-    try {
-      return JSON.readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   @Test
   void neverOverlapsRevokesOfOneAccountAndPermissionSetWhileOtherAccountsRunInParallel() throws Exception {
     server.clearAssignments();
@@ -182,8 +177,12 @@ class RevokeServiceWireIT {
     AccountAssignment sample = SsoAdminRevokerWireTest.sampleAssignment();
     RevokeCommand stuck = command("stuck-" + commandsTopic, "req-stuck", sample);
     produce(List.of(stuck));
+    PolicyAlerts policy = PolicyAlerts.parse("""
+        alerts:
+          REVOKE_FAILED: { severity: high, runbook: "https://wiki.example/revoke-failed" }
+        """, "policy.yaml");
     try (SsoAdminRevoker revoker = revoker(fast().withDeadline(Duration.ofMillis(800)).withGiveUp(Duration.ofSeconds(3)))) {
-      RevokeService service = service(revoker, OverlappingGrants.NONE);
+      RevokeService service = service(revoker, OverlappingGrants.NONE, policy);
       Future<?> run = threads.submit(service);
       await().atMost(WAIT).until(() -> service.stats().executed() == 1);
       service.close();
@@ -191,19 +190,19 @@ class RevokeServiceWireIT {
       assertThat(service.stats().revokeFailedAlerts()).isEqualTo(1);
       assertThat(service.stats().outcomes()).containsEntry("FAILED", 1L);
     }
-    List<ConsumerRecord<String, Alert>> alerts = KafkaTestSupport.readAll(kafka, alertsTopic, new StringDeserializer(),
-        AvroSerdes.registry(kafka.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).deserializer(), 1, WAIT);
+    List<ConsumerRecord<String, Alert>> alerts = alerts(1);
     assertThat(alerts).singleElement().satisfies(r -> {
       Alert a = r.value();
       assertThat(a.getAlertType()).isEqualTo("REVOKE_FAILED");
-      assertThat(a.getSeverity()).isEqualTo("critical");
+      assertThat(a.getSeverity()).as("the policy file's override of the catalogue's critical").isEqualTo("high");
+      assertThat(a.getActions()).containsExactly("page");
       assertThat(a.getAlertId()).isEqualTo(RevokeService.revokeFailedAlertId(stuck.getCommandId()));
       assertThat(a.getRequestId()).isEqualTo("req-stuck");
       assertThat(a.getAccountId()).isEqualTo("123456789012");
       assertThat(a.getEvidence()).contains(stuck.getCommandId());
       assertThat(a.getSummary()).contains("not confirmed within").contains("IN_PROGRESS")
           .contains("DeleteAccountAssignment attempts");
-      assertThat(a.getRunbook()).isEqualTo("docs/runbooks.md#revoke-failed");
+      assertThat(a.getRunbook()).isEqualTo("https://wiki.example/revoke-failed");
     });
     List<RevokeResult> results = results(4);
     assertThat(inOrder(results)).extracting(RevokeResult::getStep)
@@ -215,14 +214,43 @@ class RevokeServiceWireIT {
     assertThat(last.getFailureReason()).contains("still IN_PROGRESS").contains("gave up");
     assertThat(Duration.between(last.getStartedAt(), last.getCompletedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
     assertThat(last.getRevokeFailedAlertId()).isEqualTo(alerts.getFirst().value().getAlertId());
-    await().atMost(WAIT).until(() -> webhook.received().size() >= 2);
-    assertThat(webhook.received()).allSatisfy(r -> assertThat(r.verdict().name()).isEqualTo("VALID"))
-        .extracting(r -> json(r).path("notification").asText()).containsOnly("revoke failed");
-    assertThat(webhook.received()).extracting(r -> r.bodyText()).noneMatch(b -> b.contains("s3cret"));
   }
 
   @Test
-  void recordsEveryStepNotifiesAccessRevokedAndNamesOverlappingGrants() throws Exception {
+  void aRevokeConfirmedAfterItsDeadlineResolvesItsRevokeFailedAlert() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      server.status("DescribeAccountAssignmentDeletionStatus", "IN_PROGRESS", null);
+    }
+    RevokeCommand late = command("late-" + commandsTopic, "req-late", SsoAdminRevokerWireTest.sampleAssignment());
+    produce(List.of(late));
+    try (SsoAdminRevoker revoker = revoker(fast().withDeadline(Duration.ofMillis(500)).withGiveUp(Duration.ofSeconds(30)))) {
+      RevokeService service = service(revoker, OverlappingGrants.NONE);
+      Future<?> run = threads.submit(service);
+      await().atMost(WAIT).until(() -> service.stats().executed() == 1);
+      service.close();
+      run.get();
+      assertThat(service.stats().revokeFailedAlerts()).isEqualTo(1);
+      assertThat(service.stats().revokeFailedResolved()).isEqualTo(1);
+      assertThat(service.stats().outcomes()).containsEntry("CONFIRMED", 1L);
+    }
+    Alert alert = alerts(1).getFirst().value();
+    assertThat(alert.getSeverity()).as("the catalogue's default").isEqualTo("critical");
+    assertThat(alert.getRunbook()).isEqualTo("docs/runbooks.md#revoke-failed");
+    List<ConsumerRecord<String, AlertResolution>> resolutions = KafkaTestSupport.readAll(kafka, resolutionsTopic,
+        new StringDeserializer(),
+        AvroSerdes.registry(kafka.get(GlasswatchSettings.REGISTRY_URL)).value(AlertResolution.class).deserializer(), 1, WAIT);
+    assertThat(resolutions).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("req-late");
+      assertThat(r.value().getAlertId()).isEqualTo(alert.getAlertId());
+      assertThat(r.value().getAlertType()).isEqualTo("REVOKE_FAILED");
+      assertThat(r.value().getKind()).isEqualTo("revoke_confirmed");
+      assertThat(r.value().getEvidence()).containsExactly(late.getCommandId());
+      assertThat(r.value().getReason()).contains("CONFIRMED");
+    });
+  }
+
+  @Test
+  void recordsEveryStepAndNamesOverlappingGrants() throws Exception {
     server.status("DescribeAccountAssignmentDeletionStatus", "IN_PROGRESS", null);
     RevokeCommand c = command("ok-" + commandsTopic, "req-a", SsoAdminRevokerWireTest.sampleAssignment());
     c.setAlsoRevokedRequestIds(List.of("req-b", "req-a"));
@@ -248,13 +276,5 @@ class RevokeServiceWireIT {
     });
     assertThat(results).filteredOn(r -> "req-a".equals(r.getRequestId()) && r.getStep() == null).singleElement()
         .satisfies(r -> assertThat(r.getAlsoRevokedRequestIds()).containsExactly("req-b"));
-    await().atMost(WAIT).until(() -> !webhook.received().isEmpty());
-    JsonNode n = json(webhook.received().getFirst());
-    assertThat(n.path("notification").asText()).isEqualTo("access revoked");
-    assertThat(n.path("requestId").asText()).isEqualTo("req-a");
-    assertThat(n.path("alsoRevokedRequestIds").get(0).asText()).isEqualTo("req-b");
-    assertThat(n.path("timeToRevokeMillis").asLong()).isGreaterThanOrEqualTo(0);
-    assertThat(webhook.received().getFirst().header("Idempotency-Key")).isEqualTo("revoke:" + c.getCommandId()
-        + ":access-revoked");
   }
 }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RevokeSettingsTest {
   @Test
@@ -40,9 +43,50 @@ class RevokeSettingsTest {
   }
 
   @Test
-  void refusesAGiveUpTimeShorterThanTheDeadline() {
+  void refusesAGiveUpTimeShorterThanThePolicysRevokeDeadline(@TempDir Path dir) throws Exception {
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), "revokeDeadline: PT2M\n");
     assertThatThrownBy(() -> RevokeSettings.from(GlasswatchSettings.builder()
-        .set(GlasswatchSettings.REVOKE_DEADLINE, "PT2M").set(GlasswatchSettings.REVOKE_GIVE_UP, "90s").build()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("must not be shorter");
+        .set(GlasswatchSettings.POLICY_FILE, policy.toString()).set(GlasswatchSettings.REVOKE_GIVE_UP, "90s").build()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("must not be shorter")
+        .hasMessageContaining("revokeDeadline");
+  }
+
+  @Test
+  void theRevokeDeadlineIsThePolicyFilesRevokeDeadlineWithAccountOverrides(@TempDir Path dir) throws Exception {
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+        revokeDeadline: 90s
+        rotationDeadline: 24h
+        accounts:
+          "123456789012": { revokeDeadline: 30s }
+        """);
+    RevokeSettings r = RevokeSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.POLICY_FILE, policy.toString()).build());
+    assertThat(r.deadline()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(r.revokerOptions().deadline()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(r.policy().revokeDeadline("123456789012")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(r.policy().revokeDeadline("210987654321")).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void theRetiredRevokeDeadlineKeyIsReportedNamingThePolicyKey() {
+    assertThatThrownBy(() -> RevokeSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.REVOKE_DEADLINE, "60s").build()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("revoke.deadline: retired")
+        .hasMessageContaining("revokeDeadline");
+  }
+
+  @Test
+  void anInvalidPolicyFileIsReportedWithTheRevokeKeys(@TempDir Path dir) throws Exception {
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+        revokeDeadline: soon
+        alerts:
+          REVOKE_FAILED: { severity: urgent }
+        """);
+    assertThatThrownBy(() -> RevokeSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.POLICY_FILE, policy.toString()).set(GlasswatchSettings.REVOKE_PARALLELISM, "99").build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("revokeDeadline: expected a positive duration")
+        .hasMessageContaining("alerts.REVOKE_FAILED.severity: expected one of critical, high, medium, low, got 'urgent'")
+        .hasMessageContaining(GlasswatchSettings.REVOKE_PARALLELISM);
   }
 }

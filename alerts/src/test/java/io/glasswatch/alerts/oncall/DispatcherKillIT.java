@@ -3,7 +3,7 @@ package io.glasswatch.alerts.oncall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.glasswatch.alerts.testing.JsonReceiver;
+import io.glasswatch.alerts.testing.HttpReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
@@ -62,10 +62,11 @@ class DispatcherKillIT {
   void aDispatcherKilledWithSigkillBetweenSendAndRecordLosesNoAlertAndDuplicatesNone() throws Exception {
     GlasswatchSettings s = TestStack.settings(Component.KAFKA, Component.REGISTRY);
     String alerts = KafkaTestSupport.uniqueTopic("alerts");
+    String resolutions = KafkaTestSupport.uniqueTopic("alert-resolutions");
     String results = KafkaTestSupport.uniqueTopic("revoke-results");
-    List<String> topics = List.of(alerts, results, KafkaTestSupport.uniqueTopic("alert-deliveries"),
+    List<String> topics = List.of(alerts, resolutions, results, KafkaTestSupport.uniqueTopic("alert-deliveries"),
         KafkaTestSupport.uniqueTopic("dead-letter"), KafkaTestSupport.uniqueTopic("alert-delivery-events"));
-    KafkaTestSupport.createTopics(s, 2, alerts, results, topics.get(3));
+    KafkaTestSupport.createTopics(s, 2, alerts, resolutions, results, topics.get(4));
     List<String> ids = new ArrayList<>();
     try (KafkaProducer<String, Alert> p = new KafkaProducer<>(KafkaTestSupport.producerProperties(s), new StringSerializer(),
         AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).serializer())) {
@@ -78,7 +79,7 @@ class DispatcherKillIT {
       p.flush();
     }
     String group = KafkaTestSupport.uniqueTopic("g");
-    try (JsonReceiver slack = new JsonReceiver(200, "ok")) {
+    try (HttpReceiver slack = HttpReceiver.json(200, "ok")) {
       // three sends answered, the fourth held: the process dies while it waits for the answer
       slack.then(200, Map.of()).then(200, Map.of()).then(200, Map.of()).thenHang();
       String url = slack.url("/hook").toString();
@@ -94,7 +95,7 @@ class DispatcherKillIT {
       assertThat(slack.uniqueKeys()).containsExactlyInAnyOrderElementsOf(ids);
       // the held send is the one repeated, with its key; nothing recorded before the kill is sent again
       await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> slack.received().size() == 9);
-      List<String> keys = slack.received().stream().map(JsonReceiver.Received::idempotencyKey).toList();
+      List<String> keys = slack.received().stream().map(HttpReceiver.Received::idempotencyKey).toList();
       assertThat(keys.subList(4, 9)).contains(keys.get(3));
       assertThat(keys.subList(0, 3)).doesNotContainAnyElementsOf(keys.subList(4, 9));
     }

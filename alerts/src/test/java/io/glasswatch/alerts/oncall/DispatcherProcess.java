@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * An on-call dispatcher alone in its own JVM, with one Slack channel, so that a test can kill the
- * process with SIGKILL. Arguments: Kafka bootstrap, registry URL, alerts topic, revoke-results topic,
- * deliveries topic, dead-letter topic, delivery-events topic, consumer group, Slack webhook URL. Runs
+ * process with SIGKILL. Arguments: Kafka bootstrap, registry URL, alerts topic, alert-resolutions topic,
+ * revoke-results topic, deliveries topic, dead-letter topic, delivery-events topic, consumer group, Slack webhook URL. Runs
  * until killed.
  */
 public final class DispatcherProcess {
@@ -25,9 +25,9 @@ public final class DispatcherProcess {
     Routing routing = new Routing(List.of(), List.of(SlackChannel.NAME), List.of(SlackChannel.NAME), null,
         Duration.ofSeconds(60), Routing.Storm.DEFAULT, Links.NONE);
     OnCallDispatcher.Options options = OnCallDispatcher.Options.defaults()
-        .withTopics(args[2], args[3], "", args[4], args[5], args[6]).withGroupId(args[7]);
+        .withTopics(args[2], args[3], args[4], args[5], args[6], args[7]).withGroupId(args[8]);
     OnCallDispatcher d = new OnCallDispatcher(settings,
-        List.of(new SlackChannel(new ChatWebhook(URI.create(args[8]), retry))), routing, options);
+        List.of(new SlackChannel(new ChatWebhook(URI.create(args[9]), retry))), routing, options);
     System.out.println("dispatcher started");
     d.run();
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.delivery.DeliveryException;
-import io.glasswatch.alerts.testing.JsonReceiver;
+import io.glasswatch.alerts.oncall.DeliveryException;
+import io.glasswatch.alerts.testing.HttpReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.schema.Alert;
 import java.time.Duration;
@@ -36,10 +36,10 @@ class OnCallChannelsTest {
 
   @Test
   void pagerDutyTriggerCarriesTheEventsV2FieldsEvidenceAndLinks() throws Exception {
-    try (JsonReceiver pd = new JsonReceiver(202, "{\"status\":\"success\",\"message\":\"Event processed\"}");
+    try (HttpReceiver pd = HttpReceiver.json(202, "{\"status\":\"success\",\"message\":\"Event processed\"}");
         PagerDutyChannel ch = new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST))) {
       assertThat(ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE)).isEqualTo(1);
-      JsonReceiver.Received r = pd.received().getFirst();
+      HttpReceiver.Received r = pd.received().getFirst();
       assertThat(r.path()).isEqualTo("/v2/enqueue");
       JsonNode e = r.json();
       assertThat(e.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
@@ -68,7 +68,7 @@ class OnCallChannelsTest {
   @Test
   void pagerDutyResolveUsesTheDedupKeyOfTheAlertAndMapsSeverities() throws Exception {
     Notice resolve = new Notice(Notice.Kind.RESOLVED, "resolve:a1b2c3", "Resolved: ROTATION_OVERDUE", "rotated", "info",
-        "ROTATION_OVERDUE", "a1b2c3", "account:1", null, "1", null, List.of(), null, null, Instant.now(), List.of(), null);
+        "ROTATION_OVERDUE", "a1b2c3", "account:1", null, "1", null, List.of(), null, null, Instant.now(), List.of(), null, null);
     JsonNode e = PagerDutyChannel.event(resolve, ROUTING_KEY);
     assertThat(e.get("event_action").asText()).isEqualTo("resolve");
     assertThat(e.get("dedup_key").asText()).isEqualTo(PagerDutyChannel.dedupKey(alertNotice()));
@@ -81,7 +81,7 @@ class OnCallChannelsTest {
 
   @Test
   void slackMessageIsBlockKitWithSummaryFieldsAndLinkButtons() throws Exception {
-    try (JsonReceiver slack = new JsonReceiver(200, "ok");
+    try (HttpReceiver slack = HttpReceiver.json(200, "ok");
         SlackChannel ch = new SlackChannel(new ChatWebhook(slack.url("/services/T000/B000/XXXX"), FAST))) {
       ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE);
       JsonNode m = slack.received().getFirst().json();
@@ -116,7 +116,7 @@ class OnCallChannelsTest {
 
   @Test
   void mattermostMessageHasAnAttachmentWithFieldsAndLinks() throws Exception {
-    try (JsonReceiver mm = new JsonReceiver(200, "ok");
+    try (HttpReceiver mm = HttpReceiver.json(200, "ok");
         MattermostChannel ch = new MattermostChannel(new ChatWebhook(mm.url("/hooks/abc123"), FAST))) {
       ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE);
       JsonNode m = mm.received().getFirst().json();
@@ -139,25 +139,25 @@ class OnCallChannelsTest {
   @Test
   void enforcementNoticeReadsAccessRevokedInSeconds() {
     Notice n = new Notice(Notice.Kind.ENFORCEMENT, "revoke:c1", "Access revoked in 1.2 s", "Access revoked in 1.2 s for request r1.",
-        "info", "REVOKE_CONFIRMED", "a1", "r1", "r1", "123456789012", null, List.of(), null, null, Instant.now(), List.of(), null);
+        "info", "REVOKE_CONFIRMED", "a1", "r1", "r1", "123456789012", null, List.of(), null, null, Instant.now(), List.of(), null, null);
     assertThat(SlackChannel.message(n).get("blocks").get(0).get("text").get("text").asText()).isEqualTo("Access revoked in 1.2 s");
     assertThat(MattermostChannel.message(n).get("attachments").get(0).get("color").asText()).isEqualTo("#2EB67D");
   }
 
   @Test
   void retriesAServerErrorThenSucceedsWithTheSameIdempotencyKey() throws Exception {
-    try (JsonReceiver r = new JsonReceiver(200, "ok").then(500, Map.of()).then(503, Map.of());
+    try (HttpReceiver r = HttpReceiver.json(200, "ok").then(500, Map.of()).then(503, Map.of());
         SlackChannel ch = new SlackChannel(new ChatWebhook(r.url("/hook"), FAST))) {
       List<String> attempts = new ArrayList<>();
       assertThat(ch.deliver(alertNotice(), (n, o, d, ms) -> attempts.add(n + " " + o + " " + d))).isEqualTo(3);
       assertThat(attempts).containsExactly("1 failure HTTP 500: error 500", "2 failure HTTP 503: error 503", "3 success HTTP 200");
-      assertThat(r.received()).extracting(JsonReceiver.Received::idempotencyKey).containsOnly("a1b2c3");
+      assertThat(r.received()).extracting(HttpReceiver.Received::idempotencyKey).containsOnly("a1b2c3");
     }
   }
 
   @Test
   void honoursRetryAfterOnTooManyRequests() throws Exception {
-    try (JsonReceiver r = new JsonReceiver(202, "{}").then(429, Map.of("Retry-After", "1"));
+    try (HttpReceiver r = HttpReceiver.json(202, "{}").then(429, Map.of("Retry-After", "1"));
         PagerDutyChannel ch = new PagerDutyChannel(new PagerDutyChannel.Options(r.url("/v2/enqueue"), ROUTING_KEY, FAST))) {
       assertThat(ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE)).isEqualTo(2);
       long gap = r.received().get(1).atNanos() - r.received().get(0).atNanos();
@@ -169,7 +169,7 @@ class OnCallChannelsTest {
   void givesUpOnAReceiverThatNeverAnswersWithoutRevealingTheUrlOrKey() throws Exception {
     HttpPoster.Retry shortGiveUp = new HttpPoster.Retry(Duration.ofSeconds(1), Duration.ofMillis(300),
         Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(1200));
-    try (JsonReceiver r = new JsonReceiver(200, "ok").hangAlways();
+    try (HttpReceiver r = HttpReceiver.json(200, "ok").hangAlways();
         MattermostChannel ch = new MattermostChannel(new ChatWebhook(r.url("/hooks/SECRET-TOKEN-42"), shortGiveUp))) {
       long t0 = System.nanoTime();
       assertThatThrownBy(() -> ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE))
@@ -185,7 +185,7 @@ class OnCallChannelsTest {
 
   @Test
   void aClientErrorIsPermanentAndNotRetried() throws Exception {
-    try (JsonReceiver r = new JsonReceiver(200, "ok").then(400, Map.of());
+    try (HttpReceiver r = HttpReceiver.json(200, "ok").then(400, Map.of());
         PagerDutyChannel ch = new PagerDutyChannel(new PagerDutyChannel.Options(r.url("/v2/enqueue"), ROUTING_KEY, FAST))) {
       assertThatThrownBy(() -> ch.deliver(alertNotice(), NoticeChannel.AttemptListener.NONE))
           .isInstanceOfSatisfying(DeliveryException.class, e -> {

@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.testing.JsonReceiver;
+import io.glasswatch.alerts.testing.HttpReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AlertDeliveryEvent;
+import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.stack.Component;
 import io.glasswatch.testing.KafkaTestSupport;
 import io.glasswatch.testing.TestStack;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link OnCallDispatcher} on real Kafka and Apicurio Registry with real local receivers: a channel
  * that stays down does not delay the others and falls back after its give-up time; storms become
- * digests; a confirmed revoke resolves its REVOKE_FAILED page. The restart guarantee (a process
- * killed between a send and its record) is {@link DispatcherKillIT}'s.
+ * digests; resolutions decided by the rules ({@code alert-resolutions}) resolve the page on the
+ * channels the alert reached, once each, also when they arrive before the alert was delivered. The
+ * restart guarantee (a process killed between a send and its record) is {@link DispatcherKillIT}'s.
  */
 class OnCallDispatcherIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -52,6 +54,7 @@ class OnCallDispatcherIT {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private String alertsTopic;
   private String resultsTopic;
+  private String resolutionsTopic;
   private String deliveriesTopic;
   private String deadLetterTopic;
   private String eventsTopic;
@@ -65,10 +68,11 @@ class OnCallDispatcherIT {
   void topics() {
     alertsTopic = KafkaTestSupport.uniqueTopic("alerts");
     resultsTopic = KafkaTestSupport.uniqueTopic("revoke-results");
+    resolutionsTopic = KafkaTestSupport.uniqueTopic("alert-resolutions");
     deliveriesTopic = KafkaTestSupport.uniqueTopic("alert-deliveries");
     deadLetterTopic = KafkaTestSupport.uniqueTopic("dead-letter");
     eventsTopic = KafkaTestSupport.uniqueTopic("alert-delivery-events");
-    KafkaTestSupport.createTopics(settings, 2, alertsTopic, resultsTopic, deadLetterTopic);
+    KafkaTestSupport.createTopics(settings, 2, alertsTopic, resultsTopic, resolutionsTopic, deadLetterTopic);
   }
 
   @AfterEach
@@ -85,8 +89,8 @@ class OnCallDispatcherIT {
   }
 
   private OnCallDispatcher.Options options(String group) {
-    return OnCallDispatcher.Options.defaults().withTopics(alertsTopic, resultsTopic, "", deliveriesTopic, deadLetterTopic,
-        eventsTopic).withGroupId(group);
+    return OnCallDispatcher.Options.defaults().withTopics(alertsTopic, resolutionsTopic, resultsTopic, deliveriesTopic,
+        deadLetterTopic, eventsTopic).withGroupId(group);
   }
 
   private Future<?> start(OnCallDispatcher d) {
@@ -120,9 +124,9 @@ class OnCallDispatcherIT {
 
   @Test
   void aChannelThatStaysDownDoesNotDelayTheOthersAndFallsBackAfterItsGiveUpTime() throws Exception {
-    JsonReceiver down = closeLater(new JsonReceiver(202, "{}").hangAlways());
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
-    JsonReceiver fallback = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver down = closeLater(HttpReceiver.json(202, "{}").hangAlways());
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
+    HttpReceiver fallback = closeLater(HttpReceiver.json(200, "ok"));
     HttpPoster.Retry giveUpSoon = FAST.withGiveUpAfter(Duration.ofSeconds(3));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(down.url("/v2/enqueue"), ROUTING_KEY, giveUpSoon)),
@@ -148,16 +152,24 @@ class OnCallDispatcherIT {
       assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(alertsTopic);
     });
     await().atMost(WAIT).until(() -> d.stats().fallbacks() == 2 && d.stats().failed() == 2);
-    List<ConsumerRecord<String, byte[]>> events = readAll(eventsTopic, 8);
-    String all = String.join("\n", events.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
-    assertThat(all).contains("\"type\":\"attempt\"").contains("\"type\":\"outcome\"").contains("\"channel\":\"pagerduty\"")
-        .contains("timed out").doesNotContain(ROUTING_KEY).doesNotContain("SECRET-SLACK-PATH");
+    List<AlertDeliveryEvent> events = KafkaTestSupport.readAll(settings, eventsTopic, new StringDeserializer(),
+        AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)).value(AlertDeliveryEvent.class).deserializer(),
+        8, WAIT).stream().map(ConsumerRecord::value).toList();
+    assertThat(events).extracting(AlertDeliveryEvent::getType).contains("attempt", "outcome");
+    assertThat(events).extracting(AlertDeliveryEvent::getChannel).contains("pagerduty", "slack");
+    assertThat(events).filteredOn(e -> "pagerduty".equals(e.getChannel())).extracting(AlertDeliveryEvent::getDetail)
+        .anyMatch(detail -> detail.contains("timed out"));
+    assertThat(events).allSatisfy(e -> {
+      assertThat(e.getEventTime()).isNotNull();
+      assertThat(e.getCorrelationId()).startsWith("req-down-");
+    });
+    assertThat(events.toString()).doesNotContain(ROUTING_KEY).doesNotContain("SECRET-SLACK-PATH");
     assertThat(run.isDone()).isFalse();
   }
 
   @Test
   void aStormIsReportedOnceAndFurtherAlertsComeAsDigests() throws Exception {
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
     List<NoticeChannel> channels = List.of(new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
     OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
         routing(List.of("slack"), null, new Routing.Storm(2, Duration.ofMinutes(1), Duration.ofSeconds(1))),
@@ -171,7 +183,7 @@ class OnCallDispatcherIT {
 
     await().atMost(WAIT).until(() -> d.stats().digests() >= 1
         && slack.received().stream().mapToInt(r -> grouped(r.json())).sum() == 5);
-    List<String> keys = slack.received().stream().map(JsonReceiver.Received::idempotencyKey).toList();
+    List<String> keys = slack.received().stream().map(HttpReceiver.Received::idempotencyKey).toList();
     assertThat(keys.stream().filter(k -> k.startsWith("storm:DENIED_ATTEMPTS:"))).hasSize(1);
     assertThat(keys.stream().filter(k -> k.startsWith("storm-"))).hasSize(2);
     assertThat(keys.stream().filter(k -> k.startsWith("digest:DENIED_ATTEMPTS:"))).hasSizeBetween(1, 2);
@@ -184,10 +196,17 @@ class OnCallDispatcherIT {
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
+  private static AlertResolution resolution(Alert alert, String kind) {
+    return AlertResolution.newBuilder().setAlertId(alert.getAlertId()).setAlertType(alert.getAlertType())
+        .setCorrelationId(alert.getCorrelationId()).setRequestId(alert.getRequestId()).setAccountId(alert.getAccountId())
+        .setKind(kind).setReason("decided by the rule: " + kind).setEvidence(List.of("ev-1"))
+        .setResolvedAt(Instant.now()).build();
+  }
+
   @Test
-  void aConfirmedRevokeResolvesTheRevokeFailedPageAndIsAnnounced() throws Exception {
-    JsonReceiver pd = closeLater(new JsonReceiver(202, "{}"));
-    JsonReceiver slack = closeLater(new JsonReceiver(200, "ok"));
+  void aRevokeFailedResolutionResolvesThePageAndTheConfirmedRevokeIsAnnounced() throws Exception {
+    HttpReceiver pd = closeLater(HttpReceiver.json(202, "{}"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
     List<NoticeChannel> channels = List.of(
         new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST)),
         new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)));
@@ -203,16 +222,52 @@ class OnCallDispatcherIT {
         .setOutcome("CONFIRMED").setCommandIssuedAt(now).setStartedAt(now).setCompletedAt(now).setTimeToRevokeMillis(1234L)
         .setAttempts(1).build();
     produce(resultsTopic, RevokeResult.class, List.of(ok), RevokeResult::getCorrelationId);
+    await().atMost(WAIT).until(() -> slack.received().size() == 1);
+    assertThat(pd.received()).as("a confirmed revoke alone resolves nothing: the revoke executor decides").hasSize(1);
 
-    await().atMost(WAIT).until(() -> pd.received().size() == 2 && slack.received().size() == 1);
+    produce(resolutionsTopic, AlertResolution.class, List.of(resolution(failed, "revoke_confirmed"),
+        resolution(failed, "revoke_confirmed")), AlertResolution::getCorrelationId);
+
+    await().atMost(WAIT).until(() -> pd.received().size() == 2 && d.stats().recordsRead() >= 4);
     JsonNode trigger = pd.received().get(0).json();
     JsonNode resolve = pd.received().get(1).json();
     assertThat(trigger.get("event_action").asText()).isEqualTo("trigger");
     assertThat(resolve.get("event_action").asText()).isEqualTo("resolve");
     assertThat(resolve.get("dedup_key").asText()).isEqualTo(trigger.get("dedup_key").asText()).isEqualTo("glasswatch-rf-1");
-    assertThat(slack.received().getFirst().json().get("blocks").get(0).get("text").get("text").asText())
-        .isEqualTo("Access revoked in 1.2 s");
-    assertThat(d.stats().resolved()).isEqualTo(1);
-    assertThat(Map.copyOf(d.stats().deliveredByChannel())).containsEntry("pagerduty", 2L);
+    assertThat(slack.received()).singleElement().satisfies(r ->
+        assertThat(r.json().get("blocks").get(0).get("text").get("text").asText()).isEqualTo("Access revoked in 1.2 s"));
+    // a delivery is counted once its record is written, just after the receiver answered
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(Map.copyOf(d.stats().deliveredByChannel())).containsEntry("pagerduty", 2L);
+      assertThat(d.stats().alreadyDelivered()).as("the repeated resolution").isGreaterThanOrEqualTo(1);
+    });
+    assertThat(pd.received()).hasSize(2);
+  }
+
+  @Test
+  void aRotationResolutionGoesToEveryChannelTheAlertReachedEvenWhenItArrivesFirst() throws Exception {
+    HttpReceiver pd = closeLater(HttpReceiver.json(202, "{}"));
+    HttpReceiver slack = closeLater(HttpReceiver.json(200, "ok"));
+    HttpReceiver mattermost = closeLater(HttpReceiver.json(200, "ok"));
+    List<NoticeChannel> channels = List.of(
+        new PagerDutyChannel(new PagerDutyChannel.Options(pd.url("/v2/enqueue"), ROUTING_KEY, FAST)),
+        new SlackChannel(new ChatWebhook(slack.url("/hook"), FAST)),
+        new MattermostChannel(new ChatWebhook(mattermost.url("/hook"), FAST)));
+    OnCallDispatcher d = closeLater(new OnCallDispatcher(settings, channels,
+        routing(List.of("pagerduty", "slack"), null, Routing.Storm.DEFAULT), options(KafkaTestSupport.uniqueTopic("g"))));
+    Alert overdue = Alert.newBuilder(alert("ro-1", "ROTATION_OVERDUE", "high")).setCorrelationId("account:123456789012")
+        .setRequestId(null).build();
+    produce(resolutionsTopic, AlertResolution.class, List.of(resolution(overdue, "rotation_done")),
+        AlertResolution::getCorrelationId);
+    start(d);
+    await().atMost(WAIT).until(() -> d.stats().recordsRead() >= 1);
+    produceAlerts(List.of(overdue));
+
+    await().atMost(WAIT).until(() -> pd.received().size() == 2 && slack.received().size() == 2);
+    assertThat(pd.received().get(1).json().get("event_action").asText()).isEqualTo("resolve");
+    assertThat(slack.received().get(1).json().get("blocks").get(0).get("text").get("text").asText())
+        .isEqualTo("Resolved: ROTATION_OVERDUE");
+    assertThat(mattermost.received()).as("the alert never went there").isEmpty();
+    await().atMost(WAIT).until(() -> d.stats().resolved() == 1);
   }
 }

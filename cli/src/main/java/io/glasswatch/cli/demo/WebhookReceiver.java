@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.glasswatch.alerts.delivery.WebhookSignature;
+import io.glasswatch.alerts.oncall.WebhookSignature;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;

@@ -80,9 +80,9 @@ public final class IngestService implements AutoCloseable {
    */
   public static IngestService start(GlasswatchSettings settings, java.util.function.Consumer<String> log) {
     IngestSettings s = IngestSettings.from(settings);
+    KafkaSettings kafka = KafkaSettings.from(settings);
     io.glasswatch.producers.ingest.jit.JitStreamSettings jit =
         io.glasswatch.producers.ingest.jit.JitStreamSettings.from(settings, System.getenv());
-    KafkaSettings kafka = KafkaSettings.from(settings);
     if (!s.anyEnabled() && !jit.enabled()) {
       throw new IllegalStateException("no ingest component configured: set " + IngestSettings.HTTP_LISTEN + ", "
           + IngestSettings.CT_REGIONS + ", " + IngestSettings.GD_REGIONS + ", " + IngestSettings.CT_LOG_DIRS

@@ -8,13 +8,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glasswatch.producers.normalize.Json;
 import io.glasswatch.producers.normalize.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.Secrets;
 import io.glasswatch.producers.normalize.SourceRef;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * the 1-based line where it starts ({@code getTokenLocation().getLineNr()}), so pretty-printed
  * documents and arrays get true line numbers. Lines end with LF or CRLF; empty lines are skipped.
  *
+ * <p>Streaming: a file is decompressed and parsed as it is read, never held whole in memory. A
+ * container document whose first field is {@code Records} (a CloudTrail log file), {@code Events}
+ * (a LookupEvents response) or {@code Findings} (a GetFindings response) holding an array is read
+ * element by element ({@link SourceValue#container()}), like a top-level array; so memory is
+ * bounded by the largest single record, whatever the file size. A value larger than the maximum
+ * record size ({@link #DEFAULT_MAX_RECORD_BYTES} unless configured) is rejected with that reason and
+ * reading resumes as after a syntax error.
+ *
  * <p>Errors are data ({@link NormalizeResult.Rejected}), never exceptions, and reading goes on:
  *
  * <ul>
@@ -60,14 +70,18 @@ import org.slf4j.LoggerFactory;
  *       something other than whitespace, '}', ']' or ','. In a JSON-lines file that is the next line;
  *       the indented interior of a broken pretty-printed document is skipped as part of the
  *       rejected value (the reason names the skipped lines) instead of being reported line by line.
- *   <li>A truncated or corrupt GZIP file: everything decompressed before the damage is read, and
+ *       Every element of a top-level array or container read before the error has already been
+ *       handed on.
+ *   <li>A truncated or corrupt GZIP file: everything decompressed before the damage is read (every
+ *       complete record before the cut, also inside a CloudTrail log file's {@code Records}), and
  *       the damage is one rejection at the last line reached.
- *   <li>A file that cannot be read (missing, no permission): one rejection with line 0.
+ *   <li>A file that cannot be read (missing, no permission), or that is not UTF-8 (a UTF-16 or
+ *       UTF-32 byte-order mark or NUL bytes at its start; RFC 8259 section 8.1): one rejection with
+ *       line 0.
  * </ul>
  *
- * <p>A file is decompressed into memory while it is read (CloudTrail log files are at most tens of
- * megabytes); files above 2 GiB are rejected. Raw bytes of rejected values are kept with secrets
- * redacted ({@link Secrets#redactRaw}); parser messages are stripped of quoted input text
+ * <p>Raw bytes of rejected values are kept with secrets redacted ({@link Secrets#redactRaw}), at most
+ * {@value #MAX_RAW_BYTES} bytes of them; parser messages are stripped of quoted input text
  * ({@link Normalizer#safeMessage}).
  */
 public final class InputReader {
@@ -75,7 +89,16 @@ public final class InputReader {
   private static final int GZIP_MAGIC_1 = 0x1f;
   private static final int GZIP_MAGIC_2 = 0x8b;
 
+  /** Default maximum size of one record (one JSON value or container element): 16 MiB. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 16 << 20;
+  /** Most raw bytes kept for one rejected value. */
+  public static final int MAX_RAW_BYTES = 64 << 10;
+  private static final int CHUNK = 1 << 16;
+  /** Container fields read element by element when they come first in a document. */
+  private static final List<String> CONTAINERS = List.of("Records", "Events", "Findings");
+
   private final Normalizer normalizer;
+  private final int maxRecordBytes;
   private final ObjectMapper mapper = Json.MAPPER;
   private final JsonFactory factory = Json.MAPPER.getFactory();
 
@@ -86,7 +109,22 @@ public final class InputReader {
 
   /** A reader that normalizes with {@code normalizer}. */
   public InputReader(Normalizer normalizer) {
+    this(normalizer, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /**
+   * A reader that normalizes with {@code normalizer} and rejects any record larger than
+   * {@code maxRecordBytes}.
+   *
+   * @throws IllegalArgumentException when {@code maxRecordBytes} is below 1 KiB or above 1 GiB
+   */
+  public InputReader(Normalizer normalizer, int maxRecordBytes) {
     this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+    if (maxRecordBytes < 1024 || maxRecordBytes > 1 << 30) {
+      throw new IllegalArgumentException("maximum record size must be 1024 to " + (1 << 30) + " bytes, got "
+          + maxRecordBytes);
+    }
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   /**
@@ -186,7 +224,13 @@ public final class InputReader {
     for (Path file : files) {
       progress.accept("reading " + file);
       readValues(file,
-          v -> normalizer.normalize(v.value(), v.source(), v.raw(), sink),
+          v -> {
+            if (v.container() == null) {
+              normalizer.normalize(v.value(), v.source(), v.raw(), sink);
+            } else {
+              normalizer.normalizeItem(v.container(), v.value(), v.source(), v.raw(), sink);
+            }
+          },
           sink::accept);
     }
   }
@@ -199,28 +243,38 @@ public final class InputReader {
   }
 
   /**
-   * Reads the JSON values of one file without normalizing them.
+   * Reads the JSON values of one file without normalizing them, streaming (see class Javadoc).
    *
    * @param file the file (decompressed when it is GZIP)
-   * @param values receives each top-level value, and each element of a top-level array, in file order
-   * @param errors receives unreadable files, syntax errors and GZIP damage as rejections
+   * @param values receives each top-level value, each element of a top-level array, and each element
+   *     of a leading {@code Records}, {@code Events} or {@code Findings} array, in file order
+   * @param errors receives unreadable files, syntax errors, values above the maximum record size and
+   *     GZIP damage as rejections
    */
   public void readValues(Path file, Consumer<SourceValue> values, Consumer<NormalizeResult.Rejected> errors) {
     String name = file.toString();
-    Loaded loaded;
-    try {
-      loaded = load(file);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+      in.mark(4);
+      byte[] head = in.readNBytes(4);
+      in.reset();
+      boolean gzip = head.length >= 2 && (head[0] & 0xff) == GZIP_MAGIC_1 && (head[1] & 0xff) == GZIP_MAGIC_2;
+      InputStream content;
+      if (gzip) {
+        try {
+          content = new GZIPInputStream(in, CHUNK);
+        } catch (EOFException | ZipException e) {
+          errors.accept(new NormalizeResult.Rejected(name, 1, null,
+              "corrupt GZIP file: " + e.getMessage() + "; nothing could be read", new byte[0]));
+          return;
+        }
+      } else {
+        content = in;
+      }
+      try (InputStream c = content) {
+        new FileParse(name, new TrackedInput(c, maxRecordBytes + CHUNK), values, errors).run();
+      }
     } catch (IOException e) {
       errors.accept(fileError(name, "cannot read: " + describe(e)));
-      return;
-    } catch (OutOfMemoryError e) {
-      errors.accept(fileError(name, "cannot read: too large to hold in memory"));
-      return;
-    }
-    boolean damageReported = parse(name, loaded.data, loaded.damage, values, errors);
-    if (loaded.damage != null && !damageReported) {
-      long line = 1 + count(loaded.data, 0, loaded.data.length, (byte) '\n');
-      errors.accept(new NormalizeResult.Rejected(name, line, null, loaded.damage, new byte[0]));
     }
   }
 
@@ -229,182 +283,319 @@ public final class InputReader {
     return new NormalizeResult.Rejected(name, 0, null, reason, new byte[0]);
   }
 
-  /** File content and, for a damaged GZIP file, a description of the damage. */
-  private record Loaded(byte[] data, String damage) {}
+  /** One file's parse: a sequence of parser segments, a new one after each error. */
+  private final class FileParse {
+    private final String name;
+    private final TrackedInput in;
+    private final Consumer<SourceValue> values;
+    private final Consumer<NormalizeResult.Rejected> errors;
+    private boolean damageReported;
+    private long segment; // absolute offset where the current parser's input starts (a synthetic prefix included)
+    private String container; // the container array being read, or null
+    private SourceRef containerRef; // its document's source
+    private int index; // index of the element being read in it
+    private Continuation resume; // how the next segment goes on inside a container, or null
+    private long segmentLine; // line of `segment`
+    private long valueStart = -1; // start of the value being read, or -1 between values
+    private long lastEnd; // end of the last value handed on
 
-  private static Loaded load(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      in.mark(2);
-      int b1 = in.read();
-      int b2 = in.read();
-      in.reset();
-      if (b1 != GZIP_MAGIC_1 || b2 != GZIP_MAGIC_2) {
-        return new Loaded(in.readAllBytes(), null);
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-      try (GZIPInputStream gz = new GZIPInputStream(in, 1 << 16)) {
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = gz.read(buf)) >= 0; ) {
-          out.write(buf, 0, n);
-        }
-      } catch (EOFException e) {
-        return new Loaded(out.toByteArray(), "truncated GZIP file: the compressed data ends early ("
-            + e.getMessage() + "); everything after this point is lost");
-      } catch (ZipException e) {
-        return new Loaded(out.toByteArray(), "corrupt GZIP file: " + e.getMessage()
-            + "; everything after this point is lost");
-      }
-      return new Loaded(out.toByteArray(), null);
+    FileParse(String name, TrackedInput in, Consumer<SourceValue> values, Consumer<NormalizeResult.Rejected> errors) {
+      this.name = name;
+      this.in = in;
+      this.values = values;
+      this.errors = errors;
     }
-  }
 
-  /**
-   * Parses {@code data}, resynchronizing after syntax errors.
-   *
-   * @return whether {@code damage} was attached to a syntax error at the end of the data
-   */
-  private boolean parse(String name, byte[] data, String damage, Consumer<SourceValue> values,
-      Consumer<NormalizeResult.Rejected> errors) {
-    int offset = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb
-        && (data[2] & 0xff) == 0xbf ? 3 : 0;
-    long lineBase = 0; // the line at `offset` (always a line start) is lineBase + 1
-    boolean damageReported = false;
-    while (offset < data.length) {
-      int valueStart = -1;
-      long valueLine = -1;
-      int lastEnd = offset; // end of the last value read in this segment
-      try (JsonParser p = factory.createParser(data, offset, data.length - offset)) {
+    void run() throws IOException {
+      long offset = 0;
+      if (in.byteAt(0) == 0xef && in.byteAt(1) == 0xbb && in.byteAt(2) == 0xbf) {
+        offset = 3;
+      }
+      if (!utf8(offset)) {
+        return;
+      }
+      while (!in.atEnd(offset)) {
+        Continuation c = resume;
+        resume = null;
+        long next = segment(offset, c);
+        offset = next > offset ? next : Math.max(offset + 1, in.resync(offset));
+      }
+      String damage = in.damage();
+      if (damage != null && !damageReported) {
+        long line = in.lineAt(in.end());
+        errors.accept(new NormalizeResult.Rejected(name, line, null, damage + "; everything after this point is lost",
+            new byte[0]));
+      }
+    }
+
+    /** False (after one rejection) when the content starts like UTF-16 or UTF-32 text. */
+    private boolean utf8(long offset) throws IOException {
+      int b0 = in.byteAt(offset);
+      int b1 = in.byteAt(offset + 1);
+      boolean bom16 = b0 == 0xfe && b1 == 0xff || b0 == 0xff && b1 == 0xfe;
+      boolean nul = false;
+      for (int i = 0; i < 4; i++) {
+        nul |= in.byteAt(offset + i) == 0;
+      }
+      if (bom16 || nul) {
+        errors.accept(new NormalizeResult.Rejected(name, 1, null, "not UTF-8 text ("
+            + (bom16 ? "a UTF-16 or UTF-32 byte-order mark" : "NUL bytes") + " at the start): input must be UTF-8 JSON"
+            + " (RFC 8259 section 8.1); nothing was read", new byte[0]));
+        return false;
+      }
+      return true;
+    }
+
+    /** Parses from {@code offset} until the end or an error; returns where to go on. */
+    private long segment(long offset, Continuation cont) throws IOException {
+      in.rewind(offset);
+      in.release(offset);
+      byte[] prefix = cont == null ? new byte[0] : cont.prefix();
+      segment = offset - prefix.length;
+      segmentLine = in.lineAt(offset);
+      valueStart = -1;
+      lastEnd = offset;
+      container = null;
+      JsonParser p = cont == null ? factory.createParser(in)
+          : factory.createParser(new SequenceInputStream(new ByteArrayInputStream(prefix), in));
+      try (p) {
+        if (cont != null) {
+          p.nextToken();
+          valueStart = offset;
+          object(p, cont.line(), cont);
+          valueStart = -1;
+        }
         for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-          JsonLocation loc = p.currentTokenLocation();
-          valueStart = offset + (int) loc.getByteOffset();
-          valueLine = lineBase + loc.getLineNr();
+          valueStart = at(p.currentTokenLocation());
+          long line = in.lineAt(valueStart);
           if (t == JsonToken.START_ARRAY) {
-            int index = 0;
-            valueStart = -1;
-            for (JsonToken it = p.nextToken(); it != JsonToken.END_ARRAY; it = p.nextToken()) {
-              if (it == null) {
-                throw new JsonParseException(p, "Unexpected end-of-input: expected close marker for Array");
-              }
-              JsonLocation itemLoc = p.currentTokenLocation();
-              valueStart = offset + (int) itemLoc.getByteOffset();
-              valueLine = lineBase + itemLoc.getLineNr();
-              JsonNode node = mapper.readTree(p);
-              int end = offset + (int) p.currentLocation().getByteOffset();
-              values.accept(new SourceValue(new SourceRef(name, valueLine, Integer.toString(index)), node,
-                  slice(data, valueStart, end)));
-              lastEnd = end;
-              valueStart = -1;
-              index++;
-            }
+            items(p, null, null, 0);
+          } else if (t == JsonToken.START_OBJECT) {
+            object(p, line);
           } else {
             JsonNode node = mapper.readTree(p);
-            int end = offset + (int) p.currentLocation().getByteOffset();
-            values.accept(new SourceValue(SourceRef.of(name, valueLine), node, slice(data, valueStart, end)));
-            lastEnd = end;
+            emit(SourceRef.of(name, line), node, null, end(p));
           }
           valueStart = -1;
         }
-        return damageReported;
-      } catch (JsonProcessingException e) {
-        JsonLocation el = e.getLocation();
-        long errLine = el == null ? -1 : lineBase + el.getLineNr();
-        int errOffset = el == null || el.getByteOffset() < 0
-            ? data.length : (int) Math.min(data.length, offset + el.getByteOffset());
-        int failStart;
-        long failLine;
-        if (valueStart >= 0) {
-          failStart = valueStart;
-          failLine = valueLine;
-        } else {
-          failStart = Math.max(lineStart(data, errOffset, offset), Math.min(lastEnd, errOffset));
-          while (failStart < errOffset && Character.isWhitespace(data[failStart])) {
-            failStart++;
-          }
-          failLine = lineBase + 1 + count(data, offset, failStart, (byte) '\n');
+        return in.end();
+      } catch (TrackedInput.TooLarge e) {
+        if (container != null && valueStart >= in.base()) {
+          return skipElement(e);
         }
-        int resume = resync(data, failStart);
-        long lastLine = failLine + count(data, failStart, Math.max(failStart, resume - 1), (byte) '\n');
-        StringBuilder reason = new StringBuilder("invalid JSON");
-        long resumeLine = failLine + count(data, failStart, resume, (byte) '\n');
-        if (errOffset >= resume && resume < data.length) {
-          // the parser ran on into the next value: the rejected value is simply incomplete
-          reason.append(" at line ").append(lastLine).append(": the value is incomplete (line ")
-              .append(resumeLine).append(" starts a new value)");
-        } else {
-          if (errLine > 0) {
-            reason.append(" at line ").append(errLine).append(", column ").append(el.getColumnNr());
-          }
-          reason.append(": ").append(Normalizer.safeMessage(e));
+        return failed(p, null, e);
+      } catch (IOException | RuntimeException e) {
+        TrackedInput.TooLarge big = tooLarge(e);
+        if (big != null && container != null && valueStart >= in.base()) {
+          return skipElement(big);
         }
-        if (lastLine > failLine) {
-          reason.append(" (lines ").append(failLine).append('-').append(lastLine).append(" skipped)");
-        }
-        if (resume >= data.length && damage != null) {
-          reason.append("; ").append(damage);
-          damageReported = true;
-        }
-        byte[] raw = Secrets.redactRaw(trimEnd(slice(data, failStart, resume)));
-        NormalizeResult.Rejected rejected =
-            new NormalizeResult.Rejected(name, failLine, null, reason.toString(), raw);
-        LOG.debug("{}", rejected);
-        errors.accept(rejected);
-        lineBase = resumeLine - 1;
-        offset = resume;
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading in-memory content of " + name, e);
+        return failed(p, big == null ? e : null, big);
       }
     }
-    return damageReported;
+
+    /** The elements of the array whose START_ARRAY is current; {@code container} names a document's field. */
+    private void items(JsonParser p, String containerName, SourceRef ref, int first) throws IOException {
+      container = containerName;
+      containerRef = ref;
+      index = first;
+      if (first > 0) {
+        p.nextToken(); // the placeholder element of a continuation
+      }
+      for (JsonToken it = p.nextToken(); it != JsonToken.END_ARRAY; it = p.nextToken()) {
+        if (it == null) {
+          throw new JsonParseException(p, "Unexpected end-of-input: expected close marker for Array");
+        }
+        valueStart = at(p.currentTokenLocation());
+        long line = in.lineAt(valueStart);
+        JsonNode node = mapper.readTree(p);
+        SourceRef src = container == null
+            ? new SourceRef(name, line, Integer.toString(index))
+            : containerRef.item(index);
+        emit(src, node, container, end(p));
+        index++;
+      }
+      container = null;
+    }
+
+    /**
+     * Skips an element of a container that is larger than the maximum record size, reports it, and
+     * goes on with the next element (not the next line: a CloudTrail log file is one line).
+     */
+    private long skipElement(TrackedInput.TooLarge big) throws IOException {
+      long start = valueStart;
+      long line = in.lineAt(start);
+      byte[] head = in.slice(start, start + MAX_RAW_BYTES);
+      long end = in.skipValue(start);
+      String field = container + "[" + index + "]";
+      errors.accept(new NormalizeResult.Rejected(name, line, field, field + ": record too large: " + big.getMessage()
+          + " (set a larger maximum record size to read it) [raw value cut to its first " + head.length + " bytes]",
+          Secrets.redactRaw(head)));
+      resume = new Continuation(container, containerRef.line(), index + 1);
+      return end;
+    }
+
+    /** A document whose START_OBJECT is current: streamed when its first field is a container array. */
+    private void object(JsonParser p, long line) throws IOException {
+      object(p, line, null);
+    }
+
+    private void object(JsonParser p, long line, Continuation cont) throws IOException {
+      long objectStart = valueStart;
+      JsonToken t = p.nextToken();
+      ObjectNode obj = mapper.createObjectNode();
+      if (t == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        String found = CONTAINERS.stream().filter(field::equalsIgnoreCase).findFirst().orElse(null);
+        if (found != null && v == JsonToken.START_ARRAY) {
+          items(p, found, SourceRef.of(name, line), cont == null ? 0 : cont.next());
+          valueStart = objectStart;
+          for (JsonToken rest = p.nextToken(); rest != JsonToken.END_OBJECT; rest = p.nextToken()) {
+            if (rest == null) {
+              throw new JsonParseException(p, "Unexpected end-of-input: expected close marker for Object");
+            }
+            p.nextToken();
+            p.skipChildren();
+          }
+          lastEnd = end(p);
+          in.release(lastEnd);
+          return;
+        }
+        obj.set(field, mapper.readTree(p));
+        for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+          String f = p.currentName();
+          p.nextToken();
+          obj.set(f, mapper.readTree(p));
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw new JsonParseException(p, t == null ? "Unexpected end-of-input: expected close marker for Object"
+            : "Unexpected token " + t + " in an object");
+      }
+      valueStart = objectStart;
+      emit(SourceRef.of(name, line), obj, null, end(p));
+    }
+
+    private void emit(SourceRef ref, JsonNode node, String container, long end) {
+      if (end - valueStart > maxRecordBytes) {
+        String field = container == null ? null : container + "[" + ref.index() + "]";
+        byte[] head = in.slice(valueStart, valueStart + MAX_RAW_BYTES);
+        errors.accept(new NormalizeResult.Rejected(name, in.lineAt(valueStart), field,
+            (field == null ? "" : field + ": ") + "record too large: " + (end - valueStart)
+                + " bytes, above the maximum record size of " + maxRecordBytes + " bytes (set a larger maximum"
+                + " record size to read it) [raw value cut to its first " + head.length + " bytes]",
+            Secrets.redactRaw(head)));
+      } else {
+        values.accept(new SourceValue(ref, node, in.slice(valueStart, end), container));
+      }
+      lastEnd = end;
+      valueStart = -1;
+      in.release(end);
+    }
+
+    private long at(JsonLocation loc) {
+      long b = loc.getByteOffset();
+      return b < 0 ? Math.max(in.base(), lastEnd) : segment + b;
+    }
+
+    private long end(JsonParser p) {
+      return at(p.currentLocation());
+    }
+
+    /** Reports the value that failed and returns where reading resumes. */
+    private long failed(JsonParser p, Exception e, TrackedInput.TooLarge big) throws IOException {
+      JsonLocation el = e instanceof JsonProcessingException jpe ? jpe.getLocation() : null;
+      long errOffset = el == null || el.getByteOffset() < 0
+          ? Math.max(in.base(), Math.min(in.end(), segment + safeOffset(p)))
+          : Math.min(in.end(), segment + el.getByteOffset());
+      long errLine = el == null || el.getLineNr() < 1 ? -1 : segmentLine - 1 + el.getLineNr();
+      long failStart;
+      if (valueStart >= in.base()) {
+        failStart = valueStart;
+      } else {
+        // the broken value starts at the first non-blank byte after the last value read (the parser
+        // may report the error past the end of the token, on the next line)
+        failStart = Math.min(Math.max(lastEnd, in.base()), errOffset);
+        while (failStart < errOffset && Character.isWhitespace(in.byteAt(failStart))) {
+          failStart++;
+        }
+      }
+      long failLine = in.lineAt(failStart);
+      byte[] head = in.slice(failStart, failStart + MAX_RAW_BYTES);
+      long baseBefore = in.base();
+      long resume = in.resync(failStart);
+      if (resume <= failStart) {
+        resume = Math.max(in.end(), failStart + 1); // always make progress
+      }
+      long resumeLine = in.lineAt(resume);
+      long lastLine = resumeLine - (in.byteAt(resume - 1) == '\n' ? 1 : 0);
+      if (lastLine < failLine) {
+        lastLine = failLine;
+      }
+      StringBuilder reason = new StringBuilder();
+      boolean atEnd = in.atEnd(resume);
+      if (big != null) {
+        reason.append("record too large: ").append(big.getMessage()).append(" (set a larger maximum record size"
+            + " to read it)");
+      } else if (errOffset >= resume && !atEnd) {
+        reason.append("invalid JSON at line ").append(lastLine).append(": the value is incomplete (line ")
+            .append(resumeLine).append(" starts a new value)");
+      } else {
+        reason.append("invalid JSON");
+        if (errLine > 0) {
+          reason.append(" at line ").append(errLine).append(", column ").append(el.getColumnNr());
+        }
+        reason.append(": ").append(e instanceof JsonProcessingException jpe ? Normalizer.safeMessage(jpe)
+            : e == null ? "unreadable" : e.getClass().getSimpleName());
+      }
+      if (lastLine > failLine) {
+        reason.append(" (lines ").append(failLine).append('-').append(lastLine).append(" skipped)");
+      }
+      if (atEnd && in.damage() != null) {
+        reason.append("; ").append(in.damage()).append("; everything after this point is lost");
+        damageReported = true;
+      }
+      byte[] raw = in.base() == baseBefore && resume - failStart <= MAX_RAW_BYTES
+          ? in.slice(failStart, resume) : Arrays.copyOf(head, (int) Math.min(head.length, resume - failStart));
+      if (raw.length < resume - failStart) {
+        reason.append(" [raw value cut to its first ").append(raw.length).append(" bytes]");
+      }
+      NormalizeResult.Rejected rejected = new NormalizeResult.Rejected(name, failLine, null, reason.toString(),
+          Secrets.redactRaw(trimEnd(raw)));
+      LOG.debug("{}", rejected);
+      errors.accept(rejected);
+      return resume;
+    }
+
+    private long safeOffset(JsonParser p) {
+      try {
+        long b = p.currentLocation().getByteOffset();
+        return b < 0 ? 0 : b;
+      } catch (RuntimeException e) {
+        return 0;
+      }
+    }
+
   }
 
   /**
-   * Where reading resumes after a value that starts at {@code from} failed: the first later line
-   * that starts in column 1 with something other than whitespace, '}', ']' or ','; or the end.
+   * How reading goes on inside a container after an element was skipped: a new parser reads
+   * {@code {"<container>":[0} and then the file from the end of the skipped element (a ',' or ']'),
+   * so the placeholder 0 stands for the elements before and is not handed on.
    */
-  private static int resync(byte[] data, int from) {
-    int i = indexOf(data, (byte) '\n', from) + 1;
-    while (i > 0 && i < data.length) {
-      byte c = data[i];
-      if (c == '\n') {
-        i++;
-      } else if (c == ' ' || c == '\t' || c == '\r' || c == '}' || c == ']' || c == ',') {
-        i = indexOf(data, (byte) '\n', i) + 1;
-      } else {
-        return i;
+  private record Continuation(String container, long line, int next) {
+    byte[] prefix() {
+      return ("{\"" + container + "\":[0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  private static TrackedInput.TooLarge tooLarge(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof TrackedInput.TooLarge t) {
+        return t;
       }
     }
-    return data.length;
-  }
-
-  private static int lineStart(byte[] data, int pos, int floor) {
-    int i = Math.min(pos, data.length);
-    while (i > floor && data[i - 1] != '\n') {
-      i--;
-    }
-    return i;
-  }
-
-  private static int indexOf(byte[] data, byte b, int from) {
-    for (int i = from; i < data.length; i++) {
-      if (data[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static long count(byte[] data, int from, int to, byte b) {
-    long n = 0;
-    for (int i = from; i < to; i++) {
-      if (data[i] == b) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static byte[] slice(byte[] data, int from, int to) {
-    return Arrays.copyOfRange(data, Math.max(0, from), Math.min(data.length, Math.max(from, to)));
+    return null;
   }
 
   private static byte[] trimEnd(byte[] b) {

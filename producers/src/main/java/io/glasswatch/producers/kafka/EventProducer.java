@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *       redacted; cut to {@value #MAX_DEAD_LETTER_BYTES} bytes, saying so in the reason, so the record
  *       fits Kafka's default 1 MiB limit), headers {@link DeadLetterHeaders#FILE}, {@link DeadLetterHeaders#LINE},
  *       {@link DeadLetterHeaders#FIELD} (when one is to blame) and {@link DeadLetterHeaders#REASON};
- *       Kafka timestamp = when it was produced.
+ *       Kafka timestamp = when it was produced. A record kept with fields that could not be read
+ *       ({@link NormalizeResult.Normalized#validationReports()}) is produced to its topic and each
+ *       such field is also reported here, with an empty value.
  *   <li>Clock ticks ({@link #produceClockTicks}): null key and value, header
  *       {@value #CLOCK_TICK_HEADER}={@code true}, on every partition of every input topic.
  * </ul>
@@ -313,6 +315,9 @@ public final class EventProducer implements AutoCloseable {
       dispatch(rec, callback(topic, n.origin(), false), n.origin());
       if (maxEventTime == null || n.eventTime().isAfter(maxEventTime)) {
         maxEventTime = n.eventTime();
+      }
+      for (NormalizeResult.Rejected report : n.validationReports()) {
+        sendDeadLetter(report); // the record is kept (above); each unreadable field is reported too
       }
     }
 

@@ -17,9 +17,15 @@ import java.util.Locale;
  *
  * <p>Required: {@code eventTime} (an AWS timestamp, {@link Timestamps#parseAws}; when absent, the
  * {@code p_event_time} that Panther's data lake stores beside lower-cased records), {@code eventName},
- * {@code eventSource}; a record without one is rejected naming it. Optional fields that do not
- * parse (a boolean that is neither true nor false) are left null: the whole record is kept in
- * {@code record}. A record without {@code eventID} gets {@code sha256:} + the first 32 hex
+ * {@code eventSource}; a record without one is rejected naming it.
+ *
+ * <p>Fail closed on wrong types (SPEC 5): an optional field of the wrong type (an object given as a
+ * string or a number, a string given as an object, a boolean that is neither true nor false) does
+ * not reject the record and does not read as absent in silence. The record is kept, every such field
+ * is listed in {@code validationErrors} ({@code <field>: expected ..., got ...}), which the readers
+ * report with file and line ({@link NormalizeResult.Normalized#validationReports()}), and the record
+ * is judged from what can be read; an unreadable {@code ConsoleLogin} outcome is judged
+ * {@code Success} (see {@code consoleLogin}). The whole record is kept in {@code record}. A record without {@code eventID} gets {@code sha256:} + the first 32 hex
  * characters of the SHA-256 of its canonical JSON (sorted keys), so re-delivery keeps the same id.
  * The account is {@code recipientAccountId}, else {@code userIdentity.accountId}, else the account
  * of {@code userIdentity.arn}, else the EventBridge envelope's {@code account}; it is the record key
@@ -80,28 +86,39 @@ final class CloudTrailNormalizer {
       eventTime = Timestamps.parseAws(timeNode);
     } catch (DateTimeParseException e) {
       throw new InvalidInput(timeField, "cloudtrail: invalid timestamp in field " + timeField + ": "
-          + (timeNode.isValueNode() ? Timestamps.quote(timeNode.asText()) : Json.typeName(timeNode)));
+          + (timeNode.isValueNode() ? Timestamps.quote(timeNode.asText()) : Json.typeName(timeNode))
+          + Timestamps.rangeNote(e));
     }
     String eventName = requiredString(rec, "eventName");
     String eventSource = requiredString(rec, "eventSource");
 
-    JsonNode identity = Json.field(rec, "userIdentity");
-    String account = Json.textAt(rec, "recipientAccountId");
+    Typed t = new Typed();
+    JsonNode identity = t.object(rec, "userIdentity");
+    JsonNode sessionContext = t.object(identity, "userIdentity.", "sessionContext");
+    JsonNode attributes = t.object(sessionContext, "userIdentity.sessionContext.", "attributes");
+    JsonNode issuer = t.object(sessionContext, "userIdentity.sessionContext.", "sessionIssuer");
+    JsonNode response = t.object(rec, "responseElements");
+    JsonNode additional = t.object(rec, "additionalEventData");
+    t.object(rec, "requestParameters");
+    String account = t.text(rec, "", "recipientAccountId");
     if (account == null) {
-      account = Json.textAt(identity, "accountId");
+      account = t.text(identity, "userIdentity.", "accountId");
     }
+    String arn = t.text(identity, "userIdentity.", "arn");
     if (account == null) {
-      account = accountOfArn(Json.textAt(identity, "arn"));
+      account = accountOfArn(arn);
     }
     if (account == null && fallbackAccount != null && !fallbackAccount.isBlank()) {
       account = fallbackAccount;
     }
-    String userName = Json.textAt(identity, "userName");
+    String userName = t.text(identity, "userIdentity.", "userName");
     if (userName == null) {
-      userName = Json.textAt(identity, "sessionContext", "sessionIssuer", "userName");
+      userName = t.text(issuer, "userIdentity.sessionContext.sessionIssuer.", "userName");
     }
-    String mfaUsed = Json.textAt(rec, "additionalEventData", "MFAUsed");
-    String eventId = Json.textAt(rec, "eventID");
+    String mfaUsed = t.text(additional, "additionalEventData.", "MFAUsed");
+    String eventId = t.text(rec, "", "eventID");
+    String errorCode = t.text(rec, "", "errorCode");
+    String consoleLogin = consoleLogin(eventName, errorCode, response, t);
     String compact = Json.compact(rec);
     if (eventId == null) {
       eventId = "sha256:" + Hashing.sha256Hex(Json.canonical(rec)).substring(0, 32);
@@ -111,31 +128,119 @@ final class CloudTrailNormalizer {
         .setEventTime(eventTime)
         .setEventSource(eventSource)
         .setEventName(eventName)
-        .setEventType(Json.textAt(rec, "eventType"))
-        .setAwsRegion(Json.textAt(rec, "awsRegion"))
+        .setEventType(t.text(rec, "", "eventType"))
+        .setAwsRegion(t.text(rec, "", "awsRegion"))
         .setRecipientAccountId(account)
-        .setSourceIPAddress(Json.textAt(rec, "sourceIPAddress"))
-        .setUserAgent(Json.textAt(rec, "userAgent"))
-        .setUserIdentityType(Json.textAt(identity, "type"))
-        .setUserIdentityArn(Json.textAt(identity, "arn"))
-        .setUserIdentityPrincipalId(Json.textAt(identity, "principalId"))
+        .setSourceIPAddress(t.text(rec, "", "sourceIPAddress"))
+        .setUserAgent(t.text(rec, "", "userAgent"))
+        .setUserIdentityType(t.text(identity, "userIdentity.", "type"))
+        .setUserIdentityArn(arn)
+        .setUserIdentityPrincipalId(t.text(identity, "userIdentity.", "principalId"))
         .setUserName(userName)
-        .setInvokedBy(Json.textAt(identity, "invokedBy"))
-        .setAccessKeyId(Json.textAt(identity, "accessKeyId"))
+        .setInvokedBy(t.text(identity, "userIdentity.", "invokedBy"))
+        .setAccessKeyId(t.text(identity, "userIdentity.", "accessKeyId"))
         .setMfaUsed(mfaUsed == null ? null : mfaUsed.toUpperCase(Locale.ROOT))
-        .setMfaAuthenticated(lenientBoolean(Json.path(identity, "sessionContext", "attributes", "mfaAuthenticated")))
-        .setConsoleLogin(Json.textAt(rec, "responseElements", "ConsoleLogin"))
-        .setErrorCode(Json.textAt(rec, "errorCode"))
-        .setErrorMessage(Json.textAt(rec, "errorMessage"))
-        .setReadOnly(lenientBoolean(Json.field(rec, "readOnly")))
+        .setMfaAuthenticated(t.bool(attributes, "userIdentity.sessionContext.attributes.", "mfaAuthenticated"))
+        .setConsoleLogin(consoleLogin)
+        .setErrorCode(errorCode)
+        .setErrorMessage(t.text(rec, "", "errorMessage"))
+        .setReadOnly(t.bool(rec, "", "readOnly"))
         .setRequestParametersJson(Json.compactOrNull(Json.field(rec, "requestParameters")))
         .setResponseElementsJson(Json.compactOrNull(Json.field(rec, "responseElements")))
         .setAdditionalEventDataJson(Json.compactOrNull(Json.field(rec, "additionalEventData")))
         .setRecord(compact)
         .setOrigin(src.origin())
+        .setValidationErrors(t.problems)
         .build();
     return new NormalizeResult.Normalized(Topics.CLOUDTRAIL_EVENTS, account == null ? "" : account, value,
         eventTime, src.origin());
+  }
+
+  /**
+   * The sign-in outcome of a {@code ConsoleLogin}: {@code responseElements.ConsoleLogin} when it reads
+   * Success or Failure. A ConsoleLogin without an {@code errorCode} whose outcome cannot be read (the
+   * field absent, of the wrong type, or another word; {@code responseElements} not an object) is
+   * judged {@code Success}, the outcome under which the sign-in rules look at it, and the judgement
+   * is recorded as a validation error: an unreadable outcome must never read as "no sign-in".
+   * Other events: the field as read, or null.
+   */
+  private static String consoleLogin(String eventName, String errorCode, JsonNode response, Typed t) {
+    String field = "responseElements.ConsoleLogin";
+    JsonNode v = Json.field(response, "ConsoleLogin");
+    if (!"ConsoleLogin".equals(eventName)) {
+      return t.text(response, "responseElements.", "ConsoleLogin");
+    }
+    if (v != null && v.isTextual()
+        && (v.asText().equalsIgnoreCase("Success") || v.asText().equalsIgnoreCase("Failure"))) {
+      return v.asText();
+    }
+    if (errorCode != null) {
+      return Json.text(v);
+    }
+    String got = v == null ? (t.unreadable.contains("responseElements") ? "responseElements unreadable" : "absent")
+        : v.isTextual() ? Timestamps.quote(v.asText()) : Json.typeName(v);
+    t.problems.add(field + ": sign-in outcome unreadable (" + got + "); judged Success (fail closed)");
+    return "Success";
+  }
+
+  /**
+   * Reads fields as their documented type and records every field that is not: a validation error
+   * ({@code <field>: expected ..., got ...}) kept with the record instead of reading as absent. An
+   * object given as a string that holds a JSON object (as some exports stringify nested fields) is
+   * read from the string, and that too is recorded.
+   */
+  private static final class Typed {
+    final java.util.List<String> problems = new java.util.ArrayList<>();
+    final java.util.Set<String> unreadable = new java.util.HashSet<>();
+
+    JsonNode object(JsonNode rec, String name) {
+      return object(rec, "", name);
+    }
+
+    JsonNode object(JsonNode parent, String prefix, String name) {
+      JsonNode v = Json.field(parent, name);
+      if (v == null || v.isObject()) {
+        return v;
+      }
+      String path = prefix + name;
+      if (v.isTextual()) {
+        String s = v.asText().trim();
+        if (s.startsWith("{") && s.length() <= 1 << 20) {
+          try {
+            JsonNode parsed = Json.MAPPER.readTree(s);
+            if (parsed != null && parsed.isObject()) {
+              problems.add(path + ": expected an object, got a string holding JSON; read from the string");
+              return parsed;
+            }
+          } catch (java.io.IOException | RuntimeException e) {
+            // not JSON: reported below
+          }
+        }
+      }
+      problems.add(path + ": expected an object, got " + Json.typeName(v));
+      unreadable.add(path);
+      return null;
+    }
+
+    String text(JsonNode parent, String prefix, String name) {
+      JsonNode v = Json.field(parent, name);
+      if (v != null && !v.isValueNode()) {
+        problems.add(prefix + name + ": expected a string, got " + Json.typeName(v));
+        return null;
+      }
+      String s = Json.text(v);
+      return s == null || s.isBlank() ? null : s;
+    }
+
+    Boolean bool(JsonNode parent, String prefix, String name) {
+      JsonNode v = Json.field(parent, name);
+      Boolean b = lenientBoolean(v);
+      if (v != null && b == null) {
+        problems.add(prefix + name + ": expected true or false, got "
+            + (v.isValueNode() ? Timestamps.quote(v.asText()) : Json.typeName(v)));
+      }
+      return b;
+    }
   }
 
   private static boolean blank(JsonNode n) {

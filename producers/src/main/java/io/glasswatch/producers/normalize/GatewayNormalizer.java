@@ -331,8 +331,9 @@ final class GatewayNormalizer {
       try {
         return Timestamps.parseGateway(v.asText());
       } catch (DateTimeParseException e) {
+        String note = Timestamps.rangeNote(e);
         throw invalid(name, "invalid timestamp in field " + prefix + name + ": " + Timestamps.quote(v.asText())
-            + " (expected ISO-8601 with a zone, e.g. 2024-05-01T12:00:00Z)");
+            + (note.isEmpty() ? " (expected ISO-8601 with a zone, e.g. 2024-05-01T12:00:00Z)" : note));
       }
     }
 

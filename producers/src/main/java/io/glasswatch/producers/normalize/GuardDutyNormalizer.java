@@ -60,7 +60,7 @@ final class GuardDutyNormalizer {
           eventTime = Timestamps.parseAws(n);
         } catch (DateTimeParseException e) {
           throw new InvalidInput(name, "guardduty: invalid timestamp in field " + name + ": "
-              + (n.isValueNode() ? Timestamps.quote(n.asText()) : Json.typeName(n)));
+              + (n.isValueNode() ? Timestamps.quote(n.asText()) : Json.typeName(n)) + Timestamps.rangeNote(e));
         }
         if (path.length == 2) {
           lastSeen = eventTime;

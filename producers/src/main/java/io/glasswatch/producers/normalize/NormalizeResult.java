@@ -34,6 +34,37 @@ public sealed interface NormalizeResult
       Objects.requireNonNull(eventTime, "eventTime");
       Objects.requireNonNull(origin, "origin");
     }
+
+    /**
+     * One report per field of the value that could not be read as its documented type (a CloudTrail
+     * record's {@code validationErrors}); empty when the value read cleanly. Each report names the
+     * file and line of {@link #origin()}, the field, and the problem, with an empty {@code raw}: the
+     * record itself is kept and goes to its topic, so these reports go to the dead-letter path in
+     * addition to it, never instead of it.
+     */
+    public java.util.List<Rejected> validationReports() {
+      if (!(value instanceof io.glasswatch.schema.CloudTrailEvent c) || c.getValidationErrors().isEmpty()) {
+        return java.util.List.of();
+      }
+      int hash = origin.lastIndexOf('#');
+      int colon = origin.lastIndexOf(':', hash < 0 ? origin.length() : hash);
+      String file = colon < 0 ? origin : origin.substring(0, colon);
+      long line = 0;
+      try {
+        line = colon < 0 ? 0 : Long.parseLong(origin.substring(colon + 1, hash < 0 ? origin.length() : hash));
+      } catch (NumberFormatException e) {
+        file = origin;
+      }
+      java.util.List<Rejected> out = new java.util.ArrayList<>();
+      for (CharSequence problem : c.getValidationErrors()) {
+        String p = problem.toString();
+        int sep = p.indexOf(": ");
+        out.add(new Rejected(file, line, sep < 0 ? null : p.substring(0, sep),
+            "cloudtrail: record kept, judged from what can be read: " + (hash < 0 ? "" : "item " + origin.substring(hash + 1) + ": ") + p,
+            new byte[0]));
+      }
+      return out;
+    }
   }
 
   /**

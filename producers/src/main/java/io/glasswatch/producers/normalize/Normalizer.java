@@ -227,6 +227,37 @@ public final class Normalizer {
     }
   }
 
+  /**
+   * Normalizes one element of a document's {@code Records}, {@code Events} or {@code Findings} array,
+   * as {@link #normalize(JsonNode, SourceRef, byte[], Consumer)} does for each element of the whole
+   * document; the streaming reader hands elements one by one so that a large log file never has to
+   * be held whole.
+   *
+   * @param container {@code Records} (a CloudTrail record), {@code Events} (a LookupEvents item) or
+   *     {@code Findings} (a GuardDuty finding)
+   * @param item the element
+   * @param src the document's source with the element's index ({@code SourceRef#item})
+   * @param raw the element's bytes as read, kept when it is rejected (unless it holds a secret), or null
+   * @param out receives one result
+   * @throws IllegalArgumentException for another container name
+   */
+  public void normalizeItem(String container, JsonNode item, SourceRef src, byte[] raw,
+      Consumer<? super NormalizeResult> out) {
+    String index = src.index() == null ? "0" : src.index().substring(src.index().lastIndexOf('.') + 1);
+    SourceRef parent = new SourceRef(src.file(), src.line(), null);
+    String prefix = container + "[" + index + "]";
+    try {
+      switch (container) {
+        case "Records" -> out.accept(CloudTrailNormalizer.normalize(item, src, null));
+        case "Events" -> out.accept(lookupEvent(item, src));
+        case "Findings" -> out.accept(GuardDutyNormalizer.normalize(item, src));
+        default -> throw new IllegalArgumentException("not a container: " + container);
+      }
+    } catch (InvalidInput e) {
+      out.accept(reject(parent, prefix, e, raw, item));
+    }
+  }
+
   private static void records(JsonNode file, SourceRef src, Consumer<? super NormalizeResult> out)
       throws InvalidInput {
     JsonNode records = array(file, "Records", "cloudtrail");
@@ -246,27 +277,31 @@ public final class Normalizer {
     for (int i = 0; i < events.size(); i++) {
       JsonNode item = events.get(i);
       try {
-        JsonNode embedded = Json.field(item, "CloudTrailEvent");
-        if (embedded == null) {
-          throw new InvalidInput("CloudTrailEvent", "lookupevents: missing required field CloudTrailEvent");
-        }
-        JsonNode rec = embedded;
-        if (embedded.isTextual()) {
-          try {
-            rec = Json.MAPPER.readTree(embedded.asText());
-          } catch (JsonProcessingException e) {
-            throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent is not valid JSON: "
-                + safeMessage(e));
-          }
-        }
-        if (rec == null || !rec.isObject()) {
-          throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent must hold a JSON object");
-        }
-        out.accept(CloudTrailNormalizer.normalize(rec, src.item(i), null));
+        out.accept(lookupEvent(item, src.item(i)));
       } catch (InvalidInput e) {
         out.accept(reject(src, "Events[" + i + "]", e, null, item));
       }
     }
+  }
+
+  private static NormalizeResult.Normalized lookupEvent(JsonNode item, SourceRef src) throws InvalidInput {
+    JsonNode embedded = Json.field(item, "CloudTrailEvent");
+    if (embedded == null) {
+      throw new InvalidInput("CloudTrailEvent", "lookupevents: missing required field CloudTrailEvent");
+    }
+    JsonNode rec = embedded;
+    if (embedded.isTextual()) {
+      try {
+        rec = Json.MAPPER.readTree(embedded.asText());
+      } catch (JsonProcessingException e) {
+        throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent is not valid JSON: "
+            + safeMessage(e));
+      }
+    }
+    if (rec == null || !rec.isObject()) {
+      throw new InvalidInput("CloudTrailEvent", "lookupevents: field CloudTrailEvent must hold a JSON object");
+    }
+    return CloudTrailNormalizer.normalize(rec, src, null);
   }
 
   private static void findings(JsonNode response, SourceRef src, Consumer<? super NormalizeResult> out)

@@ -1,6 +1,7 @@
 package io.glasswatch.producers.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -26,6 +27,12 @@ import java.time.temporal.TemporalAccessor;
  *       by data lakes and in GuardDuty exports), and JSON numbers as epoch seconds (the AWS JSON 1.1
  *       wire timestamp format, docs.aws.amazon.com/sdkref/latest/guide/feature-smithy-timestamps.html).
  * </ul>
+ *
+ * <p>Supported range: {@value #RANGE}, both ends included. An event time is a Kafka record timestamp,
+ * which cannot be negative (a time before 1970 would be dropped by Kafka Streams), and epoch
+ * milliseconds overflow a long for years beyond about 292 million; a time outside the range is a
+ * {@link DateTimeParseException} whose message starts with {@value #OUT_OF_RANGE}, so the record is
+ * rejected naming its field instead of dropped or crashing the reader.
  */
 public final class Timestamps {
   private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
@@ -42,7 +49,29 @@ public final class Timestamps {
       .withResolverStyle(ResolverStyle.STRICT)
       .withChronology(java.time.chrono.IsoChronology.INSTANCE);
 
+  /** The supported range, as written in messages. */
+  public static final String RANGE = "1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z";
+  /** Start of the message of a time outside {@link #RANGE}. */
+  public static final String OUT_OF_RANGE = "outside the supported range";
+
+  private static final Instant MIN = Instant.EPOCH;
+  private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+
   private Timestamps() {}
+
+  /** {@code t} when it is within {@link #RANGE}; otherwise a {@link DateTimeParseException}. */
+  private static Instant inRange(Instant t, String text) {
+    if (t.isBefore(MIN) || t.isAfter(MAX)) {
+      throw new DateTimeParseException(OUT_OF_RANGE + " " + RANGE, text, 0);
+    }
+    return t;
+  }
+
+  /** " (outside the supported range ...)" when {@code e} is a range error, else "". */
+  static String rangeNote(DateTimeParseException e) {
+    String m = e.getMessage();
+    return m != null && m.startsWith(OUT_OF_RANGE) ? " (" + m + ")" : "";
+  }
 
   /**
    * Parses a gateway timestamp: ISO-8601 with {@code Z} or an offset.
@@ -54,7 +83,13 @@ public final class Timestamps {
     if (!t.isSupported(ChronoField.OFFSET_SECONDS)) {
       throw new DateTimeParseException("no zone or offset", text, 0);
     }
-    return OffsetDateTime.from(t).toInstant().truncatedTo(ChronoUnit.MILLIS);
+    try {
+      return inRange(OffsetDateTime.from(t).toInstant().truncatedTo(ChronoUnit.MILLIS), text);
+    } catch (DateTimeParseException e) {
+      throw e;
+    } catch (DateTimeException | ArithmeticException e) {
+      throw new DateTimeParseException(OUT_OF_RANGE + " " + RANGE, text, 0);
+    }
   }
 
   /**
@@ -68,10 +103,16 @@ public final class Timestamps {
       s = s.substring(0, 10) + 'T' + s.substring(11);
     }
     TemporalAccessor t = LENIENT.parse(s);
-    Instant i = t.isSupported(ChronoField.OFFSET_SECONDS)
-        ? OffsetDateTime.from(t).toInstant()
-        : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
-    return i.truncatedTo(ChronoUnit.MILLIS);
+    try {
+      Instant i = t.isSupported(ChronoField.OFFSET_SECONDS)
+          ? OffsetDateTime.from(t).toInstant()
+          : LocalDateTime.from(t).toInstant(ZoneOffset.UTC);
+      return inRange(i.truncatedTo(ChronoUnit.MILLIS), text);
+    } catch (DateTimeParseException e) {
+      throw e;
+    } catch (DateTimeException | ArithmeticException e) {
+      throw new DateTimeParseException(OUT_OF_RANGE + " " + RANGE, text, 0);
+    }
   }
 
   /**
@@ -84,12 +125,12 @@ public final class Timestamps {
     if (node.isNumber()) {
       double seconds = node.asDouble();
       if (!Double.isFinite(seconds) || Math.abs(seconds) > 1e13) {
-        throw new DateTimeParseException("epoch seconds out of range", node.asText(), 0);
+        throw new DateTimeParseException(OUT_OF_RANGE + " " + RANGE, node.asText(), 0);
       }
-      return Instant.ofEpochMilli(Math.round(seconds * 1000d));
+      return inRange(Instant.ofEpochMilli(Math.round(seconds * 1000d)), node.asText());
     }
     if (!node.isTextual()) {
-      throw new DateTimeParseException("not a string", node.toString(), 0);
+      throw new DateTimeParseException("not a string", Json.typeName(node), 0);
     }
     return parseAws(node.asText());
   }

@@ -22,6 +22,14 @@ class SecretsTest {
   }
 
   @Test
+  void aCharacterInsertedIntoASecretNameDoesNotHideIt() {
+    assertThat(Secrets.isSecretField("clientSecre\u1c29t")).isTrue();
+    assertThat(Secrets.isSecretField("client-secret")).isTrue();
+    assertThat(Secrets.isSecretField("session Token")).isTrue();
+    assertThat(Secrets.isSecretField("Password\u00e9Updated")).isFalse();
+  }
+
+  @Test
   void redactsStringsObjectsScalarsAndCutOffValuesInRawText() {
     assertThat(redact("{\"a\":1,\"tokenId\" : \"abc\\\"def\",\"b\":2}"))
         .isEqualTo("{\"a\":1,\"tokenId\" : \"[REDACTED]\",\"b\":2}");
@@ -37,5 +45,26 @@ class SecretsTest {
   void leavesTextWithoutSecretsUntouched() {
     byte[] raw = "{\"PasswordUpdated\":\"Success\",\"x\":\"tokenId\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(Secrets.redactRaw(raw)).isSameAs(raw);
+  }
+
+  @Test
+  void redactsAroundStringsOfAMillionCharactersWithoutOverflowingTheStack() {
+    String policy = "{\\\"Statement\\\":[" + "x".repeat(500_000) + "\\\\" + "y".repeat(500_000) + "]}";
+    String raw = "{\"keyPolicy\":\"" + policy + "\",\"clientSecret\":\"s3cr3t\",\"b\":\"" + "z".repeat(2_000) + "\"";
+    String out = redact(raw);
+    assertThat(out).contains("\"clientSecret\":\"[REDACTED]\"").doesNotContain("s3cr3t").startsWith("{\"keyPolicy\":");
+  }
+
+  @Test
+  void findsASecretAfterCorruptTextThatFlipsTheQuoteParity() {
+    assertThat(redact("{\"a\"\uFFFD\"b\",\"c\":\uFFFDd\",\"x\":{\"clientSecret\":\"s3cr3t\"}}"))
+        .contains("\"clientSecret\":\"[REDACTED]\"").doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aNameWithUndecodableBytesOrWithoutItsOpeningQuoteCountsAsSecret() {
+    assertThat(redact("{\"a\":1,\"clientSecre\uFFFD\":\"s3cr3t\"}")).doesNotContain("s3cr3t");
+    assertThat(redact("{\"a\":\"b\",\uFFFDclientSecret\":\"s3cr3t\"}")).doesNotContain("s3cr3t");
+    assertThat(redact("{\"eventName\":\"x\",\"b\":2}")).isEqualTo("{\"eventName\":\"x\",\"b\":2}");
   }
 }

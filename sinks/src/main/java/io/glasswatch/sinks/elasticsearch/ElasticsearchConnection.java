@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.sinks.SinkSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -56,14 +57,24 @@ public final class ElasticsearchConnection implements AutoCloseable {
 
   /** A connection as the timeline sink user ({@link GlasswatchSettings#ES_SINK_USER}), whose role allows only creating documents. */
   public static ElasticsearchConnection sink(GlasswatchSettings settings) {
-    return new ElasticsearchConnection(settings.get(GlasswatchSettings.ES_URL),
-        settings.get(GlasswatchSettings.ES_SINK_USER), settings.get(GlasswatchSettings.ES_SINK_PASSWORD));
+    return sink(SinkSettings.from(settings));
+  }
+
+  /** A connection as the timeline sink user of validated settings. */
+  public static ElasticsearchConnection sink(SinkSettings settings) {
+    return new ElasticsearchConnection(settings.elasticsearchUrl().toString(), settings.sink().username(),
+        settings.sink().password());
   }
 
   /** A connection as the administrator ({@link GlasswatchSettings#ES_ADMIN_USER}): templates and queries. */
   public static ElasticsearchConnection admin(GlasswatchSettings settings) {
-    return new ElasticsearchConnection(settings.get(GlasswatchSettings.ES_URL),
-        settings.get(GlasswatchSettings.ES_ADMIN_USER), settings.get(GlasswatchSettings.ES_ADMIN_PASSWORD));
+    return admin(SinkSettings.from(settings));
+  }
+
+  /** A connection as the administrator of validated settings. */
+  public static ElasticsearchConnection admin(SinkSettings settings) {
+    return new ElasticsearchConnection(settings.elasticsearchUrl().toString(), settings.admin().username(),
+        settings.admin().password());
   }
 
   /** The transport of {@link #client()}; valid until {@link #close()}. */

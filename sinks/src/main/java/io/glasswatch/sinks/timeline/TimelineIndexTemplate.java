@@ -3,6 +3,7 @@ package io.glasswatch.sinks.timeline;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.sinks.SinkSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class TimelineIndexTemplate {
    */
   public static void install(GlasswatchSettings settings) {
     try (ElasticsearchConnection admin = ElasticsearchConnection.admin(settings)) {
-      install(admin.client(), settings.get(GlasswatchSettings.ES_TIMELINE_INDEX));
+      install(admin.client(), SinkSettings.from(settings).indexPrefix());
     }
   }
 

@@ -11,6 +11,7 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.sinks.SinkSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,9 +43,14 @@ public final class TimelineQueries implements AutoCloseable {
    * {@link GlasswatchSettings#ES_TIMELINE_INDEX}. Close to release the connection.
    */
   public TimelineQueries(GlasswatchSettings settings) {
+    this(SinkSettings.from(settings));
+  }
+
+  /** Queries as the administrator of validated settings over their index prefix. Close to release the connection. */
+  public TimelineQueries(SinkSettings settings) {
     this.owned = ElasticsearchConnection.admin(settings);
     this.client = owned.client();
-    this.pattern = TimelineIndexTemplate.pattern(settings.get(GlasswatchSettings.ES_TIMELINE_INDEX));
+    this.pattern = TimelineIndexTemplate.pattern(settings.indexPrefix());
   }
 
   /**

@@ -1,22 +1,19 @@
 package io.glasswatch.sinks.timeline;
 
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
-import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.kafka.OffsetTracker;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.TimelineEntry;
-import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
-import io.glasswatch.sinks.elasticsearch.BulkItemOutcome;
-import io.glasswatch.sinks.elasticsearch.CallbackExecutorTransport;
+import io.glasswatch.sinks.SinkSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
-import io.glasswatch.sinks.offsets.OffsetTracker;
+import io.glasswatch.sinks.timeline.BulkResults.Kind;
+import io.glasswatch.sinks.timeline.BulkResults.Outcome;
+import io.glasswatch.sinks.timeline.BulkResults.Pending;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,33 +22,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,36 +64,13 @@ import org.slf4j.LoggerFactory;
  * ingester's threads only hand results back through a queue. {@link #close()} may be called from
  * any thread. The index template ({@link TimelineIndexTemplate}) must be installed first, by an
  * administrator: the sink user cannot.
+ *
+ * <p>Parts: {@link BulkResults} (documents in flight and Elasticsearch's answers), {@link SinkClients}
+ * (the clients, created together); this class is the polling loop with its retry queue, commits,
+ * rebalance handling and its public counters, which take it a little past 600 lines.
  */
 public final class TimelineSink implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TimelineSink.class);
-
-  /** One record on its way to Elasticsearch or the dead-letter topic. */
-  private static final class Pending {
-    final OffsetTracker.Ticket ticket;
-    final String key;
-    final String index;
-    final String id;
-    /** The document as JSON bytes, serialized once for every attempt; null for an unreadable record. */
-    final byte[] document;
-    final byte[] rawValue;
-    int attempts;
-    String reason;
-    String errorType;
-
-    Pending(OffsetTracker.Ticket ticket, String key, String index, String id, byte[] document, byte[] rawValue) {
-      this.ticket = ticket;
-      this.key = key;
-      this.index = index;
-      this.id = id;
-      this.document = document;
-      this.rawValue = rawValue;
-    }
-  }
-
-  private enum Kind { WRITTEN, DUPLICATE, REJECTED, RETRY, DEAD_LETTERED, DEAD_LETTER_FAILED }
-
-  private record Outcome(Pending pending, Kind kind, String errorType, String reason) {}
 
   private record Retry(Pending pending, long dueNanos, boolean deadLetter) {}
 
@@ -148,9 +114,19 @@ public final class TimelineSink implements Runnable, AutoCloseable {
    *
    * @param settings Kafka bootstrap servers, registry URL, Elasticsearch URL, sink user and password,
    *     the timeline index prefix, and {@code elasticsearch.sink.*} tuning
+   * @throws io.glasswatch.config.ConfigException listing every invalid setting
    */
   public TimelineSink(GlasswatchSettings settings) {
-    this(settings, TimelineSinkOptions.from(settings));
+    this(SinkSettings.from(settings));
+  }
+
+  /**
+   * A sink with the production defaults tuned by validated settings.
+   *
+   * @param settings the sinks settings
+   */
+  public TimelineSink(SinkSettings settings) {
+    this(settings, TimelineSinkOptions.from(settings), AvroSerdes.registry(settings.registryUrl(), false));
   }
 
   /**
@@ -161,7 +137,7 @@ public final class TimelineSink implements Runnable, AutoCloseable {
    * @param options topics, group and tuning
    */
   public TimelineSink(GlasswatchSettings settings, TimelineSinkOptions options) {
-    this(settings, options, AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL), false));
+    this(SinkSettings.from(settings), options, AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL), false));
   }
 
   /**
@@ -172,122 +148,26 @@ public final class TimelineSink implements Runnable, AutoCloseable {
    * @param serdes where the {@link TimelineEntry} value deserializer comes from
    */
   public TimelineSink(GlasswatchSettings settings, TimelineSinkOptions options, AvroSerdes serdes) {
-    this.options = options;
-    this.indexPrefix = settings.get(GlasswatchSettings.ES_TIMELINE_INDEX);
-    if (indexPrefix.isBlank() || !indexPrefix.equals(indexPrefix.toLowerCase(java.util.Locale.ROOT))) {
-      throw new IllegalArgumentException(GlasswatchSettings.ES_TIMELINE_INDEX
-          + ": expected a lower-case index prefix, got '" + indexPrefix + "'");
-    }
-    this.deserializer = serdes.value(TimelineEntry.class).deserializer();
-    String bootstrap = settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP);
-
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, options.groupId());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(100, Math.min(options.bulkMaxOperations(), 5000)));
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, options.groupId() + "-dead-letter");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-
-    ExecutorService callbacks = null;
-    KafkaConsumer<String, byte[]> cons = null;
-    KafkaProducer<String, byte[]> prod = null;
-    ElasticsearchConnection es = null;
-    try {
-      cons = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-      prod = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-      es = ElasticsearchConnection.sink(settings);
-      ElasticsearchConnection esc = es;
-      // bulk completions run on their own thread: see CallbackExecutorTransport for the deadlock this avoids
-      callbacks = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "glasswatch-timeline-sink-callbacks");
-        t.setDaemon(true);
-        return t;
-      });
-      ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(
-          new CallbackExecutorTransport(esc.transport(), callbacks));
-      this.callbacks = callbacks;
-      this.ingester = BulkIngester.of(b -> b
-          .client(async)
-          .maxOperations(options.bulkMaxOperations())
-          .maxSize(options.bulkMaxBytes())
-          .maxConcurrentRequests(options.maxConcurrentRequests())
-          .flushInterval(options.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
-          .listener(new Listener()));
-    } catch (RuntimeException e) {
-      if (cons != null) {
-        cons.close(Duration.ZERO);
-      }
-      if (prod != null) {
-        prod.close(Duration.ZERO);
-      }
-      if (es != null) {
-        es.close();
-      }
-      if (callbacks != null) {
-        callbacks.shutdown();
-      }
-      throw e;
-    }
-    this.consumer = cons;
-    this.producer = prod;
-    this.elasticsearch = es;
+    this(SinkSettings.from(settings), options, serdes);
   }
 
-  /** Hands bulk results to the polling thread; never blocks the ingester's threads. */
-  private final class Listener implements BulkListener<Pending> {
-    @Override
-    public void beforeBulk(long executionId, BulkRequest request, List<Pending> contexts) {
-      // nothing to do before a request
-    }
-
-    @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, BulkResponse response) {
-      List<BulkResponseItem> items = response.items();
-      int toRetry = 0;
-      String firstRetry = null;
-      for (int i = 0; i < contexts.size(); i++) {
-        Pending pending = contexts.get(i);
-        if (i >= items.size()) {
-          outcomes.add(new Outcome(pending, Kind.RETRY, "missing_item", "bulk response has no item for this document"));
-          continue;
-        }
-        BulkResponseItem item = items.get(i);
-        String type = item.error() == null ? null : item.error().type();
-        String reason = item.error() == null ? null : item.error().reason();
-        Kind kind = switch (BulkItemOutcome.of(item)) {
-          case WRITTEN -> Kind.WRITTEN;
-          case DUPLICATE -> Kind.DUPLICATE;
-          case REJECTED -> Kind.REJECTED;
-          case RETRY -> Kind.RETRY;
-        };
-        String why = item.status() + " " + type + ": " + reason;
-        if (kind == Kind.RETRY && toRetry++ == 0) {
-          firstRetry = why;
-        }
-        outcomes.add(new Outcome(pending, kind, type, why));
-      }
-      if (toRetry > 0) {
-        LOG.warn("bulk request {}: {} of {} documents will be retried, first: {}", executionId, toRetry,
-            contexts.size(), firstRetry);
-      }
-    }
-
-    @Override
-    public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable error) {
-      String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
-      LOG.warn("bulk request {} of {} documents failed, will retry: {}", executionId, contexts.size(), reason);
-      for (Pending pending : contexts) {
-        outcomes.add(new Outcome(pending, Kind.RETRY, error.getClass().getName(), reason));
-      }
-    }
+  /**
+   * A sink from validated settings, reading values with {@code serdes}.
+   *
+   * @param settings the sinks settings
+   * @param options topics, group and tuning
+   * @param serdes where the {@link TimelineEntry} value deserializer comes from
+   */
+  public TimelineSink(SinkSettings settings, TimelineSinkOptions options, AvroSerdes serdes) {
+    this.options = options;
+    this.indexPrefix = settings.indexPrefix();
+    this.deserializer = serdes.value(TimelineEntry.class).deserializer();
+    SinkClients clients = SinkClients.create(settings, options, new BulkResults.Listener(outcomes));
+    this.consumer = clients.consumer();
+    this.producer = clients.producer();
+    this.elasticsearch = clients.elasticsearch();
+    this.callbacks = clients.callbacks();
+    this.ingester = clients.ingester();
   }
 
   /**

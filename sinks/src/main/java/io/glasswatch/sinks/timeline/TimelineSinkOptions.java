@@ -1,8 +1,8 @@
 package io.glasswatch.sinks.timeline;
 
-import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Topics;
+import io.glasswatch.sinks.SinkSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,13 +112,21 @@ public record TimelineSinkOptions(
    * {@code elasticsearch.sink.concurrent-requests} and {@code elasticsearch.sink.flush-interval}
    * (validated when the settings were built).
    *
-   * @throws IllegalArgumentException when a value is out of range
+   * @throws io.glasswatch.config.ConfigException listing every invalid key
    */
   public static TimelineSinkOptions from(GlasswatchSettings settings) {
-    return defaults()
-        .withBulk(Integer.parseInt(settings.get(GlasswatchSettings.ES_SINK_BULK_DOCUMENTS).trim()),
-            Durations.parse(settings.get(GlasswatchSettings.ES_SINK_FLUSH_INTERVAL)))
-        .withConcurrency(Integer.parseInt(settings.get(GlasswatchSettings.ES_SINK_CONCURRENT_REQUESTS).trim()));
+    return from(SinkSettings.from(settings));
+  }
+
+  /**
+   * The production defaults with the tuning of validated settings.
+   *
+   * @param settings the sinks settings
+   * @return the options
+   */
+  public static TimelineSinkOptions from(SinkSettings settings) {
+    return defaults().withBulk(settings.bulkDocuments(), settings.flushInterval())
+        .withConcurrency(settings.concurrentRequests());
   }
 
   /** A copy reading {@code topic} and dead-lettering to {@code deadLetterTopic}. */

@@ -1,7 +1,7 @@
 package io.glasswatch.streams.delivery;
 
-import io.glasswatch.streams.correlation.Emission;
-import io.glasswatch.streams.input.InvalidInputException;
+import io.glasswatch.schema.AlertDeliveryEvent;
+import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.streams.timeline.Details;
 import io.glasswatch.streams.timeline.Ecs;
 import io.glasswatch.streams.timeline.TimelineDraft;
@@ -12,11 +12,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One record of the {@code alert-delivery-events} topic, written by the alerts service's on-call
- * dispatcher: one per delivery attempt ({@code type} {@code attempt}) and one per final outcome
- * ({@code type} {@code outcome}) of a notice to a channel. Key: the correlation id. Value: UTF-8 JSON
- * {@code {type, key, channel, kind, alertId, alertType, correlationId, requestId, accountId, attempt,
- * outcome, detail, millis, at, eventTime}} (unknown fields ignored).
+ * One record of the {@code alert-delivery-events} topic ({@link AlertDeliveryEvent}, the Avro
+ * contract in {@code schemas}), written by the alerts service's on-call dispatcher: one per delivery
+ * attempt ({@code type} {@code attempt}) and one per final outcome ({@code type} {@code outcome}) of
+ * a notice to a channel. Key: the correlation id. This record is its form inside the topology
+ * ({@link #of}); it also travels, as JSON, through the account repartition of delivery events.
+ *
+ * <p>The class depends on nothing of the topology's other packages (input, correlation): the
+ * topology turns {@link #problem} into its input error and {@link #entry()} into its emission.
  *
  * <p>Rule: every such record becomes one timeline entry of its correlation's hash chain
  * ({@link #draft()}): kind {@value #KIND}, action {@value #ACTION_ATTEMPT}, {@value #ACTION_DELIVERED},
@@ -76,38 +79,53 @@ public record DeliveryEvent(
   private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://\\S+");
 
   /**
-   * Input check for {@code InputGate}.
+   * The topology's form of an {@link AlertDeliveryEvent}.
+   *
+   * @param e the Avro record
+   * @return the same fields; {@code at} as an ISO-8601 instant, {@code eventTime} in epoch milliseconds or null
+   */
+  public static DeliveryEvent of(AlertDeliveryEvent e) {
+    return new DeliveryEvent(e.getType(), e.getKey(), e.getChannel(), e.getKind(), e.getAlertId(), e.getAlertType(),
+        e.getCorrelationId(), e.getRequestId(), e.getAccountId(), e.getAttempt(), e.getOutcome(), e.getDetail(),
+        e.getMillis(), e.getAt() == null ? null : e.getAt().toString(),
+        e.getEventTime() == null ? null : e.getEventTime().toEpochMilli());
+  }
+
+  /**
+   * Input check, for the topology's input gate.
    *
    * <p>A record without {@code correlationId} (storm reports and digests, which span many
    * correlations) is valid; it belongs to no chain and the topology drops it after this check.
    *
-   * @throws InvalidInputException when {@code type}, {@code key}, {@code channel} or {@code at} is
-   *     missing or malformed, the outcome is unknown, or the record key is not the correlation id
+   * @param recordKey the record key
+   * @return null when valid; else what is wrong: {@code type}, {@code key}, {@code channel} or
+   *     {@code at} missing or malformed, an unknown outcome, or a record key that is not the correlation id
    */
-  public static void validate(String recordKey, DeliveryEvent e) {
-    if (e.type == null || !TYPES.contains(e.type)) {
-      throw new InvalidInputException("delivery event type must be attempt or outcome, got " + e.type);
+  public String problem(String recordKey) {
+    if (type == null || !TYPES.contains(type)) {
+      return "delivery event type must be attempt or outcome, got " + type;
     }
-    if (blank(e.key) || blank(e.channel)) {
-      throw new InvalidInputException("delivery event without notice key or channel");
+    if (blank(key) || blank(channel)) {
+      return "delivery event without notice key or channel";
     }
-    if (e.outcome == null || !OUTCOMES.contains(e.outcome)) {
-      throw new InvalidInputException("delivery event outcome must be success, failure or skipped, got " + e.outcome);
+    if (outcome == null || !OUTCOMES.contains(outcome)) {
+      return "delivery event outcome must be success, failure or skipped, got " + outcome;
     }
     try {
-      Instant.parse(e.at == null ? "" : e.at);
+      Instant.parse(at == null ? "" : at);
     } catch (DateTimeParseException x) {
-      throw new InvalidInputException("delivery event time is not an ISO-8601 instant: " + e.at);
+      return "delivery event time is not an ISO-8601 instant: " + at;
     }
-    if (e.correlationId == null) {
-      return;
+    if (correlationId == null) {
+      return null;
     }
-    if (e.correlationId.isBlank() || !e.correlationId.equals(recordKey)) {
-      throw new InvalidInputException("record key " + recordKey + " is not its correlationId " + e.correlationId);
+    if (correlationId.isBlank() || !correlationId.equals(recordKey)) {
+      return "record key " + recordKey + " is not its correlationId " + correlationId;
     }
-    if (e.isAccountCorrelation() && e.correlationId.length() == TimelineDraft.ACCOUNT_PREFIX.length()) {
-      throw new InvalidInputException("account correlation without account id");
+    if (isAccountCorrelation() && correlationId.length() == TimelineDraft.ACCOUNT_PREFIX.length()) {
+      return "account correlation without account id";
     }
+    return null;
   }
 
   /** Whether it names a correlation (storm reports and digests do not). */
@@ -162,9 +180,9 @@ public record DeliveryEvent(
         alertType, null, null, details);
   }
 
-  /** The unchained entry for stage C (request correlations). */
-  public Emission timeline() {
-    return new Emission.Timeline(draft().toEntry(correlationId, requestId));
+  /** The unchained timeline entry for stage C (request correlations). */
+  public TimelineEntry entry() {
+    return draft().toEntry(correlationId, requestId);
   }
 
   private static boolean blank(String s) {

@@ -22,6 +22,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *   <li>anything else, clock ticks (null value) included: the record timestamp, else the partition time.
  * </ul>
  *
+ * <p>An event time before 1970 (negative epoch milliseconds) is never returned: Kafka Streams would
+ * drop such a record without a trace. The partition time is returned instead, and {@link InputGate}
+ * sends the record to the dead-letter topic naming its event time.
+ *
  * <p>On-call delivery events have their own extractor, in {@code GlasswatchTopology}, so that this
  * package does not depend on the delivery package.
  */
@@ -35,8 +39,11 @@ public final class EventTimeExtractor implements TimestampExtractor {
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     Instant t = eventTime(record.value());
-    if (t != null) {
+    if (t != null && !t.isBefore(Instant.EPOCH)) {
       return t.toEpochMilli();
+    }
+    if (t != null) {
+      return Math.max(partitionTime, 0);
     }
     return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
   }

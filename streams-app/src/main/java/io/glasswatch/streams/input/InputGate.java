@@ -8,7 +8,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * First processor after every input source. Rule: a clock tick (null value, header
  * {@code glasswatch.clock-tick: true}) has already advanced stream time and is dropped here; a null
- * value without that header, or a value its {@link Validator} rejects, raises
+ * value without that header, a value whose event time is before 1970 (which Kafka cannot carry as a
+ * record timestamp; {@link EventTimeExtractor} stamps it with the partition time so that it reaches
+ * this gate instead of being dropped), or a value its {@link Validator} rejects, raises
  * {@link InvalidInputException} so that the processing exception handler sends the raw record to the
  * dead-letter topic; every other record is forwarded unchanged.
  *
@@ -51,6 +53,11 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
         return;
       }
       throw new InvalidInputException("null value without the " + ClockTick.HEADER + " header");
+    }
+    java.time.Instant t = EventTimeExtractor.eventTime(record.value());
+    if (t != null && t.isBefore(java.time.Instant.EPOCH)) {
+      throw new InvalidInputException("event time " + t + " is before 1970-01-01T00:00:00Z: it cannot be a Kafka"
+          + " record timestamp");
     }
     validator.validate(record.key(), record.value());
     context.forward(record);

@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -75,7 +76,29 @@ public final class Replayer {
   }
 
   /**
-   * Replays {@code records} and returns every output.
+   * Receives the outputs of a streaming replay as they are produced, each kind in output order.
+   * Every method does nothing by default.
+   */
+  public interface Output {
+    /** An alert written to {@code alerts}. */
+    default void alert(Alert alert) {}
+
+    /** A command written to {@code revoke-commands}. */
+    default void revokeCommand(RevokeCommand command) {}
+
+    /** A chained entry written to {@code timeline}. */
+    default void timeline(TimelineEntry entry) {}
+
+    /** A record the topology rejected (written to {@code dead-letter}). */
+    default void deadLetter(ReplayResult.DeadLetter deadLetter) {}
+  }
+
+  /** Outputs are handed on after every this many input records, so the driver never holds more. */
+  static final int DRAIN_EVERY = 1024;
+
+  /**
+   * Replays {@code records} and returns every output, collected in memory (for tests and small inputs;
+   * {@link #replay(Iterable, Output)} streams).
    *
    * @param records inputs in event-time order; a record whose value is null is a clock tick
    * @throws IllegalArgumentException for a topic that is not an input topic, a value of the wrong type,
@@ -83,6 +106,47 @@ public final class Replayer {
    * @throws UncheckedIOException when the temporary state directory cannot be created
    */
   public ReplayResult replay(Iterable<InputRecord> records) {
+    List<Alert> alerts = new ArrayList<>();
+    List<RevokeCommand> revokes = new ArrayList<>();
+    List<TimelineEntry> timeline = new ArrayList<>();
+    List<ReplayResult.DeadLetter> deadLetters = new ArrayList<>();
+    Map<String, Long> counts = replay(records, new Output() {
+      @Override
+      public void alert(Alert a) {
+        alerts.add(a);
+      }
+
+      @Override
+      public void revokeCommand(RevokeCommand c) {
+        revokes.add(c);
+      }
+
+      @Override
+      public void timeline(TimelineEntry e) {
+        timeline.add(e);
+      }
+
+      @Override
+      public void deadLetter(ReplayResult.DeadLetter d) {
+        deadLetters.add(d);
+      }
+    });
+    return new ReplayResult(alerts, revokes, timeline, deadLetters, counts);
+  }
+
+  /**
+   * Replays {@code records}, streaming: each record is piped as the iterable yields it, and the outputs
+   * are handed to {@code out} every {@value #DRAIN_EVERY} records and at the end, so memory does not
+   * grow with the input (beyond the topology's own state stores, which are on disk).
+   *
+   * @param records inputs in event-time order; a record whose value is null is a clock tick
+   * @param out receives every output
+   * @return records piped per input topic, clock ticks excluded
+   * @throws IllegalArgumentException for a topic that is not an input topic, a value of the wrong type,
+   *     or a clock tick without a timestamp
+   * @throws UncheckedIOException when the temporary state directory cannot be created
+   */
+  public Map<String, Long> replay(Iterable<InputRecord> records, Output out) {
     Path stateDir;
     try {
       stateDir = Files.createTempDirectory("glasswatch-replay");
@@ -94,10 +158,12 @@ public final class Replayer {
         .withSweeper(sweeper);
     Map<String, Long> counts = new TreeMap<>();
     TopologyTestDriver driver = null;
+    Outputs outputs = null;
     try {
       Map<String, TestInputTopic<String, byte[]>> inputs = new TreeMap<>();
       long clock = Long.MIN_VALUE;
       long maxEventTime = Long.MIN_VALUE;
+      long piped = 0;
       for (InputRecord r : records) {
         if (!INPUT_TOPICS.contains(r.topic())) {
           throw new IllegalArgumentException("not an input topic: " + r.topic() + " (expected one of " + INPUT_TOPICS + ")");
@@ -109,6 +175,7 @@ public final class Replayer {
           for (String topic : INPUT_TOPICS) {
             inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
           }
+          outputs = new Outputs(driver, out);
           clock = at;
         }
         if (at > clock) {
@@ -124,14 +191,18 @@ public final class Replayer {
               new RecordHeaders(), Instant.ofEpochMilli(at)));
           counts.merge(r.topic(), 1L, Long::sum);
         }
+        if (++piped % DRAIN_EVERY == 0) {
+          outputs.drain();
+        }
       }
       if (driver == null) {
-        return new ReplayResult(List.of(), List.of(), List.of(), List.of(), counts);
+        return counts;
       }
       for (String topic : INPUT_TOPICS) {
         inputs.get(topic).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(maxEventTime)));
       }
-      return collect(driver, counts);
+      outputs.drain();
+      return counts;
     } finally {
       if (driver != null) {
         driver.close();
@@ -140,24 +211,48 @@ public final class Replayer {
     }
   }
 
-  private ReplayResult collect(TopologyTestDriver driver, Map<String, Long> counts) {
-    List<Alert> alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
-        serdes.value(Alert.class).deserializer()).readValuesToList();
-    List<RevokeCommand> revokes = driver.createOutputTopic(Topics.REVOKE_COMMANDS, new StringDeserializer(),
-        serdes.value(RevokeCommand.class).deserializer()).readValuesToList();
-    List<TimelineEntry> timeline = driver.createOutputTopic(Topics.TIMELINE, new StringDeserializer(),
-        serdes.value(TimelineEntry.class).deserializer()).readValuesToList();
-    List<ReplayResult.DeadLetter> deadLetters = new ArrayList<>();
-    if (!driver.producedTopicNames().contains(Topics.DEAD_LETTER)) {
-      return new ReplayResult(alerts, revokes, timeline, deadLetters, counts);
+  /** The output topics of one driver, drained into an {@link Output}. */
+  private final class Outputs {
+    private final TopologyTestDriver driver;
+    private final Output out;
+    private final TestOutputTopic<String, Alert> alerts;
+    private final TestOutputTopic<String, RevokeCommand> revokes;
+    private final TestOutputTopic<String, TimelineEntry> timeline;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    Outputs(TopologyTestDriver driver, Output out) {
+      this.driver = driver;
+      this.out = out;
+      alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+          serdes.value(Alert.class).deserializer());
+      revokes = driver.createOutputTopic(Topics.REVOKE_COMMANDS, new StringDeserializer(),
+          serdes.value(RevokeCommand.class).deserializer());
+      timeline = driver.createOutputTopic(Topics.TIMELINE, new StringDeserializer(),
+          serdes.value(TimelineEntry.class).deserializer());
     }
-    driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-        .readRecordsToList()
-        .forEach(r -> deadLetters.add(new ReplayResult.DeadLetter(
+
+    void drain() {
+      java.util.Set<String> produced = driver.producedTopicNames();
+      if (produced.contains(Topics.ALERTS)) {
+        alerts.readValuesToList().forEach(out::alert);
+      }
+      if (produced.contains(Topics.REVOKE_COMMANDS)) {
+        revokes.readValuesToList().forEach(out::revokeCommand);
+      }
+      if (produced.contains(Topics.TIMELINE)) {
+        timeline.readValuesToList().forEach(out::timeline);
+      }
+      if (produced.contains(Topics.DEAD_LETTER)) {
+        if (deadLetters == null) {
+          deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+        }
+        deadLetters.readRecordsToList().forEach(r -> out.deadLetter(new ReplayResult.DeadLetter(
             DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
             r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
             DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))));
-    return new ReplayResult(alerts, revokes, timeline, deadLetters, counts);
+      }
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

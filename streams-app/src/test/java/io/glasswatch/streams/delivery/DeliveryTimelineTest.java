@@ -8,12 +8,11 @@ import static io.glasswatch.streams.testing.Events.userCall;
 import static io.glasswatch.streams.testing.Chains.assertChainsVerify;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.input.InvalidInputException;
-import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.testing.Driver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,25 +31,16 @@ class DeliveryTimelineTest {
 
   @TempDir Path stateDir;
 
-  private static byte[] event(String type, String key, String channel, String correlationId, String requestId,
-      int attempt, String outcome, String detail) {
-    ObjectNode v = JsonSerde.mapper().createObjectNode();
-    v.put("type", type);
-    v.put("key", key);
-    v.put("channel", channel);
-    v.put("kind", "ALERT");
-    v.put("alertId", key);
-    v.put("alertType", "UNAUTHORIZED_ROOT_USE");
-    v.put("correlationId", correlationId);
-    v.put("requestId", requestId);
-    v.put("accountId", ACCOUNT);
-    v.put("attempt", attempt);
-    v.put("outcome", outcome);
-    v.put("detail", detail);
-    v.put("millis", 12);
-    v.put("at", DELIVERED_AT.plusMillis(attempt).toString());
-    v.put("eventTime", at(1).toEpochMilli());
-    return v.toString().getBytes(StandardCharsets.UTF_8);
+  private static AlertDeliveryEvent event(String type, String key, String channel, String correlationId,
+      String requestId, int attempt, String outcome, String detail) {
+    return AlertDeliveryEvent.newBuilder().setType(type).setKey(key).setChannel(channel).setKind("ALERT").setAlertId(key)
+        .setAlertType("UNAUTHORIZED_ROOT_USE").setCorrelationId(correlationId).setRequestId(requestId)
+        .setAccountId(ACCOUNT).setAttempt(attempt).setOutcome(outcome).setDetail(detail).setMillis(12)
+        .setAt(DELIVERED_AT.plusMillis(attempt)).setEventTime(at(1)).build();
+  }
+
+  private static void pipe(Driver d, String key, AlertDeliveryEvent e) {
+    pipe(d, key, d.bytes(Topics.ALERT_DELIVERY_EVENTS, e));
   }
 
   /** Piped with a wall-clock record time far after the input, as the dispatcher writes it. */
@@ -112,8 +102,9 @@ class DeliveryTimelineTest {
       // a root sign-in no grant covers: decided once stream time passes its decision delay (5 min)
       d.cloudTrail().pipeInput(ACCOUNT, rootLogin("ct-r1", ACCOUNT, at(1), "Yes", true), at(1));
       // an enforcement notice carries no alert, hence no eventTime; its wall-clock record time must not count
-      byte[] noEventTime = new String(event("outcome", "revoke:c-1", "slack", ACCOUNT_CORRELATION, null, 1, "success",
-          "delivered"), StandardCharsets.UTF_8).replaceAll(",\"eventTime\":\\d+", "").getBytes(StandardCharsets.UTF_8);
+      AlertDeliveryEvent noEventTime = event("outcome", "revoke:c-1", "slack", ACCOUNT_CORRELATION, null, 1, "success",
+          "delivered");
+      noEventTime.setEventTime(null);
       pipe(d, ACCOUNT_CORRELATION, noEventTime);
       pipe(d, "req-s", event("attempt", "a-s", "slack", "req-s", "req-s", 1, "success", "HTTP 200"));
 
@@ -128,18 +119,20 @@ class DeliveryTimelineTest {
 
   @Test
   void malformedDeliveryEventsGoToTheDeadLetterTopicDigestsAreDroppedAndTheRestIsFiled() {
-    byte[] notJson = "{not json".getBytes(StandardCharsets.UTF_8);
-    byte[] badType = event("retry", "a-x", "slack", "req-x", "req-x", 1, "success", "HTTP 200");
-    byte[] digest = event("outcome", "digest:ROOT_LOGIN_FAILED:a-1", "slack", null, null, 1, "success", "delivered");
+    byte[] notAvro = "{\"type\":\"attempt\"}".getBytes(StandardCharsets.UTF_8);
+    AlertDeliveryEvent digest = event("outcome", "digest:ROOT_LOGIN_FAILED:a-1", "slack", null, null, 1, "success",
+        "delivered");
     try (Driver d = new Driver(stateDir)) {
-      pipe(d, "req-x", notJson);
+      byte[] badType = d.bytes(Topics.ALERT_DELIVERY_EVENTS,
+          event("retry", "a-x", "slack", "req-x", "req-x", 1, "success", "HTTP 200"));
+      pipe(d, "req-x", notAvro);
       pipe(d, "req-x", badType);
       pipe(d, null, digest);
       pipe(d, "req-x", event("attempt", "a-x", "slack", "req-x", "req-x", 1, "success", "HTTP 200"));
 
       List<TestRecord<byte[], byte[]>> dead = d.deadLetter().readRecordsToList();
       assertThat(dead).hasSize(2);
-      assertThat(dead.get(0).value()).isEqualTo(notJson);
+      assertThat(dead.get(0).value()).isEqualTo(notAvro);
       assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.REASON)).startsWith("cannot deserialize: ");
       assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC))
           .isEqualTo(Topics.ALERT_DELIVERY_EVENTS);

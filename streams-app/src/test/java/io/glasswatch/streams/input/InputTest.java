@@ -63,4 +63,10 @@ class InputTest {
     assertThatThrownBy(() -> InputValidation.guardDuty(null, Events.rootUsageFinding("g", ACCOUNT, at(0), false)))
         .isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void anEventTimeBefore1970IsStampedWithThePartitionTimeSoThatItIsNotDropped() {
+    assertThat(extract(Events.userCall("old", ACCOUNT, Instant.parse("1969-12-31T23:59:59Z"), "X"), 5L)).isEqualTo(42L);
+    assertThat(extract(Events.userCall("epoch", ACCOUNT, Instant.EPOCH, "X"), 5L)).isZero();
+  }
 }
