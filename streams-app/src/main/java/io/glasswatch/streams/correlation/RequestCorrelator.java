@@ -39,12 +39,16 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Rules:
  *
  * <ul>
+ *   <li>The break-glass systems' own event types ({@code denial}, {@code error}, {@code audit}, and the
+ *       {@code jit_requests} enrichment of a request) are recorded by {@link SourceEvents}; audit evidence
+ *       naming no request is keyed, and correlated, {@code subject:<subject>}.
  *   <li>Each gateway event gets the id {@code <requestId>/<type>/<n>} (n = 1-based count of that type
  *       in the request, in arrival order) and one timeline entry; a re-delivered copy (same
  *       {@code sourceDigest}) produces nothing.
  *   <li>Alert rules: TOKEN_REUSE, USAGE_AFTER_EXPIRY, SELF_APPROVAL, WEAK_APPROVER_ASSURANCE,
- *       MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION, EXCESSIVE_DURATION, EXPIRY_EXTENDED and
- *       DENIED_ATTEMPTS are one {@link RequestRule} class each, whose Javadoc states the rule, run by
+ *       MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION, EXCESSIVE_DURATION, EXPIRY_EXTENDED,
+ *       DENIED_ATTEMPTS, GRANT_ERROR, GATEWAY_AUDIT_TAMPERED and UNLISTED_BREAK_GLASS_PRINCIPAL are one
+ *       {@link RequestRule} class each, whose Javadoc states the rule, run by
  *       {@link RequestRules} after every event of the request and when one of its deadlines falls due.
  *   <li>Policy: every rule uses the request's effective policy {@code policy.resolve(accountId, tenant)}
  *       (account of the request, else of the grant).

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Stage A's rule set: every {@link RequestRule} of this package (TOKEN_REUSE, USAGE_AFTER_EXPIRY,
  * SELF_APPROVAL, WEAK_APPROVER_ASSURANCE, MISSING_APPROVALS, STALE_APPROVAL, EXCESSIVE_DURATION,
- * EXPIRY_EXTENDED, SCOPE_ESCALATION, DENIED_ATTEMPTS, each stated in its class), found from the alert
+ * EXPIRY_EXTENDED, SCOPE_ESCALATION, DENIED_ATTEMPTS, GRANT_ERROR, GATEWAY_AUDIT_TAMPERED,
+ * UNLISTED_BREAK_GLASS_PRINCIPAL, each stated in its class), found from the alert
  * catalogue by {@link RuleCatalogue} (no list to edit), in rank order, judged over one request's state by
  * {@link RequestCorrelator} after every event of the request and when one of its deadlines falls due.
  * Each rule uses the request's effective policy, {@code policy.resolve(accountId, tenant)} (account of the
