@@ -11,7 +11,7 @@ import io.glasswatch.cli.investigation.ChainReports;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.CloudTrailEvent;

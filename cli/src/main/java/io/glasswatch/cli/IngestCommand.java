@@ -2,7 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
-import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.ingest.common.IngestSettings;
 import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import java.util.concurrent.Callable;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code glasswatch ingest}: runs the live ingest components configured by the {@code ingest.*} keys
  * (HTTP endpoint, CloudTrail and GuardDuty pollers, CloudTrail log directory watcher, JSON-lines
- * tailers; see {@link io.glasswatch.producers.ingest.IngestSettings}) until the process is stopped
+ * tailers; see {@link io.glasswatch.producers.ingest.common.IngestSettings}) until the process is stopped
  * (SIGINT/SIGTERM, exit status 0; see {@link StopSignal}). Registers the schemas and creates missing topics first. Exit 2 for an invalid
  * configuration (every problem listed), 1 when nothing is configured or Kafka cannot be reached.
  * {@code glasswatch serve} starts the same components next to the pipeline services when any is

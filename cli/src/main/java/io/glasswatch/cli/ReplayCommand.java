@@ -2,7 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.alerts.oncall.AlertJson;
 import io.glasswatch.producers.input.InputReader;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.RevokeCommand;

@@ -2,7 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.IngestService;
-import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.ingest.common.IngestSettings;
 import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;

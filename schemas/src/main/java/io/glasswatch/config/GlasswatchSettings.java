@@ -201,7 +201,7 @@ public final class GlasswatchSettings {
 
   /**
    * The live ingest keys ({@code ingest.*}) and their defaults; their meaning, forms and validation are
-   * in {@code io.glasswatch.producers.ingest.IngestSettings} (producers module). Listed here so that
+   * in {@code io.glasswatch.producers.ingest.common.IngestSettings} (producers module). Listed here so that
    * environment variables reach them like every other key.
    */
   private static void ingestDefaults(Map<String, String> d) {

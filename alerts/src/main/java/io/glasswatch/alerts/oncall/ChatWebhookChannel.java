@@ -1,7 +1,6 @@
 package io.glasswatch.alerts.oncall;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.alerts.oncall.DeliveryException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package io.glasswatch.alerts.oncall;
 
-import io.glasswatch.alerts.oncall.AlertJson;
-import io.glasswatch.alerts.oncall.DeliveryException;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

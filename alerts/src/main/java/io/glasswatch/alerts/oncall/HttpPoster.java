@@ -1,6 +1,5 @@
 package io.glasswatch.alerts.oncall;
 
-import io.glasswatch.alerts.oncall.DeliveryException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,5 @@
 package io.glasswatch.alerts.oncall;
 
-import io.glasswatch.alerts.oncall.DeliveryException;
 
 /**
  * An on-call channel that renders {@link Notice}s in its own format. The {@link OnCallDispatcher}

@@ -3,8 +3,6 @@ package io.glasswatch.alerts.oncall;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.alerts.oncall.AlertJson;
-import io.glasswatch.alerts.oncall.DeliveryException;
 import io.glasswatch.schema.Alert;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

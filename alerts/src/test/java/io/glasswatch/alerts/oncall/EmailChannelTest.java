@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.glasswatch.alerts.oncall.DeliveryException;
 import io.glasswatch.alerts.testing.TestAlerts;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.alerts.oncall.DeliveryException;
 import io.glasswatch.alerts.testing.HttpReceiver;
 import io.glasswatch.alerts.testing.TestAlerts;
 import io.glasswatch.schema.Alert;

@@ -4,7 +4,7 @@ import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.Topics;

@@ -1,5 +1,13 @@
 package io.glasswatch.producers.ingest;
 
+import io.glasswatch.producers.ingest.common.Readiness;
+
+import io.glasswatch.producers.ingest.common.IngestSettings;
+
+import io.glasswatch.producers.ingest.common.IngestMetrics;
+
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.aws.CloudTrailPoller;
 import io.glasswatch.producers.ingest.aws.GuardDutyPoller;

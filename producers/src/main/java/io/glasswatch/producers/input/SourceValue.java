@@ -1,7 +1,7 @@
 package io.glasswatch.producers.input;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import java.util.Objects;
 
 /**

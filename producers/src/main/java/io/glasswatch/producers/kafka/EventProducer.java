@@ -2,7 +2,7 @@ package io.glasswatch.producers.kafka;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.CloudTrailEvent;

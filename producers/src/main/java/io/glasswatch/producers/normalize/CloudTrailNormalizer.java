@@ -1,5 +1,13 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.Timestamps;
+
+import io.glasswatch.producers.normalize.core.SourceRef;
+
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
+import io.glasswatch.producers.normalize.core.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.Hashing;

@@ -1,5 +1,7 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
 /**
  * Thrown inside normalization when an input value is not a valid event; turned into a
  * {@link NormalizeResult.Rejected} by {@link Normalizer}. Messages never carry secret values.

@@ -1,5 +1,15 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.Secrets;
+
+import io.glasswatch.producers.normalize.core.Timestamps;
+
+import io.glasswatch.producers.normalize.core.SourceRef;
+
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
+import io.glasswatch.producers.normalize.core.Json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.producers.normalize.sources.SourceSettings;

@@ -1,5 +1,7 @@
 package io.glasswatch.producers.ingest;
 
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.producers.normalize.Normalizer;

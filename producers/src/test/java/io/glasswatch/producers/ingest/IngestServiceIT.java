@@ -1,5 +1,7 @@
 package io.glasswatch.producers.ingest;
 
+import io.glasswatch.producers.ingest.common.IngestSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

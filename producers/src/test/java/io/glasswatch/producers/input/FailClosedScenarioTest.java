@@ -2,10 +2,9 @@ package io.glasswatch.producers.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.CloudTrailEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.glasswatch.producers.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glasswatch.producers.normalize.NormalizeResult;
-import io.glasswatch.producers.normalize.Secrets;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+import io.glasswatch.producers.normalize.core.Secrets;
 import io.glasswatch.schema.GatewayEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

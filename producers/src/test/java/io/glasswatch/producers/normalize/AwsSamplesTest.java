@@ -1,5 +1,7 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.producers.input.InputReader;

@@ -1,5 +1,15 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.Secrets;
+
+import io.glasswatch.producers.normalize.core.Timestamps;
+
+import io.glasswatch.producers.normalize.core.SourceRef;
+
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
+import io.glasswatch.producers.normalize.core.Json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

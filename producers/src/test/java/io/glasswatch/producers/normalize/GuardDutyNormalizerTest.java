@@ -1,5 +1,7 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
 import static io.glasswatch.producers.normalize.Results.all;
 import static io.glasswatch.producers.normalize.Results.normalized;
 import static io.glasswatch.producers.normalize.Results.rejected;

@@ -1,5 +1,9 @@
 package io.glasswatch.producers.normalize;
 
+import io.glasswatch.producers.normalize.core.SourceRef;
+
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -6,7 +6,6 @@ import io.glasswatch.sinks.SinkSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Tuning of {@link TimelineSink}, validated as a whole in the constructor.

@@ -19,7 +19,6 @@ import io.glasswatch.streams.policy.Policy;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.testing.Scenario;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.glasswatch.producers.ingest.aws;
 
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;

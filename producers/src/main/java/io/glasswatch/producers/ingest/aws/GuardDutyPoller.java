@@ -1,12 +1,12 @@
 package io.glasswatch.producers.ingest.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.ingest.CheckpointStore;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.glasswatch.producers.ingest.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.producers.normalize.Json;
+import io.glasswatch.producers.normalize.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.glasswatch.producers.ingest.aws;
 
-import io.glasswatch.producers.ingest.CheckpointStore;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.producers.kafka.ProduceReport;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import java.time.Clock;
 import java.time.Duration;

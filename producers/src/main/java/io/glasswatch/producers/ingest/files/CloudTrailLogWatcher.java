@@ -1,13 +1,13 @@
 package io.glasswatch.producers.ingest.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.ingest.CheckpointStore;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.producers.kafka.ProduceReport;
-import io.glasswatch.producers.normalize.Json;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.Json;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.glasswatch.producers.ingest.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.ingest.CheckpointStore;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.producers.kafka.ProduceReport;
-import io.glasswatch.producers.normalize.Json;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.Json;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

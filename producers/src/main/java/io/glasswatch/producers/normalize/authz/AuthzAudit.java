@@ -2,10 +2,10 @@ package io.glasswatch.producers.normalize.authz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.glasswatch.producers.normalize.Json;
-import io.glasswatch.producers.normalize.NormalizeResult;
-import io.glasswatch.producers.normalize.Secrets;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.Json;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
+import io.glasswatch.producers.normalize.core.Secrets;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.producers.normalize.sources.BadField;
 import io.glasswatch.producers.normalize.sources.NativeFields;
 import io.glasswatch.schema.GatewayEvent;

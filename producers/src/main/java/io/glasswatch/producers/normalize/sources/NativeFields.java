@@ -1,8 +1,8 @@
 package io.glasswatch.producers.normalize.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.normalize.Json;
-import io.glasswatch.producers.normalize.Timestamps;
+import io.glasswatch.producers.normalize.core.Json;
+import io.glasswatch.producers.normalize.core.Timestamps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

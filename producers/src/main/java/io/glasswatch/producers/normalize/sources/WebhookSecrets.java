@@ -1,7 +1,7 @@
 package io.glasswatch.producers.normalize.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.normalize.Json;
+import io.glasswatch.producers.normalize.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

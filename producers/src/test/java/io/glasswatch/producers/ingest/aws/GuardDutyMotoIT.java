@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.producers.ingest.CheckpointStore;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestKafka;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.stack.Component;
 import io.glasswatch.testing.TestStack;

@@ -3,10 +3,10 @@ package io.glasswatch.producers.ingest.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.producers.ingest.CheckpointStore;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestKafka;
-import io.glasswatch.producers.ingest.IngestMetrics;
-import io.glasswatch.producers.ingest.IngestSettings;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
+import io.glasswatch.producers.ingest.common.IngestSettings;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.Topics;

@@ -3,9 +3,9 @@ package io.glasswatch.producers.ingest.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.schema.GuardDutyFinding;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.guardduty.model.AccessKeyDetails;

@@ -3,9 +3,9 @@ package io.glasswatch.producers.ingest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.producers.ingest.CheckpointStore;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestKafka;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.DeadLetterHeaders;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.config.GlasswatchSettings;
-import io.glasswatch.producers.ingest.CheckpointStore;
+import io.glasswatch.producers.ingest.common.CheckpointStore;
 import io.glasswatch.producers.ingest.IngestKafka;
-import io.glasswatch.producers.ingest.IngestMetrics;
+import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.ingest.aws.RateLimiter;
 import io.glasswatch.producers.kafka.EventProducer;
-import io.glasswatch.producers.normalize.Json;
+import io.glasswatch.producers.normalize.core.Json;
 import io.glasswatch.producers.normalize.NativeFormats;
 import io.glasswatch.producers.normalize.sources.SourceSettings;
 import io.glasswatch.schema.GatewayEvent;

@@ -3,7 +3,7 @@ package io.glasswatch.producers.normalize.authz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.producers.normalize.Json;
+import io.glasswatch.producers.normalize.core.Json;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

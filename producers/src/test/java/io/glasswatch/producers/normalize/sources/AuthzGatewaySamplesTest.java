@@ -2,9 +2,9 @@ package io.glasswatch.producers.normalize.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.Hashing;
 import java.time.Instant;

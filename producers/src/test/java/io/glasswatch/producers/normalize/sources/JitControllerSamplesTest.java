@@ -2,10 +2,10 @@ package io.glasswatch.producers.normalize.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.glasswatch.producers.normalize.Json;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.Json;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
-import io.glasswatch.producers.normalize.SourceRef;
+import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.producers.normalize.jit.JitSignature;
 import io.glasswatch.schema.GatewayEvent;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.glasswatch.producers.normalize.sources;
 
 import io.glasswatch.producers.input.InputReader;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.GatewayEvent;
 import java.net.URISyntaxException;

@@ -1,4 +1,5 @@
-package io.glasswatch.producers.normalize;
+package io.glasswatch.producers.normalize.core;
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.normalize;
+package io.glasswatch.producers.normalize.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
@@ -68,7 +68,7 @@ public final class Timestamps {
   }
 
   /** " (outside the supported range ...)" when {@code e} is a range error, else "". */
-  static String rangeNote(DateTimeParseException e) {
+  public static String rangeNote(DateTimeParseException e) {
     String m = e.getMessage();
     return m != null && m.startsWith(OUT_OF_RANGE) ? " (" + m + ")" : "";
   }
@@ -136,7 +136,7 @@ public final class Timestamps {
   }
 
   /** A value quoted for a message, shortened to 60 characters, with a hint when it is a placeholder. */
-  static String quote(String value) {
+  public static String quote(String value) {
     String v = value.length() > 60 ? value.substring(0, 57) + "..." : value;
     String q = "'" + v + "'";
     String t = value.trim();

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.ingest;
+package io.glasswatch.producers.ingest.common;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.ingest;
+package io.glasswatch.producers.ingest.common;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.kafka.KafkaSettings;

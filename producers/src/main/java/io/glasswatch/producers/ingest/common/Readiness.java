@@ -1,4 +1,4 @@
-package io.glasswatch.producers.ingest;
+package io.glasswatch.producers.ingest.common;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.ingest;
+package io.glasswatch.producers.ingest.common;
 
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.Durations;

@@ -1,4 +1,5 @@
-package io.glasswatch.producers.normalize;
+package io.glasswatch.producers.normalize.core;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.normalize;
+package io.glasswatch.producers.normalize.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.glasswatch.producers.normalize;
+package io.glasswatch.producers.normalize.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,5 @@
-package io.glasswatch.producers.ingest;
+package io.glasswatch.producers.ingest.common;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,2 @@
+/** The alerts service: on-call delivery, the revoke executor and their settings (AlertsSettings). */
+package io.glasswatch.alerts;
