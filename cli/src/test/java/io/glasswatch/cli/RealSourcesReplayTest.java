@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.glasswatch.cli.demo.DemoScenarios;
 import io.glasswatch.producers.input.InputReader;
-import io.glasswatch.producers.normalize.NormalizeResult;
+import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.producers.normalize.sources.SourceSettings;
 import io.glasswatch.schema.Alert;
