@@ -60,6 +60,11 @@ public enum AlertType {
   GRANT_ERROR(Severity.HIGH, EnumSet.of(NOTIFY)),
   /** The AuthZ gateway's signed audit chain does not verify at a record (SPEC 1.4). */
   GATEWAY_AUDIT_TAMPERED(Severity.CRITICAL, EnumSet.of(PAGE)),
+  /**
+   * Two inputs with the same idempotency key (CloudTrail {@code eventID}) and different content; both are
+   * kept in the timeline and the second is judged too.
+   */
+  CONFLICTING_DUPLICATE(Severity.HIGH, EnumSet.of(NOTIFY)),
   /** An auto-revoke not confirmed within the revoke deadline. */
   REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE));
 

@@ -59,6 +59,23 @@ public final class Topics {
    */
   public static final String CLOCK_TICK_HEADER = "glasswatch.clock-tick";
 
+  /**
+   * Header of the end-of-input tick of a replay: a clock tick (null value, {@value #CLOCK_TICK_HEADER}
+   * {@code true}) that also carries this header set to {@code true} and has the record timestamp
+   * {@link #END_OF_INPUT_TIME}. It says that no later input can arrive. Input gates drop it like every
+   * tick, so the stream processors recognise it by the stream time it brings, {@link #END_OF_INPUT_TIME};
+   * the header names the record for people and tools reading the topic. Never sent live.
+   */
+  public static final String END_OF_INPUT_HEADER = "glasswatch.end-of-input";
+
+  /**
+   * Record timestamp of the end-of-input tick, epoch milliseconds: 9999-12-31T23:59:59.999Z, later than
+   * any event time Glasswatch accepts. Stream time at or past it means end of input: a processor then
+   * decides every pending decision that only waited for late input (decision delay, late approvals) at the
+   * last stream time before it, and leaves the deadlines after that time open.
+   */
+  public static final long END_OF_INPUT_TIME = 253_402_300_799_999L;
+
   private static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = Map.of(
       GATEWAY_EVENTS, GatewayEvent.class,
       CLOUDTRAIL_EVENTS, CloudTrailEvent.class,

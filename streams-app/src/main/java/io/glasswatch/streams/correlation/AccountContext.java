@@ -15,6 +15,15 @@ interface AccountContext {
   /** Deadline time of the current decision, epoch milliseconds (event time; live, see DeadlineClock). */
   long now();
 
+  /**
+   * How long a decision under {@code pol} still waits for late input, milliseconds: its
+   * {@code decisionDelay}, or 0 at the end of a replay's input, when no later input can arrive
+   * ({@link io.glasswatch.streams.time.DeadlineClock#atEnd()}).
+   */
+  default long lateInputWait(Policy pol) {
+    return pol.decisionDelay().toMillis();
+  }
+
   /** The account's policy, {@code policy.resolve(accountId, null)}. */
   Policy accountPolicy();
 

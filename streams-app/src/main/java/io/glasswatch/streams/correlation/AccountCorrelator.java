@@ -25,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -92,6 +93,18 @@ import org.apache.kafka.streams.state.Stores;
  * in state, so it fires once. Keys older than the retention are purged every {@link #PURGE_INTERVAL}
  * of stream time. In replay deadline time is event time alone. The decision delay must exceed the
  * time a grant fact needs to travel from stage A (one repartition and one commit).
+ *
+ * <p>End of input (replay, {@link DeadlineClock#atEnd()}): the end-of-input tick evaluates every account
+ * with something ahead once, at the last stream time before it, with no wait for late input: pending
+ * root events are decided and filed, later deadlines stay open ({@link #openDeadlines} lists them).
+ *
+ * <p>Root sessions and rotation: uncovered root use joins the session holding a record of the same
+ * console session ({@link AccountState#sessionFor}); a root credential change no grant covers, made
+ * within {@code rotationDeadline} after an authorized session ended, is that session's rotation
+ * ({@code rotationOf}), filed under its request.
+ *
+ * <p>Length: about 700 lines of orchestration the rules rely on (state, de-duplication, coverage,
+ * sessions, deadlines, end of input); every rule is a class of its own.
  */
 public final class AccountCorrelator implements Processor<String, AccountInput, String, Emission> {
   /** Store of account state: account id to JSON state. */
@@ -100,6 +113,12 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   public static final String LIFECYCLE_STORE = "request-lifecycle";
   /** De-duplication store of CloudTrail records: {@code <eventTime 19 digits>|<eventID>} to event time. */
   public static final String CLOUDTRAIL_SEEN = "cloudtrail-seen";
+  /**
+   * Contents seen per idempotency key: a CloudTrail {@code eventID}, or {@code guardduty:<id>|<updatedAt>},
+   * to {@code <eventTime>|<digest>[,...]} ({@link InputDedup}), to tell a re-delivered copy from a
+   * conflicting duplicate.
+   */
+  public static final String INPUT_DIGESTS = "input-digests";
   /** De-duplication store of findings: {@code <eventTime 19 digits>|<id>|<updatedAt>} to event time. */
   public static final String GUARDDUTY_SEEN = "guardduty-seen";
   /**
@@ -125,8 +144,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private KeyValueStore<String, Long> cloudTrailSeen;
   private KeyValueStore<String, Long> guardDutySeen;
   private KeyValueStore<String, Long> dueIndex;
+  private InputDedup dedup;
   private AccountEffects out;
   private AccountLifecycles lifecycles;
+  private boolean endEvaluated;
 
   private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper) {
     this.policy = policy;
@@ -181,6 +202,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             TimelineChainer.headSerde()).withCachingEnabled());
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(),
             Serdes.Long()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INPUT_DIGESTS), Serdes.String(),
+            Serdes.String()));
         return stores;
       }
     };
@@ -198,6 +221,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.cloudTrailSeen = context.getStateStore(CLOUDTRAIL_SEEN);
     this.guardDutySeen = context.getStateStore(GUARDDUTY_SEEN);
     this.dueIndex = context.getStateStore(DUE_STORE);
+    this.dedup = new InputDedup(cloudTrailSeen, guardDutySeen, context.getStateStore(INPUT_DIGESTS));
     this.out = new AccountEffects(policy, clock, context, context.getStateStore(ACCOUNT_CHAIN_STORE));
     this.lifecycles = new AccountLifecycles(policy, context.getStateStore(LIFECYCLE_STORE));
     clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateDue());
@@ -206,10 +230,21 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
 
   @Override
   public void process(Record<String, AccountInput> record) {
+    clock.observe(context.currentStreamTimeMs());
     String account = record.key();
-    if (record.value() instanceof AccountInput.CloudTrail c && isBackground(c.event())) {
-      onBackgroundCloudTrail(account, c.event());
-      return;
+    String conflictEntryId = null;
+    if (record.value() instanceof AccountInput.CloudTrail c) {
+      InputDedup.Verdict verdict = dedup.admit(c.event());
+      if (verdict == InputDedup.Verdict.COPY) {
+        return;
+      }
+      if (verdict == InputDedup.Verdict.CONFLICT) {
+        conflictEntryId = onConflictingDuplicate(account, c.event());
+      }
+      if (isBackground(c.event())) {
+        onBackgroundCloudTrail(account, c.event(), conflictEntryId);
+        return;
+      }
     }
     if (record.value() instanceof AccountInput.Revoke r && r.command().getAssignment() == null) {
       out.publishOrderedAlert(r.alert(), r.command());
@@ -226,7 +261,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
     AccountContext ctx = out.contextOf(s);
     boolean changed = switch (record.value()) {
-      case AccountInput.CloudTrail c -> onCloudTrail(s, c.event(), ctx);
+      case AccountInput.CloudTrail c -> onCloudTrail(s, c.event(), conflictEntryId, ctx);
       case AccountInput.GuardDuty g -> onGuardDuty(s, g.finding(), ctx);
       case AccountInput.Gateway g -> onGateway(s, g.event(), ctx);
       case AccountInput.Fact f -> onFact(s, f.fact(), ctx);
@@ -249,35 +284,47 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return !RootActivity.isRootUse(e) && !RootActivity.isFailedRootLogin(e) && !RootActivity.isConsoleRootCall(e);
   }
 
-  /** A background record: de-duplicated, then filed under {@code account:<id>}. */
-  private void onBackgroundCloudTrail(String account, CloudTrailEvent e) {
-    long at = e.getEventTime().toEpochMilli();
-    String seenKey = seenKey(at, e.getEventID());
-    if (cloudTrailSeen.get(seenKey) != null) {
-      return;
+  /**
+   * A record whose {@code eventID} came before with other content: CONFLICTING_DUPLICATE (the rule, with the
+   * account's state), and the entry id the duplicate is filed under.
+   */
+  private String onConflictingDuplicate(String account, CloudTrailEvent e) {
+    AccountState s = store.get(account);
+    if (s == null) {
+      s = new AccountState(account);
     }
-    cloudTrailSeen.put(seenKey, at);
-    TimelineDraft draft = TimelineDrafts.cloudTrail(e, account, RootActivity.isRoot(e), RootActivity.isCredentialChange(e));
-    out.emitTimeline(draft, TimelineDraft.accountCorrelation(account), null, at);
+    String digest = InputDedup.contentDigest(e);
+    String entryId = InputDedup.conflictEntryId(TimelineDrafts.cloudTrailEntryId(e), digest);
+    AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate("CloudTrail", e.getEventID(),
+        e.getEventTime().toEpochMilli(), e.getEventName(), digest, entryId), out.contextOf(s));
+    return entryId;
   }
 
-  private boolean onCloudTrail(AccountState s, CloudTrailEvent e, AccountContext ctx) {
+  /** A background record (de-duplicated already): filed under {@code account:<id>}. */
+  private void onBackgroundCloudTrail(String account, CloudTrailEvent e, String entryId) {
     long at = e.getEventTime().toEpochMilli();
-    String seenKey = seenKey(at, e.getEventID());
-    if (cloudTrailSeen.get(seenKey) != null) {
-      return false;
-    }
-    cloudTrailSeen.put(seenKey, at);
+    TimelineDraft draft = TimelineDrafts.cloudTrail(e, account, RootActivity.isRoot(e), RootActivity.isCredentialChange(e));
+    out.emitTimeline(entryId == null ? draft : draft.withEntryId(entryId), TimelineDraft.accountCorrelation(account),
+        null, at);
+  }
+
+  /** A record a rule judges (de-duplicated already), filed under {@code entryId} when not null. */
+  private boolean onCloudTrail(AccountState s, CloudTrailEvent e, String entryId, AccountContext ctx) {
+    long at = e.getEventTime().toEpochMilli();
     boolean use = RootActivity.isRootUse(e);
     boolean console = RootActivity.isConsoleRootCall(e);
     boolean credentialChange = RootActivity.isCredentialChange(e);
     TimelineDraft draft = TimelineDrafts.cloudTrail(e, s.accountId, RootActivity.isRoot(e), credentialChange);
+    if (entryId != null) {
+      draft = draft.withEntryId(entryId);
+    }
     AccountState.PendingRoot p = new AccountState.PendingRoot(e.getEventID(), at, e.getEventName(),
         e.getSourceIPAddress(), TimelineDrafts.identityOf(e), RootActivity.isLoginWithoutMfa(e), credentialChange,
         draft);
     p.failedLogin = RootActivity.isFailedRootLogin(e);
+    p.consoleSession = RootActivity.consoleSession(e);
     p.consoleCall = console && !use;
-    p.antipatternCandidate = use || console;
+    p.antipatternCandidate = (use || console) && RootActivity.isSuccessfulRootIamCall(e);
     admit(s, p, ctx);
     return true;
   }
@@ -286,12 +333,18 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     long at = EventTimeExtractor.eventTime(f) == null ? context.currentStreamTimeMs()
         : EventTimeExtractor.eventTime(f).toEpochMilli();
     long updated = f.getUpdatedAt() == null ? at : f.getUpdatedAt().toEpochMilli();
-    String seenKey = seenKey(at, f.getId() + "|" + updated);
-    if (guardDutySeen.get(seenKey) != null) {
+    InputDedup.Verdict verdict = dedup.admit(f, at, updated);
+    if (verdict == InputDedup.Verdict.COPY) {
       return false;
     }
-    guardDutySeen.put(seenKey, at);
     TimelineDraft draft = TimelineDrafts.guardDuty(f, at);
+    if (verdict == InputDedup.Verdict.CONFLICT) {
+      String digest = InputDedup.contentDigest(f);
+      String entryId = InputDedup.conflictEntryId(draft.entryId(), digest);
+      draft = draft.withEntryId(entryId);
+      AccountRules.onConflictingDuplicate(s, new AccountRule.Duplicate("GuardDuty", f.getId(), at, f.getType(),
+          digest, entryId), ctx);
+    }
     if (!RootActivity.isRootCredentialUsage(f)) {
       out.emitTimeline(draft, s.correlation(), null, at);
       return false;
@@ -386,6 +439,40 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     return best;
   }
 
+  /**
+   * The authorized session a root credential change at {@code t} rotates (SPEC section 2): a grant with
+   * root use whose end (expiry or revoke) plus {@code skew} is before {@code t} and within its
+   * {@code rotationDeadline} after; the latest ended first. Null if none.
+   */
+  private AccountState.GrantView rotationOf(AccountState s, long t) {
+    AccountState.GrantView best = null;
+    for (AccountState.GrantView v : s.grants.values()) {
+      Long end = v.end();
+      if (v.firstRootAt == null || end == null || !v.fact.approved()) {
+        continue;
+      }
+      Policy pol = out.policyOf(s, v);
+      if (t > end + pol.skew().toMillis() && t <= end + pol.rotationDeadline().toMillis()
+          && (best == null || end > best.end())) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Files a root credential change made after an authorized session ended under that session's request:
+   * it is the session's rotation, no root use (no session, no overrun, no new rotation obligation).
+   */
+  private void decideRotation(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g,
+      AccountContext ctx) {
+    String requestId = g.fact.requestId();
+    out.emitTimeline(p.draft, requestId, requestId, p.eventTime);
+    AccountState.Rotation rotation = new AccountState.Rotation(p.eventId, p.eventTime, p.action);
+    s.addRotation(rotation);
+    AccountRules.onRotation(s, rotation, ctx);
+  }
+
   /** Files a covered root event under its request: the grant's session, lifecycle, rotation evidence, rules. */
   private void decideCovered(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g, AccountContext ctx) {
     String requestId = g.fact.requestId();
@@ -395,13 +482,18 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         g.firstRootAt = p.eventTime;
         g.firstRootEventId = p.eventId;
       }
-      if (g.lastRootAt == null || p.eventTime >= g.lastRootAt) {
+      // a credential change is the rotation the runbook asks for, never a use past the declared session
+      if (g.lastRootAt == null || p.eventTime >= g.lastRootAt && !p.credentialChange) {
         g.lastRootAt = p.eventTime;
         g.lastRootEventId = p.eventId;
       }
       if (g.rootEventIds.size() < AccountState.MAX_EVIDENCE) {
         g.rootEventIds.add(p.eventId);
-        g.useTimes.put(p.eventId, p.eventTime);
+        if (!p.credentialChange) {
+          g.useTimes.put(p.eventId, p.eventTime);
+        }
+      } else {
+        g.rootEventsOmitted++;
       }
       if (!s.closedRequests.containsKey(requestId)) {
         RequestLifecycle m = lifecycles.get(s, requestId);
@@ -445,7 +537,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    */
   private boolean decidePending(AccountState s, long now, AccountContext ctx) {
     Policy acct = out.accountPolicy(s);
-    long decisionDelay = acct.decisionDelay().toMillis();
+    long decisionDelay = clock.lateInputWait(acct.decisionDelay());
     List<AccountState.PendingRoot> due = new ArrayList<>();
     for (AccountState.PendingRoot p : s.pending) {
       if (p.eventTime + decisionDelay <= now) {
@@ -465,9 +557,14 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         decideCovered(s, p, g, ctx);
         continue;
       }
+      AccountState.GrantView rotated = p.credentialChange ? rotationOf(s, p.eventTime) : null;
+      if (rotated != null) {
+        decideRotation(s, p, rotated, ctx);
+        continue;
+      }
       out.emitTimeline(p.draft, s.correlation(), null, p.eventTime);
       if (p.isUse()) {
-        AccountState.RootSession session = s.sessionOf(p.eventTime, acct.rootSessionGap().toMillis());
+        AccountState.RootSession session = s.sessionFor(p, acct.rootSessionGap().toMillis());
         if (session == null) {
           session = new AccountState.RootSession(p);
           s.sessions.add(session);
@@ -514,7 +611,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     Policy acct = out.accountPolicy(s);
     Long due = AccountRules.nextDue(s, ctx);
     for (AccountState.PendingRoot p : s.pending) {
-      due = RequestLifecycle.earliest(due, p.eventTime + acct.decisionDelay().toMillis());
+      due = RequestLifecycle.earliest(due, p.eventTime + clock.lateInputWait(acct.decisionDelay()));
     }
     long retention = acct.stateRetention().toMillis();
     for (AccountState.RootSession session : s.sessions) {
@@ -572,7 +669,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private void evaluateDue() {
     long horizon = clock.at(context.currentStreamTimeMs(), context.currentSystemTimeMs(), 0);
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, Long> it = dueIndex.range(null, seenKey(horizon + 1, ""))) {
+    // at the end of input every account with something ahead is evaluated once more: what only waited
+    // for late input is decided, the rest is filed again under its time
+    boolean end = clock.atEnd() && !endEvaluated;
+    endEvaluated |= end;
+    try (KeyValueIterator<String, Long> it = end ? dueIndex.all() : dueIndex.range(null, seenKey(horizon + 1, ""))) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     for (String key : keys) {
@@ -583,7 +684,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         continue;
       }
       long now = out.now(s);
-      if (s.dueAt == null || s.dueAt > now) {
+      if (s.dueAt == null || s.dueAt > now && !end) {
         continue;
       }
       evaluate(s, now, out.contextOf(s));
@@ -600,14 +701,23 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   }
 
   private void purgeSeen(long now) {
-    String to = seenKey(now - policy.stateRetention().toMillis(), "");
-    for (KeyValueStore<String, Long> seen : List.of(cloudTrailSeen, guardDutySeen)) {
-      List<String> old = new ArrayList<>();
-      try (KeyValueIterator<String, Long> it = seen.range(null, to)) {
-        it.forEachRemaining(kv -> old.add(kv.key));
-      }
-      old.forEach(seen::delete);
+    if (DeadlineClock.isEndOfInput(now)) {
+      return; // the end of input is no time
     }
+    dedup.purge(now - policy.stateRetention().toMillis());
+  }
+
+  /**
+   * The deadlines still open in stage B's state (store {@value #STORE}, read after the end of a replay's
+   * input), as each rule states them ({@link AccountRule#openDeadlines}), ordered by due time, then type
+   * and correlation. Reads the store only.
+   *
+   * @param accounts the {@value #STORE} store (for example {@code TopologyTestDriver.getKeyValueStore})
+   * @param policy the policy the topology ran with
+   * @return the open deadlines, possibly empty
+   */
+  public static List<OpenDeadline> openDeadlines(ReadOnlyKeyValueStore<String, ?> accounts, Policy policy) {
+    return AccountDeadlines.open(accounts, policy);
   }
 
   /** De-duplication key: event time zero-padded to 19 digits, so a range scan finds every key older than a time. */

@@ -71,6 +71,11 @@ final class AccountEffects {
   AccountContext contextOf(AccountState s) {
     return new AccountContext() {
       @Override
+      public long lateInputWait(Policy pol) {
+        return clock.lateInputWait(pol.decisionDelay());
+      }
+
+      @Override
       public long now() {
         return AccountEffects.this.now(s);
       }

@@ -49,6 +49,20 @@ interface AccountRule {
   default void onDeclaration(AccountState s, AccountState.Declaration d, AccountContext ctx) {}
 
   /**
+   * A record arrived with the idempotency key of an earlier record and content not seen under it before
+   * ({@link InputDedup}); it is judged like a new input after this hook.
+   */
+  default void onConflictingDuplicate(AccountState s, Duplicate d, AccountContext ctx) {}
+
+  /**
+   * The rule's deadlines not decided yet whose alert would be raised if nothing else arrived (for the
+   * summary of a replay: deadlines still open after its last event). Reads {@code s} only.
+   */
+  default java.util.List<OpenDeadline> openDeadlines(AccountState s, AccountContext ctx) {
+    return java.util.List.of();
+  }
+
+  /**
    * Decides the rule's deadlines that deadline time {@code now} reached.
    *
    * @return whether {@code s} changed
@@ -71,5 +85,17 @@ interface AccountRule {
    * @param opened unauthorized sessions the batch opened, in order of their first event
    * @param events the uncovered events, in event-time order (then event id)
    */
+  /**
+   * A conflicting duplicate.
+   *
+   * @param source {@code CloudTrail} or {@code GuardDuty}
+   * @param eventId the shared idempotency key (CloudTrail {@code eventID}, finding {@code id})
+   * @param eventTime event time of the duplicate, epoch milliseconds
+   * @param eventName what the duplicate says happened ({@code eventName}, finding type)
+   * @param digest content digest of the duplicate ({@link InputDedup#contentDigest})
+   * @param entryId the duplicate's own timeline entry id
+   */
+  record Duplicate(String source, String eventId, long eventTime, String eventName, String digest, String entryId) {}
+
   record Uncovered(List<AccountState.RootSession> opened, List<AccountState.PendingRoot> events) {}
 }

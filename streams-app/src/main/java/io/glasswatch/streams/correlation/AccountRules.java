@@ -26,6 +26,10 @@ final class AccountRules {
     ALL.forEach(r -> r.onGrant(s, v, ctx));
   }
 
+  static void onConflictingDuplicate(AccountState s, AccountRule.Duplicate d, AccountContext ctx) {
+    ALL.forEach(r -> r.onConflictingDuplicate(s, d, ctx));
+  }
+
   static void onRotation(AccountState s, AccountState.Rotation rotation, AccountContext ctx) {
     ALL.forEach(r -> r.onRotation(s, rotation, ctx));
   }

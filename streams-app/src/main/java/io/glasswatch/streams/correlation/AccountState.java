@@ -26,6 +26,8 @@ final class AccountState {
     Long lastRootAt;
     String firstRootEventId;
     LinkedHashSet<String> rootEventIds = new LinkedHashSet<>();
+    /** Covered root events left out of {@code rootEventIds} (it holds at most {@link #MAX_EVIDENCE}). */
+    long rootEventsOmitted;
     boolean rotationDecided;
     /** Id of the ROTATION_OVERDUE alert raised for this grant's session, or null; whether it was resolved. */
     String rotationAlertId;
@@ -94,6 +96,11 @@ final class AccountState {
     boolean failedLogin;
     boolean consoleCall;
     boolean antipatternCandidate;
+    /**
+     * The console session the record was made in, {@code <sessionContext.attributes.creationDate>|<source
+     * IP>} ({@link io.glasswatch.streams.detection.RootActivity#consoleSession}), or null.
+     */
+    String consoleSession;
     TimelineDraft draft;
 
     PendingRoot() {}
@@ -151,11 +158,15 @@ final class AccountState {
     String firstSourceIp;
     String subject;
     LinkedHashSet<String> eventIds = new LinkedHashSet<>();
+    /** Events of the session left out of {@code eventIds} (it holds at most {@link #MAX_EVIDENCE}). */
+    long eventsOmitted;
     String alertId;
     boolean rotationDecided;
     /** Id of the ROTATION_OVERDUE alert raised for this session, or null; whether it was resolved. */
     String rotationAlertId;
     boolean rotationResolved;
+    /** Console sessions ({@link PendingRoot#consoleSession}) whose records belong to this session. */
+    TreeSet<String> consoleSessions = new TreeSet<>();
     /** eventNames ROOT_ANTIPATTERN was raised for in this session. */
     TreeSet<String> antipatterns = new TreeSet<>();
 
@@ -169,13 +180,21 @@ final class AccountState {
       firstSourceIp = p.sourceIp;
       subject = p.subject;
       eventIds.add(p.eventId);
+      if (p.consoleSession != null) {
+        consoleSessions.add(p.consoleSession);
+      }
     }
 
     void add(PendingRoot p) {
       firstAt = Math.min(firstAt, p.eventTime);
       lastAt = Math.max(lastAt, p.eventTime);
+      if (p.consoleSession != null) {
+        consoleSessions.add(p.consoleSession);
+      }
       if (eventIds.size() < MAX_EVIDENCE) {
         eventIds.add(p.eventId);
+      } else if (!eventIds.contains(p.eventId)) {
+        eventsOmitted++;
       }
     }
   }
@@ -248,6 +267,22 @@ final class AccountState {
    * The unauthorized session an event at {@code t} belongs to (within {@code gap} of it), nearest first;
    * null if none.
    */
+  /**
+   * The unauthorized session root event {@code p} belongs to (SPEC section 2): the one holding a record of
+   * the same console session (same session creation time and source IP), whatever the gap; else
+   * {@link #sessionOf}. Null if none.
+   */
+  RootSession sessionFor(PendingRoot p, long gap) {
+    if (p.consoleSession != null) {
+      for (RootSession session : sessions) {
+        if (session.consoleSessions.contains(p.consoleSession)) {
+          return session;
+        }
+      }
+    }
+    return sessionOf(p.eventTime, gap);
+  }
+
   RootSession sessionOf(long t, long gap) {
     RootSession best = null;
     long bestDistance = Long.MAX_VALUE;

@@ -50,7 +50,7 @@ final class MissingApprovalsRule implements RequestRule {
   public void evaluate(RequestState s, RequestContext ctx) {
     Policy p = ctx.policy();
     Checked checked = checkedEvent(s);
-    if (s.decided.contains(DECIDED) || checked == null || !ctx.due(checked.at() + p.decisionDelay().toMillis())) {
+    if (s.decided.contains(DECIDED) || checked == null || !ctx.due(checked.at() + ctx.lateInputWait())) {
       return;
     }
     s.decided.add(DECIDED);

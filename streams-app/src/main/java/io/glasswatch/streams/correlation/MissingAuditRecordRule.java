@@ -30,7 +30,7 @@ final class MissingAuditRecordRule implements AccountRule {
     boolean changed = false;
     for (AccountState.GrantView v : s.grants.values()) {
       Policy pol = ctx.policyOf(v);
-      if (v.firstRootAt == null || v.auditDecided || now < v.firstRootAt + pol.decisionDelay().toMillis()) {
+      if (v.firstRootAt == null || v.auditDecided || now < v.firstRootAt + ctx.lateInputWait(pol)) {
         continue;
       }
       v.auditDecided = true;
@@ -59,7 +59,7 @@ final class MissingAuditRecordRule implements AccountRule {
     Long due = null;
     for (AccountState.GrantView v : s.grants.values()) {
       if (v.firstRootAt != null && !v.auditDecided) {
-        due = RequestLifecycle.earliest(due, v.firstRootAt + ctx.policyOf(v).decisionDelay().toMillis());
+        due = RequestLifecycle.earliest(due, v.firstRootAt + ctx.lateInputWait(ctx.policyOf(v)));
       }
     }
     return due;

@@ -31,6 +31,14 @@ interface RequestContext {
   boolean ready(long at);
 
   /**
+   * How long a decision still waits for late input, milliseconds: the policy's {@code decisionDelay},
+   * or 0 at the end of a replay's input, when no later input can arrive.
+   */
+  default long lateInputWait() {
+    return policy().decisionDelay().toMillis();
+  }
+
+  /**
    * Raises the alert (the context completes correlation, request, account, subject, tenant and
    * {@code detectedAt}; an alert id raised before is ignored). With revoke in its policy, the request's
    * latest grant is revoked; before the request has any grant the revoke waits for the grant.

@@ -8,6 +8,7 @@ import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.enforcement.RevokeCommands;
 import io.glasswatch.catalogue.Action;
 import io.glasswatch.streams.policy.Policy;
+import io.glasswatch.streams.time.DeadlineClock;
 import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.timeline.TimelineDraft;
 import io.glasswatch.streams.timeline.TimelineDrafts;
@@ -96,6 +97,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private static final List<String> DEFAULT_SCOPE = List.of("break_glass:elevated");
 
   private final Policy policy;
+  /** Stream time alone; it only knows the end of a replay's input ({@link DeadlineClock#atEnd()}). */
+  private final DeadlineClock clock = new DeadlineClock(false, java.time.Duration.ZERO);
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, RequestState> store;
   private KeyValueStore<String, String> deadlines;
@@ -136,6 +139,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
 
   @Override
   public void process(Record<String, RequestInput> record) {
+    clock.observe(context.currentStreamTimeMs());
     switch (record.value()) {
       case RequestInput.Gateway g -> onGateway(record, g.event());
       case RequestInput.Result r -> onResult(record, r.result());
@@ -307,7 +311,12 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
 
     @Override
     public boolean ready(long at) {
-      return s.requested || due(at + p.decisionDelay().toMillis());
+      return s.requested || due(at + lateInputWait());
+    }
+
+    @Override
+    public long lateInputWait() {
+      return clock.lateInputWait(p.decisionDelay());
     }
 
     @Override
@@ -454,7 +463,10 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private void evaluateDue(long streamTime) {
     long now = now();
     List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = deadlines.range(null, String.format("%019d", Math.max(0, now + 1)))) {
+    // at the end of input every request with a deadline is judged once more: those that only waited for
+    // late input are decided, the others are filed again under their deadline
+    String to = clock.atEnd() ? null : String.format("%019d", Math.max(0, now + 1));
+    try (KeyValueIterator<String, String> it = deadlines.range(null, to)) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> kv : due) {
@@ -474,7 +486,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
    * wall clock in live operation.
    */
   private long now() {
-    return context.currentStreamTimeMs();
+    return clock.at(context.currentStreamTimeMs(), context.currentSystemTimeMs());
   }
 
   /** Emits the grant fact when the grant and its account are known and the fact changed. */
@@ -504,6 +516,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   }
 
   private void purge(long streamTime) {
+    if (DeadlineClock.isEndOfInput(streamTime)) {
+      return; // the end of input is no time: state is kept for the last judgements
+    }
     long cutoff = streamTime - policy.stateRetention().toMillis();
     List<String> expired = new ArrayList<>();
     try (KeyValueIterator<String, RequestState> it = store.all()) {

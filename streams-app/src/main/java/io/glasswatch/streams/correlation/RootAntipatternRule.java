@@ -6,9 +6,10 @@ import io.glasswatch.streams.policy.Policy;
 import java.time.Instant;
 
 /**
- * ROOT_ANTIPATTERN (SPEC section 3), once per root session and eventName: a successful root call (root
- * use, or a console root call; calls other AWS services invoke count for nothing) whose eventName
- * {@code policy.isRootAntipattern} matches, authorized or not, decided like the event itself. Covered:
+ * ROOT_ANTIPATTERN (SPEC section 3), once per root session and eventName: a successful root call to IAM
+ * ({@code eventSource iam.amazonaws.com}; root use, or a console root call; calls other AWS services
+ * invoke count for nothing, and a call to another service, such as S3 {@code PutBucketPolicy}, never
+ * matches) whose eventName {@code policy.isRootAntipattern} matches, authorized or not, decided like the event itself. Covered:
  * correlation = the covering request (its policy), whose grant it revokes if still active; the session is
  * the request's. Uncovered: correlation = {@code account:<id>} (the account's policy), nothing to revoke
  * (UNAUTHORIZED_ROOT_USE revokes the account's grants); the session is the unauthorized session the event
@@ -43,7 +44,7 @@ final class RootAntipatternRule implements AccountRule {
       if (!p.antipatternCandidate || !acct.isRootAntipattern(p.action)) {
         continue;
       }
-      AccountState.RootSession session = s.sessionOf(p.eventTime, acct.rootSessionGap().toMillis());
+      AccountState.RootSession session = s.sessionFor(p, acct.rootSessionGap().toMillis());
       if (session == null || session.antipatterns.add(p.action)) {
         ctx.raiseOnly(alert(s, p, null, p.subject, acct, ctx.now()));
       }

@@ -6,6 +6,7 @@ import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.policy.Policy;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ final class RotationOverdueRule implements AccountRule {
       if (s.firstRotation(session.firstAt, deadline) == null) {
         AlertBuilder b = AlertBuilder.of(acct, AlertType.ROTATION_OVERDUE)
             .correlationId(s.correlation()).accountId(s.accountId)
-            .subject(session.subject).defining(session.firstEventId).evidence(session.eventIds)
+            .subject(session.subject).defining(session.firstEventId).evidence(session.eventIds).evidenceOmitted(session.eventsOmitted)
             .detectedAt(now).eventTime(deadline)
             .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
                 + "unauthorized root session of %s to %s ended.", s.accountId, Instant.ofEpochMilli(deadline),
@@ -89,7 +90,7 @@ final class RotationOverdueRule implements AccountRule {
       String requestId = v.fact.requestId();
       AlertBuilder b = AlertBuilder.of(pol, AlertType.ROTATION_OVERDUE)
           .correlationId(requestId).requestId(requestId).accountId(s.accountId).subject(v.fact.subject())
-          .defining(v.firstRootEventId).evidence(v.rootEventIds).detectedAt(now).eventTime(deadline)
+          .defining(v.firstRootEventId).evidence(v.rootEventIds).evidenceOmitted(v.rootEventsOmitted).detectedAt(now).eventTime(deadline)
           .summary(String.format("The root credentials of account %s were not rotated by %s, %s after the "
               + "grant of break-glass request %s ended at %s.", s.accountId, Instant.ofEpochMilli(deadline),
               pol.rotationDeadline(), requestId, Instant.ofEpochMilli(end)));
@@ -98,6 +99,28 @@ final class RotationOverdueRule implements AccountRule {
       resolveGrant(s, v, s.firstRotation(v.firstRootAt, Long.MAX_VALUE), ctx);
     }
     return true;
+  }
+
+  @Override
+  public List<OpenDeadline> openDeadlines(AccountState s, AccountContext ctx) {
+    List<OpenDeadline> open = new ArrayList<>();
+    long rotationDeadline = ctx.accountPolicy().rotationDeadline().toMillis();
+    for (AccountState.RootSession session : s.sessions) {
+      if (!session.rotationDecided && session.alertId != null
+          && s.firstRotation(session.firstAt, Long.MAX_VALUE) == null) {
+        open.add(new OpenDeadline(type().name(), s.correlation(),
+            Instant.ofEpochMilli(session.lastAt + rotationDeadline)));
+      }
+    }
+    for (AccountState.GrantView v : s.grants.values()) {
+      Long end = v.end();
+      if (v.firstRootAt != null && !v.rotationDecided && end != null
+          && s.firstRotation(v.firstRootAt, Long.MAX_VALUE) == null) {
+        open.add(new OpenDeadline(type().name(), v.fact.requestId(),
+            Instant.ofEpochMilli(end + ctx.policyOf(v).rotationDeadline().toMillis())));
+      }
+    }
+    return open;
   }
 
   @Override

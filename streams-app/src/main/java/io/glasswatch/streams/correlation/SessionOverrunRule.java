@@ -38,7 +38,7 @@ final class SessionOverrunRule implements AccountRule {
       }
       Policy pol = ctx.policyOf(v);
       Overrun o = overrun(s, v, pol);
-      if (o == null || now < o.at() + pol.decisionDelay().toMillis()) {
+      if (o == null || now < o.at() + ctx.lateInputWait(pol)) {
         continue;
       }
       AccountState.Declaration d = o.declaration();
@@ -64,7 +64,7 @@ final class SessionOverrunRule implements AccountRule {
         Policy pol = ctx.policyOf(v);
         Overrun o = overrun(s, v, pol);
         if (o != null) {
-          due = RequestLifecycle.earliest(due, o.at() + pol.decisionDelay().toMillis());
+          due = RequestLifecycle.earliest(due, o.at() + ctx.lateInputWait(pol));
         }
       }
     }

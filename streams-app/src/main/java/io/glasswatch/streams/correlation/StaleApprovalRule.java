@@ -29,7 +29,7 @@ final class StaleApprovalRule implements RequestRule {
     Policy p = ctx.policy();
     for (RequestState.Grant g : s.grants) {
       String key = AlertType.STALE_APPROVAL + "|" + g.eventId();
-      if (s.decided.contains(key) || !ctx.due(g.grantedAt() + p.decisionDelay().toMillis())) {
+      if (s.decided.contains(key) || !ctx.due(g.grantedAt() + ctx.lateInputWait())) {
         continue;
       }
       s.decided.add(key);

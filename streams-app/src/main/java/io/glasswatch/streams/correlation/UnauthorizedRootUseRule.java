@@ -47,7 +47,8 @@ final class UnauthorizedRootUseRule implements AccountRule {
     List<String> evidence = evidence(s, session, acct.rootSessionGap().toMillis());
     AlertBuilder b = AlertBuilder.of(acct, AlertType.UNAUTHORIZED_ROOT_USE)
         .correlationId(s.correlation()).accountId(s.accountId).subject(session.subject)
-        .defining(session.firstEventId).evidence(evidence).detectedAt(now).eventTime(session.firstAt);
+        .defining(session.firstEventId).evidence(evidence).evidenceOmitted(omitted(s, session, evidence, acct))
+        .detectedAt(now).eventTime(session.firstAt);
     List<AccountState.GrantView> targets = new ArrayList<>();
     int unrevocable = 0;
     if (b.has(Action.REVOKE)) {
@@ -77,6 +78,14 @@ final class UnauthorizedRootUseRule implements AccountRule {
     b.summary(summary.toString());
     Alert alert = ctx.raiseRevoking(b, targets);
     session.alertId = alert.getAlertId();
+  }
+
+  /** How many of the session's events (known and pending) {@code evidence} leaves out. */
+  private static long omitted(AccountState s, AccountState.RootSession session, List<String> evidence, Policy acct) {
+    long gap = acct.rootSessionGap().toMillis();
+    long pending = s.pending.stream().filter(p -> p.isUse() && p.eventTime >= session.firstAt - gap
+        && p.eventTime <= session.lastAt + gap && !evidence.contains(p.eventId)).count();
+    return session.eventsOmitted + (evidence.size() >= AccountState.MAX_EVIDENCE ? pending : 0);
   }
 
   /** The session's events, then pending root use that chains into it, at most {@code MAX_EVIDENCE}. */

@@ -32,6 +32,7 @@ public final class AlertBuilder {
   private long detectedAt;
   private long eventTime;
   private String summary;
+  private long evidenceOmitted;
   private final List<String> revokedRequestIds = new ArrayList<>();
 
   private AlertBuilder(Policy policy, AlertType type) {
@@ -86,6 +87,15 @@ public final class AlertBuilder {
   /** Further evidence ids (duplicates ignored, order kept). */
   public AlertBuilder evidence(Iterable<String> ids) {
     ids.forEach(evidence::add);
+    return this;
+  }
+
+  /**
+   * Event ids left out of a capped evidence list (0 or more, added up): the alert's summary then says that
+   * its evidence is truncated and how many ids were left out.
+   */
+  public AlertBuilder evidenceOmitted(long n) {
+    evidenceOmitted += Math.max(0, n);
     return this;
   }
 
@@ -157,7 +167,9 @@ public final class AlertBuilder {
         .setEvidence(new ArrayList<>(evidence))
         .setDetectedAt(Instant.ofEpochMilli(detectedAt))
         .setEventTime(Instant.ofEpochMilli(eventTime))
-        .setSummary(Objects.requireNonNull(summary, "summary"))
+        .setSummary(evidenceOmitted == 0 ? Objects.requireNonNull(summary, "summary")
+            : Objects.requireNonNull(summary, "summary") + String.format(" Evidence truncated: it lists the first %d "
+                + "event ids, %d more were left out (see the timeline).", evidence.size(), evidenceOmitted))
         .setRunbook(policy.runbook())
         .setActions(actions)
         .setRevokedRequestIds(new ArrayList<>(revokedRequestIds))

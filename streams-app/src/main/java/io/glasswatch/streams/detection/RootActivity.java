@@ -111,6 +111,15 @@ public final class RootActivity {
     return isRootUse(e) || isConsoleRootCall(e);
   }
 
+  /**
+   * A successful root call to IAM ({@code eventSource iam.amazonaws.com}): the only calls ROOT_ANTIPATTERN
+   * judges (SPEC section 3; an S3 {@code PutBucketPolicy} matches {@code Put*Policy} but is no IAM
+   * anti-pattern).
+   */
+  public static boolean isSuccessfulRootIamCall(CloudTrailEvent e) {
+    return isSuccessfulRootCall(e) && "iam.amazonaws.com".equals(e.getEventSource());
+  }
+
   /** A successful root {@code ConsoleLogin} whose {@code MFAUsed} is not YES (compared case-insensitively; absent counts as no). */
   public static boolean isLoginWithoutMfa(CloudTrailEvent e) {
     return isRoot(e) && "ConsoleLogin".equals(e.getEventName()) && "Success".equalsIgnoreCase(e.getConsoleLogin())
@@ -144,6 +153,22 @@ public final class RootActivity {
       return userName == null;
     }
     return false;
+  }
+
+  /**
+   * The console session a record was made in: {@code <creationDate>|<sourceIPAddress>} from the record's
+   * {@code userIdentity.sessionContext.attributes.creationDate} (CloudTrail userIdentity element,
+   * docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html), or
+   * null when the record has no creation date (a ConsoleLogin, an access-key call) or cannot be read.
+   */
+  public static String consoleSession(CloudTrailEvent e) {
+    JsonNode record = parse(e.getRecord());
+    if (record == null) {
+      return null;
+    }
+    String created = record.path("userIdentity").path("sessionContext").path("attributes").path("creationDate")
+        .asText(null);
+    return created == null || created.isBlank() ? null : created + "|" + e.getSourceIPAddress();
   }
 
   /** A non-sample RootCredentialUsage finding. */

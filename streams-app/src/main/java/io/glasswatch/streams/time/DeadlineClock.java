@@ -1,5 +1,6 @@
 package io.glasswatch.streams.time;
 
+import io.glasswatch.schema.Topics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongConsumer;
@@ -28,7 +29,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  *       record, so a deadline fires once per task and partition whichever of them reaches it first.
  * </ul>
  *
- * <p>The clock holds no state of its own; one instance per processor.
+ * <p>End of input (replay only): the end-of-input tick brings stream time to
+ * {@link Topics#END_OF_INPUT_TIME} ({@link #isEndOfInput}). From then on deadline time stays at the last
+ * stream time seen before it ({@link #lastBeforeEnd()}), so deadlines after the last event stay open,
+ * and {@link #atEnd()} tells the processor that no later input can arrive: a decision that only waited
+ * for late input (decision delay) is taken at once. A clock that follows the wall clock (live) has no end
+ * of input and ignores it.
+ *
+ * <p>The clock's only state is the last stream time it saw before the end of input, in memory; one
+ * instance per processor.
  */
 public final class DeadlineClock {
   /** Wall-clock interval of the live punctuator. */
@@ -36,6 +45,8 @@ public final class DeadlineClock {
 
   private final boolean wallClock;
   private final long allowedLateness;
+  private long lastBeforeEnd = Long.MIN_VALUE;
+  private boolean atEnd;
 
   /**
    * A clock.
@@ -79,7 +90,50 @@ public final class DeadlineClock {
    * @return {@code streamTime} in replay; {@code max(streamTime, wallTime - lateness)} live
    */
   public long at(long streamTime, long wallTime, long lateness) {
+    if (!wallClock && isEndOfInput(streamTime)) {
+      atEnd = true;
+      return lastBeforeEnd;
+    }
+    observe(streamTime);
     return wallClock ? Math.max(streamTime, wallTime - lateness) : streamTime;
+  }
+
+  /** Whether {@code streamTime} is the end-of-input tick's ({@link Topics#END_OF_INPUT_TIME} or later). */
+  public static boolean isEndOfInput(long streamTime) {
+    return streamTime >= Topics.END_OF_INPUT_TIME;
+  }
+
+  /**
+   * Notes the task's stream time (call on every record, before anything returns early), so that the end
+   * of input knows the last time before it.
+   */
+  public void observe(long streamTime) {
+    if (wallClock) {
+      return; // live: no end of input
+    }
+    if (isEndOfInput(streamTime)) {
+      atEnd = true;
+    } else if (streamTime > lastBeforeEnd) {
+      lastBeforeEnd = streamTime;
+    }
+  }
+
+  /** Whether the end-of-input tick was seen: no later input can arrive. */
+  public boolean atEnd() {
+    return atEnd;
+  }
+
+  /** The last stream time seen before the end of input, epoch milliseconds ({@code Long.MIN_VALUE} if none). */
+  public long lastBeforeEnd() {
+    return lastBeforeEnd;
+  }
+
+  /**
+   * How long a decision waits for late input, milliseconds: {@code decisionDelay}, or 0 once the end of
+   * input was seen.
+   */
+  public long lateInputWait(Duration decisionDelay) {
+    return atEnd ? 0 : decisionDelay.toMillis();
   }
 
   /**

@@ -45,6 +45,12 @@ public record TimelineDraft(
     String tokenFingerprint,
     String details) {
 
+  /** This draft filed under another entry id (a conflicting duplicate's, for example). */
+  public TimelineDraft withEntryId(String id) {
+    return new TimelineDraft(id, timestamp, accountId, source, kind, action, outcome, userName, sourceIp, userAgent,
+        message, eventId, alertId, alertType, severity, tokenFingerprint, details);
+  }
+
   /**
    * The unchained entry ({@code sequence} 0, no hashes) filed under {@code correlationId}.
    *

@@ -135,6 +135,11 @@ public final class TimelineDrafts {
         e.getTokenFingerprint(), d.toJson());
   }
 
+  /** Timeline entry id of a CloudTrail record: {@code cloudtrail:<eventID>}. */
+  public static String cloudTrailEntryId(CloudTrailEvent e) {
+    return "cloudtrail:" + e.getEventID();
+  }
+
   /**
    * A CloudTrail record (fields per the CloudTrail record contents reference,
    * docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
@@ -167,8 +172,14 @@ public final class TimelineDrafts {
         .put("errorCode", e.getErrorCode()).put("readOnly", e.getReadOnly())
         .put("rootActivity", rootActivity ? Boolean.TRUE : null)
         .put("rootCredentialChange", credentialChange ? Boolean.TRUE : null)
-        .put("origin", e.getOrigin());
-    return new TimelineDraft("cloudtrail:" + e.getEventID(), e.getEventTime().toEpochMilli(), accountId, "cloudtrail",
+        .put("origin", e.getOrigin())
+        .put("validationErrors", e.getValidationErrors() == null || e.getValidationErrors().isEmpty() ? null
+            : e.getValidationErrors().stream().map(String::valueOf).toList());
+    if (e.getValidationErrors() != null && !e.getValidationErrors().isEmpty()) {
+      msg.append("; read in part (").append(e.getValidationErrors().size()).append(" field")
+          .append(e.getValidationErrors().size() == 1 ? "" : "s").append(" unreadable, see validationErrors)");
+    }
+    return new TimelineDraft(cloudTrailEntryId(e), e.getEventTime().toEpochMilli(), accountId, "cloudtrail",
         "event", e.getEventName(), failed ? Ecs.FAILURE : Ecs.SUCCESS, identity, Ecs.ipOrNull(e.getSourceIPAddress()),
         e.getUserAgent(), msg.toString(), e.getEventID(), null, null, null, null, d.toJson());
   }

@@ -79,6 +79,29 @@ class RootAntipatternTest {
   }
 
   @Test
+  void anS3BucketPolicyUnderAGrantIsNoAntipatternAndRevokesNothing() {
+    ReplayResult r = rootGrant()
+        .then(rootLogin("ct-s1", ACCOUNT, at(11), "YES", true),
+            rootCall("ct-s2", ACCOUNT, at(12), "s3.amazonaws.com", "PutBucketPolicy", "{\"bucketName\":\"logs\"}", null))
+        .tick(at(20))
+        .run();
+
+    assertThat(r.alerts()).isEmpty();
+    assertThat(r.revokeCommands()).isEmpty();
+    assertThat(Scenario.entry(r, "cloudtrail:ct-s2").getCorrelationId()).isEqualTo("req-a");
+  }
+
+  @Test
+  void anS3BucketPolicyWithoutAGrantIsRootUseButNoAntipattern() {
+    ReplayResult r = Scenario.create()
+        .then(rootCall("ct-s3", ACCOUNT, at(0), "s3.amazonaws.com", "PutBucketPolicy", "{\"bucketName\":\"logs\"}", null))
+        .tick(at(20))
+        .run();
+
+    assertThat(r.alerts()).extracting(Alert::getAlertType).containsExactly("UNAUTHORIZED_ROOT_USE");
+  }
+
+  @Test
   void authorizedAntipatternIsFiledUnderTheRequestAndRevokesItsGrant() {
     ReplayResult r = rootGrant()
         .then(rootLogin("ct-10", ACCOUNT, at(11), "YES", true),

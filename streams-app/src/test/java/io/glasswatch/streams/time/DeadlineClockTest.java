@@ -58,4 +58,26 @@ class DeadlineClockTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowedLateness");
     assertThatThrownBy(() -> new DeadlineClock(true, null)).isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void atTheEndOfInputReplayTimeStaysAtTheLastStreamTimeAndStopsWaitingForLateInput() {
+    DeadlineClock clock = new DeadlineClock(false, Duration.ZERO);
+    clock.observe(1_000);
+    assertThat(clock.at(5_000, 0)).isEqualTo(5_000);
+    assertThat(clock.atEnd()).isFalse();
+    assertThat(clock.lateInputWait(Duration.ofMinutes(5))).isEqualTo(300_000);
+
+    assertThat(clock.at(io.glasswatch.schema.Topics.END_OF_INPUT_TIME, 0)).isEqualTo(5_000);
+    assertThat(clock.atEnd()).isTrue();
+    assertThat(clock.lateInputWait(Duration.ofMinutes(5))).isZero();
+  }
+
+  @Test
+  void aLiveClockHasNoEndOfInput() {
+    DeadlineClock clock = new DeadlineClock(true, Duration.ZERO);
+    clock.observe(io.glasswatch.schema.Topics.END_OF_INPUT_TIME);
+
+    assertThat(clock.atEnd()).isFalse();
+    assertThat(clock.lateInputWait(Duration.ofMinutes(5))).isEqualTo(300_000);
+  }
 }
