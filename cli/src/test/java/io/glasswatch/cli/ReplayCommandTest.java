@@ -65,7 +65,7 @@ class ReplayCommandTest {
       "ROOT_ANTIPATTERN", "ROTATION_OVERDUE", "USAGE_AFTER_EXPIRY", "TOKEN_REUSE", "SELF_APPROVAL",
       "WEAK_APPROVER_ASSURANCE", "MISSING_APPROVALS", "STALE_APPROVAL", "SCOPE_ESCALATION", "EXCESSIVE_DURATION",
       "EXPIRY_EXTENDED", "DUPLICATE_GRANT", "MISSING_AUDIT_RECORD", "SESSION_OVERRUN", "REPEATED_BREAK_GLASS",
-      "DENIED_ATTEMPTS"};
+      "DENIED_ATTEMPTS", "GRANT_ERROR"};
 
   static Map<String, Integer> byType(List<JsonNode> alerts) {
     Map<String, Integer> m = new TreeMap<>();
@@ -89,6 +89,22 @@ class ReplayCommandTest {
       assertThat(a.path("runbook").asText()).contains("runbooks.md#");
       assertThat(a.toString()).doesNotContain("jit_tok_").doesNotContain("bgt_");
     }
+  }
+
+  @Test
+  void replayedWithAPrincipalListAnUnlistedRequesterIsRaisedAndListedOnesAreNot() throws IOException {
+    Path policy = dir.resolve("principals.yaml");
+    // carol and erin may break glass on the JIT controller's account; alice, dave and frank may not
+    Files.writeString(policy, "accounts:\n  \"111122223333\":\n    breakGlassPrincipals: [carol@corp.example, "
+        + "\" Erin@corp.example \"]\n");
+    Run r = run("replay", "--policy", policy.toString(), scenarios.resolve("09-jit-controller").toString());
+    assertThat(r.status()).as(r.stderr()).isZero();
+
+    List<JsonNode> unlisted = lines(r.stdout()).stream()
+        .filter(a -> a.path("alertType").asText().equals("UNLISTED_BREAK_GLASS_PRINCIPAL")).toList();
+    assertThat(unlisted).extracting(a -> a.path("subject").asText())
+        .containsExactlyInAnyOrder("alice@corp.example", "dave@corp.example", "frank@corp.example");
+    assertThat(unlisted).allSatisfy(a -> assertThat(a.path("severity").asText()).isEqualTo("high"));
   }
 
   @Test

@@ -54,6 +54,12 @@ public enum AlertType {
   REPEATED_BREAK_GLASS(Severity.LOW, EnumSet.of(NOTIFY)),
   /** Too many denied usages of one request in ten minutes. */
   DENIED_ATTEMPTS(Severity.MEDIUM, EnumSet.of(NOTIFY)),
+  /** A break-glass request or root declaration by a principal the policy does not list (SPEC 1.5). */
+  UNLISTED_BREAK_GLASS_PRINCIPAL(Severity.HIGH, EnumSet.of(PAGE, REVOKE)),
+  /** The JIT controller reports an ERROR for a request (SPEC 1.4); in the revoke phase the assignment may remain. */
+  GRANT_ERROR(Severity.HIGH, EnumSet.of(NOTIFY)),
+  /** The AuthZ gateway's signed audit chain does not verify at a record (SPEC 1.4). */
+  GATEWAY_AUDIT_TAMPERED(Severity.CRITICAL, EnumSet.of(PAGE)),
   /**
    * Two inputs with the same idempotency key (CloudTrail {@code eventID}) and different content; both are
    * kept in the timeline and the second is judged too.

@@ -371,8 +371,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       s.addRotation(r);
       AccountRules.onRotation(s, r, ctx);
     } else if ("root_declaration".equals(e.getType())) {
-      s.declarations.add(new AccountState.Declaration(eventId, at, e.getRequestId(),
-          e.getExpectedSessionDurationMinutes()));
+      AccountState.Declaration d = new AccountState.Declaration(eventId, at, e.getRequestId(),
+          e.getExpectedSessionDurationMinutes(), e.getActor());
+      s.declarations.add(d);
+      AccountRules.onDeclaration(s, d, ctx);
     }
     return true;
   }

@@ -45,6 +45,9 @@ interface AccountRule {
   /** Rotation evidence {@code r} was recorded for the account (see {@link AccountState.Rotation}). */
   default void onRotation(AccountState s, AccountState.Rotation r, AccountContext ctx) {}
 
+  /** A break-glass root declaration {@code d} (gateway {@code root_declaration}) was recorded for the account. */
+  default void onDeclaration(AccountState s, AccountState.Declaration d, AccountContext ctx) {}
+
   /**
    * A record arrived with the idempotency key of an earlier record and content not seen under it before
    * ({@link InputDedup}); it is judged like a new input after this hook.

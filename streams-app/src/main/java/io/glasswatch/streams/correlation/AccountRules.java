@@ -34,6 +34,11 @@ final class AccountRules {
     ALL.forEach(r -> r.onRotation(s, rotation, ctx));
   }
 
+  /** A break-glass root declaration {@code d} was recorded for the account. */
+  static void onDeclaration(AccountState s, AccountState.Declaration d, AccountContext ctx) {
+    ALL.forEach(r -> r.onDeclaration(s, d, ctx));
+  }
+
   /** Every rule's deadlines at {@code now}; whether {@code s} changed. */
   static boolean evaluate(AccountState s, long now, AccountContext ctx) {
     boolean changed = false;

@@ -130,8 +130,14 @@ final class AccountState {
    * @param at its event time
    * @param requestId {@code metadata.requestId}, or null
    * @param expectedMinutes {@code metadata.expected_session_duration_minutes}, or null
+   * @param actor its {@code actor_id} (who declared), or null
    */
-  record Declaration(String eventId, long at, String requestId, Long expectedMinutes) {}
+  record Declaration(String eventId, long at, String requestId, Long expectedMinutes, String actor) {
+    /** A declaration whose actor is not known. */
+    Declaration(String eventId, long at, String requestId, Long expectedMinutes) {
+      this(eventId, at, requestId, expectedMinutes, null);
+    }
+  }
 
   /**
    * Rotation evidence of the account: a gateway {@code rotation} event, or a root credential change a

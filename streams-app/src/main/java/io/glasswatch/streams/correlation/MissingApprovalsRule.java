@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * MISSING_APPROVALS (SPEC section 3): decided once per request when stream time reaches the checked
  * event's time + {@code decisionDelay} (gateway events may arrive out of order, so a late-delivered
- * earlier approval still counts): fires when some required role has no counting approval with event time
+ * earlier approval still counts): fires when some requirement (a required role, or one of the quorum's N
+ * distinct approvers: SPEC 1.5, {@link RequestRules#requirements}) has no counting approval with event time
  * at or before the checked event's. The checked event is the request's earliest grant in event time, else
  * (no grant seen) its earliest usage of any outcome; an approval counts as {@link RequestRules} says (the
  * subject's own never). Defined by the checked event; evidence adds the approvals that counted. Its revoke
@@ -55,12 +56,13 @@ final class MissingApprovalsRule implements RequestRule {
     s.decided.add(DECIDED);
     long at = checked.at();
     Map<String, RequestState.Approval> first = RequestRules.firstByRole(s, p, at);
-    List<String> missing = p.requiredApproverRoles().stream().filter(r -> !first.containsKey(r)).toList();
+    List<String> missing = RequestRules.requirements(s, p).stream().filter(r -> !first.containsKey(r)).toList();
     if (missing.isEmpty()) {
       return;
     }
     boolean selfApproved = s.approvals.stream().anyMatch(a -> s.isSubject(a.approver()) && a.at() <= at
-        && missing.stream().anyMatch(r -> RequestState.normalize(r).equals(RequestState.normalize(a.role()))));
+        && (p.approvalQuorumFor(s.source) != null || missing.stream().anyMatch(r -> RequestRules.rolesOf(s, p, a)
+            .stream().anyMatch(x -> RequestState.normalize(r).equals(RequestState.normalize(x))))));
     ctx.raise(AlertBuilder.of(p, AlertType.MISSING_APPROVALS).defining(checked.eventId())
         .evidence(first.values().stream().map(RequestState.Approval::eventId).toList())
         .eventTime(at)

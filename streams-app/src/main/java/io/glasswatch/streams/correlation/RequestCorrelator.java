@@ -40,12 +40,16 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Rules:
  *
  * <ul>
+ *   <li>The break-glass systems' own event types ({@code denial}, {@code error}, {@code audit}, and the
+ *       {@code jit_requests} enrichment of a request) are recorded by {@link SourceEvents}; audit evidence
+ *       naming no request is keyed, and correlated, {@code subject:<subject>}.
  *   <li>Each gateway event gets the id {@code <requestId>/<type>/<n>} (n = 1-based count of that type
  *       in the request, in arrival order) and one timeline entry; a re-delivered copy (same
  *       {@code sourceDigest}) produces nothing.
  *   <li>Alert rules: TOKEN_REUSE, USAGE_AFTER_EXPIRY, SELF_APPROVAL, WEAK_APPROVER_ASSURANCE,
- *       MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION, EXCESSIVE_DURATION, EXPIRY_EXTENDED and
- *       DENIED_ATTEMPTS are one {@link RequestRule} class each, whose Javadoc states the rule, run by
+ *       MISSING_APPROVALS, STALE_APPROVAL, SCOPE_ESCALATION, EXCESSIVE_DURATION, EXPIRY_EXTENDED,
+ *       DENIED_ATTEMPTS, GRANT_ERROR, GATEWAY_AUDIT_TAMPERED and UNLISTED_BREAK_GLASS_PRINCIPAL are one
+ *       {@link RequestRule} class each, whose Javadoc states the rule, run by
  *       {@link RequestRules} after every event of the request and when one of its deadlines falls due.
  *   <li>Policy: every rule uses the request's effective policy {@code policy.resolve(accountId, tenant)}
  *       (account of the request, else of the grant).
@@ -143,7 +147,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   }
 
   private void onGateway(Record<String, RequestInput> record, GatewayEvent e) {
-    String requestId = e.getRequestId();
+    // audit evidence without a request id is keyed subject:<subject> (SPEC 1.4): its own correlation
+    String requestId = e.getRequestId() != null ? e.getRequestId() : record.key();
     RequestState s = load(requestId);
     if (!s.digests.add(e.getSourceDigest())) {
       return;
@@ -152,6 +157,9 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     long at = e.getTimestamp().toEpochMilli();
     String eventId = requestId + "/" + type + "/" + s.next(type);
     s.lastEventAt = Math.max(s.lastEventAt, at);
+    if (s.source == null && e.getSource() != null) {
+      s.source = e.getSource();
+    }
     boolean firstRequest = recordEvent(s, e, eventId, at);
     TimelineDraft draft = TimelineDrafts.gateway(e, eventId, s.subject, s.account());
     emitTimeline(draft, requestId, requestId, at);
@@ -174,6 +182,10 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     boolean firstRequest = false;
     switch (e.getType()) {
       case "request" -> {
+        if (SourceEvents.isEnrichment(e)) {
+          SourceEvents.enrich(s, e);
+          return false;
+        }
         firstRequest = !s.requested;
         s.requested = true;
         s.subject = e.getSubject();
@@ -218,6 +230,7 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
           step(s, step, at, eventId, List.of());
         }
       }
+      case "denial", "error", "audit" -> SourceEvents.record(s, e, eventId, at);
       default -> throw new IllegalStateException("not a request-scoped gateway event type: " + e.getType());
     }
     return firstRequest;
@@ -324,7 +337,8 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
   private void raise(RequestState s, AlertBuilder b, boolean deferRevoke) {
     long now = now();
     boolean revoke = b.has(Action.REVOKE);
-    b.correlationId(s.requestId).requestId(s.requestId).accountId(s.account()).subject(s.subject).tenant(s.tenant)
+    b.correlationId(s.requestId).requestId(SourceEvents.requestIdOf(s)).accountId(s.account()).subject(s.subject)
+        .tenant(s.tenant)
         .detectedAt(now).revokedRequestIds(revoke ? List.of(s.requestId) : List.of());
     if (!s.alerts.add(b.alertId())) {
       return;
@@ -396,14 +410,14 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     }
     Policy p = policy.resolve(s.account(), s.tenant);
     Map<String, RequestState.Approval> first = RequestRules.firstByRole(s, p, Long.MAX_VALUE);
-    if (first.size() < p.requiredApproverRoles().size()) {
+    if (first.size() < RequestRules.requirements(s, p).size()) {
       return;
     }
     RequestState.Approval completing = first.values().stream()
         .max(Comparator.comparingLong(RequestState.Approval::at)).orElseThrow();
     LinkedHashSet<String> roles = new LinkedHashSet<>();
-    s.approvals.stream().filter(a -> !s.isSubject(a.approver()) && a.role() != null)
-        .sorted(Comparator.comparingLong(RequestState.Approval::at)).forEach(a -> roles.add(a.role()));
+    s.approvals.stream().filter(a -> !s.isSubject(a.approver()))
+        .sorted(Comparator.comparingLong(RequestState.Approval::at)).forEach(a -> roles.addAll(RequestRules.rolesOf(s, p, a)));
     step(s, "approved", completing.at(), completing.eventId(), List.copyOf(roles));
   }
 

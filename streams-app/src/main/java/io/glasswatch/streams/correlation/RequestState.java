@@ -73,7 +73,45 @@ final class RequestState {
     }
   }
 
+  /**
+   * An {@code error} event of a break-glass system (SPEC 1.4, JIT controller ERROR).
+   *
+   * @param eventId gateway event id
+   * @param at event time, epoch milliseconds
+   * @param phase where it failed ({@code grant}, {@code revoke}), or null
+   * @param message the source's error text, or null
+   * @param actor the system actor that failed, or null
+   */
+  record ErrorEvent(String eventId, long at, String phase, String message, String actor) {
+    /** Whether the failure was in ending the grant (revoke, or the reconciler's expiry). */
+    boolean endingPhase() {
+      String p = normalize(phase);
+      return "revoke".equals(p) || "expiry".equals(p) || "expire".equals(p);
+    }
+  }
+
+  /**
+   * An audit-log record whose checksum chain is broken (SPEC 1.4, GATEWAY_AUDIT_TAMPERED).
+   *
+   * @param eventId gateway event id
+   * @param at event time, epoch milliseconds
+   * @param origin where it was read, {@code file:line}
+   * @param problem which test of the chain failed
+   * @param digest the record's sourceDigest
+   */
+  record BrokenAudit(String eventId, long at, String origin, String problem, String digest) {}
+
   String requestId;
+  /** The break-glass system the request's records come from (SPEC 1.4), or null for canonical events. */
+  String source;
+  /** Errors reported for the request, in arrival order. */
+  List<ErrorEvent> errors = new ArrayList<>();
+  /** Audit records of the request (or subject) whose chain is broken, in arrival order. */
+  List<BrokenAudit> brokenAudits = new ArrayList<>();
+  /** Gateway event id of the first denial of the request, or null. */
+  String deniedEventId;
+  /** Event time of the earliest revoke-phase error, or null: the sweeper must check the assignment. */
+  Long revokeErrorAt;
   boolean requested;
   String subject;
   String accountId;
@@ -164,14 +202,24 @@ final class RequestState {
 
   /** When the grant ended early (expiry event or revocation), or null. */
   Long endedAt() {
-    if (expiredAt == null) {
-      return revokedAt;
+    Long end = min(expiredAt, revokedAt);
+    // a source's failed revoke: the grant was meant to end then, so the sweeper checks from that time
+    return revokeErrorAt == null || revokedAt != null ? end : min(end, revokeErrorAt);
+  }
+
+  private static Long min(Long a, Long b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
     }
-    return revokedAt == null ? expiredAt : Math.min(expiredAt, revokedAt);
+    return Math.min(a, b);
   }
 
   /** Why the grant ended early, or null. */
   String endReason() {
+    if (revokeErrorAt != null && revokedAt == null) {
+      // the source failed to end the grant: never "revoked", so the expiry sweeper checks the assignment
+      return "revoke_error";
+    }
     if (expiredAt != null && (revokedAt == null || expiredAt <= revokedAt)) {
       return "expiry:" + expiryReason;
     }

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * SCOPE_ESCALATION (SPEC section 3): a usage (any outcome) naming a scope that is not in the request's
  * scope (exact match; the request's default is {@code ["break_glass:elevated"]}; a usage naming no scope
- * claims none), or naming a tenant (trimmed, case-insensitive) other than the request's, the request
- * naming none included. Decided once per usage, once the request is known. Defined by the usage, the
+ * claims none), or naming a tenant (trimmed, case-insensitive) other than the one the request names; a
+ * request that names no tenant cannot be escalated by tenant (an AuthZ gateway request names none and its
+ * usages carry the caller's own tenant). Decided once per usage, once the request is known. Defined by the usage, the
  * request event as evidence. Its revoke waits for a grant.
  */
 final class ScopeEscalationRule implements RequestRule {
@@ -37,8 +38,10 @@ final class ScopeEscalationRule implements RequestRule {
       List<String> outside = u.scope == null ? List.of()
           : u.scope.stream().filter(x -> !allowed.contains(x)).distinct().toList();
       String usageTenant = u.tenant == null || u.tenant.isBlank() ? null : u.tenant.trim();
-      boolean otherTenant = usageTenant != null
-          && (s.tenant == null || !usageTenant.equalsIgnoreCase(s.tenant.trim()));
+      // a request that names no tenant cannot be escalated by tenant (the AuthZ gateway's requests name
+      // none, and its usages carry the caller's own tenant)
+      boolean otherTenant = usageTenant != null && s.tenant != null && !s.tenant.isBlank()
+          && !usageTenant.equalsIgnoreCase(s.tenant.trim());
       if (outside.isEmpty() && !otherTenant) {
         continue;
       }
@@ -47,8 +50,7 @@ final class ScopeEscalationRule implements RequestRule {
         what.add("scope " + outside + " outside the request's scope " + allowed);
       }
       if (otherTenant) {
-        what.add("tenant " + usageTenant + (s.tenant == null ? " while the request named no tenant"
-            : " while the request is for tenant " + s.tenant));
+        what.add("tenant " + usageTenant + " while the request is for tenant " + s.tenant);
       }
       ctx.raise(AlertBuilder.of(ctx.policy(), AlertType.SCOPE_ESCALATION).defining(u.eventId)
           .evidence(RequestRules.requestEvidence(s)).eventTime(u.at)

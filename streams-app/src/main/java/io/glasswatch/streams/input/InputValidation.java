@@ -13,21 +13,31 @@ import java.util.Set;
  */
 public final class InputValidation {
   /** Gateway event types correlated by request id. */
-  public static final Set<String> REQUEST_TYPES = Set.of("request", "approval", "grant", "usage", "expiry");
+  public static final Set<String> REQUEST_TYPES =
+      Set.of("request", "approval", "grant", "usage", "expiry", "denial", "error", "audit");
+  /** Prefix of the key of audit evidence that names no request (SPEC 1.4): {@code subject:<subject>}. */
+  public static final String SUBJECT_KEY_PREFIX = "subject:";
   /** Gateway event types correlated by account id. */
   public static final Set<String> ACCOUNT_TYPES = Set.of("rotation", "root_declaration");
 
   private InputValidation() {}
 
   /**
-   * A gateway event: known {@code type}; request-scoped types need {@code requestId} equal to the key;
+   * A gateway event: known {@code type}; request-scoped types need {@code requestId} equal to the key
+   * (an {@code audit} event without one: the key {@code subject:<subject>});
    * account-scoped types need {@code accountId}, and the key must be the request id or the account id.
    *
    * @throws InvalidInputException naming the first problem
    */
   public static void gateway(String key, GatewayEvent e) {
     String type = e.getType();
-    if (REQUEST_TYPES.contains(type)) {
+    if ("audit".equals(type) && blank(e.getRequestId())) {
+      // evidence of the AuthZ gateway's audit.log that names no request: keyed by its subject
+      if (key == null || !key.startsWith(SUBJECT_KEY_PREFIX) || key.length() == SUBJECT_KEY_PREFIX.length()) {
+        throw new InvalidInputException("audit event without requestId has key '" + key + "', expected "
+            + SUBJECT_KEY_PREFIX + "<subject>");
+      }
+    } else if (REQUEST_TYPES.contains(type)) {
       if (blank(e.getRequestId())) {
         throw new InvalidInputException("gateway event of type " + type + " has no requestId");
       }

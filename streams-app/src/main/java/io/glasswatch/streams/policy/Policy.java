@@ -69,7 +69,11 @@ public record Policy(
     Duration allowedLateness,
     List<String> rootAntipatternActions,
     Map<String, Policy> accountPolicies,
-    Map<String, Policy> tenantPolicies) {
+    Map<String, Policy> tenantPolicies,
+    List<String> breakGlassPrincipals,
+    Map<String, List<String>> approvers,
+    Integer approvalQuorum,
+    Map<String, SourcePolicy> sources) {
 
   /**
    * Validates every field at once.
@@ -139,9 +143,13 @@ public record Policy(
         }
       }
     }
+    AccessRules.validate(breakGlassPrincipals, approvers, approvalQuorum, sources, acrOrder, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
+    breakGlassPrincipals = breakGlassPrincipals == null ? null : List.copyOf(breakGlassPrincipals);
+    approvers = AccessRules.copy(approvers);
+    sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
     requiredApproverRoles = List.copyOf(requiredApproverRoles);
     alerts = Map.copyOf(new EnumMap<>(alerts));
     acrOrder = List.copyOf(acrOrder);
@@ -184,6 +192,44 @@ public record Policy(
     return rank < acrOrder.indexOf(minApproverAcr);
   }
 
+  /**
+   * Whether {@code principal} may take break-glass access under this policy (SPEC 1.5): true when
+   * {@link #breakGlassPrincipals()} is absent, else when it lists the principal (trimmed,
+   * case-insensitive). A null or blank principal is not listed.
+   */
+  public boolean allowsBreakGlass(String principal) {
+    return AccessRules.listed(breakGlassPrincipals, principal);
+  }
+
+  /**
+   * The approval quorum in force for a request read from {@code source} (null: a canonical gateway
+   * event): the source's {@code approvalQuorum} (default 1), else the top-level {@code approvalQuorum};
+   * null means {@link #requiredApproverRoles()} apply.
+   */
+  public Integer approvalQuorumFor(String source) {
+    SourcePolicy sp = source == null ? null : sources.get(source);
+    return sp != null && sp.approvalQuorum() != null ? sp.approvalQuorum() : approvalQuorum;
+  }
+
+  /**
+   * The roles of {@code approver} in the roster in force for {@code source} (the source's
+   * {@code approvers} over the top-level ones; ids trimmed, case-insensitive); empty when unlisted.
+   */
+  public List<String> rosterRoles(String source, String approver) {
+    SourcePolicy sp = source == null ? null : sources.get(source);
+    List<String> roles = sp == null ? null : AccessRules.lookup(sp.approvers(), approver);
+    return roles != null ? roles : java.util.Objects.requireNonNullElse(AccessRules.lookup(approvers, approver), List.of());
+  }
+
+  /** The assurance of an approval from {@code source} whose record asserts {@code asserted} (may be null). */
+  public String approverAcrFor(String source, String asserted) {
+    if (asserted != null && !asserted.isBlank()) {
+      return asserted;
+    }
+    SourcePolicy sp = source == null ? null : sources.get(source);
+    return sp == null ? null : sp.approverAcr();
+  }
+
   /** Whether a root call named {@code eventName} is an antipattern ({@link #rootAntipatternActions()}, {@code *} wildcards). */
   public boolean isRootAntipattern(String eventName) {
     if (eventName == null) {
@@ -207,7 +253,7 @@ public record Policy(
         List.of("incident_command", "security"), Duration.ofMinutes(30), Duration.ofHours(1),
         Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts,
         "loa2", List.of("loa1", "loa2", "loa3", "loa4"), Duration.ofMinutes(10), DEFAULT_ROOT_ANTIPATTERN_ACTIONS,
-        Map.of(), Map.of());
+        Map.of(), Map.of(), null, Map.of(), null, SourcePolicy.defaults());
   }
 
   /** The policy of one alert type. */
@@ -235,7 +281,9 @@ public record Policy(
         + stateRetention + ", minApproverAcr=" + minApproverAcr + ", acrOrder=" + acrOrder + ", allowedLateness="
         + allowedLateness + ", rootAntipatternActions=" + rootAntipatternActions + ", alerts="
         + (changed.isEmpty() ? "catalogue defaults" : changed) + ", accounts=" + accountPolicies.keySet()
-        + ", tenants=" + tenantPolicies.keySet() + "]";
+        + ", tenants=" + tenantPolicies.keySet() + ", breakGlassPrincipals="
+        + (breakGlassPrincipals == null ? "any" : breakGlassPrincipals) + ", approvers=" + approvers.keySet()
+        + ", approvalQuorum=" + approvalQuorum + ", sources=" + sources + "]";
   }
 
   /** A builder starting from this policy's values. */
@@ -277,6 +325,10 @@ public record Policy(
     private List<String> rootAntipatternActions;
     private final Map<String, Policy> accountPolicies;
     private final Map<String, Policy> tenantPolicies;
+    private List<String> breakGlassPrincipals;
+    private Map<String, List<String>> approvers;
+    private Integer approvalQuorum;
+    private final Map<String, SourcePolicy> sources;
 
     private Builder(Policy p) {
       skew = p.skew;
@@ -299,6 +351,10 @@ public record Policy(
       rootAntipatternActions = p.rootAntipatternActions;
       accountPolicies = new java.util.TreeMap<>(p.accountPolicies);
       tenantPolicies = new java.util.TreeMap<>(p.tenantPolicies);
+      breakGlassPrincipals = p.breakGlassPrincipals;
+      approvers = p.approvers;
+      approvalQuorum = p.approvalQuorum;
+      sources = new java.util.TreeMap<>(p.sources);
     }
 
     /** Sets {@link Policy#minApproverAcr()}. */
@@ -430,7 +486,31 @@ public record Policy(
       return new Policy(skew, decisionDelay, rotationDeadline, rootSessionGap, requiredApproverRoles, approvalMaxAge,
           maxGrantDuration, revokeDeadline, repeatThreshold, repeatWindow, deniedThreshold, deniedWindow,
           stateRetention, alerts, minApproverAcr, acrOrder, allowedLateness, rootAntipatternActions,
-          accountPolicies, tenantPolicies);
+          accountPolicies, tenantPolicies, breakGlassPrincipals, approvers, approvalQuorum, sources);
+    }
+
+    /** Principals allowed to break glass (SPEC 1.5); null: no restriction. */
+    public Builder breakGlassPrincipals(List<String> v) {
+      breakGlassPrincipals = v;
+      return this;
+    }
+
+    /** The approver roster: approver id to roles (SPEC 1.5). */
+    public Builder approvers(Map<String, List<String>> v) {
+      approvers = v;
+      return this;
+    }
+
+    /** Distinct approvers required instead of {@code requiredApproverRoles}; null: the roles apply. */
+    public Builder approvalQuorum(Integer v) {
+      approvalQuorum = v;
+      return this;
+    }
+
+    /** Per-source settings, merged field by field over those already set (the defaults, a lower layer). */
+    public Builder sources(Map<String, SourcePolicy> v) {
+      v.forEach((name, sp) -> sources.merge(name, sp, SourcePolicy::with));
+      return this;
     }
   }
 }

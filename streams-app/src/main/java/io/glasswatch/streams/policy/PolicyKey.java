@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiConsumer<Policy.Builder, Object> setter) {
   /** What a key's value is. */
-  enum Kind { DURATION, COUNT, STRING, STRINGS }
+  enum Kind { DURATION, COUNT, STRING, STRINGS, ROSTER, SOURCES }
 
   static PolicyKey duration(String name, Function<Policy, Duration> getter, BiConsumer<Policy.Builder, Duration> setter) {
     return new PolicyKey(name, Kind.DURATION, getter::apply, (b, v) -> setter.accept(b, (Duration) v));
@@ -38,6 +38,18 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
   static PolicyKey strings(String name, Function<Policy, List<String>> getter,
       BiConsumer<Policy.Builder, List<String>> setter) {
     return new PolicyKey(name, Kind.STRINGS, getter::apply, (b, v) -> setter.accept(b, (List<String>) v));
+  }
+
+  @SuppressWarnings("unchecked")
+  static PolicyKey roster(String name, Function<Policy, Map<String, List<String>>> getter,
+      BiConsumer<Policy.Builder, Map<String, List<String>>> setter) {
+    return new PolicyKey(name, Kind.ROSTER, getter::apply, (b, v) -> setter.accept(b, (Map<String, List<String>>) v));
+  }
+
+  @SuppressWarnings("unchecked")
+  static PolicyKey sources(String name, Function<Policy, Map<String, SourcePolicy>> getter,
+      BiConsumer<Policy.Builder, Map<String, SourcePolicy>> setter) {
+    return new PolicyKey(name, Kind.SOURCES, getter::apply, (b, v) -> setter.accept(b, (Map<String, SourcePolicy>) v));
   }
 
   /** Every threshold key, in the order of {@code config/policy.yaml}. */
@@ -58,7 +70,14 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
       PolicyKey.duration("deniedWindow", Policy::deniedWindow, Policy.Builder::deniedWindow),
       PolicyKey.duration("stateRetention", Policy::stateRetention, Policy.Builder::stateRetention),
       PolicyKey.duration("allowedLateness", Policy::allowedLateness, Policy.Builder::allowedLateness),
-      PolicyKey.strings("rootAntipatternActions", Policy::rootAntipatternActions, Policy.Builder::rootAntipatternActions));
+      PolicyKey.strings("rootAntipatternActions", Policy::rootAntipatternActions, Policy.Builder::rootAntipatternActions),
+      PolicyKey.strings("breakGlassPrincipals", Policy::breakGlassPrincipals, Policy.Builder::breakGlassPrincipals),
+      PolicyKey.roster("approvers", Policy::approvers, Policy.Builder::approvers),
+      PolicyKey.count("approvalQuorum", Policy::approvalQuorum, Policy.Builder::approvalQuorum),
+      PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources));
+
+  /** Keys whose value may be written as {@code ~} (null): not set. */
+  static final java.util.Set<String> OPTIONAL = java.util.Set.of("breakGlassPrincipals", "approvalQuorum");
 
   /** The threshold keys by name, in file order. */
   static final Map<String, PolicyKey> BY_NAME =
@@ -67,7 +86,16 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
   /** The expected form, with the default as the example, e.g. {@code a duration such as 24h or PT24H}. */
   String expected() {
     Object d = getter.apply(Policy.defaults());
+    if ("breakGlassPrincipals".equals(name)) {
+      return "a list of principal ids such as [alice, bob]";
+    }
+    if ("approvalQuorum".equals(name)) {
+      return "a whole number such as 2";
+    }
     return switch (kind) {
+      case ROSTER -> "a mapping of approver id to roles such as { carol: [incident_command] }";
+      case SOURCES -> "a mapping of " + String.join(" or ", SourcePolicy.NAMES)
+          + " to approvalQuorum, approvers and/or approverAcr";
       case DURATION -> "a duration such as " + shortForm((Duration) d) + " or " + isoForm((Duration) d);
       case COUNT -> "a whole number such as " + d;
       case STRING -> "a string such as " + d;

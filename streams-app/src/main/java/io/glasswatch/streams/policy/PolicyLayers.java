@@ -76,6 +76,9 @@ final class PolicyLayers {
 
   private static Object readValue(PolicyKey key, JsonNode v, String path, PolicyProblems problems) {
     String expected = "expected " + key.expected() + ", got ";
+    if (v.isNull() && PolicyKey.OPTIONAL.contains(key.name())) {
+      return null; // written out as ~: not set (anyone may break glass; the roles apply)
+    }
     switch (key.kind()) {
       case DURATION -> {
         if (v.isTextual()) {
@@ -109,6 +112,12 @@ final class PolicyLayers {
         problems.add(path, expected + describe(v), path);
         return null;
       }
+      case ROSTER -> {
+        return readRoster(v, path, expected, problems);
+      }
+      case SOURCES -> {
+        return readSources(v, path, expected, problems);
+      }
       default -> {
         if (!v.isArray()) {
           problems.add(path, expected + describe(v), path);
@@ -139,6 +148,104 @@ final class PolicyLayers {
         return ok ? out : null;
       }
     }
+  }
+
+  /** An approver roster: a mapping of approver id to a non-empty list of roles; null when invalid. */
+  private static Map<String, List<String>> readRoster(JsonNode v, String path, String expected, PolicyProblems problems) {
+    if (!v.isObject()) {
+      problems.add(path, expected + describe(v), path);
+      return null;
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      String at = path + "." + e.getKey();
+      JsonNode roles = e.getValue();
+      if (e.getKey().isBlank()) {
+        problems.add(at, "expected a non-blank approver id", at);
+        ok = false;
+        continue;
+      }
+      if (!roles.isArray() || roles.isEmpty()) {
+        problems.add(at, "expected a list of at least one role such as [incident_command], got " + describe(roles), at);
+        ok = false;
+        continue;
+      }
+      List<String> list = new ArrayList<>();
+      for (int i = 0; i < roles.size(); i++) {
+        JsonNode r = roles.get(i);
+        if (!r.isTextual() || r.textValue().isBlank()) {
+          problems.add(at + "[" + i + "]", "expected a non-blank role, got " + describe(r), at);
+          ok = false;
+        } else {
+          list.add(r.textValue().strip());
+        }
+      }
+      out.put(e.getKey().strip(), list);
+    }
+    return ok ? out : null;
+  }
+
+  /** {@code sources}: per known source, approvalQuorum, approvers and approverAcr; null when invalid. */
+  private static Map<String, SourcePolicy> readSources(JsonNode v, String path, String expected, PolicyProblems problems) {
+    if (!v.isObject()) {
+      problems.add(path, expected + describe(v), path);
+      return null;
+    }
+    Map<String, SourcePolicy> out = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      String at = path + "." + e.getKey();
+      if (!SourcePolicy.known(e.getKey())) {
+        problems.add(at, unknown("source", e.getKey(), SourcePolicy.NAMES), at);
+        ok = false;
+        continue;
+      }
+      if (!e.getValue().isObject()) {
+        problems.add(at, "expected a mapping with approvalQuorum, approvers and/or approverAcr, got "
+            + describe(e.getValue()), at);
+        ok = false;
+        continue;
+      }
+      Integer quorum = null;
+      Map<String, List<String>> roster = null;
+      String acr = null;
+      for (Map.Entry<String, JsonNode> f : e.getValue().properties()) {
+        String fp = at + "." + f.getKey();
+        JsonNode fv = f.getValue();
+        switch (f.getKey()) {
+          case "approvalQuorum" -> {
+            if (fv.isIntegralNumber() && fv.canConvertToInt() && fv.intValue() >= 1) {
+              quorum = fv.intValue();
+            } else {
+              problems.add(fp, "expected a positive whole number such as 2, got " + describe(fv), fp);
+              ok = false;
+            }
+          }
+          case "approvers" -> {
+            roster = readRoster(fv, fp, "expected a mapping of approver id to roles such as "
+                + "{ carol: [incident_command] }, got ", problems);
+            ok &= roster != null;
+          }
+          case "approverAcr" -> {
+            if (fv.isTextual() && !fv.textValue().isBlank()
+                && fv.textValue().strip().equals(fv.textValue().strip().toLowerCase(Locale.ROOT))) {
+              acr = fv.textValue().strip();
+            } else {
+              problems.add(fp, "expected a lower-case authentication context class such as loa2, got " + describe(fv),
+                  fp);
+              ok = false;
+            }
+          }
+          default -> {
+            problems.add(fp, unknown("key", f.getKey(), SourcePolicy.FIELDS), fp);
+            ok = false;
+          }
+        }
+      }
+      out.put(e.getKey(), new SourcePolicy(quorum, roster, acr));
+    }
+    return ok ? out : null;
   }
 
   private static void readAlerts(JsonNode node, String path, Layer layer, PolicyProblems problems) {

@@ -44,7 +44,8 @@ public final class TimelineDrafts {
     String outcome = Ecs.UNKNOWN;
     String user = subjectHint;
     String message;
-    Details d = Details.create().put("type", type).put("origin", e.getOrigin());
+    Details d = Details.create().put("type", type).put("origin", e.getOrigin()).put("source", e.getSource())
+        .put("sourceEventType", e.getSourceEventType());
     switch (type) {
       case "request" -> {
         user = e.getSubject();
@@ -104,6 +105,28 @@ public final class TimelineDrafts {
         d.put("actorRole", e.getActorRole()).put("declaredAction", e.getAction()).put("result", e.getOutcome())
             .put("reason", e.getReason()).put("incidentChannel", e.getIncidentChannel())
             .put("expectedSessionDurationMinutes", e.getExpectedSessionDurationMinutes());
+      }
+      case "denial" -> {
+        user = e.getActor();
+        outcome = Ecs.FAILURE;
+        message = String.format("%s denied request %s", e.getActor() == null ? "the source" : e.getActor(),
+            e.getRequestId());
+      }
+      case "error" -> {
+        outcome = Ecs.FAILURE;
+        message = String.format("%s reported an error for request %s in phase %s: %s", e.getSource(),
+            e.getRequestId(), e.getErrorPhase(), e.getErrorMessage());
+        d.put("errorPhase", e.getErrorPhase()).put("errorMessage", e.getErrorMessage()).put("actor", e.getActor());
+      }
+      case "audit" -> {
+        user = e.getSubject();
+        outcome = "allow".equalsIgnoreCase(e.getOutcome()) ? Ecs.SUCCESS
+            : "deny".equalsIgnoreCase(e.getOutcome()) ? Ecs.FAILURE : Ecs.UNKNOWN;
+        message = String.format("audit evidence: %s %s on %s (%s)%s", e.getSubject(), e.getAction(), e.getResource(),
+            e.getOutcome(), e.getAuditChainStatus() == null ? "" : "; audit chain " + e.getAuditChainStatus());
+        d.put("evidenceOnly", true).put("auditAction", e.getAction()).put("resource", e.getResource())
+            .put("tenant", e.getTenant()).put("approver", e.getApprover())
+            .put("auditChainStatus", e.getAuditChainStatus()).put("auditChainProblem", e.getAuditChainProblem());
       }
       default -> message = String.format("gateway %s event", type);
     }

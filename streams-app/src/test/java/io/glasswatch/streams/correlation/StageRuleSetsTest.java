@@ -16,7 +16,7 @@ class StageRuleSetsTest {
     assertThat(AccountRules.ALL).extracting(AccountRule::type).containsSubsequence(AlertType.UNAUTHORIZED_ROOT_USE,
         AlertType.ROOT_LOGIN_WITHOUT_MFA, AlertType.ROOT_LOGIN_FAILED, AlertType.ROOT_ANTIPATTERN,
         AlertType.ROTATION_OVERDUE, AlertType.MISSING_AUDIT_RECORD, AlertType.SESSION_OVERRUN,
-        AlertType.DUPLICATE_GRANT);
+        AlertType.DUPLICATE_GRANT, AlertType.UNLISTED_BREAK_GLASS_PRINCIPAL);
   }
 
   @Test
@@ -25,6 +25,7 @@ class StageRuleSetsTest {
     assertThat(RequestRules.ALL).extracting(RequestRule::type).containsSubsequence(AlertType.TOKEN_REUSE,
         AlertType.USAGE_AFTER_EXPIRY, AlertType.SELF_APPROVAL, AlertType.WEAK_APPROVER_ASSURANCE,
         AlertType.MISSING_APPROVALS, AlertType.STALE_APPROVAL, AlertType.EXCESSIVE_DURATION,
-        AlertType.EXPIRY_EXTENDED, AlertType.SCOPE_ESCALATION, AlertType.DENIED_ATTEMPTS);
+        AlertType.EXPIRY_EXTENDED, AlertType.SCOPE_ESCALATION, AlertType.DENIED_ATTEMPTS, AlertType.GRANT_ERROR,
+        AlertType.GATEWAY_AUDIT_TAMPERED, AlertType.UNLISTED_BREAK_GLASS_PRINCIPAL);
   }
 }

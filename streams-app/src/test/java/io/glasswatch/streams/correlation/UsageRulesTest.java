@@ -65,11 +65,19 @@ class UsageRulesTest {
   }
 
   @Test
-  void usageNamingATenantWhenTheRequestNamedNoneIsEscalation() {
-    ReplayResult r = granted("req-nt", null).then(use("req-nt", "allow", 4, null, "payments")).run();
+  void usageNamingATenantWhenTheRequestNamedNoneIsNoTenantEscalation() {
+    // the AuthZ gateway's requests name no tenant and its usages carry the caller's own (SPEC 1.4)
+    ReplayResult r = granted("req-nt", null).then(use("req-nt", "allow", 4, null, "payments")).tick(at(30)).run();
+
+    assertThat(r.alerts()).extracting(Alert::getAlertType).doesNotContain("SCOPE_ESCALATION");
+  }
+
+  @Test
+  void usageNamingATenantAndAScopeOutsideARequestWithoutTenantIsEscalationByScopeOnly() {
+    ReplayResult r = granted("req-ns", null).then(use("req-ns", "allow", 4, List.of("admin:all"), "payments")).run();
 
     assertThat(r.alerts()).extracting(Alert::getAlertType).containsExactly("SCOPE_ESCALATION");
-    assertThat(r.alerts().get(0).getSummary()).contains("named no tenant");
+    assertThat(r.alerts().get(0).getSummary()).contains("admin:all").doesNotContain("tenant payments");
   }
 
   @Test
