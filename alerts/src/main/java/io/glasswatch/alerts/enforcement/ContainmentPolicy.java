@@ -119,6 +119,16 @@ public record ContainmentPolicy(boolean enabled, Set<String> alertTypes, boolean
   }
 
   /**
+   * Whether containment is on for an account.
+   *
+   * @param accountId the account
+   * @return the account's switch, else the top level's
+   */
+  public boolean enabledFor(String accountId) {
+    return accountEnabled.getOrDefault(accountId, enabled);
+  }
+
+  /**
    * The emergency roles in an account.
    *
    * @param accountId the account
