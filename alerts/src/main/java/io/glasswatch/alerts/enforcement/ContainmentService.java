@@ -398,7 +398,8 @@ public final class ContainmentService implements Runnable, AutoCloseable {
   private List<ContainCommand> fromSessionAlert(Alert a) {
     Instant now = clock.instant();
     AccountAssignment assignment = a.getRequestId() == null ? null : assignmentByRequest.get(a.getRequestId());
-    ContainCommand.Builder base = ContainCommand.newBuilder().setCorrelationId(a.getCorrelationId())
+    ContainCommand.Builder base = ContainCommand.newBuilder().setCommandId("contain:" + a.getAlertId())
+        .setCorrelationId(a.getCorrelationId())
         .setRequestId(a.getRequestId()).setAlertId(a.getAlertId()).setAlertType(a.getAlertType()).setTrigger("alert")
         .setReason(a.getAlertType() + ": " + a.getSummary()).setAccountId(a.getAccountId()).setSessionName(a.getSubject())
         .setDeniedBefore(now).setIssuedAt(now).setDetectedAtWallClock(now);
