@@ -30,7 +30,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * their event time as Kafka timestamp, so a time-based retention would delete a replay of last
  * year's CloudTrail within minutes: every topic is created with {@code retention.ms=-1} (keep; the
  * operator sets a size or time limit deliberately). {@code revoke-results} is also compacted by
- * command id, because the revoke executor rebuilds the set of executed commands from it at start-up.
+ * command id, because the revoke executor rebuilds the set of executed commands from it at start-up;
+ * so is {@code contain-results}, from which the containment service rebuilds its executed commands and
+ * pending clean-ups.
  */
 public final class TopicSetup {
   /** Default partitions of every Glasswatch topic. */
@@ -58,7 +60,7 @@ public final class TopicSetup {
       for (String t : Topics.all()) {
         if (!existing.contains(t)) {
           NewTopic nt = new NewTopic(t, partitions, (short) -1);
-          nt.configs(t.equals(Topics.REVOKE_RESULTS)
+          nt.configs(t.equals(Topics.REVOKE_RESULTS) || t.equals(Topics.CONTAIN_RESULTS)
               ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
               : Map.of("retention.ms", "-1"));
           missing.add(nt);

@@ -475,6 +475,9 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       if (alerted.contains(c.getCommandId())) {
         b.setContainmentFailedAlertId(containmentFailedAlertId(c.getCommandId()));
       }
+    } else if ("TARGET_ABSENT".equals(r.getOutcome())) {
+      progress(c, seq.incrementAndGet(), SessionContainer.STEP_TARGET_ABSENT, "Nothing to contain for "
+          + SessionContainer.describe(c) + ": " + r.getFailureReason() + " (without it no session of it works)", start);
     } else if ("FAILED".equals(r.getOutcome())) {
       failed.increment();
       String alertId = raise(c, "failed: " + r.getFailureReason(), List.of());

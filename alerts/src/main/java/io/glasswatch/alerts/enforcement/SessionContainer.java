@@ -55,6 +55,8 @@ public final class SessionContainer implements AutoCloseable {
   public static final String STEP_CONTAINED = "contain_contained";
   /** Step: containment failed for good. */
   public static final String STEP_FAILED = "contain_failed";
+  /** Step: the permission set or role does not exist, so none of its sessions can work. */
+  public static final String STEP_TARGET_ABSENT = "contain_target_absent";
   /** Step: the policy says no containment. */
   public static final String STEP_SKIPPED = "contain_skipped";
   /** Step: CloudTrail shows a contained session denied. */
@@ -261,7 +263,9 @@ public final class SessionContainer implements AutoCloseable {
    * @param c the command
    * @param deadline from pick-up, after which the listener hears {@link #STEP_DEADLINE_MISSED} once
    * @param listener hears the steps
-   * @return CONTAINED, FAILED or DRY_RUN
+   * @return CONTAINED, FAILED, TARGET_ABSENT (the permission set or role does not exist: IAM Identity
+   *     Center deletes a permission set's roles when it is deprovisioned, and a deleted role's sessions are
+   *     denied) or DRY_RUN
    */
   public ContainResult contain(ContainCommand c, Duration deadline, Listener listener) {
     Instant start = clock.instant();
@@ -322,6 +326,10 @@ public final class SessionContainer implements AutoCloseable {
             .setCleanupAfter(c.getDeniedBefore().plus(sessions)).setCompletedAt(now).build();
       } catch (ContainException e) {
         lastProblem = e.getMessage();
+        if (e.notFound()) {
+          // the permission set (with the roles it provisioned) or the role does not exist: no session of it works
+          return resultOf(c, "TARGET_ABSENT", start).setAttempts(attempts).setFailureReason(lastProblem).build();
+        }
         if (!e.retryable() || !clock.instant().isBefore(giveUp)) {
           return resultOf(c, "FAILED", start).setAttempts(attempts).setProvisioningRequestId(provisioningId)
               .setProvisioningStatus(provisioningStatus).setFailureReason(lastProblem + " (" + round + " round"

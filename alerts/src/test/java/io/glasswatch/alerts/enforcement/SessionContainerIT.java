@@ -118,13 +118,20 @@ class SessionContainerIT {
   }
 
   @Test
-  void aMissingRoleFailsWithoutRetrying() {
+  void aMissingRoleOrPermissionSetIsNothingToContain() {
     try (SessionContainer c = container()) {
       ContainResult r = c.contain(command("contain:it-missing", "123456789012", null,
           "arn:aws:iam::123456789012:role/NoSuchRole-" + UUID.randomUUID()), Duration.ofSeconds(60),
           SessionContainer.Listener.NONE);
-      assertThat(r.getOutcome()).isEqualTo("FAILED");
+      assertThat(r.getOutcome()).isEqualTo("TARGET_ABSENT");
       assertThat(r.getFailureReason()).contains("NoSuchEntity");
+      AccountAssignment gone = AccountAssignment.newBuilder().setInstanceArn(instanceArn).setAccountId("123456789012")
+          .setPermissionSetArn(instanceArn.replace(":instance/", ":permissionSet/") + "/ps-0000000000000000")
+          .setPrincipalType("USER").setPrincipalId("u").build();
+      ContainResult ps = c.contain(command("contain:it-missing-ps", "123456789012", gone, null), Duration.ofSeconds(60),
+          SessionContainer.Listener.NONE);
+      assertThat(ps.getOutcome()).isEqualTo("TARGET_ABSENT");
+      assertThat(ps.getFailureReason()).contains("ResourceNotFoundException");
     }
   }
 }
