@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
@@ -43,16 +42,11 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,12 +81,16 @@ import org.slf4j.LoggerFactory;
  * the wall clock passes it the statement is removed ({@link SessionContainer#cleanUp}) and
  * {@code <commandId>/cleanup} is written. Pending clean-ups are rebuilt from {@code contain-results} at
  * start-up, so a restart forgets none; a failed clean-up is tried again after {@code cleanupRetry}.
+ *
+ * <p>Parts: {@link ContainCommands} (which commands the inputs ask for), {@link SessionContainer} (one
+ * containment and its clean-up), {@link SessionWatch} (the CloudTrail rule), {@link ContainOutputs} (every
+ * write); this class is the consumer loop, the CloudTrail watch thread, the clean-up schedule and the
+ * public {@link Options} and {@link Stats} records, which take it past 600 lines.
  */
 public final class ContainmentService implements Runnable, AutoCloseable {
   /** Consumer group. */
   public static final String GROUP_ID = "glasswatch-containment";
   private static final Logger LOG = LoggerFactory.getLogger(ContainmentService.class);
-  private static final Set<String> REVOKED = Set.of("CONFIRMED", "ALREADY_ABSENT");
 
   /**
    * Topics, group and timing.
@@ -173,15 +171,12 @@ public final class ContainmentService implements Runnable, AutoCloseable {
   private final String clientId;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaConsumer<String, byte[]> trail;
-  private final KafkaProducer<String, byte[]> producer;
+  private final ContainOutputs outputs;
   private final Deserializer<ContainCommand> commands;
   private final Deserializer<ContainResult> results;
   private final Deserializer<RevokeResult> revokeResults;
   private final Deserializer<Alert> alerts;
   private final Deserializer<CloudTrailEvent> trailEvents;
-  private final Serializer<ContainResult> resultOut;
-  private final Serializer<RevokeResult> progressOut;
-  private final Serializer<Alert> alertOut;
   private final KeyedExecutor executor;
   private final OffsetTracker offsets = new OffsetTracker();
   private final SessionWatch watch = new SessionWatch();
@@ -232,15 +227,11 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     this.revokeResults = serdes.value(RevokeResult.class).deserializer();
     this.alerts = serdes.value(Alert.class).deserializer();
     this.trailEvents = serdes.value(CloudTrailEvent.class).deserializer();
-    this.resultOut = serdes.value(ContainResult.class).serializer();
-    this.progressOut = serdes.value(RevokeResult.class).serializer();
-    this.alertOut = serdes.value(Alert.class).serializer();
     this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.trail = new KafkaConsumer<>(KafkaClients.reader(settings, clientId + "-trail"), new StringDeserializer(),
         new ByteArrayDeserializer());
-    this.producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId), new StringSerializer(),
-        new ByteArraySerializer());
+    this.outputs = new ContainOutputs(settings, serdes, options, clientId, clock);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
 
@@ -323,7 +314,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
       if (record.topic().equals(options.commandsTopic())) {
-        send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read contain command: " + e.getMessage(),
+        outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read contain command: " + e.getMessage(),
             e.getClass().getName()));
       }
       offsets.ack(ticket);
@@ -362,21 +353,8 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       if (r.getRequestId() != null) {
         assignmentByRequest.put(r.getRequestId(), r.getAssignment());
       }
-      if (!REVOKED.contains(r.getOutcome()) || r.getCommandId().contains("/also/")
-          || !("alert".equals(r.getTrigger()) || "manual".equals(r.getTrigger()))) {
-        return null;
-      }
-      Instant now = clock.instant();
-      return ContainCommand.newBuilder()
-          .setCommandId("contain:" + r.getCommandId()).setCorrelationId(r.getCorrelationId())
-          .setRequestId(r.getRequestId()).setAlertId(r.getAlertId())
-          .setAlertType(r.getAlertId() == null ? null : alertTypeById.get(r.getAlertId()))
-          .setTrigger("manual".equals(r.getTrigger()) ? "manual" : "revoke")
-          .setReason("revoke " + r.getCommandId() + " " + r.getOutcome().toLowerCase(java.util.Locale.ROOT))
-          .setAccountId(r.getAssignment().getAccountId()).setAssignment(r.getAssignment())
-          .setDeniedBefore(now).setIssuedAt(now)
-          .setDetectedAtWallClock(r.getStartedAt())
-          .build();
+      return ContainCommands.afterRevoke(r, r.getAlertId() == null ? null : alertTypeById.get(r.getAlertId()),
+          clock.instant());
     }
     Alert a = alerts.deserialize(topic, record.headers(), record.value());
     if (a == null) {
@@ -396,24 +374,8 @@ public final class ContainmentService implements Runnable, AutoCloseable {
 
   /** Commands of an EMERGENCY_ROLE_WITHOUT_REQUEST or SESSION_OUTLIVED_GRANT alert. */
   private List<ContainCommand> fromSessionAlert(Alert a) {
-    Instant now = clock.instant();
-    AccountAssignment assignment = a.getRequestId() == null ? null : assignmentByRequest.get(a.getRequestId());
-    ContainCommand.Builder base = ContainCommand.newBuilder().setCommandId("contain:" + a.getAlertId())
-        .setCorrelationId(a.getCorrelationId())
-        .setRequestId(a.getRequestId()).setAlertId(a.getAlertId()).setAlertType(a.getAlertType()).setTrigger("alert")
-        .setReason(a.getAlertType() + ": " + a.getSummary()).setAccountId(a.getAccountId()).setSessionName(a.getSubject())
-        .setDeniedBefore(now).setIssuedAt(now).setDetectedAtWallClock(now);
-    if ("SESSION_OUTLIVED_GRANT".equals(a.getAlertType()) && assignment != null) {
-      return List.of(ContainCommand.newBuilder(base.build()).setCommandId("contain:" + a.getAlertId())
-          .setAssignment(assignment).build());
-    }
-    List<String> roles = containment.emergencyRolesIn(a.getAccountId());
-    if (roles.isEmpty()) {
-      ContainCommand none = ContainCommand.newBuilder(base.build()).setCommandId("contain:" + a.getAlertId()).build();
-      return List.of(none);
-    }
-    return roles.stream().map(role -> ContainCommand.newBuilder(base.build())
-        .setCommandId("contain:" + a.getAlertId() + ":" + RolePolicy.roleName(role)).setRoleArn(role).build()).toList();
+    return ContainCommands.forSessionAlert(a, a.getRequestId() == null ? null : assignmentByRequest.get(a.getRequestId()),
+        containment.emergencyRolesIn(a.getAccountId()), clock.instant());
   }
 
   /** Worker thread: policy check, containment with progress, result, alerts. */
@@ -509,41 +471,22 @@ public final class ContainmentService implements Runnable, AutoCloseable {
         .setSummary("Containment " + c.getCommandId() + " of " + SessionContainer.describe(c) + " " + what + ".")
         .setRunbook(p.runbook()).setActions(p.actions().stream().map(Action::wireName).sorted().toList())
         .setRevokedRequestIds(List.of()).build();
-    send(options.alertsTopic(), alert.getCorrelationId(), alertOut, alert);
+    outputs.alert(alert);
     failedAlerts.increment();
     LOG.error("CONTAINMENT_FAILED {} raised for containment {}: {}", id, c.getCommandId(), what);
     return id;
   }
 
   private void progress(ContainCommand c, int seq, String step, String message, Instant start) {
-    progress(c, seq, step, message, start, null);
+    outputs.progress(c, seq, step, message, start, null);
   }
 
-  /** One progress record on revoke-results: a timeline entry and, for the main steps, an on-call notice. */
   private void progress(ContainCommand c, int seq, String step, String message, Instant start, String alertId) {
-    RevokeResult r = RevokeResult.newBuilder().setCommandId(c.getCommandId()).setRequestId(c.getRequestId())
-        .setCorrelationId(c.getCorrelationId()).setAlertId(c.getAlertId()).setTrigger(c.getTrigger())
-        .setAssignment(c.getAssignment()).setOutcome("IN_PROGRESS").setAttempts(0).setCommandIssuedAt(c.getIssuedAt())
-        .setStartedAt(start).setCompletedAt(clock.instant()).setStep(step).setStepSeq(seq).setMessage(message)
-        .setRevokeFailedAlertId(alertId).build();
-    send(options.revokeResultsTopic(), c.getCommandId() + "/" + seq, progressOut, r);
+    outputs.progress(c, seq, step, message, start, alertId);
   }
 
   private void write(String key, ContainResult r) {
-    send(options.resultsTopic(), key, resultOut, r);
-  }
-
-  /** The command a result stands for (clean-up and watch steps). */
-  private static ContainCommand commandOf(ContainResult r) {
-    return ContainCommand.newBuilder().setCommandId(r.getCommandId()).setCorrelationId(r.getCorrelationId())
-        .setRequestId(r.getRequestId()).setAlertId(r.getAlertId()).setTrigger(r.getTrigger()).setReason("")
-        .setAccountId(r.getAccountId())
-        .setAssignment("PERMISSION_SET".equals(r.getTargetType()) ? AccountAssignment.newBuilder()
-            .setInstanceArn(String.valueOf(r.getInstanceArn())).setAccountId(r.getAccountId())
-            .setPermissionSetArn(r.getTargetArn()).setPrincipalType("USER").setPrincipalId(String.valueOf(r.getPrincipalId()))
-            .build() : null)
-        .setRoleArn("IAM_ROLE".equals(r.getTargetType()) ? r.getTargetArn() : null).setSessionName(r.getSessionName())
-        .setDeniedBefore(r.getDeniedBefore()).setIssuedAt(r.getStartedAt()).build();
+    outputs.result(key, r);
   }
 
   /** Poll thread: submits the clean-ups whose time has come. */
@@ -556,7 +499,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
         continue;
       }
       running.add(key);
-      ContainCommand c = commandOf(r);
+      ContainCommand c = ContainCommands.of(r);
       executor.submit(SessionContainer.laneKey(c), () -> {
         ContainResult out = container.cleanUp(r, SessionContainer.Listener.NONE);
         Instant at = clock.instant();
@@ -615,7 +558,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
 
   private void verdict(SessionWatch.Verdict v) {
     ContainResult r = v.contained();
-    ContainCommand c = commandOf(r);
+    ContainCommand c = ContainCommands.of(r);
     CloudTrailEvent e = v.event();
     Instant at = clock.instant();
     if (v.denied()) {
@@ -629,25 +572,6 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       progress(c, 801, SessionContainer.STEP_SESSION_SUCCEEDED, "A contained session still works: " + e.getEventName()
           + " by " + e.getUserIdentityArn() + " succeeded at " + e.getEventTime() + " (event " + e.getEventID()
           + "); CONTAINMENT_FAILED " + alertId, at, alertId);
-    }
-  }
-
-  private <T extends org.apache.avro.specific.SpecificRecord> void send(String topic, String key, Serializer<T> s, T v) {
-    byte[] bytes;
-    synchronized (s) {
-      bytes = s.serialize(topic, v);
-    }
-    send(new ProducerRecord<>(topic, key, bytes));
-  }
-
-  private void send(ProducerRecord<String, byte[]> record) {
-    try {
-      producer.send(record).get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IllegalStateException("cannot write to " + record.topic() + ": " + e, e);
     }
   }
 
@@ -746,7 +670,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     }
     trail.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    producer.close(Duration.ofSeconds(5));
+    outputs.close();
     if (executed != null) {
       executed.close();
     }
@@ -773,7 +697,6 @@ public final class ContainmentService implements Runnable, AutoCloseable {
 
   @Override
   public String toString() {
-    return "ContainmentService{" + clientId + ", " + new LinkedHashMap<>(Map.of("pendingCleanups", pendingCleanups.size()))
-        + "}";
+    return "ContainmentService{" + clientId + ", " + pendingCleanups.size() + " clean-ups pending}";
   }
 }

@@ -367,14 +367,7 @@ public final class SessionContainer implements AutoCloseable {
     if (dryRunReason != null) {
       return out.setOutcome("CLEANED_UP").setCompletedAt(clock.instant()).setFailureReason(dryRunReason).build();
     }
-    ContainCommand c = ContainCommand.newBuilder().setCommandId(r.getCommandId()).setCorrelationId(r.getCorrelationId())
-        .setTrigger(r.getTrigger()).setReason("clean-up").setAccountId(r.getAccountId())
-        .setAssignment("PERMISSION_SET".equals(r.getTargetType()) ? AccountAssignment.newBuilder()
-            .setInstanceArn(String.valueOf(r.getInstanceArn())).setAccountId(r.getAccountId())
-            .setPermissionSetArn(r.getTargetArn()).setPrincipalType("USER").setPrincipalId(String.valueOf(r.getPrincipalId()))
-            .build() : null)
-        .setRoleArn("IAM_ROLE".equals(r.getTargetType()) ? r.getTargetArn() : null)
-        .setDeniedBefore(r.getDeniedBefore()).setIssuedAt(start).build();
+    ContainCommand c = ContainCommands.of(r);
     try {
       PolicyTarget t = target(c);
       Optional<String> doc = t.read();
