@@ -59,7 +59,8 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  * {@code detectedAtWallClock} = now (the moment the streams app detected the violation). The revoke
  * executor deletes the assignment and writes a CONFIRMED result; the containment service derives
  * {@code contain:<commandId>}, merges its statement, provisions and reads back; its CONTAINED result's
- * {@code completedAt} minus the detection time is the figure (also shown: detection → revoke confirmed).
+ * {@code completedAt} minus the detection time is the figure (also shown: detection → revoke confirmed). One
+ * warm-up command goes through both services first, so group joins and client connections are not measured.
  * Containments of one permission set run one after another (one inline policy), so the permission-set
  * count bounds the parallelism.
  *
@@ -165,7 +166,7 @@ public final class ContainmentLatencyBenchmark {
     out.printf(Locale.ROOT, "%n== Containment latency: %d revokes over %d permission sets at %.1f/s, real RevokeService "
         + "and ContainmentService against moto (%s)%n", n, options.permissionSets(), options.rate(),
         settings.get(GlasswatchSettings.SSO_ENDPOINT));
-    List<AccountAssignment> assignments = assignments(settings, n);
+    List<AccountAssignment> assignments = assignments(settings, n + 1); // the last one warms up
     RevokeSettings revoke = RevokeSettings.from(settings);
     Map<String, Instant> detected = new HashMap<>();
     Map<String, Long> toContained = new TreeMap<>();
@@ -184,8 +185,8 @@ public final class ContainmentLatencyBenchmark {
               PolicyAlerts.defaults(), co, Clock.systemUTC())) {
         Thread.ofPlatform().daemon().start(rs);
         Thread.ofPlatform().daemon().start(cs);
-        TimeUnit.SECONDS.sleep(5); // both services join their groups and read their state topics
         AvroSerdes serdes = AvroSerdes.registry(registryUrl);
+        warmUp(settings, serdes, prefix, assignments.removeLast());
         try (KafkaProducer<String, RevokeCommand> p = new KafkaProducer<>(producerProps(settings),
             new StringSerializer(), serdes.value(RevokeCommand.class).serializer())) {
           long gapNanos = (long) (1e9 / options.rate());
@@ -228,6 +229,7 @@ public final class ContainmentLatencyBenchmark {
         }
       }
     }
+    printRevokeFigure(settings, prefix, detected);
     Map<String, Long> counts = new TreeMap<>();
     outcomes.values().forEach(o -> counts.merge(o, 1L, Long::sum));
     out.println("outcomes: " + counts + " of " + n);
@@ -239,6 +241,40 @@ public final class ContainmentLatencyBenchmark {
     out.println("detection -> sessions contained (statement read back, permission set provisioned): " + s.describe()
         + (s.p99Millis() < TARGET_CONTAINED_P99_MILLIS ? "; target p99 < 5 s: met" : "; target p99 < 5 s: MISSED"));
     return counts.getOrDefault("CONTAINED", 0L) == n;
+  }
+
+  /**
+   * Sends one command through revoke and containment and waits for its containment, so that both
+   * services have joined their groups and every client is connected before the measured commands.
+   */
+  private void warmUp(GlasswatchSettings settings, AvroSerdes serdes, String prefix, AccountAssignment a)
+      throws Exception {
+    Instant now = Instant.now();
+    try (KafkaProducer<String, RevokeCommand> p = new KafkaProducer<>(producerProps(settings), new StringSerializer(),
+        serdes.value(RevokeCommand.class).serializer())) {
+      p.send(new ProducerRecord<>(prefix + Topics.REVOKE_COMMANDS, "warm-up", RevokeCommand.newBuilder()
+          .setCommandId("warm-up").setRequestId("REQ-WARM").setCorrelationId("REQ-WARM").setAlertId("alert-warm")
+          .setTrigger("alert").setReason("SELF_APPROVAL: warm-up").setAssignment(a).setIssuedAt(now)
+          .setDetectedAtWallClock(now).build())).get();
+    }
+    try (KafkaConsumer<String, ContainResult> c = new KafkaConsumer<>(consumerProps(settings), new StringDeserializer(),
+        serdes.value(ContainResult.class).deserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(prefix + Topics.CONTAIN_RESULTS).stream()
+          .map(x -> new TopicPartition(x.topic(), x.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < end) {
+        for (ConsumerRecord<String, ContainResult> r : c.poll(Duration.ofMillis(200))) {
+          if ("contain:warm-up".equals(r.key())) {
+            out.printf(Locale.ROOT, "warm-up: %s after %d ms%n", r.value().getOutcome(),
+                r.value().getCompletedAt().toEpochMilli() - now.toEpochMilli());
+            return;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("the warm-up containment did not complete within 120 s");
   }
 
   private List<AccountAssignment> assignments(GlasswatchSettings settings, int n) {
@@ -266,6 +302,32 @@ public final class ContainmentLatencyBenchmark {
       }
     }
     return out;
+  }
+
+  /** Detection → revoke confirmed of the same commands, for comparison (the part containment waits for). */
+  private void printRevokeFigure(GlasswatchSettings settings, String prefix, Map<String, Instant> detected) {
+    AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
+    List<Long> millis = new ArrayList<>();
+    try (KafkaConsumer<String, io.glasswatch.schema.RevokeResult> c = new KafkaConsumer<>(consumerProps(settings),
+        new StringDeserializer(), serdes.value(io.glasswatch.schema.RevokeResult.class).deserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(prefix + Topics.REVOKE_RESULTS).stream()
+          .map(x -> new TopicPartition(x.topic(), x.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> endOffsets = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < endOffsets.get(tp))) {
+        for (ConsumerRecord<String, io.glasswatch.schema.RevokeResult> r : c.poll(Duration.ofMillis(200))) {
+          var v = r.value();
+          Instant d = v == null ? null : detected.get("contain:" + v.getCommandId());
+          if (d != null && v.getStep() == null && "CONFIRMED".equals(v.getOutcome())) {
+            millis.add(v.getCompletedAt().toEpochMilli() - d.toEpochMilli());
+          }
+        }
+      }
+    }
+    if (!millis.isEmpty()) {
+      out.println("detection -> revoke confirmed (for comparison): " + LatencyStats.of(millis).describe());
+    }
   }
 
   private static Properties producerProps(GlasswatchSettings s) {
