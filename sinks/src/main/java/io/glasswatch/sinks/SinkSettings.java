@@ -3,6 +3,7 @@ package io.glasswatch.sinks;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.TopicNames;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +24,11 @@ import java.util.Locale;
  * @param bulkDocuments {@code elasticsearch.sink.bulk-documents}: documents per {@code _bulk} request, 1-100000
  * @param concurrentRequests {@code elasticsearch.sink.concurrent-requests}: {@code _bulk} requests in flight, 1-16
  * @param flushInterval {@code elasticsearch.sink.flush-interval}: longest wait before a non-full request goes out
+ * @param topics {@code kafka.topic-prefix}: the names of the topics read and written, and of the consumer group
  */
 public record SinkSettings(String kafkaBootstrap, String registryUrl, URI elasticsearchUrl, Credentials sink,
-    Credentials admin, String indexPrefix, int bulkDocuments, int concurrentRequests, Duration flushInterval) {
+    Credentials admin, String indexPrefix, int bulkDocuments, int concurrentRequests, Duration flushInterval,
+    TopicNames topics) {
 
   /**
    * An Elasticsearch user.
@@ -84,7 +87,7 @@ public record SinkSettings(String kafkaBootstrap, String registryUrl, URI elasti
     return new SinkSettings(s.get(GlasswatchSettings.KAFKA_BOOTSTRAP), s.get(GlasswatchSettings.REGISTRY_URL), es,
         new Credentials(s.get(GlasswatchSettings.ES_SINK_USER), s.get(GlasswatchSettings.ES_SINK_PASSWORD)),
         new Credentials(s.get(GlasswatchSettings.ES_ADMIN_USER), s.get(GlasswatchSettings.ES_ADMIN_PASSWORD)),
-        prefix, bulk, concurrent, flush);
+        prefix, bulk, concurrent, flush, TopicNames.from(s));
   }
 
   private static int count(GlasswatchSettings s, String key, int min, int max, String what, List<String> problems) {
@@ -106,6 +109,7 @@ public record SinkSettings(String kafkaBootstrap, String registryUrl, URI elasti
   public String toString() {
     return "SinkSettings{kafkaBootstrap=" + kafkaBootstrap + ", registryUrl=" + registryUrl + ", elasticsearchUrl="
         + elasticsearchUrl + ", sink=" + sink + ", admin=" + admin + ", indexPrefix=" + indexPrefix + ", bulkDocuments="
-        + bulkDocuments + ", concurrentRequests=" + concurrentRequests + ", flushInterval=" + flushInterval + "}";
+        + bulkDocuments + ", concurrentRequests=" + concurrentRequests + ", flushInterval=" + flushInterval
+        + ", topics=" + topics + "}";
   }
 }
