@@ -87,6 +87,7 @@ class ServeProcessIT {
     s.asMap().forEach(config::setProperty);
     config.setProperty(GlasswatchSettings.POLICY_FILE, configured.toString());
     config.setProperty(GlasswatchSettings.STREAMS_APP_ID, run);
+    config.setProperty(GlasswatchSettings.TOPIC_PREFIX, run + "-");
     config.setProperty(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString());
     config.setProperty(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-" + run);
     config.setProperty(GlasswatchSettings.SLACK_WEBHOOK_URL, url("/slack"));
@@ -110,7 +111,7 @@ class ServeProcessIT {
     String alertId = run + "-alert";
     try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(KafkaTestSupport.producerProperties(s),
         new StringSerializer(), AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).serializer())) {
-      producer.send(new ProducerRecord<>(Topics.ALERTS, "account:123456789012", alert(alertId))).get();
+      producer.send(new ProducerRecord<>(run + "-" + Topics.ALERTS, "account:123456789012", alert(alertId))).get();
     }
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
         .until(() -> slack.stream().anyMatch(body -> body.contains(run)));

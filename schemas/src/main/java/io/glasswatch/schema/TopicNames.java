@@ -12,8 +12,10 @@ import org.apache.avro.specific.SpecificRecord;
  * setting {@value GlasswatchSettings#TOPIC_PREFIX} in front. The prefix is empty by default, so the
  * names are the catalogue's as SPEC and README state them; a prefix lets several instances (or tests)
  * share one Kafka cluster without seeing each other's records. The same prefix goes in front of the
- * services' consumer groups ({@link #group(String)}) and of the registry artifacts of the Avro topics
- * ({@code <prefix><topic>-value}, {@link SchemaRegistrar#registerAll(TopicNames)}).
+ * services' consumer groups ({@link #group(String)}: the timeline sink, the revoke executor, the on-call
+ * dispatcher) and of the registry artifacts of the Avro topics ({@code <prefix><topic>-value},
+ * {@link SchemaRegistrar#registerAll(TopicNames)}). The streams app's application id (its group and the
+ * prefix of its internal topics) is its own setting, {@code streams.application.id}.
  *
  * @param prefix letters, digits, {@code .}, {@code _} or {@code -}, at most 100 characters; may be empty
  */

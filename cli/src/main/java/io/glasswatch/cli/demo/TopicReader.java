@@ -1,5 +1,6 @@
 package io.glasswatch.cli.demo;
 
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
 import java.time.Duration;
@@ -13,15 +14,23 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads every committed record of an Avro topic from the beginning (registry serde). */
+/**
+ * Reads every committed record of an Avro topic from the beginning (registry serde). Topics are named
+ * as in the catalogue ({@code Topics}); the reader reads the settings' instance of each
+ * ({@code kafka.topic-prefix}, {@link TopicNames}).
+ */
 public final class TopicReader {
   private TopicReader() {}
 
   /**
-   * All committed values of {@code topic}, partition by partition, up to the end offsets seen at
-   * the call.
+   * All committed values of the topic {@code catalogueName} of {@code settings}' instance, partition by
+   * partition, up to the end offsets seen at the call.
+   *
+   * @param catalogueName a name of {@code Topics}, e.g. {@code alerts}; the prefix is added here
    */
-  public static <T extends SpecificRecord> List<T> readAll(GlasswatchSettings settings, String topic, Class<T> type) {
+  public static <T extends SpecificRecord> List<T> readAll(GlasswatchSettings settings, String catalogueName,
+      Class<T> type) {
+    String topic = TopicNames.from(settings).name(catalogueName);
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
