@@ -2,6 +2,7 @@ package io.glasswatch.cli;
 
 import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
+import io.glasswatch.cli.config.CliSettings;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
@@ -17,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -43,10 +43,7 @@ public final class TopicSetup {
 
   /** Admin client properties for {@code settings}. */
   static Properties adminProperties(GlasswatchSettings settings) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-    return p;
+    return CliSettings.from(settings).adminProperties();
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.glasswatch.cli.demo;
 
-import io.glasswatch.schema.TopicNames;
+import io.glasswatch.cli.config.CliSettings;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AvroSerdes;
 import java.time.Duration;
@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -30,12 +29,10 @@ public final class TopicReader {
    */
   public static <T extends SpecificRecord> List<T> readAll(GlasswatchSettings settings, String catalogueName,
       Class<T> type) {
-    String topic = TopicNames.from(settings).name(catalogueName);
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    var serde = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL)).value(type);
+    CliSettings cli = CliSettings.from(settings);
+    String topic = cli.topics().name(catalogueName);
+    Properties c = cli.readerProperties();
+    var serde = AvroSerdes.registry(cli.registryUrl()).value(type);
     List<T> out = new ArrayList<>();
     try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(c, new StringDeserializer(), serde.deserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
