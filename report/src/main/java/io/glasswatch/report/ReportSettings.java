@@ -2,6 +2,7 @@ package io.glasswatch.report;
 
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.sinks.SinkSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,21 +35,8 @@ public record ReportSettings(URI elasticsearchUrl, String readerUser, String rea
    */
   public static ReportSettings from(GlasswatchSettings settings, Path policyOption) {
     List<String> problems = new ArrayList<>();
-    String esText = settings.get(GlasswatchSettings.ES_URL).strip();
-    URI es = null;
-    try {
-      es = URI.create(esText);
-    } catch (IllegalArgumentException e) {
-      es = null;
-    }
-    if (es == null || es.getHost() == null || !("http".equals(es.getScheme()) || "https".equals(es.getScheme()))) {
-      problems.add(GlasswatchSettings.ES_URL + ": expected an http:// or https:// URL, got '" + esText + "'");
-    }
-    String prefix = settings.get(GlasswatchSettings.ES_TIMELINE_INDEX).strip();
-    if (!prefix.matches("[a-z0-9][a-z0-9._-]*")) {
-      problems.add(GlasswatchSettings.ES_TIMELINE_INDEX + ": expected a lower-case index prefix such as "
-          + "glasswatch-timeline, got '" + prefix + "'");
-    }
+    URI es = SinkSettings.elasticsearchUrl(settings, problems);
+    String prefix = SinkSettings.timelineIndexPrefix(settings, problems);
     Path policy = policyOption != null ? policyOption
         : settings.isSet(GlasswatchSettings.POLICY_FILE) ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE).strip())
         : null;
