@@ -102,8 +102,7 @@ public final class Pipeline implements AutoCloseable {
       if (services.contains(Service.REVOKER)) {
         p.ssoRevoker = p.started.add("IAM Identity Center client", SsoAdminRevoker.fromSettings(alerts.revoke(),
             alerts.revoke().revokerOptions(), SsoAdminClients.Tuning.defaults()));
-        p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker,
-            RevokeService.Options.defaults().withParallelism(alerts.revoke().parallelism()),
+        p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker, alerts.revokeOptions(),
             OverlappingGrants.FROM_COMMAND, alerts.policy()));
         daemon("glasswatch-revoker", p.revoker).start();
         // containment of issued sessions runs with the revoke executor; its policy section is validated here
@@ -111,14 +110,14 @@ public final class Pipeline implements AutoCloseable {
         p.container = p.started.add("session containment client", SessionContainer.fromSettings(alerts.revoke(),
             SsoAdminClients.Tuning.defaults(), SessionContainer.Options.defaults()));
         p.containment = p.started.add("session containment", new ContainmentService(settings, p.container, contain,
-            alerts.policy(), ContainmentService.Options.defaults(), java.time.Clock.systemUTC()));
+            alerts.policy(), ContainmentService.Options.defaults(alerts.topics()), java.time.Clock.systemUTC()));
         daemon("glasswatch-containment", p.containment).start();
       }
       if (services.contains(Service.ALERTS)) {
         OnCallChannels.Setup setup = OnCallChannels.create(alerts.channels(), alerts.policyFile().orElse(null),
             new ConsoleChannel(console));
         p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
-            OnCallDispatcher.Options.defaults());
+            alerts.dispatcherOptions());
         p.started.add("alert delivery", p.dispatcher);
         daemon("glasswatch-alerts", p.dispatcher).start();
       }

@@ -17,6 +17,7 @@ import io.glasswatch.schema.ContainCommand;
 import io.glasswatch.schema.ContainResult;
 import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,8 +130,19 @@ public final class ContainmentService implements Runnable, AutoCloseable {
      * @return the standard topics and group, 8 at once, poll 200 ms, start-up 60 s, clean-up retry 1 min
      */
     public static Options defaults() {
-      return new Options(Topics.CONTAIN_COMMANDS, Topics.CONTAIN_RESULTS, Topics.REVOKE_RESULTS, Topics.ALERTS,
-          Topics.CLOUDTRAIL_EVENTS, Topics.DEAD_LETTER, GROUP_ID, 8, Duration.ofMillis(200), Duration.ofSeconds(60),
+      return defaults(TopicNames.DEFAULT);
+    }
+
+    /**
+     * The production options for the topics of one instance ({@code kafka.topic-prefix}).
+     *
+     * @param topics the instance's topic names
+     * @return as {@link #defaults()}, every topic and the group with the instance's prefix
+     */
+    public static Options defaults(TopicNames topics) {
+      return new Options(topics.name(Topics.CONTAIN_COMMANDS), topics.name(Topics.CONTAIN_RESULTS),
+          topics.name(Topics.REVOKE_RESULTS), topics.name(Topics.ALERTS), topics.name(Topics.CLOUDTRAIL_EVENTS),
+          topics.name(Topics.DEAD_LETTER), topics.group(GROUP_ID), 8, Duration.ofMillis(200), Duration.ofSeconds(60),
           Duration.ofMinutes(1));
     }
 
