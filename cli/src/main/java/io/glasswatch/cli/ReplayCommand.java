@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
       };
       long[] outs = new long[3]; // alerts, revoke commands, timeline entries
+      List<io.glasswatch.streams.correlation.OpenDeadline> open = new ArrayList<>();
       Map<String, Long> inputCounts;
       try (Writer alerts = alertsOut == null
           ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -172,6 +174,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("dead-letter: " + d.sourceTopic() + " key " + d.key() + ": " + d.reason());
             counts[3]++;
           }
+
+          @Override
+          public void openDeadline(io.glasswatch.streams.correlation.OpenDeadline d) {
+            open.add(d);
+          }
         });
         alerts.flush();
       }
@@ -180,6 +187,10 @@ public final class ReplayCommand implements Callable<Integer> {
               + " %d revoke commands, %d timeline entries%n",
           sorter.size(), inputCounts, counts[1], counts[0], counts[2], duplicates.conflicts(), duplicates.duplicates(),
           counts[3], outs[0], outs[1], outs[2]);
+      err.printf("%d deadlines open after the last event%s%n", open.size(), open.isEmpty() ? "" : ":");
+      for (io.glasswatch.streams.correlation.OpenDeadline d : open) {
+        err.printf("  %-20s %-40s due %s%n", d.alertType(), d.correlationId(), d.dueAt());
+      }
       return counts[0] + counts[2] + counts[3] + duplicates.conflicts() == 0 ? 0 : 2;
     }
   }

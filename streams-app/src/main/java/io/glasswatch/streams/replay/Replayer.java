@@ -46,7 +46,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * follows event time (so {@code detectedAtWallClock} of revoke commands is the event time of the
  * decision); deadlines are evaluated on stream time alone ({@code wallClockDeadlines} false), never on
  * the wall clock; after the last record a clock tick at the latest event time goes to every input topic,
- * so that every deadline up to that time is evaluated. The driver runs the whole topology as one task and
+ * so that every deadline up to that time is evaluated, then an end-of-input tick
+ * ({@link Topics#END_OF_INPUT_HEADER}) so that every decision that only waited for late input is taken;
+ * deadlines after the last event time stay open and are handed to {@link Output#openDeadline}. The driver runs the whole topology as one task and
  * processes internal topics at once, so the end is deterministic: the same input gives the same output,
  * chain hashes included.
  */
@@ -91,6 +93,12 @@ public final class Replayer {
 
     /** A record the topology rejected (written to {@code dead-letter}). */
     default void deadLetter(ReplayResult.DeadLetter deadLetter) {}
+
+    /**
+     * A deadline still open after the end of the input (for example a rotation due after the last
+     * event), handed on once, in due-time order, after every other output.
+     */
+    default void openDeadline(io.glasswatch.streams.correlation.OpenDeadline deadline) {}
   }
 
   /** Outputs are handed on after every this many input records, so the driver never holds more. */
@@ -202,6 +210,16 @@ public final class Replayer {
         inputs.get(topic).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(maxEventTime)));
       }
       outputs.drain();
+      // The input is finite: no later record can arrive, so every decision that only waited for late
+      // input is taken now (SPEC 5); deadlines after the last event time stay open and are listed.
+      for (String topic : INPUT_TOPICS) {
+        inputs.get(topic).pipeInput(new TestRecord<>(null, null, endOfInputHeaders(),
+            Instant.ofEpochMilli(Topics.END_OF_INPUT_TIME)));
+      }
+      outputs.drain();
+      io.glasswatch.streams.correlation.AccountCorrelator
+          .openDeadlines(driver.getKeyValueStore(io.glasswatch.streams.correlation.AccountCorrelator.STORE), policy)
+          .forEach(out::openDeadline);
       return counts;
     } finally {
       if (driver != null) {
@@ -209,6 +227,13 @@ public final class Replayer {
       }
       deleteRecursively(stateDir);
     }
+  }
+
+  /** Headers of the end-of-input tick: a clock tick also marked {@value Topics#END_OF_INPUT_HEADER}. */
+  private static org.apache.kafka.common.header.Headers endOfInputHeaders() {
+    org.apache.kafka.common.header.Headers h = ClockTick.headers();
+    h.add(Topics.END_OF_INPUT_HEADER, "true".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return h;
   }
 
   /** The output topics of one driver, drained into an {@link Output}. */
