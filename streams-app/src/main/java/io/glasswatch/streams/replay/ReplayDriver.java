@@ -19,7 +19,7 @@ import org.apache.kafka.streams.processor.internals.StreamTask;
 
 /**
  * Runs a {@link TopologyTestDriver}'s task the way the driver does, record by record, but commits every
- * {@link #COMMIT_EVERY} processed records instead of after each one, and hands every record the
+ * {@code commitEvery} processed records (by default {@value #COMMIT_EVERY}) instead of after each one, and hands every record the
  * topology writes to a topic it does not read from (alerts, timeline, changelogs ...) to a consumer at
  * once instead of queueing it.
  *
@@ -40,7 +40,7 @@ import org.apache.kafka.streams.processor.internals.StreamTask;
  * has global stores, {@link #of} returns null and the caller uses the driver's own, slower, path.
  */
 final class ReplayDriver {
-  /** Processed records between two commits. */
+  /** Processed records between two commits, by default. */
   static final int COMMIT_EVERY = 10_000;
 
   private final TopologyTestDriver driver;
@@ -50,12 +50,14 @@ final class ReplayDriver {
   private final Map<String, TopicPartition> partitionsByTopic;
   private final Map<TopicPartition, AtomicLong> offsets;
   private final Consumer<ProducerRecord<byte[], byte[]>> output;
+  private final int commitEvery;
   private int sinceCommit;
 
   private ReplayDriver(TopologyTestDriver driver, StreamTask task, MockProducer<byte[], byte[]> producer, Time clock,
       Map<String, TopicPartition> partitionsByTopic, Map<TopicPartition, AtomicLong> offsets,
-      Consumer<ProducerRecord<byte[], byte[]>> output) {
+      Consumer<ProducerRecord<byte[], byte[]>> output, int commitEvery) {
     this.driver = driver;
+    this.commitEvery = commitEvery;
     this.task = task;
     this.producer = producer;
     this.clock = clock;
@@ -69,9 +71,14 @@ final class ReplayDriver {
    *
    * @param output receives, in production order, every record written to a topic the topology does not
    *     read
+   * @param commitEvery processed records between two commits, at least 1
    */
   @SuppressWarnings("unchecked")
-  static ReplayDriver of(TopologyTestDriver driver, Consumer<ProducerRecord<byte[], byte[]>> output) {
+  static ReplayDriver of(TopologyTestDriver driver, Consumer<ProducerRecord<byte[], byte[]>> output,
+      int commitEvery) {
+    if (commitEvery < 1) {
+      throw new IllegalArgumentException("commitEvery must be at least 1, got " + commitEvery);
+    }
     try {
       Object task = field(driver, "task");
       Map<String, TopicPartition> global = (Map<String, TopicPartition>) field(driver, "globalPartitionsByInputTopic");
@@ -81,7 +88,7 @@ final class ReplayDriver {
       return new ReplayDriver(driver, t, (MockProducer<byte[], byte[]>) field(driver, "producer"),
           (Time) field(driver, "mockWallClockTime"),
           (Map<String, TopicPartition>) field(driver, "partitionsByInputTopic"),
-          (Map<TopicPartition, AtomicLong>) field(driver, "offsetsByTopicOrPatternPartition"), output);
+          (Map<TopicPartition, AtomicLong>) field(driver, "offsetsByTopicOrPatternPartition"), output, commitEvery);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
@@ -127,6 +134,11 @@ final class ReplayDriver {
     return driver;
   }
 
+  /** Processed records since the last commit. */
+  int sinceCommit() {
+    return sinceCommit;
+  }
+
   private void processAll() {
     capture();
     task.resumePollingForPartitionsWithAvailableSpace();
@@ -134,7 +146,7 @@ final class ReplayDriver {
     while (task.hasRecordsQueued() && task.isProcessable(clock.milliseconds())) {
       task.process(clock.milliseconds());
       task.maybePunctuateStreamTime();
-      if (++sinceCommit >= COMMIT_EVERY) {
+      if (++sinceCommit >= commitEvery) {
         commit();
       }
       capture();

@@ -70,10 +70,21 @@ public final class Replayer {
   private final AvroSerdes serdes = AvroSerdes.embedded();
   private final Map<String, Serializer<?>> serializers = new java.util.HashMap<>();
 
+  private final int commitEvery;
+
   /** A replayer applying {@code policy}, with the expiry sweeper as {@code sweeper} says. */
   public Replayer(Policy policy, SweeperSettings sweeper) {
+    this(policy, sweeper, ReplayDriver.COMMIT_EVERY);
+  }
+
+  /**
+   * A replayer whose {@link ReplayDriver} commits every {@code commitEvery} processed records; 0 runs the
+   * driver's own path instead (a commit per record), which tests compare with {@link ReplayDriver}'s.
+   */
+  Replayer(Policy policy, SweeperSettings sweeper, int commitEvery) {
     this.policy = policy;
     this.sweeper = java.util.Objects.requireNonNull(sweeper, "sweeper");
+    this.commitEvery = commitEvery;
   }
 
   /** A replayer applying {@code policy}, with the default expiry sweeper. */
@@ -265,7 +276,7 @@ public final class Replayer {
     Pipe(TopologyTestDriver driver, Output out) {
       this.driver = driver;
       this.out = out;
-      this.fast = ReplayDriver.of(driver, this::produced);
+      this.fast = commitEvery > 0 ? ReplayDriver.of(driver, this::produced, commitEvery) : null;
       if (fast == null) {
         for (String topic : INPUT_TOPICS) {
           inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
