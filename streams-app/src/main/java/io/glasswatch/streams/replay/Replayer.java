@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -52,9 +52,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * the wall clock; after the last record a clock tick at the latest event time goes to every input topic,
  * so that every deadline up to that time is evaluated, then an end-of-input tick
  * ({@link Topics#END_OF_INPUT_HEADER}) so that every decision that only waited for late input is taken;
- * deadlines after the last event time stay open and are handed to {@link Output#openDeadline}. The driver runs the whole topology as one task and
- * processes internal topics at once, so the end is deterministic: the same input gives the same output,
- * chain hashes included.
+ * deadlines after the last event time stay open and are handed to {@link Output#openDeadline}. The
+ * driver runs the whole topology as one task and processes internal topics at once, so the end is
+ * deterministic: the same input gives the same output, chain hashes included.
  *
  * <p>Speed: the driver's task is run by {@link ReplayDriver}, which processes in the driver's order but
  * commits (flushes the stores) every {@value ReplayDriver#COMMIT_EVERY} records instead of after each
@@ -69,7 +69,6 @@ public final class Replayer {
   private final SweeperSettings sweeper;
   private final AvroSerdes serdes = AvroSerdes.embedded();
   private final Map<String, Serializer<?>> serializers = new java.util.HashMap<>();
-
   private final int commitEvery;
 
   /** A replayer applying {@code policy}, with the expiry sweeper as {@code sweeper} says. */
