@@ -22,10 +22,9 @@ import java.util.UUID;
  * 99% background CloudTrail and 1% break-glass lifecycle events.
  *
  * <p>Background: non-root API calls (EC2, S3, STS, IAM reads, KMS, CloudWatch Logs, Lambda, RDS,
- * DynamoDB, SSM, ECR) by assumed roles, IAM users and AWS services, a few denied, on
- * one of them an IAM Identity Center role ({@code AWSReservedSSO_*}, random session names: the session
- * attribution looks at every such record and matches none),
- * {@link Options#accounts()} accounts (skewed: low account numbers are busier), at
+ * DynamoDB, SSM, ECR) by assumed roles (one of them an IAM Identity Center role {@code AWSReservedSSO_*}
+ * with random session names: the session attribution looks at each such record and matches none), IAM
+ * users and AWS services, a few denied, on {@link Options#accounts()} accounts (skewed: low account numbers are busier), at
  * {@link Options#backgroundRate()} records per second of event time (exponential gaps), each with a
  * realistic raw {@code record} JSON of about 1 KB.
  *
