@@ -189,6 +189,11 @@ final class CloudTrailNormalizer {
     try {
       return Timestamps.parseAws(v);
     } catch (DateTimeParseException | IllegalArgumentException e) {
+      // the basic form of the CloudTrail userIdentity reference's examples, 20131102T010628Z
+      if (v.isTextual() && v.asText().matches("\\d{8}T\\d{6}Z")) {
+        return java.time.LocalDateTime.parse(v.asText(), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+            .toInstant(java.time.ZoneOffset.UTC);
+      }
       t.problems.add(field + ": expected a timestamp, got "
           + (v.isValueNode() ? Timestamps.quote(v.asText()) : Json.typeName(v)));
       return null;
