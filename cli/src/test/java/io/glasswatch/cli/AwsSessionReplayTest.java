@@ -38,7 +38,7 @@ class AwsSessionReplayTest {
   void raisesSessionOutlivedGrantAndEmergencyRoleWithoutRequestFromRealisticRecords() throws Exception {
     Path timeline = dir.resolve("timeline.jsonl");
     ReplayCommandTest.Run r = run("replay", "--policy", fixture("policy.yaml").toString(), "--timeline-out",
-        timeline.toString(), fixture("jit-session-and-emergency-role.jsonl").toString());
+        timeline.toString(), fixture("jit-session-and-emergency-role").toString());
     assertThat(r.status()).as(r.stderr()).isZero();
     List<JsonNode> alerts = lines(r.stdout());
     // the session still calls after the revoke (GetObject), and a new sign-in after it opens a second session;
@@ -73,7 +73,7 @@ class AwsSessionReplayTest {
   void theEvidenceSummarySaysWhatWasDoneWithTheGrant() throws Exception {
     Path timeline = dir.resolve("timeline.jsonl");
     assertThat(run("replay", "--timeline-out", timeline.toString(),
-        fixture("jit-session-and-emergency-role.jsonl").toString()).status()).isZero();
+        fixture("jit-session-and-emergency-role").toString()).status()).isZero();
     List<Map<String, Object>> docs = lines(Files.readString(timeline)).stream()
         .filter(d -> REQUEST.equals(d.path("glasswatch").path("correlation_id").asText()))
         .map(d -> (Map<String, Object>) JSON.convertValue(d, Map.class)).toList();
@@ -105,7 +105,7 @@ class AwsSessionReplayTest {
   void theBundledScenarioShowsTheSessionOutlivingItsGrant() throws IOException {
     Path scenarios = dir.resolve("scenarios");
     DemoScenarios.extract(scenarios);
-    ReplayCommandTest.Run r = run("replay", scenarios.resolve("10-jit-session-in-aws.jsonl").toString());
+    ReplayCommandTest.Run r = run("replay", scenarios.resolve("10-jit-session-in-aws").toString());
     assertThat(r.status()).as(r.stderr()).isZero();
     // under the built-in policy no emergency role is listed: the AssumeRole is background
     assertThat(byType(lines(r.stdout()))).containsExactlyInAnyOrderEntriesOf(Map.of("SESSION_OUTLIVED_GRANT", 2));
