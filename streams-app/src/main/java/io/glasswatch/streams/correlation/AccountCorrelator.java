@@ -76,6 +76,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Request lifecycle: {@link RequestLifecycle} (rules in its Javadoc; {@link AccountLifecycles}),
  *       fed by lifecycle facts, covered root use ({@code used}), rotation evidence ({@code rotated}) and
  *       deadline time passing the grant's {@code expiresAt}.
+ *   <li>AWS sessions of grants (SPEC 1.6): {@link GrantSessions} (store {@value #SESSION_STORE}) claims a
+ *       CloudTrail record of a grant's session or an emergency-role {@code AssumeRole} before it is judged as
+ *       background, files it under the request and calls {@link AccountRule#onSessionCall} and
+ *       {@link AccountRule#onEmergencyAssume}; grant facts tell it which grants to watch.
  *   <li>Expiry sweeper: {@link ExpirySweep}. Outputs and overlapping grants: {@link AccountEffects}.
  *   <li>De-duplication: a CloudTrail record is identified by {@code eventID} (with its event time), a
  *       finding by id and {@code updatedAt}, an account-scoped gateway event by {@code sourceDigest};
