@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       the user's user name (case-insensitive), made from {@code grantedAt - skew} on; of several such grants
  *       the latest granted before the call wins. Names come from the grant's assignment
  *       ({@code permissionSetName}, {@code principalName}), else the policy's {@code identityCenterNames}, else
- *       the {@link IdentityCenterNames} look-up (live only). A grant whose names stay unknown gets a
- *       {@code session_attribution_unresolved} timeline entry and no session. The {@code AssumeRoleWithSAML}
+ *       the {@link IdentityCenterNames} look-up (live only). A grant whose names stay unknown is not
+ *       watched: its sessions stay with the account. The {@code AssumeRoleWithSAML}
  *       into such a role is the session's first record; its response's access key id is remembered.
  *   <li>Emergency role ({@code emergencyRoles}): a successful {@code AssumeRole} of one opens a session keyed by
  *       the access key id of its response's credentials; it belongs to the approved grant on the account of
@@ -71,10 +71,7 @@ final class GrantSessions {
     }
   }
 
-  /**
-   * One watched grant: {@code rolePrefix} {@code AWSReservedSSO_<permission set name>_} and {@code sessionName}
-   * the user name, or both null when the names are unknown (reported once).
-   */
+  /** One watched grant: {@code rolePrefix} {@code AWSReservedSSO_<permission set name>_}, {@code sessionName} the user name. */
   static final class Watch {
     String requestId;
     String rolePrefix;
@@ -313,27 +310,27 @@ final class GrantSessions {
           () -> names.permissionSetName(as.instanceArn(), as.permissionSetArn()));
       String user = firstOf(as.principalName(), pol.identityCenterName(as.principalId()),
           () -> names.userName(as.instanceArn(), as.principalId()));
-      if (book == null) {
-        book = new Book();
+      Watch w = book == null ? null : book.watches.get(requestId);
+      // names unknown: the grant's sessions cannot be told from others and stay with the account
+      if (w != null || ps != null && user != null) {
+        if (book == null) {
+          book = new Book();
+        }
+        if (w == null) {
+          w = new Watch();
+          w.requestId = requestId;
+          book.watches.put(requestId, w);
+        }
+        if (ps != null && user != null) {
+          w.rolePrefix = SessionFacts.SSO_ROLE_PREFIX + ps + "_";
+          w.sessionName = user;
+        }
+        Long end = v.end();
+        w.grantedAt = v.fact.grantedAt();
+        w.until = (end != null ? end + MAX_SESSION.toMillis() : v.fact.grantedAt() + pol.stateRetention().toMillis())
+            + pol.skew().toMillis();
+        bookChanged = true;
       }
-      Watch w = book.watches.get(requestId);
-      boolean reported = w != null && w.rolePrefix == null;
-      if (w == null) {
-        w = new Watch();
-        w.requestId = requestId;
-        book.watches.put(requestId, w);
-      }
-      if (ps != null && user != null) {
-        w.rolePrefix = SessionFacts.SSO_ROLE_PREFIX + ps + "_";
-        w.sessionName = user;
-      } else if (!reported && w.rolePrefix == null) {
-        out.emitTimeline(unresolved(s.accountId, v, ps, user), requestId, requestId, v.fact.grantedAt());
-      }
-      Long end = v.end();
-      w.grantedAt = v.fact.grantedAt();
-      w.until = (end != null ? end + MAX_SESSION.toMillis() : v.fact.grantedAt() + pol.stateRetention().toMillis())
-          + pol.skew().toMillis();
-      bookChanged = true;
     }
     boolean stateChanged = false;
     for (AccountState.EmergencyAssume a : s.emergencyAssumes.values()) {
@@ -434,22 +431,5 @@ final class GrantSessions {
         base.action(), base.outcome(), base.userName(), base.sourceIp(), base.userAgent(), msg.toString(),
         base.eventId(), base.alertId(), base.alertType(), base.severity(), base.tokenFingerprint(), details.toString());
     return entryId == null ? d : d.withEntryId(entryId);
-  }
-
-  /** The entry saying a grant's session cannot be attributed: its IAM Identity Center names are unknown. */
-  private static TimelineDraft unresolved(String account, AccountState.GrantView v, String ps, String user) {
-    Assignment a = v.fact.assignment();
-    String missing = (ps == null ? "permission set name of " + a.permissionSetArn() : "")
-        + (ps == null && user == null ? " and " : "")
-        + (user == null ? "user name of " + a.principalId() : "");
-    String verb = ps == null && user == null ? " are" : " is";
-    String details = JsonSerde.mapper().createObjectNode().put("permissionSetArn", a.permissionSetArn())
-        .put("principalId", a.principalId()).put("permissionSetName", ps).put("principalName", user).toString();
-    return new TimelineDraft("session-attribution:" + v.fact.requestId(), v.fact.grantedAt(), account, "glasswatch",
-        "event", "session_attribution_unresolved", "unknown", v.fact.subject(), null, null,
-        "The AWS sessions of request " + v.fact.requestId() + " cannot be attributed: the " + missing
-            + verb + " not known (give it in the grant's assignment, the policy's identityCenterNames, or enable the "
-            + "IAM Identity Center look-ups)",
-        null, null, null, null, null, details);
   }
 }
