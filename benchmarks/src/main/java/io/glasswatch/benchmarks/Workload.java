@@ -22,15 +22,16 @@ import java.util.UUID;
  * 99% background CloudTrail and 1% break-glass lifecycle events.
  *
  * <p>Background: non-root API calls (EC2, S3, STS, IAM reads, KMS, CloudWatch Logs, Lambda, RDS,
- * DynamoDB, SSM, ECR) by assumed roles, IAM users and AWS services, a few denied, on
- * {@link Options#accounts()} accounts (skewed: low account numbers are busier), at
+ * DynamoDB, SSM, ECR) by assumed roles (one of them an IAM Identity Center role {@code AWSReservedSSO_*}
+ * with random session names: the session attribution looks at each such record and matches none), IAM
+ * users and AWS services, a few denied, on {@link Options#accounts()} accounts (skewed: low account numbers are busier), at
  * {@link Options#backgroundRate()} records per second of event time (exponential gaps), each with a
  * realistic raw {@code record} JSON of about 1 KB.
  *
  * <p>Break-glass lifecycles start as a Poisson process whose rate makes their records
  * {@link Options#breakGlassShare()} of all records. A JIT lifecycle: request, approvals by
  * {@code incident_command} and {@code security} (10–90 s apart), a grant with an IAM Identity Center
- * assignment valid 10–30 min, 1–4 allowed usages, the expiry at {@code expiresAt};
+ * assignment (with its permission set and user names, so its sessions are watched) valid 10–30 min, 1–4 allowed usages, the expiry at {@code expiresAt};
  * {@link Options#violationShare()} of them add an allowed usage 1–3 min after expiry (one
  * USAGE_AFTER_EXPIRY alert and one revoke command each). A root lifecycle ({@link Options#rootShare()}):
  * request of kind {@code root}, approvals, a grant valid 10–20 min, the break-glass root declaration
@@ -107,6 +108,8 @@ public final class Workload implements Iterator<InputRecord> {
       "arn:aws:sso:::permissionSet/ssoins-72230d1a6c1f2ab7/ps-0f4d2c1e9b8a7d60",
       "arn:aws:sso:::permissionSet/ssoins-72230d1a6c1f2ab7/ps-1a2b3c4d5e6f7081",
       "arn:aws:sso:::permissionSet/ssoins-72230d1a6c1f2ab7/ps-9e8d7c6b5a493827"};
+  /** Names of {@link #PERMISSION_SETS}, carried by the grants' assignments so their AWS sessions are watched. */
+  private static final String[] PERMISSION_SET_NAMES = {"BreakGlassAdmin", "BreakGlassReadOnly", "BreakGlassNetwork"};
 
   /** Background API calls: source, name, read-only. */
   private static final String[][] CALLS = {
@@ -120,7 +123,8 @@ public final class Workload implements Iterator<InputRecord> {
       {"lambda.amazonaws.com", "ListFunctions20150331", "true"}, {"rds.amazonaws.com", "DescribeDBInstances", "true"},
       {"dynamodb.amazonaws.com", "DescribeTable", "true"}, {"ssm.amazonaws.com", "GetParameter", "true"},
       {"ecr.amazonaws.com", "GetAuthorizationToken", "true"}, {"monitoring.amazonaws.com", "GetMetricData", "true"}};
-  private static final String[] ROLES = {"ci-deployer", "app-runtime", "data-pipeline", "observability", "OrganizationAccountAccessRole"};
+  private static final String[] ROLES = {"ci-deployer", "app-runtime", "data-pipeline", "observability",
+      "OrganizationAccountAccessRole", "AWSReservedSSO_BreakGlassReadOnly_5b7a0c2e9d4f1a36"};
   private static final String[] REGIONS = {"us-east-1", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1"};
   private static final String[] AGENTS = {"aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64",
       "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1 lang/python#3.12.2", "aws-sdk-java/2.25.13 Linux/6.1 OpenJDK_64-Bit_Server_VM/21",
@@ -427,7 +431,9 @@ public final class Workload implements Iterator<InputRecord> {
   private static AccountAssignment assignment(String account, String subject) {
     return AccountAssignment.newBuilder().setInstanceArn(INSTANCE_ARN).setAccountId(account)
         .setPermissionSetArn(PERMISSION_SETS[Math.floorMod(subject.hashCode(), PERMISSION_SETS.length)])
-        .setPrincipalType("USER").setPrincipalId("9067a1b2c3-" + Integer.toHexString(subject.hashCode())).build();
+        .setPermissionSetName(PERMISSION_SET_NAMES[Math.floorMod(subject.hashCode(), PERMISSION_SETS.length)])
+        .setPrincipalType("USER").setPrincipalId("9067a1b2c3-" + Integer.toHexString(subject.hashCode()))
+        .setPrincipalName(subject).build();
   }
 
   private CloudTrailEvent rootCloudTrail(String account, long at, String source, String name) {

@@ -123,7 +123,8 @@ public final class Pipeline implements AutoCloseable {
       }
       if (services.contains(Service.STREAMS)) {
         p.streams = p.started.add("streams app",
-            new StreamsService(StreamsSettings.from(settings, policy.policy()), serdes));
+            new StreamsService(StreamsSettings.from(settings, policy.policy()), serdes,
+                io.glasswatch.streams.attribution.IdentityCenterLookups.from(settings)));
         p.streams.start();
         if (!p.streams.awaitRunning(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the streams app did not reach RUNNING within 60 s (state "

@@ -122,9 +122,9 @@ class InvestigatorIT {
     assertThat(evidence.status()).as(evidence.err()).isZero();
     Map<String, byte[]> files = unzip(bundle);
     assertThat(files.keySet()).containsExactly("timeline.json", "timeline.md", "alerts.json", "revoke-results.json",
-        "chain-proof.json", "policy.txt", "manifest.json");
+        "activity.json", "chain-proof.json", "policy.txt", "manifest.json");
     JsonNode manifest = JSON.readTree(files.get("manifest.json"));
-    assertThat(manifest.path("files").size()).isEqualTo(6);
+    assertThat(manifest.path("files").size()).isEqualTo(7);
     for (JsonNode f : manifest.path("files")) {
       assertThat(Hashing.sha256Hex(files.get(f.path("name").asText()))).isEqualTo(f.path("sha256").asText());
     }

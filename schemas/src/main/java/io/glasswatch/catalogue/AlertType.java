@@ -65,6 +65,16 @@ public enum AlertType {
    * kept in the timeline and the second is judged too.
    */
   CONFLICTING_DUPLICATE(Severity.HIGH, EnumSet.of(NOTIFY)),
+  /**
+   * CloudTrail {@code AssumeRole} of a policy-listed emergency role with no covering approved request of the
+   * same subject (SPEC 1.6).
+   */
+  EMERGENCY_ROLE_WITHOUT_REQUEST(Severity.CRITICAL, EnumSet.of(PAGE)),
+  /**
+   * A CloudTrail record of a grant's AWS session after the grant ended (expiry or revoke) plus {@code skew}: the
+   * temporary credentials still work (SPEC 1.6).
+   */
+  SESSION_OUTLIVED_GRANT(Severity.HIGH, EnumSet.of(PAGE)),
   /** An auto-revoke not confirmed within the revoke deadline. */
   REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE)),
   /**

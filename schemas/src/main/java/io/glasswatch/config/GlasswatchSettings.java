@@ -61,6 +61,16 @@ public final class GlasswatchSettings {
   public static final String AWS_REGION = "aws.region";
   /** Override endpoint of the SSO Admin API (e.g. moto); empty means the real AWS endpoint. */
   public static final String SSO_ENDPOINT = "aws.sso-admin.endpoint";
+  /**
+   * Whether the streams app looks up IAM Identity Center names (SSO Admin DescribePermissionSet, Identity Store
+   * DescribeUser) to attribute AWS sessions to grants (SPEC 1.6); false: only the names in the grants and the
+   * policy's identityCenterNames are used, and no AWS call is made.
+   */
+  public static final String ATTRIBUTION_LOOKUP = "attribution.lookup.enabled";
+  /** Identity store id ({@code d-...}) of the look-ups; empty: found with SSO Admin ListInstances. */
+  public static final String ATTRIBUTION_IDENTITY_STORE = "attribution.identity-store-id";
+  /** Override endpoint of the Identity Store API (e.g. moto); empty means the real AWS endpoint. */
+  public static final String IDENTITY_STORE_ENDPOINT = "aws.identitystore.endpoint";
   /** When true, revokes are recorded as DRY_RUN and no AWS call is made. */
   public static final String REVOKE_DRY_RUN = "revoke.dry-run";
   /**
@@ -176,6 +186,9 @@ public final class GlasswatchSettings {
     d.put(ES_TIMELINE_INDEX, "glasswatch-timeline");
     d.put(AWS_REGION, "us-east-1");
     d.put(SSO_ENDPOINT, "");
+    d.put(ATTRIBUTION_LOOKUP, "false");
+    d.put(ATTRIBUTION_IDENTITY_STORE, "");
+    d.put(IDENTITY_STORE_ENDPOINT, "");
     d.put(REVOKE_DRY_RUN, "false");
     d.put(REVOKE_GIVE_UP, "15m");
     d.put(REVOKE_PARALLELISM, "8");
@@ -223,7 +236,7 @@ public final class GlasswatchSettings {
     d.put("ingest.cloudtrail.regions", "");
     d.put("ingest.cloudtrail.endpoint", "");
     d.put("ingest.cloudtrail.lookup-attributes", "Username=root,EventName=ConsoleLogin,"
-        + "EventSource=iam.amazonaws.com,EventSource=sso.amazonaws.com,EventName=AssumeRole,EventName=AssumeRoot");
+        + "EventSource=iam.amazonaws.com,EventSource=sso.amazonaws.com,EventName=AssumeRole,EventName=AssumeRoot,EventName=AssumeRoleWithSAML");
     d.put("ingest.cloudtrail.poll-interval", "1m");
     d.put("ingest.cloudtrail.overlap", "15m");
     d.put("ingest.cloudtrail.initial-lookback", "1h");
@@ -245,7 +258,7 @@ public final class GlasswatchSettings {
       Set.of(STACK_KAFKA_PORT, STACK_REGISTRY_PORT, STACK_ES_PORT, STACK_MOTO_PORT);
   private static final Set<String> URL_KEYS = Set.of(REGISTRY_URL, ES_URL);
   private static final Set<String> OPTIONAL_URL_KEYS =
-      Set.of(SSO_ENDPOINT, WEBHOOK_URL, PAGERDUTY_URL, SLACK_WEBHOOK_URL, MATTERMOST_WEBHOOK_URL);
+      Set.of(SSO_ENDPOINT, IDENTITY_STORE_ENDPOINT, WEBHOOK_URL, PAGERDUTY_URL, SLACK_WEBHOOK_URL, MATTERMOST_WEBHOOK_URL);
 
   private final Map<String, String> values;
 

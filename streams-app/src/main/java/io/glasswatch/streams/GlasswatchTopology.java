@@ -12,6 +12,7 @@ import io.glasswatch.schema.RevokeOrder;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
+import io.glasswatch.streams.attribution.IdentityCenterNames;
 import io.glasswatch.streams.correlation.AccountCorrelator;
 import io.glasswatch.streams.correlation.AccountInput;
 import io.glasswatch.streams.correlation.Emission;
@@ -259,6 +260,15 @@ public final class GlasswatchTopology {
    *     the error handlers, {@value Topics#DEAD_LETTER}), each name prefixed by {@link StreamsSettings#topicPrefix()}
    */
   public static Topology build(StreamsSettings settings, AvroSerdes serdes) {
+    return build(settings, serdes, IdentityCenterNames.NONE);
+  }
+
+  /**
+   * Builds the topology as {@link #build(StreamsSettings, AvroSerdes)}, with stage B attributing AWS sessions
+   * to grants with the IAM Identity Center names {@code names} looks up (live; replay uses
+   * {@link IdentityCenterNames#NONE} and the policy's static names, so it makes no AWS call).
+   */
+  public static Topology build(StreamsSettings settings, AvroSerdes serdes, IdentityCenterNames names) {
     StreamsBuilder builder = new StreamsBuilder();
     Serde<String> keys = serdes.key();
     Serde<GatewayEvent> gatewaySerde = serdes.value(GatewayEvent.class);
@@ -366,7 +376,7 @@ public final class GlasswatchTopology {
             Named.as(ACCOUNT_INPUTS + "-6"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines(),
-            settings.sweeper()),
+            settings.sweeper(), names),
             Named.as(ACCOUNT_CORRELATOR)),
         ACCOUNT_OUTPUT, false);
 

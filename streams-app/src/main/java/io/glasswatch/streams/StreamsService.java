@@ -53,8 +53,17 @@ public final class StreamsService implements AutoCloseable {
    * @param serdes value serdes (normally {@link AvroSerdes#registry(String)})
    */
   public StreamsService(StreamsSettings settings, AvroSerdes serdes) {
+    this(settings, serdes, io.glasswatch.streams.attribution.IdentityCenterNames.NONE);
+  }
+
+  /**
+   * Builds the topology with stage B looking up IAM Identity Center names through {@code names}
+   * ({@link io.glasswatch.streams.attribution.IdentityCenterLookups#from}); nothing connects until {@link #start()}.
+   */
+  public StreamsService(StreamsSettings settings, AvroSerdes serdes,
+      io.glasswatch.streams.attribution.IdentityCenterNames names) {
     this.settings = settings;
-    this.topology = GlasswatchTopology.build(settings, serdes);
+    this.topology = GlasswatchTopology.build(settings, serdes, names);
   }
 
   /** The topology this service runs. */

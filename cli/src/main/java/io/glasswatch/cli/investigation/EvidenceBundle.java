@@ -30,6 +30,8 @@ import java.util.zip.ZipOutputStream;
  * timeline.md          the same as a Markdown report with the verification result
  * alerts.json          the timeline's alert entries (type, severity, summary, evidence ids, runbook)
  * revoke-results.json  the timeline's enforcement entries (revoke requested / confirmed / failed ...)
+ * activity.json        what was done with the grant in AWS ({@link GrantActivity}: calls of its sessions by
+ *                      service and action, write calls, KMS keys, first and last call, calls after its end)
  * chain-proof.json     the recomputed hash chain: every link, the head hash, any finding
  * policy.txt           the detection policy in force (its origin and every threshold)
  * policy.yaml          the policy file itself, when the policy came from a file
@@ -81,6 +83,7 @@ public final class EvidenceBundle {
     files.put("timeline.md", markdown(requestId, docs, proof, policy, createdAt).getBytes(StandardCharsets.UTF_8));
     files.put("alerts.json", json(ofKind(docs, "alert")));
     files.put("revoke-results.json", json(ofKind(docs, "enforcement")));
+    files.put("activity.json", json(GrantActivity.of(docs)));
     files.put("chain-proof.json", json(ChainReports.proof(proof)));
     files.put("policy.txt", ("policy from " + policy.origin() + System.lineSeparator() + policy.description()
         + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
@@ -168,6 +171,7 @@ public final class EvidenceBundle {
           .append("` (sequence ").append(f.sequence()).append("): ").append(f.detail()).append('\n'));
       sb.append('\n');
     }
+    sb.append(GrantActivity.markdown(GrantActivity.of(docs)));
     sb.append("## Timeline\n\n").append(TimelineFormat.MARKDOWN.render(docs));
     return sb.toString();
   }

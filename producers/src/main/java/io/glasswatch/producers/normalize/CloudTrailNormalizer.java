@@ -8,6 +8,8 @@ import io.glasswatch.producers.normalize.core.NormalizeResult;
 
 import io.glasswatch.producers.normalize.core.Json;
 
+import io.glasswatch.producers.normalize.core.Secrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.Hashing;
@@ -127,7 +129,9 @@ final class CloudTrailNormalizer {
     String eventId = t.text(rec, "", "eventID");
     String errorCode = t.text(rec, "", "errorCode");
     String consoleLogin = consoleLogin(eventName, errorCode, response, t);
-    String compact = Json.compact(rec);
+    // an STS response carries the session token of the credentials it issued: never kept
+    String compact = response != null && Secrets.containsSecret(response) ? Json.compact(Secrets.redact(rec))
+        : Json.compact(rec);
     if (eventId == null) {
       eventId = "sha256:" + Hashing.sha256Hex(Json.canonical(rec)).substring(0, 32);
     }
@@ -154,14 +158,46 @@ final class CloudTrailNormalizer {
         .setErrorMessage(t.text(rec, "", "errorMessage"))
         .setReadOnly(t.bool(rec, "", "readOnly"))
         .setRequestParametersJson(Json.compactOrNull(Json.field(rec, "requestParameters")))
-        .setResponseElementsJson(Json.compactOrNull(Json.field(rec, "responseElements")))
+        .setResponseElementsJson(Json.compactOrNull(redacted(Json.field(rec, "responseElements"))))
         .setAdditionalEventDataJson(Json.compactOrNull(Json.field(rec, "additionalEventData")))
         .setRecord(compact)
         .setOrigin(src.origin())
+        .setSessionIssuerArn(t.text(issuer, "userIdentity.sessionContext.sessionIssuer.", "arn"))
+        .setSessionCreationDate(creationDate(attributes, t))
+        .setSourceIdentity(t.text(sessionContext, "userIdentity.sessionContext.", "sourceIdentity"))
         .setValidationErrors(t.problems)
         .build();
     return new NormalizeResult.Normalized(Topics.CLOUDTRAIL_EVENTS, account == null ? "" : account, value,
         eventTime, src.origin());
+  }
+
+  /** {@code node} with every secret field's value replaced ({@link Secrets#redact}); null stays null. */
+  private static JsonNode redacted(JsonNode node) {
+    return node != null && Secrets.containsSecret(node) ? Secrets.redact(node) : node;
+  }
+
+  /**
+   * {@code userIdentity.sessionContext.attributes.creationDate} (an AWS timestamp), or null when absent; an
+   * unreadable value is recorded as a validation error and reads as null.
+   */
+  private static Instant creationDate(JsonNode attributes, Typed t) {
+    String field = "userIdentity.sessionContext.attributes.creationDate";
+    JsonNode v = Json.field(attributes, "creationDate");
+    if (blank(v)) {
+      return null;
+    }
+    try {
+      return Timestamps.parseAws(v);
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      // the basic form of the CloudTrail userIdentity reference's examples, 20131102T010628Z
+      if (v.isTextual() && v.asText().matches("\\d{8}T\\d{6}Z")) {
+        return java.time.LocalDateTime.parse(v.asText(), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+            .toInstant(java.time.ZoneOffset.UTC);
+      }
+      t.problems.add(field + ": expected a timestamp, got "
+          + (v.isValueNode() ? Timestamps.quote(v.asText()) : Json.typeName(v)));
+      return null;
+    }
   }
 
   /**

@@ -439,6 +439,8 @@ final class GatewayNormalizer {
           .setPermissionSetArn(a.string("permissionSetArn"))
           .setPrincipalType(a.string("principalType"))
           .setPrincipalId(a.string("principalId"))
+          .setPermissionSetName(a.string("permissionSetName"))
+          .setPrincipalName(a.string("principalName"))
           .build();
     }
   }

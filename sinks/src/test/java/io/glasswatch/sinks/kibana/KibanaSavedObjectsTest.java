@@ -68,7 +68,7 @@ class KibanaSavedObjectsTest {
         .map(o -> o.path("attributes").path("title").asText()).toList();
     assertThat(titles).contains("Break-glass activity over time", "Open and recently closed requests",
         "Alerts by type and severity", "Root activity by account: authorized vs not", "Time to revoke",
-        "Rotation compliance by account");
+        "Rotation compliance by account", "AWS activity per request");
     assertThat(objects).filteredOn(o -> o.path("type").asText().equals("dashboard")).hasSize(3);
   }
 

@@ -3,6 +3,7 @@ package io.glasswatch.streams.correlation;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
+import io.glasswatch.streams.attribution.IdentityCenterNames;
 import io.glasswatch.streams.detection.RootActivity;
 import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.input.EventTimeExtractor;
@@ -75,6 +76,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Request lifecycle: {@link RequestLifecycle} (rules in its Javadoc; {@link AccountLifecycles}),
  *       fed by lifecycle facts, covered root use ({@code used}), rotation evidence ({@code rotated}) and
  *       deadline time passing the grant's {@code expiresAt}.
+ *   <li>AWS sessions of grants (SPEC 1.6): {@link GrantSessions} (store {@value #SESSION_STORE}) claims a
+ *       CloudTrail record of a grant's session or an emergency-role {@code AssumeRole} before it is judged as
+ *       background, files it under the request and calls {@link AccountRule#onSessionCall} and
+ *       {@link AccountRule#onEmergencyAssume}; grant facts tell it which grants to watch.
  *   <li>Expiry sweeper: {@link ExpirySweep}. Outputs and overlapping grants: {@link AccountEffects}.
  *   <li>De-duplication: a CloudTrail record is identified by {@code eventID} (with its event time), a
  *       finding by id and {@code updatedAt}, an account-scoped gateway event by {@code sourceDigest};
@@ -131,6 +136,11 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    * account with a deadline ahead (see {@code AccountState.dueAt}).
    */
   public static final String DUE_STORE = "account-due";
+  /**
+   * Store of the grants and AWS sessions whose CloudTrail records are filed under their request
+   * ({@link GrantSessions}, SPEC 1.6): account id to JSON.
+   */
+  public static final String SESSION_STORE = GrantSessions.STORE;
   /** Stream-time interval of the scan of due accounts. */
   public static final Duration DEADLINE_INTERVAL = Duration.ofSeconds(1);
   /** Stream-time interval of the de-duplication purge. */
@@ -139,6 +149,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private final Policy policy;
   private final DeadlineClock clock;
   private final ExpirySweep sweep;
+  private final IdentityCenterNames names;
+  private GrantSessions grantSessions;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, AccountState> store;
   private KeyValueStore<String, Long> cloudTrailSeen;
@@ -149,8 +161,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private AccountLifecycles lifecycles;
   private boolean endEvaluated;
 
-  private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper) {
+  private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper,
+      IdentityCenterNames names) {
     this.policy = policy;
+    this.names = names;
     this.clock = new DeadlineClock(wallClockDeadlines, policy.allowedLateness());
     this.sweep = new ExpirySweep(sweeper);
   }
@@ -178,10 +192,19 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    */
   public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy,
       boolean wallClockDeadlines, SweeperSettings sweeper) {
+    return supplier(policy, wallClockDeadlines, sweeper, IdentityCenterNames.NONE);
+  }
+
+  /**
+   * A supplier as {@link #supplier(Policy, boolean, SweeperSettings)}, attributing AWS sessions with the
+   * IAM Identity Center names {@code names} knows ({@link GrantSessions}; replay: {@link IdentityCenterNames#NONE}).
+   */
+  public static ProcessorSupplier<String, AccountInput, String, Emission> supplier(Policy policy,
+      boolean wallClockDeadlines, SweeperSettings sweeper, IdentityCenterNames names) {
     return new ProcessorSupplier<>() {
       @Override
       public Processor<String, AccountInput, String, Emission> get() {
-        return new AccountCorrelator(policy, wallClockDeadlines, sweeper);
+        return new AccountCorrelator(policy, wallClockDeadlines, sweeper, names);
       }
 
       @Override
@@ -204,6 +227,8 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
             Serdes.Long()));
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INPUT_DIGESTS), Serdes.String(),
             Serdes.String()));
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_STORE), Serdes.String(),
+            new JsonSerde<>(GrantSessions.Book.class)));
         return stores;
       }
     };
@@ -224,6 +249,12 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     this.dedup = new InputDedup(cloudTrailSeen, guardDutySeen, context.getStateStore(INPUT_DIGESTS));
     this.out = new AccountEffects(policy, clock, context, context.getStateStore(ACCOUNT_CHAIN_STORE));
     this.lifecycles = new AccountLifecycles(policy, context.getStateStore(LIFECYCLE_STORE));
+    this.grantSessions = new GrantSessions(policy, names, context.getStateStore(SESSION_STORE), out, sweep, store::get,
+        (s, ctx) -> {
+          evaluate(s, out.now(s), ctx);
+          lifecycles.flush();
+          store.put(s.accountId, s);
+        });
     clock.schedule(context, DEADLINE_INTERVAL, t -> evaluateDue());
     context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purgeSeen);
   }
@@ -240,6 +271,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       }
       if (verdict == InputDedup.Verdict.CONFLICT) {
         conflictEntryId = onConflictingDuplicate(account, c.event());
+      }
+      if (grantSessions.claim(account, c.event(), conflictEntryId)) {
+        return; // a record of a grant's AWS session, filed under its request (SPEC 1.6)
       }
       if (isBackground(c.event())) {
         onBackgroundCloudTrail(account, c.event(), conflictEntryId);
@@ -401,6 +435,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       }
     }
     AccountRules.onGrant(s, v, ctx);
+    grantSessions.onGrant(s, v);
     return true;
   }
 
@@ -705,6 +740,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       return; // the end of input is no time
     }
     dedup.purge(now - policy.stateRetention().toMillis());
+    grantSessions.purge(now);
   }
 
   /**

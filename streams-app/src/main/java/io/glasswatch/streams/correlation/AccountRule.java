@@ -55,6 +55,19 @@ interface AccountRule {
   default void onConflictingDuplicate(AccountState s, Duplicate d, AccountContext ctx) {}
 
   /**
+   * A CloudTrail record of the session of grant {@code g} (SPEC 1.6) was filed under its request
+   * ({@link GrantSessions}).
+   */
+  default void onSessionCall(AccountState s, SessionCall call, AccountState.GrantView g, AccountContext ctx) {}
+
+  /**
+   * An {@code AssumeRole} of a policy-listed emergency role was recorded ({@code a}, in
+   * {@link AccountState#emergencyAssumes}); {@code a.coveredBy} names the request whose grant covered it
+   * then, or is null.
+   */
+  default void onEmergencyAssume(AccountState s, AccountState.EmergencyAssume a, AccountContext ctx) {}
+
+  /**
    * The rule's deadlines not decided yet whose alert would be raised if nothing else arrived (for the
    * summary of a replay: deadlines still open after its last event). Reads {@code s} only.
    */

@@ -34,6 +34,14 @@ final class AccountRules {
     ALL.forEach(r -> r.onRotation(s, rotation, ctx));
   }
 
+  static void onSessionCall(AccountState s, SessionCall call, AccountState.GrantView g, AccountContext ctx) {
+    ALL.forEach(r -> r.onSessionCall(s, call, g, ctx));
+  }
+
+  static void onEmergencyAssume(AccountState s, AccountState.EmergencyAssume a, AccountContext ctx) {
+    ALL.forEach(r -> r.onEmergencyAssume(s, a, ctx));
+  }
+
   /** A break-glass root declaration {@code d} was recorded for the account. */
   static void onDeclaration(AccountState s, AccountState.Declaration d, AccountContext ctx) {
     ALL.forEach(r -> r.onDeclaration(s, d, ctx));

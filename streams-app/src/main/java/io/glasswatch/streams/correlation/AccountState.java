@@ -45,6 +45,10 @@ final class AccountState {
     boolean duplicateAlerted;
     /** Whether the expiry sweeper judged the grant's end (issued its revoke, or found it still needed). */
     boolean swept;
+    /** Sessions (access key id, else role/session name) SESSION_OUTLIVED_GRANT was raised for (SPEC 1.6). */
+    TreeSet<String> outlivedSessions = new TreeSet<>();
+    /** Event id of an {@code AssumeRoleWithSAML} after the grant's end that told the sweeper, or null. */
+    String assignmentSeenEventId;
 
     GrantView() {}
 
@@ -218,6 +222,11 @@ final class AccountState {
   /** Requests whose lifecycle closed and left the store, to their close time (kept {@code stateRetention}). */
   TreeMap<String, Long> closedRequests = new TreeMap<>();
   /**
+   * {@code AssumeRole} calls of the account's emergency roles (SPEC 1.6) waiting for, or decided by,
+   * EMERGENCY_ROLE_WITHOUT_REQUEST, by CloudTrail {@code eventID}; kept {@code stateRetention}.
+   */
+  TreeMap<String, EmergencyAssume> emergencyAssumes = new TreeMap<>();
+  /**
    * Deadline time at which the account next needs evaluating without new input (its key in the
    * {@code account-due} index), or null when only new input can change it.
    */
@@ -227,6 +236,28 @@ final class AccountState {
 
   AccountState(String accountId) {
     this.accountId = accountId;
+  }
+
+  /**
+   * An {@code AssumeRole} of an emergency role (SPEC 1.6): the session it opened and its judgement.
+   * {@code subject} is the {@code sourceIdentity}, else the role session name; {@code coveredBy} the request
+   * whose approved grant covered it when it was judged, or null; {@code decided} once
+   * EMERGENCY_ROLE_WITHOUT_REQUEST judged it (after {@code decisionDelay}, a late grant may still cover it).
+   */
+  static final class EmergencyAssume {
+    String eventId;
+    long at;
+    String roleArn;
+    String subject;
+    String sessionName;
+    String sourceIdentity;
+    Long durationSeconds;
+    String accessKeyId;
+    Long expiresAt;
+    String coveredBy;
+    boolean decided;
+
+    EmergencyAssume() {}
   }
 
   /** Order of pending root events: event time, then event id. */
@@ -303,6 +334,6 @@ final class AccountState {
     return grants.isEmpty() && pending.isEmpty() && sessions.isEmpty() && rotations.isEmpty()
         && rotationEvidence.isEmpty()
         && gatewayDigests.isEmpty() && gatewayCounts.isEmpty() && declarations.isEmpty() && lifecycle.isEmpty()
-        && closedRequests.isEmpty();
+        && closedRequests.isEmpty() && emergencyAssumes.isEmpty();
   }
 }

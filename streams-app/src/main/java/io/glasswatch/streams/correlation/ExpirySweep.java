@@ -78,6 +78,32 @@ final class ExpirySweep {
     return changed;
   }
 
+  /**
+   * Told at once (SPEC 1.6): an {@code AssumeRoleWithSAML} into the role of ended grant {@code v} (event
+   * {@code eventId} at {@code at}) means its account assignment is still there. Unless another active grant
+   * of the same principal relies on it ({@code expiry_sweep_kept}), a revoke command with trigger
+   * {@code expiry} goes out now ({@link RevokeCommands#forAssignmentSeen}), whether or not the grant was swept
+   * before, and the grant counts as swept. Does nothing with the sweeper disabled.
+   */
+  void assignmentStillPresent(AccountState s, AccountState.GrantView v, String eventId, long at, long now,
+      AccountEffects out) {
+    if (!sweeper.enabled() || v.fact.assignment() == null || v.end() == null) {
+      return;
+    }
+    v.swept = true;
+    String requestId = v.fact.requestId();
+    java.util.List<String> needed = AccountEffects.holders(s, v.fact.assignment(), requestId, now);
+    if (!needed.isEmpty()) {
+      out.emitTimeline(TimelineDrafts.sweepKept(requestId, v.fact.assignment().toAvro(), needed, now), requestId,
+          requestId, now);
+      return;
+    }
+    RevokeCommand cmd = RevokeCommands.forAssignmentSeen(requestId, v.fact.assignment().toAvro(),
+        v.fact.tokenFingerprint(), v.end(), eventId, at, now, out.systemTime());
+    out.forwardRevoke(cmd);
+    out.emitTimeline(TimelineDrafts.revokeRequested(cmd), requestId, requestId, now);
+  }
+
   /** Judges the ended grant {@code v}; {@code later}: the grants ending after it, in order. */
   private void sweep(AccountState s, AccountState.GrantView v, List<AccountState.GrantView> later, long now,
       AccountEffects out) {

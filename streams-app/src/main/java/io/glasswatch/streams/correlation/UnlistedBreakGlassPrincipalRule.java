@@ -18,8 +18,12 @@ import java.time.Instant;
  * declaration whose {@code actor_id} is not on the account's list ({@code policy.resolve(accountId, null)})
  * raises once per declaration, defined by the declaration's event id, when it is recorded. It revokes the
  * grant of the request the declaration names ({@code metadata.requestId}) if still active; a declaration
- * naming no request revokes nothing (the root session itself is judged by the root rules). Emergency-role
- * sessions are not judged yet.
+ * naming no request revokes nothing (the root session itself is judged by the root rules).
+ *
+ * <p>And for emergency-role sessions (SPEC 1.6, stage B): an {@code AssumeRole} of an emergency role whose
+ * subject ({@code sourceIdentity}, else the role session name) is not on the account's list raises once per
+ * {@code AssumeRole}, defined by its {@code eventID}, when it is recorded; it revokes the grant of the request
+ * that covers the session, if any and still active.
  */
 final class UnlistedBreakGlassPrincipalRule implements RequestRule, AccountRule {
   @Override
@@ -46,6 +50,25 @@ final class UnlistedBreakGlassPrincipalRule implements RequestRule, AccountRule 
             Instant.ofEpochMilli(d.at()), p.breakGlassPrincipals()));
     if (d.requestId() != null) {
       ctx.raise(b, d.requestId());
+    } else {
+      ctx.raiseOnly(b);
+    }
+  }
+
+  @Override
+  public void onEmergencyAssume(AccountState s, AccountState.EmergencyAssume a, AccountContext ctx) {
+    Policy p = ctx.accountPolicy();
+    if (p.allowsBreakGlass(a.subject)) {
+      return;
+    }
+    AlertBuilder b = AlertBuilder.of(p, AlertType.UNLISTED_BREAK_GLASS_PRINCIPAL).defining(a.eventId)
+        .detectedAt(ctx.now()).eventTime(a.at).correlationId(a.coveredBy != null ? a.coveredBy : s.correlation())
+        .requestId(a.coveredBy).accountId(s.accountId).subject(a.subject)
+        .summary(String.format("%s assumed the emergency role %s in account %s at %s but is not on the policy's "
+            + "breakGlassPrincipals %s.", a.subject == null ? "Someone (no source identity or session name)" : a.subject,
+            a.roleArn, s.accountId, Instant.ofEpochMilli(a.at), p.breakGlassPrincipals()));
+    if (a.coveredBy != null) {
+      ctx.raise(b, a.coveredBy);
     } else {
       ctx.raiseOnly(b);
     }

@@ -86,6 +86,37 @@ public final class RevokeCommands {
   }
 
   /**
+   * The expiry sweeper's revoke of an ended grant's assignment that an {@code AssumeRoleWithSAML} into its role
+   * after the end shows is still there (SPEC 1.6): command id
+   * {@code Hashing.deterministicId("revoke", "expiry", requestId, eventId)}, trigger {@value #TRIGGER_EXPIRY}.
+   *
+   * @param requestId request whose grant ended; also the command's correlation id
+   * @param assignment the grant's account assignment (not null)
+   * @param tokenFingerprint the grant token's fingerprint, or null
+   * @param endedAt event time the grant ended, epoch milliseconds
+   * @param eventId CloudTrail {@code eventID} of the {@code AssumeRoleWithSAML}
+   * @param seenAt its event time, epoch milliseconds
+   * @param issuedAt event time of issue, epoch milliseconds
+   * @param detectedAtWallClock wall-clock time of the decision, epoch milliseconds
+   */
+  public static RevokeCommand forAssignmentSeen(String requestId, AccountAssignment assignment,
+      String tokenFingerprint, long endedAt, String eventId, long seenAt, long issuedAt, long detectedAtWallClock) {
+    return RevokeCommand.newBuilder()
+        .setCommandId(Hashing.deterministicId("revoke", TRIGGER_EXPIRY, requestId, eventId))
+        .setRequestId(requestId)
+        .setCorrelationId(requestId)
+        .setTrigger(TRIGGER_EXPIRY)
+        .setReason("expiry sweep: AssumeRoleWithSAML " + eventId + " at " + Instant.ofEpochMilli(seenAt)
+            + " into the role of request " + requestId + ", whose grant ended at " + Instant.ofEpochMilli(endedAt)
+            + ": its account assignment is still there and must be gone")
+        .setAssignment(assignment)
+        .setTokenFingerprint(tokenFingerprint)
+        .setIssuedAt(Instant.ofEpochMilli(issuedAt))
+        .setDetectedAtWallClock(Instant.ofEpochMilli(detectedAtWallClock))
+        .build();
+  }
+
+  /**
    * The expiry sweeper's revoke of one request's assignment, issued once the grant ended (its
    * {@code expiresAt} passed, or an expiry event arrived) and no other active grant of the principal
    * relies on the same assignment.

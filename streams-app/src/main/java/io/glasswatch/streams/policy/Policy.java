@@ -48,6 +48,14 @@ import java.util.Map;
  * @param accountPolicies effective policies of single AWS accounts (no nested overrides), e.g. a
  *     stricter rotation deadline on the production account
  * @param tenantPolicies effective policies of single tenants (no nested overrides)
+ * @param breakGlassPrincipals principals allowed to break glass (SPEC 1.5), null: no restriction
+ * @param approvers approver roster, approver id to roles (SPEC 1.5)
+ * @param approvalQuorum distinct approvers required instead of the roles, or null
+ * @param sources per-source approval settings (SPEC 1.5)
+ * @param emergencyRoles IAM role ARNs of emergency roles (SPEC 1.6): an {@code AssumeRole} of one is
+ *     break-glass use that an approved request of the same subject must cover; empty by default
+ * @param identityCenterNames static names for attribution without AWS calls (SPEC 1.6, offline replay):
+ *     permission set ARN to permission set name, and identity store user id to user name; empty by default
  */
 public record Policy(
     Duration skew,
@@ -73,7 +81,9 @@ public record Policy(
     List<String> breakGlassPrincipals,
     Map<String, List<String>> approvers,
     Integer approvalQuorum,
-    Map<String, SourcePolicy> sources) {
+    Map<String, SourcePolicy> sources,
+    List<String> emergencyRoles,
+    Map<String, String> identityCenterNames) {
 
   /**
    * Validates every field at once.
@@ -144,10 +154,13 @@ public record Policy(
       }
     }
     AccessRules.validate(breakGlassPrincipals, approvers, approvalQuorum, sources, acrOrder, problems);
+    EmergencyRoles.validate(emergencyRoles, identityCenterNames, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     breakGlassPrincipals = breakGlassPrincipals == null ? null : List.copyOf(breakGlassPrincipals);
+    emergencyRoles = List.copyOf(emergencyRoles);
+    identityCenterNames = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(identityCenterNames));
     approvers = AccessRules.copy(approvers);
     sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
     requiredApproverRoles = List.copyOf(requiredApproverRoles);
@@ -230,6 +243,23 @@ public record Policy(
     return sp == null ? null : sp.approverAcr();
   }
 
+  /**
+   * Whether {@code roleArn} is one of {@link #emergencyRoles()} (SPEC 1.6), compared ignoring case and an IAM
+   * path: {@code arn:aws:iam::111122223333:role/ops/break-glass} matches a listed
+   * {@code arn:aws:iam::111122223333:role/break-glass} and the reverse. Null is not listed.
+   */
+  public boolean isEmergencyRole(String roleArn) {
+    return EmergencyRoles.listed(emergencyRoles, roleArn);
+  }
+
+  /**
+   * The static name of {@code id} in {@link #identityCenterNames()} (a permission set ARN or an identity store
+   * user id, compared exactly), or null.
+   */
+  public String identityCenterName(String id) {
+    return id == null ? null : identityCenterNames.get(id);
+  }
+
   /** Whether a root call named {@code eventName} is an antipattern ({@link #rootAntipatternActions()}, {@code *} wildcards). */
   public boolean isRootAntipattern(String eventName) {
     if (eventName == null) {
@@ -253,7 +283,7 @@ public record Policy(
         List.of("incident_command", "security"), Duration.ofMinutes(30), Duration.ofHours(1),
         Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts,
         "loa2", List.of("loa1", "loa2", "loa3", "loa4"), Duration.ofMinutes(10), DEFAULT_ROOT_ANTIPATTERN_ACTIONS,
-        Map.of(), Map.of(), null, Map.of(), null, SourcePolicy.defaults());
+        Map.of(), Map.of(), null, Map.of(), null, SourcePolicy.defaults(), List.of(), Map.of());
   }
 
   /** The policy of one alert type. */
@@ -283,7 +313,8 @@ public record Policy(
         + (changed.isEmpty() ? "catalogue defaults" : changed) + ", accounts=" + accountPolicies.keySet()
         + ", tenants=" + tenantPolicies.keySet() + ", breakGlassPrincipals="
         + (breakGlassPrincipals == null ? "any" : breakGlassPrincipals) + ", approvers=" + approvers.keySet()
-        + ", approvalQuorum=" + approvalQuorum + ", sources=" + sources + "]";
+        + ", approvalQuorum=" + approvalQuorum + ", sources=" + sources + ", emergencyRoles=" + emergencyRoles
+        + ", identityCenterNames=" + identityCenterNames.size() + "]";
   }
 
   /** A builder starting from this policy's values. */
@@ -329,6 +360,8 @@ public record Policy(
     private Map<String, List<String>> approvers;
     private Integer approvalQuorum;
     private final Map<String, SourcePolicy> sources;
+    private List<String> emergencyRoles;
+    private Map<String, String> identityCenterNames;
 
     private Builder(Policy p) {
       skew = p.skew;
@@ -355,6 +388,20 @@ public record Policy(
       approvers = p.approvers;
       approvalQuorum = p.approvalQuorum;
       sources = new java.util.TreeMap<>(p.sources);
+      emergencyRoles = p.emergencyRoles;
+      identityCenterNames = p.identityCenterNames;
+    }
+
+    /** Sets {@link Policy#emergencyRoles()}. */
+    public Builder emergencyRoles(List<String> v) {
+      emergencyRoles = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#identityCenterNames()}. */
+    public Builder identityCenterNames(Map<String, String> v) {
+      identityCenterNames = v;
+      return this;
     }
 
     /** Sets {@link Policy#minApproverAcr()}. */
@@ -486,7 +533,8 @@ public record Policy(
       return new Policy(skew, decisionDelay, rotationDeadline, rootSessionGap, requiredApproverRoles, approvalMaxAge,
           maxGrantDuration, revokeDeadline, repeatThreshold, repeatWindow, deniedThreshold, deniedWindow,
           stateRetention, alerts, minApproverAcr, acrOrder, allowedLateness, rootAntipatternActions,
-          accountPolicies, tenantPolicies, breakGlassPrincipals, approvers, approvalQuorum, sources);
+          accountPolicies, tenantPolicies, breakGlassPrincipals, approvers, approvalQuorum, sources, emergencyRoles,
+          identityCenterNames);
     }
 
     /** Principals allowed to break glass (SPEC 1.5); null: no restriction. */

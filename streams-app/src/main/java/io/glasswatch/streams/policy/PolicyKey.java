@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiConsumer<Policy.Builder, Object> setter) {
   /** What a key's value is. */
-  enum Kind { DURATION, COUNT, STRING, STRINGS, ROSTER, SOURCES }
+  enum Kind { DURATION, COUNT, STRING, STRINGS, ROSTER, SOURCES, NAMES }
 
   static PolicyKey duration(String name, Function<Policy, Duration> getter, BiConsumer<Policy.Builder, Duration> setter) {
     return new PolicyKey(name, Kind.DURATION, getter::apply, (b, v) -> setter.accept(b, (Duration) v));
@@ -44,6 +44,12 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
   static PolicyKey roster(String name, Function<Policy, Map<String, List<String>>> getter,
       BiConsumer<Policy.Builder, Map<String, List<String>>> setter) {
     return new PolicyKey(name, Kind.ROSTER, getter::apply, (b, v) -> setter.accept(b, (Map<String, List<String>>) v));
+  }
+
+  @SuppressWarnings("unchecked")
+  static PolicyKey names(String name, Function<Policy, Map<String, String>> getter,
+      BiConsumer<Policy.Builder, Map<String, String>> setter) {
+    return new PolicyKey(name, Kind.NAMES, getter::apply, (b, v) -> setter.accept(b, (Map<String, String>) v));
   }
 
   @SuppressWarnings("unchecked")
@@ -74,7 +80,9 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
       PolicyKey.strings("breakGlassPrincipals", Policy::breakGlassPrincipals, Policy.Builder::breakGlassPrincipals),
       PolicyKey.roster("approvers", Policy::approvers, Policy.Builder::approvers),
       PolicyKey.count("approvalQuorum", Policy::approvalQuorum, Policy.Builder::approvalQuorum),
-      PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources));
+      PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources),
+      PolicyKey.strings("emergencyRoles", Policy::emergencyRoles, Policy.Builder::emergencyRoles),
+      PolicyKey.names("identityCenterNames", Policy::identityCenterNames, Policy.Builder::identityCenterNames));
 
   /** Keys whose value may be written as {@code ~} (null): not set. */
   static final java.util.Set<String> OPTIONAL = java.util.Set.of("breakGlassPrincipals", "approvalQuorum");
@@ -92,8 +100,13 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
     if ("approvalQuorum".equals(name)) {
       return "a whole number such as 2";
     }
+    if ("emergencyRoles".equals(name)) {
+      return "a list of IAM role ARNs such as [arn:aws:iam::111122223333:role/break-glass-emergency]";
+    }
     return switch (kind) {
       case ROSTER -> "a mapping of approver id to roles such as { carol: [incident_command] }";
+      case NAMES -> "a mapping of permission set ARN or identity store user id to its name such as "
+          + "{ arn:aws:sso:::permissionSet/ssoins-1/ps-1: BreakGlassAdmin }";
       case SOURCES -> "a mapping of " + String.join(" or ", SourcePolicy.NAMES)
           + " to approvalQuorum, approvers and/or approverAcr";
       case DURATION -> "a duration such as " + shortForm((Duration) d) + " or " + isoForm((Duration) d);

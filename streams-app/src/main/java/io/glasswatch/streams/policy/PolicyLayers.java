@@ -110,6 +110,9 @@ final class PolicyLayers {
       case SOURCES -> {
         return readSources(v, path, expected, problems);
       }
+      case NAMES -> {
+        return readNames(v, path, expected, problems);
+      }
       default -> {
         if (!v.isArray()) {
           problems.add(path, expected + describe(v), path);
@@ -140,6 +143,26 @@ final class PolicyLayers {
         return ok ? out : null;
       }
     }
+  }
+
+  /** {@code identityCenterNames}: a mapping of non-blank id to non-blank name; null when invalid. */
+  private static Map<String, String> readNames(JsonNode v, String path, String expected, PolicyProblems problems) {
+    if (!v.isObject()) {
+      problems.add(path, expected + describe(v), path);
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      String at = path + "." + e.getKey();
+      if (e.getKey().isBlank() || !e.getValue().isTextual() || e.getValue().textValue().isBlank()) {
+        problems.add(at, "expected a non-blank id mapped to a non-blank name, got " + describe(e.getValue()), at);
+        ok = false;
+        continue;
+      }
+      out.put(e.getKey().strip(), e.getValue().textValue().strip());
+    }
+    return ok ? out : null;
   }
 
   /** An approver roster: a mapping of approver id to a non-empty list of roles; null when invalid. */
