@@ -74,7 +74,8 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
       PolicyKey.strings("breakGlassPrincipals", Policy::breakGlassPrincipals, Policy.Builder::breakGlassPrincipals),
       PolicyKey.roster("approvers", Policy::approvers, Policy.Builder::approvers),
       PolicyKey.count("approvalQuorum", Policy::approvalQuorum, Policy.Builder::approvalQuorum),
-      PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources));
+      PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources),
+      PolicyKey.strings("gatewaySources", Policy::gatewaySources, Policy.Builder::gatewaySources));
 
   /** Keys whose value may be written as {@code ~} (null): not set. */
   static final java.util.Set<String> OPTIONAL = java.util.Set.of("breakGlassPrincipals", "approvalQuorum");
@@ -91,6 +92,9 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
     }
     if ("approvalQuorum".equals(name)) {
       return "a whole number such as 2";
+    }
+    if ("gatewaySources".equals(name)) {
+      return "a list of gateway source ids such as [ingest-http, jit-webhook]";
     }
     return switch (kind) {
       case ROSTER -> "a mapping of approver id to roles such as { carol: [incident_command] }";
