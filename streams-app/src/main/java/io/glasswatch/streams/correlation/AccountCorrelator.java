@@ -63,9 +63,14 @@ import org.apache.kafka.streams.state.Stores;
  *       skew]} contains the event time (end = the earlier of {@code expiresAt}, an expiry event, and a
  *       revocation); a {@code root} request is preferred, then the earliest grant. A covered event is
  *       filed under the request at once ({@link AccountRule#onCovered}). An uncovered one waits (PENDING)
- *       until deadline time reaches {@code eventTime + decisionDelay}; a grant fact arriving before then
- *       still covers it. The events whose delay passed are decided together
- *       ({@link AccountRule#onUncovered}), filed under {@code account:<id>}.
+ *       until {@link RootDecision} finds it decidable: live, as soon as the policy's {@code gatewaySources}
+ *       reported progress past its time ({@link GatewayProgress}, fed by the progress marks that reach this
+ *       stage on {@code grant-facts}), at once with none, at the latest when the wall clock passes
+ *       {@code eventTime + decisionDelay}: a provisional decision, which a covering grant arriving before
+ *       deadline time reaches {@code eventTime + decisionDelay} resolves, and whose revokes wait until then
+ *       ({@link ProvisionalDecisions}); in replay, when deadline time reaches {@code eventTime +
+ *       decisionDelay}: final. A grant fact arriving before the decision still covers it. The events decided
+ *       together go to {@link AccountRule#onUncovered}, filed under {@code account:<id>}.
  *   <li>Unauthorized session: uncovered root use at most {@code rootSessionGap} apart; an event joins the
  *       nearest session within the gap, else opens one.
  *   <li>Rotation evidence ({@link AccountRule#onRotation}): a gateway {@code rotation} event, or a root
