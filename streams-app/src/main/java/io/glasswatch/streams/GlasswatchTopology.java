@@ -33,7 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import io.glasswatch.streams.input.ProgressMarks;
+import io.glasswatch.streams.correlation.GatewayInput;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -57,7 +57,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       invalid records go to the dead-letter topic. Event time comes from the values
  *       ({@link EventTimeExtractor}).
  *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id), and so do the
- *       gateway sources' progress marks (header-only ticks, {@link ProgressMarks}), which stage A passes on
+ *       gateway sources' progress marks (header-only ticks, {@link GatewayInput}), which stage A passes on
  *       to every partition of {@value #GRANT_FACTS_REPARTITION} behind the grant facts before them;
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
@@ -323,7 +323,7 @@ public final class GlasswatchTopology {
 
     // stage A
     KStream<String, RequestInput> requestInputs = byScope.get(GATEWAY_SPLIT + REQUEST_SCOPED)
-        .processValues(ProgressMarks::new, Named.as(REQUEST_GATEWAY_INPUT))
+        .processValues(GatewayInput::new, Named.as(REQUEST_GATEWAY_INPUT))
         .merge(results.mapValues(RequestInput.Result::new, Named.as(REQUEST_RESULT_INPUT)), Named.as(REQUEST_INPUTS));
     Map<String, KStream<String, Emission>> a = split(
         requestInputs.process(RequestCorrelator.supplier(settings.policy()), Named.as(REQUEST_CORRELATOR)),

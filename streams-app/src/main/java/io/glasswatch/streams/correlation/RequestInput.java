@@ -13,7 +13,7 @@ public sealed interface RequestInput {
 
   /**
    * A gateway source's progress mark (a clock tick with the progress headers, see
-   * {@link io.glasswatch.streams.input.ProgressMarks}), read from one partition of the gateway topic.
+   * {@link io.glasswatch.kafka.ProgressMarks}), read from one partition of the gateway topic.
    */
   record Progress(SourceProgress progress) implements RequestInput {}
 }

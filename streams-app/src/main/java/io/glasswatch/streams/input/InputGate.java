@@ -61,7 +61,7 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
   public void process(FixedKeyRecord<String, V> record) {
     if (record.value() == null) {
       if (ClockTick.isTick(record.headers())) {
-        if (passMarks && ProgressMarks.isMark(record.headers())) {
+        if (passMarks && io.glasswatch.kafka.ProgressMarks.read(record.headers(), 0, 0).isPresent()) {
           context.forward(record);
         }
         return;

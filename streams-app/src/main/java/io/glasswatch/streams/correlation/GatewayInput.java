@@ -1,10 +1,6 @@
-package io.glasswatch.streams.input;
+package io.glasswatch.streams.correlation;
 
 import io.glasswatch.schema.GatewayEvent;
-import io.glasswatch.schema.Topics;
-import io.glasswatch.streams.correlation.RequestInput;
-import io.glasswatch.streams.correlation.SourceProgress;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -13,17 +9,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Stage A's reading of the gateway topic: a gateway event becomes {@link RequestInput.Gateway}, a progress
  * mark (null value, progress headers, see {@link io.glasswatch.kafka.ProgressMarks}) becomes
  * {@link RequestInput.Progress} with the partition it was read from. A mark whose headers do not parse, or
- * whose record has no partition, was stopped by the {@link InputGate} already and cannot reach here; if
+ * whose record has no partition, was stopped by the input gate already and cannot reach here; if
  * one does, it is dropped as the tick it also is.
  */
-public final class ProgressMarks implements FixedKeyProcessor<String, GatewayEvent, RequestInput> {
+public final class GatewayInput implements FixedKeyProcessor<String, GatewayEvent, RequestInput> {
   private FixedKeyProcessorContext<String, RequestInput> context;
-
-  /** Whether {@code headers} carry a well-formed progress mark's headers (at any partition). */
-  static boolean isMark(Headers headers) {
-    return headers != null && headers.lastHeader(Topics.PROGRESS_SOURCE_HEADER) != null
-        && io.glasswatch.kafka.ProgressMarks.read(headers, 0, 0).isPresent();
-  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, RequestInput> context) {
