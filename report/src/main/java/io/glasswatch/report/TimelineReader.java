@@ -2,18 +2,12 @@ package io.glasswatch.report;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import io.glasswatch.sinks.timeline.TimelinePages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -101,32 +95,8 @@ public final class TimelineReader {
   }
 
   private List<String> correlations(String pit, ReportScope scope) {
-    Query query = scopeQuery(scope);
-    List<String> out = new ArrayList<>();
-    Map<String, FieldValue> after = null;
-    while (true) {
-      Map<String, FieldValue> afterKey = after;
-      SearchResponse<Void> page = call(() -> client.search(s -> s
-          .pit(p -> p.id(pit).keepAlive(k -> k.time(KEEP_ALIVE))).size(0).query(query)
-          .aggregations("ids", a -> a.composite(c -> {
-            c.size(PAGE).sources(Map.of("id", CompositeAggregationSource.of(src -> src
-                .terms(t -> t.field("glasswatch.correlation_id")))));
-            if (afterKey != null) {
-              c.after(afterKey);
-            }
-            return c;
-          })), Void.class));
-      if (page.aggregations() == null || !page.aggregations().containsKey("ids")) {
-        return out;
-      }
-      CompositeAggregate ids = page.aggregations().get("ids").composite();
-      List<CompositeBucket> buckets = ids.buckets().array();
-      buckets.forEach(b -> out.add(b.key().get("id").stringValue()));
-      if (buckets.size() < PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
-        return out;
-      }
-      after = ids.afterKey();
-    }
+    return TimelinePages.correlationIds(client, TimelinePages.Target.pointInTime(pit, KEEP_ALIVE), scopeQuery(scope),
+        PAGE);
   }
 
   /** The filter of {@link ReportBuilder#inScope}, as an Elasticsearch query. */
@@ -144,51 +114,32 @@ public final class TimelineReader {
     }));
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private long chains(String pit, List<String> ids, BiConsumer<String, List<Map<String, Object>>> chains) {
     List<FieldValue> values = ids.stream().map(FieldValue::of).toList();
     Query query = Query.of(q -> q.terms(t -> t.field("glasswatch.correlation_id").terms(v -> v.value(values))));
-    long read = 0;
-    String current = null;
-    List<Map<String, Object>> chain = new ArrayList<>();
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> searchAfter = after;
-      long t0 = System.nanoTime();
-      SearchResponse<Map> page = call(() -> client.search(s -> {
-        s.pit(p -> p.id(pit).keepAlive(k -> k.time(KEEP_ALIVE))).size(PAGE).query(query)
-            .source(src -> src.filter(f -> f.excludes(DUPLICATED)))
-            .sort(o -> o.field(f -> f.field("glasswatch.correlation_id").order(SortOrder.Asc)))
-            .sort(o -> o.field(f -> f.field("glasswatch.sequence").order(SortOrder.Asc)))
-            .sort(o -> o.field(f -> f.field("glasswatch.entry_id").order(SortOrder.Asc)));
-        if (searchAfter != null) {
-          s.searchAfter(searchAfter);
-        }
-        return s;
-      }, Map.class));
-      searches++;
-      serverMillis += page.took();
-      searchNanos += System.nanoTime() - t0;
-      List<Hit<Map>> hits = page.hits().hits();
-      for (Hit<Map> hit : hits) {
-        Map<String, Object> doc = withDetails(new LinkedHashMap<String, Object>(hit.source()));
-        String id = Docs.text(doc, "glasswatch", "correlation_id");
-        if (current != null && !current.equals(id)) {
-          chains.accept(current, chain);
-          chain = new ArrayList<>();
-        }
-        current = id;
-        chain.add(doc);
-        read++;
-      }
-      if (hits.size() < PAGE) {
-        if (current != null) {
-          chains.accept(current, chain);
-        }
-        return read;
-      }
-      after = hits.get(hits.size() - 1).sort();
+    var open = new Object() {
+      String current;
+      List<Map<String, Object>> chain = new ArrayList<>();
+    };
+    long read = TimelinePages.documents(client, TimelinePages.Target.pointInTime(pit, KEEP_ALIVE), query,
+        List.of("glasswatch.correlation_id", "glasswatch.sequence", "glasswatch.entry_id"), DUPLICATED, PAGE, d -> {
+          Map<String, Object> doc = withDetails(d);
+          String id = Docs.text(doc, "glasswatch", "correlation_id");
+          if (open.current != null && !open.current.equals(id)) {
+            chains.accept(open.current, open.chain);
+            open.chain = new ArrayList<>();
+          }
+          open.current = id;
+          open.chain.add(doc);
+        }, (server, wall) -> {
+          searches++;
+          serverMillis += server;
+          searchNanos += wall;
+        });
+    if (open.current != null) {
+      chains.accept(open.current, open.chain);
     }
+    return read;
   }
 
   /**
@@ -217,15 +168,7 @@ public final class TimelineReader {
         searches, serverMillis / 1000.0, searchNanos / 1e9);
   }
 
-  private interface Call<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Elasticsearch request failed: " + e.getMessage(), e);
-    }
+  private static <T> T call(TimelinePages.Call<T> call) {
+    return TimelinePages.call(call);
   }
 }
