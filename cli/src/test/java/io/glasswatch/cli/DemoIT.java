@@ -40,7 +40,10 @@ class DemoIT {
   void demoPassesEveryCheckAndASecondRunGivesTheSameAlerts() {
     GlasswatchSettings s = TestStack.settings(Component.values());
     String first = runDemo(s);
-    assertThat(first).contains("same alert ids: yes").contains("from the 331 background CloudTrail events: 0")
+    assertThat(first).contains("same alert ids: yes").contains("unresolved live alert ids = replay alert ids: yes")
+        .containsPattern("Root detection latency \\(record acknowledged by Kafka -> on-call webhook\\), [1-9]\\d* root"
+            + " alerts: min \\d+ ms, median \\d+ ms, max \\d+ ms")
+        .contains("from the 331 background CloudTrail events: 0")
         .contains("UNAUTHORIZED_ROOT_USE").contains("ROOT_LOGIN_WITHOUT_MFA").contains("ROTATION_OVERDUE")
         .contains("USAGE_AFTER_EXPIRY").contains("TOKEN_REUSE").contains("ROOT_ANTIPATTERN")
         .contains("ROOT_LOGIN_FAILED").contains("SELF_APPROVAL").contains("MISSING_APPROVALS")

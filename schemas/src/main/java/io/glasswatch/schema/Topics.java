@@ -72,6 +72,18 @@ public final class Topics {
   public static final String CLOCK_TICK_HEADER = "glasswatch.clock-tick";
 
   /**
+   * Header of a progress mark: a clock tick (null value, {@value #CLOCK_TICK_HEADER} {@code true}) on the
+   * gateway topic that also names, in this header, the gateway-side source that sent it (UTF-8, e.g.
+   * {@code ingest-http}). Its record timestamp T says that the source has produced every record with event
+   * time at or before T to that partition before the mark; a source sends one mark to every partition
+   * ({@code io.glasswatch.kafka.ProgressMarks}). A reader that does not know marks takes them for ticks.
+   */
+  public static final String PROGRESS_SOURCE_HEADER = "glasswatch.progress-source";
+
+  /** Header of a progress mark: the gateway topic's partition count when the source sent it (decimal UTF-8). */
+  public static final String PROGRESS_PARTITIONS_HEADER = "glasswatch.progress-partitions";
+
+  /**
    * Header of the end-of-input tick of a replay: a clock tick (null value, {@value #CLOCK_TICK_HEADER}
    * {@code true}) that also carries this header set to {@code true} and has the record timestamp
    * {@link #END_OF_INPUT_TIME}. It says that no later input can arrive. Input gates drop it like every

@@ -30,6 +30,11 @@ import io.glasswatch.streams.subject.SubjectCorrelator;
 import io.glasswatch.streams.correlation.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineChainer;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import io.glasswatch.streams.correlation.GatewayInput;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -52,7 +57,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>Every input passes an {@link InputGate}: clock ticks stop there (they only move stream time),
  *       invalid records go to the dead-letter topic. Event time comes from the values
  *       ({@link EventTimeExtractor}).
- *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id);
+ *   <li>Gateway events split: request-scoped types go to stage A as keyed (by request id), and so do the
+ *       gateway sources' progress marks (header-only ticks, {@link GatewayInput}), which stage A passes on
+ *       to every partition of {@value #GRANT_FACTS_REPARTITION} behind the grant facts before them;
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
  *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
  *   <li>Stage A, {@link RequestCorrelator}: the request-side alerts (approvals, grants, usages,
@@ -282,9 +289,9 @@ public final class GlasswatchTopology {
     KStream<String, GatewayEvent> gateway = builder
         .stream(settings.topic(Topics.GATEWAY_EVENTS), Consumed.with(keys, gatewaySerde).withTimestampExtractor(eventTime)
             .withName(GATEWAY_SOURCE))
-        .processValues(InputGate.supplier(InputValidation::gateway), Named.as(GATEWAY_GATE));
+        .processValues(InputGate.passingMarks(InputValidation::gateway), Named.as(GATEWAY_GATE));
     Map<String, KStream<String, GatewayEvent>> byScope = gateway.split(Named.as(GATEWAY_SPLIT))
-        .branch((k, e) -> InputValidation.ACCOUNT_TYPES.contains(e.getType()), Branched.as(ACCOUNT_SCOPED))
+        .branch((k, e) -> e != null && InputValidation.ACCOUNT_TYPES.contains(e.getType()), Branched.as(ACCOUNT_SCOPED))
         .defaultBranch(Branched.as(REQUEST_SCOPED));
     KStream<String, GatewayEvent> accountGateway = byScope.get(GATEWAY_SPLIT + ACCOUNT_SCOPED)
         .selectKey((k, e) -> e.getAccountId(), Named.as(ACCOUNT_GATEWAY_REKEY))
@@ -326,7 +333,7 @@ public final class GlasswatchTopology {
 
     // stage A
     KStream<String, RequestInput> requestInputs = byScope.get(GATEWAY_SPLIT + REQUEST_SCOPED)
-        .<RequestInput>mapValues(RequestInput.Gateway::new, Named.as(REQUEST_GATEWAY_INPUT))
+        .processValues(GatewayInput::new, Named.as(REQUEST_GATEWAY_INPUT))
         .merge(results.mapValues(RequestInput.Result::new, Named.as(REQUEST_RESULT_INPUT)), Named.as(REQUEST_INPUTS));
     Map<String, KStream<String, Emission>> a = split(
         requestInputs.process(RequestCorrelator.supplier(settings.policy()), Named.as(REQUEST_CORRELATOR)),
@@ -334,7 +341,8 @@ public final class GlasswatchTopology {
     KStream<String, GrantFact> facts = a.get(REQUEST_OUTPUT + FACTS_BRANCH)
         .mapValues(Emission::fact, Named.as(GRANT_FACTS_UNWRAP))
         .repartition(Repartitioned.<String, GrantFact>as(GRANT_FACTS_REPARTITION)
-            .withKeySerde(keys).withValueSerde(new JsonSerde<>(GrantFact.class)));
+            .withKeySerde(keys).withValueSerde(new JsonSerde<>(GrantFact.class))
+            .withStreamPartitioner(GlasswatchTopology::factPartitions));
     KStream<String, LifecycleFact> lifecycle = a.get(REQUEST_OUTPUT + LIFECYCLE_BRANCH)
         .mapValues(Emission::lifecycle, Named.as(LIFECYCLE_FACTS_UNWRAP))
         .repartition(Repartitioned.<String, LifecycleFact>as(LIFECYCLE_FACTS_REPARTITION)
@@ -420,6 +428,18 @@ public final class GlasswatchTopology {
       return d.getEventTime().toEpochMilli();
     }
     return Math.max(partitionTime, 0);
+  }
+
+  /**
+   * Partitions of {@value #GRANT_FACTS_REPARTITION}: a progress mark goes to every partition (each stage B
+   * task must hear every gateway partition's progress), a grant fact by its key (account id), as the default
+   * partitioner does.
+   */
+  static Optional<Set<Integer>> factPartitions(String topic, String key, GrantFact fact, int partitions) {
+    if (fact == null || !fact.isProgressMark()) {
+      return Optional.empty();
+    }
+    return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));
   }
 
   private static Map<String, KStream<String, Emission>> split(KStream<String, Emission> out, String prefix,

@@ -24,6 +24,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final String secret;
   private final Map<String, JsonNode> received = new ConcurrentHashMap<>();
+  private final Map<String, Instant> receivedAt = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger rejected = new AtomicInteger();
 
@@ -66,7 +67,10 @@ public final class WebhookReceiver implements AutoCloseable {
     if (verdict == WebhookSignature.Verdict.VALID) {
       JsonNode alert = JSON.readTree(body);
       String key = h.getFirst(WebhookSignature.IDEMPOTENCY_KEY_HEADER);
-      received.putIfAbsent(key == null ? alert.path("alertId").asText() : key, alert);
+      String id = key == null ? alert.path("alertId").asText() : key;
+      if (received.putIfAbsent(id, alert) == null) {
+        receivedAt.put(id, Instant.now());
+      }
       status = 200;
     } else {
       rejected.incrementAndGet();
@@ -79,6 +83,11 @@ public final class WebhookReceiver implements AutoCloseable {
   /** Verified alerts by alert id. */
   public Map<String, JsonNode> received() {
     return Map.copyOf(received);
+  }
+
+  /** When each verified alert was first received (wall clock), by alert id. */
+  public Map<String, Instant> receivedAt() {
+    return Map.copyOf(receivedAt);
   }
 
   /** Requests received, verified or not. */

@@ -1,5 +1,6 @@
 package io.glasswatch.producers.ingest;
 
+import io.glasswatch.producers.ingest.common.ProgressReporter;
 import io.glasswatch.producers.ingest.common.Readiness;
 
 import io.glasswatch.producers.ingest.common.IngestSettings;
@@ -54,6 +55,13 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  *   <li>a {@link JsonLinesTailer} per file of {@code ingest.tail.files}.
  * </ul>
  *
+ * <p>Progress marks (README, "Source progress"): the gateway-side sources report how far they have
+ * delivered through a {@link ProgressReporter} each, ticked every {@link ProgressReporter#INTERVAL} on one
+ * thread: {@value #SOURCE_HTTP} (push: each request a delivery), {@value #SOURCE_JIT_WEBHOOK} (push),
+ * {@value #SOURCE_TAIL_PREFIX}{@code <path>} per tailed file (pull: a poll reads to the end of the file) and
+ * {@value #SOURCE_JIT_STREAM} (pull: a poll that caught up with every shard). The policy's
+ * {@code gatewaySources} names those stage B waits for.
+ *
  * Each poller, watcher and tailer runs on its own thread; a failed poll (AWS error after retries,
  * Kafka not acknowledging) is logged and retried at the next interval with its checkpoint unchanged.
  * One idempotent {@code acks=all} {@link EventProducer} ({@code linger.ms=2} unless
@@ -64,6 +72,14 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * (session name {@code glasswatch-ingest}); AWS credentials are never logged.
  */
 public final class IngestService implements AutoCloseable {
+  /** Gateway source id of {@code POST /events} and {@code /eventbridge}. */
+  public static final String SOURCE_HTTP = "ingest-http";
+  /** Gateway source id of {@code POST /jit/webhook}. */
+  public static final String SOURCE_JIT_WEBHOOK = "jit-webhook";
+  /** Gateway source id prefix of a tailed file: {@code tail:<path as configured>}. */
+  public static final String SOURCE_TAIL_PREFIX = "tail:";
+  /** Gateway source id of the JIT controller's jit_audit stream reader. */
+  public static final String SOURCE_JIT_STREAM = "jit-stream";
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
   private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
   private static final int MAX_ATTEMPTS = 8;
@@ -73,6 +89,7 @@ public final class IngestService implements AutoCloseable {
   private final IngestMetrics metrics = new IngestMetrics();
   private final Readiness readiness = new Readiness();
   private IngestServer server;
+  private java.util.concurrent.ScheduledExecutorService progressTicker;
   private volatile boolean stopping;
 
   private IngestService() {}
@@ -125,6 +142,8 @@ public final class IngestService implements AutoCloseable {
         throw new UncheckedIOException("cannot listen on " + s.httpListen() + ": " + e.getMessage(), e);
       }
       resources.add(server);
+      server.reportProgress(reporter(SOURCE_HTTP, ProgressReporter.Mode.PUSH, producer),
+          reporter(SOURCE_JIT_WEBHOOK, ProgressReporter.Mode.PUSH, producer));
       log.accept("ingest endpoint: POST http://" + s.httpListen().getHostString() + ":" + server.port()
           + IngestServer.EVENTS_PATH + " (also /healthz, /readyz, /metrics)");
     }
@@ -175,7 +194,18 @@ public final class IngestService implements AutoCloseable {
     for (Path f : s.tailFiles()) {
       JsonLinesTailer t = new JsonLinesTailer(f, checkpoints, producer, metrics, clock, tailNormalizer);
       resources.add(t);
-      loop(t.checkpointKey(), s.tailPollInterval(), t::pollOnce);
+      ProgressReporter tailProgress = reporter(SOURCE_TAIL_PREFIX + f, ProgressReporter.Mode.PULL, producer);
+      loop(t.checkpointKey(), s.tailPollInterval(), () -> {
+        long ticket = tailProgress.begin();
+        boolean complete = false;
+        try {
+          Object r = t.pollOnce(); // reads to the file's end, waiting for every acknowledgement
+          complete = true;
+          return r;
+        } finally {
+          tailProgress.end(ticket, complete);
+        }
+      });
       log.accept("tailing " + f + " every " + s.tailPollInterval());
     }
     startJitStream(settings, tailNormalizer.nativeFormats(), checkpoints, producer, log);
@@ -210,8 +240,34 @@ public final class IngestService implements AutoCloseable {
         new io.glasswatch.producers.ingest.jit.JitAuditStreamReader.Options(jit.streamArn(), jit.requestsTable(), 100,
             1000, BACKOFF_BASE, MAX_ATTEMPTS),
         formats, new RateLimiter(5), checkpoints, producer, metrics);
-    loop(reader.checkpointKey(), jit.pollInterval(), reader::pollOnce);
+    ProgressReporter streamProgress = reporter(SOURCE_JIT_STREAM, ProgressReporter.Mode.PULL, producer);
+    loop(reader.checkpointKey(), jit.pollInterval(), () -> {
+      long ticket = streamProgress.begin();
+      boolean complete = false;
+      try {
+        Object r = reader.pollOnce();
+        complete = reader.caughtUp();
+        return r;
+      } finally {
+        streamProgress.end(ticket, complete);
+      }
+    });
     log.accept("JIT controller stream " + jit.streamArn() + " every " + jit.pollInterval());
+  }
+
+  /**
+   * A progress reporter of gateway-side source {@code id} sending through {@code producer}, ticked every
+   * {@link ProgressReporter#INTERVAL} by the service's one progress thread.
+   */
+  private ProgressReporter reporter(String id, ProgressReporter.Mode mode, EventProducer producer) {
+    ProgressReporter r = new ProgressReporter(id, mode, producer::sendProgressMarks, System::currentTimeMillis);
+    if (progressTicker == null) {
+      progressTicker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("ingest-progress").daemon(true).factory());
+      resources.add(progressTicker::shutdownNow);
+    }
+    progressTicker.scheduleWithFixedDelay(r::tick, 0, ProgressReporter.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    return r;
   }
 
   private AwsCredentialsProvider credentials(String role, String region) {

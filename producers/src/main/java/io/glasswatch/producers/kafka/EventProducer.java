@@ -275,6 +275,34 @@ public final class EventProducer implements AutoCloseable {
     return sent;
   }
 
+  /**
+   * Sends the progress marks of one gateway-side source ({@link io.glasswatch.kafka.ProgressMarks}): one
+   * header-only record timestamped {@code time} to every partition of the gateway topic, without waiting.
+   * The marks follow every record this producer was asked to send before, partition by partition
+   * (idempotent producer, one connection per broker), so none overtakes a record it vouches for. A mark not
+   * acknowledged is logged: the next one replaces it.
+   *
+   * @param source the source id, e.g. {@code ingest-http}
+   * @param time the source's progress, epoch milliseconds
+   * @return the number of marks sent (the gateway topic's partition count)
+   * @throws org.apache.kafka.common.errors.TimeoutException when the topic's partitions are not known within
+   *     {@code max.block.ms}
+   */
+  public int sendProgressMarks(String source, long time) {
+    String topic = topicNames.apply(Topics.GATEWAY_EVENTS);
+    int partitions = producer.partitionsFor(topic).size();
+    for (ProducerRecord<String, Object> mark : io.glasswatch.kafka.ProgressMarks.<Object>records(topic, source, time,
+        partitions)) {
+      producer.send(mark, (metadata, e) -> {
+        if (e != null) {
+          LOG.warn("progress mark of {} at {} to {}/{} not acknowledged: {}", source, time, topic, mark.partition(),
+              e.toString());
+        }
+      });
+    }
+    return partitions;
+  }
+
   /** Flushes and closes the producer (waits up to 30 s for outstanding sends). */
   @Override
   public void close() {

@@ -71,6 +71,52 @@ class IngestServiceIT {
   }
 
   @Test
+  void theEndpointAndATailerSendProgressMarksThatFollowTheirRecords() throws Exception {
+    GlasswatchSettings stack = TestStack.settings(Component.KAFKA, Component.REGISTRY);
+    KafkaTestSupport.createTopics(stack, 1, Topics.GATEWAY_EVENTS, Topics.CLOUDTRAIL_EVENTS, Topics.GUARDDUTY_FINDINGS,
+        Topics.DEAD_LETTER);
+    Path log = dir.resolve("gateway.log");
+    String run = Long.toHexString(System.nanoTime());
+    long start = System.currentTimeMillis();
+    Files.writeString(log, "{\"type\":\"request\",\"requestId\":\"mark-" + run + "\",\"subject\":\"a\","
+        + "\"justification\":\"j\",\"ticketId\":\"T\",\"accountId\":\"111122223333\",\"timestamp\":\"2024-05-01T12:00:00Z\"}\n");
+    GlasswatchSettings s = stack.with(IngestSettings.HTTP_LISTEN, "127.0.0.1:0")
+        .with(IngestSettings.HMAC_SECRET, "it:" + SECRET)
+        .with(IngestSettings.TAIL_FILES, log.toString())
+        .with(IngestSettings.TAIL_INTERVAL, "100ms")
+        .with(IngestSettings.CHECKPOINT_TOPIC, KafkaTestSupport.uniqueTopic(Topics.INGEST_CHECKPOINTS));
+    String tailSource = IngestService.SOURCE_TAIL_PREFIX + log;
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", stack.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
+    p.put("enable.auto.commit", "false");
+    try (IngestService svc = IngestService.start(s, line -> { });
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p,
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var partition = new org.apache.kafka.common.TopicPartition(Topics.GATEWAY_EVENTS, 0);
+      consumer.assign(java.util.List.of(partition));
+      consumer.seekToBeginning(java.util.List.of(partition));
+      java.util.Map<String, Long> firstMarkOffset = new java.util.HashMap<>();
+      long[] recordOffset = {-1};
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          var mark = io.glasswatch.kafka.ProgressMarks.read(r.headers(), r.partition(), r.timestamp());
+          if (mark.isPresent() && r.timestamp() >= start) {
+            firstMarkOffset.putIfAbsent(mark.get().source(), r.offset());
+          } else if (r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains("mark-" + run)) {
+            recordOffset[0] = r.offset();
+          }
+        }
+        assertThat(firstMarkOffset).containsKeys(IngestService.SOURCE_HTTP, IngestService.SOURCE_JIT_WEBHOOK,
+            tailSource);
+        assertThat(recordOffset[0]).as("the tailed record").isNotNegative();
+      });
+      assertThat(firstMarkOffset.get(tailSource)).as("the tailer vouches for the line only after producing it")
+          .isGreaterThan(recordOffset[0]);
+    }
+  }
+
+  @Test
   void refusesToStartWithNothingConfigured() {
     GlasswatchSettings stack = TestStack.settings(Component.KAFKA);
     assertThatThrownBy(() -> IngestService.start(stack, line -> { }))

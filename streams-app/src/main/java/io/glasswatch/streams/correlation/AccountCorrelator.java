@@ -64,9 +64,14 @@ import org.apache.kafka.streams.state.Stores;
  *       skew]} contains the event time (end = the earlier of {@code expiresAt}, an expiry event, and a
  *       revocation); a {@code root} request is preferred, then the earliest grant. A covered event is
  *       filed under the request at once ({@link AccountRule#onCovered}). An uncovered one waits (PENDING)
- *       until deadline time reaches {@code eventTime + decisionDelay}; a grant fact arriving before then
- *       still covers it. The events whose delay passed are decided together
- *       ({@link AccountRule#onUncovered}), filed under {@code account:<id>}.
+ *       until {@link RootDecision} finds it decidable: live, as soon as the policy's {@code gatewaySources}
+ *       reported progress past its time ({@link GatewayProgress}, fed by the progress marks that reach this
+ *       stage on {@code grant-facts}), at once with none, at the latest when the wall clock passes
+ *       {@code eventTime + decisionDelay}: a provisional decision, which a covering grant arriving before
+ *       deadline time reaches {@code eventTime + decisionDelay} resolves, and whose revokes wait until then
+ *       ({@link ProvisionalDecisions}); in replay, when deadline time reaches {@code eventTime +
+ *       decisionDelay}: final. A grant fact arriving before the decision still covers it. The events decided
+ *       together go to {@link AccountRule#onUncovered}, filed under {@code account:<id>}.
  *   <li>Unauthorized session: uncovered root use at most {@code rootSessionGap} apart; an event joins the
  *       nearest session within the gap, else opens one.
  *   <li>Rotation evidence ({@link AccountRule#onRotation}): a gateway {@code rotation} event, or a root
@@ -160,6 +165,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   private AccountEffects out;
   private AccountLifecycles lifecycles;
   private boolean endEvaluated;
+  private final GatewayProgress progress = new GatewayProgress();
 
   private AccountCorrelator(Policy policy, boolean wallClockDeadlines, SweeperSettings sweeper,
       IdentityCenterNames names) {
@@ -287,6 +293,10 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     }
     if (record.value() instanceof AccountInput.Delivery d) {
       out.emitTimeline(d.draft(), d.correlationId(), null, record.timestamp());
+      return;
+    }
+    if (record.value() instanceof AccountInput.Fact f && f.fact().isProgressMark()) {
+      onProgress(f.fact().progress());
       return;
     }
     AccountState s = store.get(account);
@@ -434,9 +444,25 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
         decideCovered(s, p, g, ctx);
       }
     }
+    ProvisionalDecisions.onGrant(s, t -> covering(s, t), ctx, (p, g) -> decideCovered(s, p, g, ctx));
     AccountRules.onGrant(s, v, ctx);
     grantSessions.onGrant(s, v);
     return true;
+  }
+
+  /**
+   * A progress mark of a gateway source ({@link GatewayProgress}): when the configured sources together
+   * progressed, the accounts with something due are evaluated at once, so a root event the gateway can no
+   * longer cover is paged now rather than at the next punctuation.
+   */
+  private void onProgress(SourceProgress mark) {
+    List<String> sources = policy.gatewaySources();
+    Long before = sources.isEmpty() ? null : progress.of(sources);
+    progress.observe(mark);
+    Long after = sources.isEmpty() ? null : progress.of(sources);
+    if (after != null && (before == null || after > before)) {
+      evaluateDue();
+    }
   }
 
   private boolean onLifecycle(AccountState s, LifecycleFact f) {
@@ -511,7 +537,9 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   /** Files a covered root event under its request: the grant's session, lifecycle, rotation evidence, rules. */
   private void decideCovered(AccountState s, AccountState.PendingRoot p, AccountState.GrantView g, AccountContext ctx) {
     String requestId = g.fact.requestId();
-    out.emitTimeline(p.draft, requestId, requestId, p.eventTime);
+    if (p.draft != null) { // a provisional event a late grant covers was filed already
+      out.emitTimeline(p.draft, requestId, requestId, p.eventTime);
+    }
     if (p.isUse()) {
       if (g.firstRootAt == null || p.eventTime < g.firstRootAt) {
         g.firstRootAt = p.eventTime;
@@ -555,6 +583,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
    */
   private boolean evaluate(AccountState s, long now, AccountContext ctx) {
     boolean changed = decidePending(s, now, ctx);
+    changed |= ProvisionalDecisions.confirm(s, now, out::revokeHeld);
     changed |= AccountRules.evaluate(s, now, ctx);
     changed |= lifecycles.advance(s, now, out);
     changed |= sweep.evaluate(s, now, out);
@@ -564,24 +593,50 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
   }
 
   /**
-   * Decides the pending events whose decision delay has passed, in event-time order: covered ones are
-   * filed under their request, the others under the account, root use joining or opening an unauthorized
-   * session; then the rules judge the uncovered ones together.
+   * Decides the pending events {@link RootDecision} finds decidable, in event-time order: the final ones
+   * first, then the provisional ones (live), which {@link ProvisionalDecisions} keeps open to a late grant.
    *
    * @return whether any was decided
    */
   private boolean decidePending(AccountState s, long now, AccountContext ctx) {
     Policy acct = out.accountPolicy(s);
-    long decisionDelay = clock.lateInputWait(acct.decisionDelay());
-    List<AccountState.PendingRoot> due = new ArrayList<>();
+    long wait = clock.lateInputWait(acct.decisionDelay());
+    List<String> sources = policy.gatewaySources();
+    Long progressed = sources.isEmpty() ? null : progress.of(sources);
+    List<AccountState.PendingRoot> finals = new ArrayList<>();
+    List<AccountState.PendingRoot> early = new ArrayList<>();
     for (AccountState.PendingRoot p : s.pending) {
-      if (p.eventTime + decisionDelay <= now) {
-        due.add(p);
+      switch (RootDecision.of(p.eventTime, now, context.currentSystemTimeMs(), wait, clock.wallClock(), sources,
+          progressed)) {
+        case FINAL -> finals.add(p);
+        case PROVISIONAL -> early.add(p);
+        case WAIT -> { }
       }
     }
-    if (due.isEmpty()) {
+    if (finals.isEmpty() && early.isEmpty()) {
       return false;
     }
+    if (!finals.isEmpty()) {
+      decide(s, finals, acct, ctx);
+    }
+    if (!early.isEmpty()) {
+      early.sort(AccountState.PENDING_ORDER);
+      AccountState.Provisional rec = ProvisionalDecisions.open(early, wait);
+      List<AccountState.PendingRoot> uncovered = decide(s, early, acct, ProvisionalDecisions.recording(ctx, rec));
+      ProvisionalDecisions.file(s, rec, uncovered);
+    }
+    return true;
+  }
+
+  /**
+   * Decides {@code due} (taken out of pending here), in event-time order: covered ones are filed under their
+   * request, the others under the account, root use joining or opening an unauthorized session; then the
+   * rules judge the uncovered ones together.
+   *
+   * @return the uncovered events
+   */
+  private List<AccountState.PendingRoot> decide(AccountState s, List<AccountState.PendingRoot> due, Policy acct,
+      AccountContext ctx) {
     s.pending.removeAll(due);
     due.sort(AccountState.PENDING_ORDER);
     List<AccountState.RootSession> opened = new ArrayList<>();
@@ -611,7 +666,7 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
       uncovered.add(p);
     }
     AccountRules.onUncovered(s, new AccountRule.Uncovered(List.copyOf(opened), List.copyOf(uncovered)), ctx);
-    return true;
+    return uncovered;
   }
 
   /**
@@ -646,7 +701,12 @@ public final class AccountCorrelator implements Processor<String, AccountInput, 
     Policy acct = out.accountPolicy(s);
     Long due = AccountRules.nextDue(s, ctx);
     for (AccountState.PendingRoot p : s.pending) {
-      due = RequestLifecycle.earliest(due, p.eventTime + clock.lateInputWait(acct.decisionDelay()));
+      due = RequestLifecycle.earliest(due, RootDecision.due(p.eventTime, clock.lateInputWait(acct.decisionDelay()),
+          clock.wallClock()));
+    }
+    Long confirmDue = ProvisionalDecisions.nextDue(s);
+    if (confirmDue != null) {
+      due = RequestLifecycle.earliest(due, confirmDue);
     }
     long retention = acct.stateRetention().toMillis();
     for (AccountState.RootSession session : s.sessions) {

@@ -251,14 +251,41 @@ final class AccountEffects {
   }
 
   /**
+   * Issues the revoke a provisional alert held back ({@link ProvisionalDecisions}) now that it stands for
+   * good: the grants active at {@code now} that the alert's policy targets ({@code a.revoke}: every grant of
+   * the account, those with an assignment, or one request's).
+   */
+  void revokeHeld(AccountState s, AccountState.ProvisionalAlert a, long now) {
+    List<AccountState.GrantView> targets = new ArrayList<>();
+    for (AccountState.GrantView v : s.grants.values()) {
+      boolean wanted = switch (a.revoke) {
+        case AccountState.ProvisionalAlert.REVOKE_ACCOUNT -> true;
+        case AccountState.ProvisionalAlert.REVOKE_ASSIGNED -> v.fact.assignment() != null;
+        default -> a.revoke.equals(v.fact.requestId());
+      };
+      if (wanted && v.activeAt(now)) {
+        targets.add(v);
+      }
+    }
+    for (AccountState.GrantView v : targets) {
+      revoke(s, v, a.alertId, a.alertType, a.summary, now, targets);
+    }
+  }
+
+  /**
    * Issues the revoke of one target grant; the command names the overlapping active grants that are not
    * targets of the same alert (those get commands of their own) in {@code alsoRevokedRequestIds}.
    */
   private void revoke(AccountState s, AccountState.GrantView v, Alert alert, long now,
       List<AccountState.GrantView> targets) {
+    revoke(s, v, alert.getAlertId(), alert.getAlertType(), alert.getSummary(), now, targets);
+  }
+
+  private void revoke(AccountState s, AccountState.GrantView v, String alertId, String alertType, String summary,
+      long now, List<AccountState.GrantView> targets) {
     String requestId = v.fact.requestId();
-    RevokeCommand cmd = RevokeCommands.forAlert(alert, requestId, Assignment.toAvro(v.fact.assignment()),
-        v.fact.tokenFingerprint(), now, context.currentSystemTimeMs());
+    RevokeCommand cmd = RevokeCommands.forAlert(alertId, alertType, summary, requestId,
+        Assignment.toAvro(v.fact.assignment()), v.fact.tokenFingerprint(), now, context.currentSystemTimeMs());
     Set<String> targeted = new TreeSet<>();
     targets.forEach(t -> targeted.add(t.fact.requestId()));
     cmd.setAlsoRevokedRequestIds(holders(s, v.fact.assignment(), requestId, now).stream()

@@ -203,7 +203,44 @@ final class AccountState {
     }
   }
 
+  /**
+   * Uncovered root events decided before their decision delay passed (live only, {@link RootDecision}):
+   * paged, but still open to a covering grant until {@code confirmAt} ({@link ProvisionalDecisions}).
+   */
+  static final class Provisional {
+    /** The events decided (timeline drafts left out: they are filed already), in event-time order. */
+    List<PendingRoot> events = new ArrayList<>();
+    /** Deadline time at which the decision stands for good: the latest event time plus the decision delay. */
+    long confirmAt;
+    /** The alerts the decision raised. */
+    List<ProvisionalAlert> alerts = new ArrayList<>();
+  }
+
+  /** An alert of a {@link Provisional} decision, with the revoke it holds back. */
+  static final class ProvisionalAlert {
+    String alertId;
+    String alertType;
+    String correlationId;
+    String requestId;
+    String summary;
+    /** The alert's evidence (input event ids). */
+    List<String> evidence = new ArrayList<>();
+    /** Deadline time of the page, epoch milliseconds. */
+    long detectedAt;
+    /**
+     * The revoke held back until {@code confirmAt}: null for none, {@link #REVOKE_ACCOUNT} (every active
+     * grant of the account), {@link #REVOKE_ASSIGNED} (every active grant with an assignment), or a request id.
+     */
+    String revoke;
+    boolean resolved;
+
+    static final String REVOKE_ACCOUNT = "*account";
+    static final String REVOKE_ASSIGNED = "*assigned";
+  }
+
   String accountId;
+  /** Provisional decisions of uncovered root events still open to a late grant, oldest first. */
+  List<Provisional> provisional = new ArrayList<>();
   TreeMap<String, GrantView> grants = new TreeMap<>();
   List<PendingRoot> pending = new ArrayList<>();
   List<RootSession> sessions = new ArrayList<>();
@@ -331,7 +368,7 @@ final class AccountState {
 
   /** Whether nothing but id counters is left. */
   boolean isIdle() {
-    return grants.isEmpty() && pending.isEmpty() && sessions.isEmpty() && rotations.isEmpty()
+    return grants.isEmpty() && pending.isEmpty() && provisional.isEmpty() && sessions.isEmpty() && rotations.isEmpty()
         && rotationEvidence.isEmpty()
         && gatewayDigests.isEmpty() && gatewayCounts.isEmpty() && declarations.isEmpty() && lifecycle.isEmpty()
         && closedRequests.isEmpty() && emergencyAssumes.isEmpty();

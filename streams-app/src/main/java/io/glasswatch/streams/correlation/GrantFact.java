@@ -17,6 +17,10 @@ package io.glasswatch.streams.correlation;
  * @param grantEventId gateway event id of the grant, {@code <requestId>/grant/<n>}
  * @param endedAt when the grant ended early (expiry event or revocation), or null
  * @param endReason {@code expiry:<reason>} or {@code revoked}, or null
+ * @param progress null for a grant fact; for a progress mark (every other field empty, see
+ *     {@link #progressMark}), how far one gateway source has delivered through one partition of stage A.
+ *     Marks share this topic with the facts so that a mark arrives after every fact of the records before
+ *     it (JSON written before marks existed has no such field: a fact)
  */
 public record GrantFact(
     String requestId,
@@ -30,10 +34,29 @@ public record GrantFact(
     String tokenFingerprint,
     String grantEventId,
     Long endedAt,
-    String endReason) {
+    String endReason,
+    SourceProgress progress) {
 
   /** Request kind of break-glass root logins. */
   public static final String KIND_ROOT = "root";
+
+  /** A grant fact (no progress mark); see the record's fields. */
+  public GrantFact(String requestId, String kind, String accountId, String subject, boolean approved, long grantedAt,
+      Long expiresAt, Assignment assignment, String tokenFingerprint, String grantEventId, Long endedAt,
+      String endReason) {
+    this(requestId, kind, accountId, subject, approved, grantedAt, expiresAt, assignment, tokenFingerprint,
+        grantEventId, endedAt, endReason, null);
+  }
+
+  /** The progress mark {@code p} in the form of the {@code grant-facts} topic (no request, no grant). */
+  public static GrantFact progressMark(SourceProgress p) {
+    return new GrantFact(null, null, null, null, false, p.time(), null, null, null, null, null, null, p);
+  }
+
+  /** Whether this is a progress mark rather than a grant fact. */
+  public boolean isProgressMark() {
+    return progress != null;
+  }
 
   /** Whether this is a root break-glass request. */
   public boolean isRoot() {

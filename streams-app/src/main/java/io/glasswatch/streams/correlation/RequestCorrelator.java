@@ -143,7 +143,17 @@ public final class RequestCorrelator implements Processor<String, RequestInput, 
     switch (record.value()) {
       case RequestInput.Gateway g -> onGateway(record, g.event());
       case RequestInput.Result r -> onResult(record, r.result());
+      case RequestInput.Progress m -> passOn(record, m.progress());
     }
+  }
+
+  /**
+   * Passes a progress mark on to stage B, after every grant fact of the records before it on this partition
+   * (facts are forwarded as their record is processed): on {@code grant-facts}, whose partitioner sends a
+   * mark to every partition ({@code GlasswatchTopology}), keyed by the source id.
+   */
+  private void passOn(Record<String, RequestInput> record, SourceProgress mark) {
+    context.forward(new Record<>(mark.source(), new Emission.Fact(GrantFact.progressMark(mark)), record.timestamp()));
   }
 
   private void onGateway(Record<String, RequestInput> record, GatewayEvent e) {

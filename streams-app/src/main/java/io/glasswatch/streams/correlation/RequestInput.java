@@ -10,4 +10,10 @@ public sealed interface RequestInput {
 
   /** A revoke result, re-keyed from command id to request id. */
   record Result(RevokeResult result) implements RequestInput {}
+
+  /**
+   * A gateway source's progress mark (a clock tick with the progress headers, see
+   * {@link io.glasswatch.kafka.ProgressMarks}), read from one partition of the gateway topic.
+   */
+  record Progress(SourceProgress progress) implements RequestInput {}
 }

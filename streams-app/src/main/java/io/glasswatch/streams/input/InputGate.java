@@ -31,15 +31,26 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
   }
 
   private final Validator<V> validator;
+  private final boolean passMarks;
   private FixedKeyProcessorContext<String, V> context;
 
-  private InputGate(Validator<V> validator) {
+  private InputGate(Validator<V> validator, boolean passMarks) {
     this.validator = validator;
+    this.passMarks = passMarks;
   }
 
   /** A supplier of gates that apply {@code validator}. */
   public static <V> FixedKeyProcessorSupplier<String, V, V> supplier(Validator<V> validator) {
-    return () -> new InputGate<>(validator);
+    return () -> new InputGate<>(validator, false);
+  }
+
+  /**
+   * A supplier of gates that apply {@code validator} and forward progress marks (ticks that carry the
+   * progress headers, {@link io.glasswatch.kafka.ProgressMarks}) with their null value and headers, for the
+   * gateway topic: every other tick stops here as usual.
+   */
+  public static <V> FixedKeyProcessorSupplier<String, V, V> passingMarks(Validator<V> validator) {
+    return () -> new InputGate<>(validator, true);
   }
 
   @Override
@@ -51,6 +62,9 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
   public void process(FixedKeyRecord<String, V> record) {
     if (record.value() == null) {
       if (ClockTick.isTick(record.headers())) {
+        if (passMarks && io.glasswatch.kafka.ProgressMarks.read(record.headers(), 0, 0).isPresent()) {
+          context.forward(record);
+        }
         return;
       }
       throw new InvalidInputException("null value without the " + ClockTick.HEADER + " header");

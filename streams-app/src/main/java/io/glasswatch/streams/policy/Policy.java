@@ -17,8 +17,12 @@ import java.util.Map;
  *
  * @param skew tolerance around a grant window: an event at {@code t} is covered when
  *     {@code grantedAt - skew <= t <= expiresAt + skew} (default 2 min)
- * @param decisionDelay how long, in event time, a root event waits for a covering grant before it is
- *     judged unauthorized (default 5 min)
+ * @param decisionDelay the upper bound of the wait for a covering grant (default 5 min): live, a root
+ *     event no grant covers is paged as soon as every gateway source reported progress past its time
+ *     ({@code gatewaySources}), and at the latest when the wall clock passes its time plus this; the
+ *     page stands for good, and its revoke is issued, only when deadline time passes its time plus this
+ *     with no covering grant (a later one resolves the page and spares the revoke). Replay decides at
+ *     event time plus this, with the whole input
  * @param rotationDeadline time after a root session ends within which the root credentials must be
  *     rotated (default 24 h)
  * @param rootSessionGap consecutive unauthorized root events at most this far apart belong to one
@@ -56,6 +60,11 @@ import java.util.Map;
  *     break-glass use that an approved request of the same subject must cover; empty by default
  * @param identityCenterNames static names for attribution without AWS calls (SPEC 1.6, offline replay):
  *     permission set ARN to permission set name, and identity store user id to user name; empty by default
+ * @param gatewaySources the gateway-side sources (ids such as {@code ingest-http}, {@code jit-webhook},
+ *     {@code tail:gateway}, {@code jit-stream}) that report progress marks (README, "Source progress"):
+ *     live, a root event no grant covers is paged once every one of them reported progress past its time,
+ *     and at the latest {@code decisionDelay} after it; with none configured (the default, {@code []}) it
+ *     is paged at once. Read from the top level only; replay ignores it (it decides in event time)
  */
 public record Policy(
     Duration skew,
@@ -83,7 +92,8 @@ public record Policy(
     Integer approvalQuorum,
     Map<String, SourcePolicy> sources,
     List<String> emergencyRoles,
-    Map<String, String> identityCenterNames) {
+    Map<String, String> identityCenterNames,
+    List<String> gatewaySources) {
 
   /**
    * Validates every field at once.
@@ -155,6 +165,10 @@ public record Policy(
     }
     AccessRules.validate(breakGlassPrincipals, approvers, approvalQuorum, sources, acrOrder, problems);
     EmergencyRoles.validate(emergencyRoles, identityCenterNames, problems);
+    if (gatewaySources == null || gatewaySources.stream().anyMatch(g -> g == null || !g.matches(GATEWAY_SOURCE_ID))) {
+      problems.add("gatewaySources: expected a list of gateway source ids (letters, digits, '.', '_', ':', '/',"
+          + " '-'), got " + gatewaySources);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -167,6 +181,7 @@ public record Policy(
     alerts = Map.copyOf(new EnumMap<>(alerts));
     acrOrder = List.copyOf(acrOrder);
     rootAntipatternActions = List.copyOf(rootAntipatternActions);
+    gatewaySources = List.copyOf(new java.util.TreeSet<>(gatewaySources));
     accountPolicies = Map.copyOf(accountPolicies);
     tenantPolicies = Map.copyOf(tenantPolicies);
   }
@@ -283,8 +298,11 @@ public record Policy(
         List.of("incident_command", "security"), Duration.ofMinutes(30), Duration.ofHours(1),
         Duration.ofSeconds(60), 3, Duration.ofDays(30), 5, Duration.ofMinutes(10), Duration.ofDays(7), alerts,
         "loa2", List.of("loa1", "loa2", "loa3", "loa4"), Duration.ofMinutes(10), DEFAULT_ROOT_ANTIPATTERN_ACTIONS,
-        Map.of(), Map.of(), null, Map.of(), null, SourcePolicy.defaults(), List.of(), Map.of());
+        Map.of(), Map.of(), null, Map.of(), null, SourcePolicy.defaults(), List.of(), Map.of(), List.of());
   }
+
+  /** Form of a gateway source id ({@link #gatewaySources()}), e.g. {@code ingest-http} or {@code tail:/var/log/gw.log}. */
+  public static final String GATEWAY_SOURCE_ID = "[A-Za-z0-9._:/-]+";
 
   /** The policy of one alert type. */
   public AlertPolicy alert(AlertType type) {
@@ -314,7 +332,7 @@ public record Policy(
         + ", tenants=" + tenantPolicies.keySet() + ", breakGlassPrincipals="
         + (breakGlassPrincipals == null ? "any" : breakGlassPrincipals) + ", approvers=" + approvers.keySet()
         + ", approvalQuorum=" + approvalQuorum + ", sources=" + sources + ", emergencyRoles=" + emergencyRoles
-        + ", identityCenterNames=" + identityCenterNames.size() + "]";
+        + ", identityCenterNames=" + identityCenterNames.size() + ", gatewaySources=" + gatewaySources + "]";
   }
 
   /** A builder starting from this policy's values. */
@@ -362,6 +380,7 @@ public record Policy(
     private final Map<String, SourcePolicy> sources;
     private List<String> emergencyRoles;
     private Map<String, String> identityCenterNames;
+    private List<String> gatewaySources;
 
     private Builder(Policy p) {
       skew = p.skew;
@@ -390,6 +409,7 @@ public record Policy(
       sources = new java.util.TreeMap<>(p.sources);
       emergencyRoles = p.emergencyRoles;
       identityCenterNames = p.identityCenterNames;
+      gatewaySources = p.gatewaySources;
     }
 
     /** Sets {@link Policy#emergencyRoles()}. */
@@ -534,7 +554,7 @@ public record Policy(
           maxGrantDuration, revokeDeadline, repeatThreshold, repeatWindow, deniedThreshold, deniedWindow,
           stateRetention, alerts, minApproverAcr, acrOrder, allowedLateness, rootAntipatternActions,
           accountPolicies, tenantPolicies, breakGlassPrincipals, approvers, approvalQuorum, sources, emergencyRoles,
-          identityCenterNames);
+          identityCenterNames, gatewaySources);
     }
 
     /** Principals allowed to break glass (SPEC 1.5); null: no restriction. */
@@ -552,6 +572,12 @@ public record Policy(
     /** Distinct approvers required instead of {@code requiredApproverRoles}; null: the roles apply. */
     public Builder approvalQuorum(Integer v) {
       approvalQuorum = v;
+      return this;
+    }
+
+    /** Sets {@link Policy#gatewaySources()}. */
+    public Builder gatewaySources(List<String> v) {
+      gatewaySources = v;
       return this;
     }
 

@@ -82,7 +82,8 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
       PolicyKey.count("approvalQuorum", Policy::approvalQuorum, Policy.Builder::approvalQuorum),
       PolicyKey.sources("sources", Policy::sources, Policy.Builder::sources),
       PolicyKey.strings("emergencyRoles", Policy::emergencyRoles, Policy.Builder::emergencyRoles),
-      PolicyKey.names("identityCenterNames", Policy::identityCenterNames, Policy.Builder::identityCenterNames));
+      PolicyKey.names("identityCenterNames", Policy::identityCenterNames, Policy.Builder::identityCenterNames),
+      PolicyKey.strings("gatewaySources", Policy::gatewaySources, Policy.Builder::gatewaySources));
 
   /** Keys whose value may be written as {@code ~} (null): not set. */
   static final java.util.Set<String> OPTIONAL = java.util.Set.of("breakGlassPrincipals", "approvalQuorum");
@@ -102,6 +103,9 @@ record PolicyKey(String name, Kind kind, Function<Policy, Object> getter, BiCons
     }
     if ("emergencyRoles".equals(name)) {
       return "a list of IAM role ARNs such as [arn:aws:iam::111122223333:role/break-glass-emergency]";
+    }
+    if ("gatewaySources".equals(name)) {
+      return "a list of gateway source ids such as [ingest-http, jit-webhook]";
     }
     return switch (kind) {
       case ROSTER -> "a mapping of approver id to roles such as { carol: [incident_command] }";

@@ -67,6 +67,21 @@ public final class Driver implements AutoCloseable {
         serdes.value(GuardDutyFinding.class).serializer());
   }
 
+  /** The alert resolutions topic. */
+  public TestOutputTopic<String, io.glasswatch.schema.AlertResolution> resolutions() {
+    return driver.createOutputTopic(Topics.ALERT_RESOLUTIONS, new StringDeserializer(),
+        serdes.value(io.glasswatch.schema.AlertResolution.class).deserializer());
+  }
+
+  /**
+   * Pipes a progress mark of gateway source {@code source} for time {@code t} into the gateway topic (one
+   * partition here), as {@code io.glasswatch.kafka.ProgressMarks} writes it.
+   */
+  public void mark(String source, Instant t) {
+    raw(Topics.GATEWAY_EVENTS).pipeInput(new org.apache.kafka.streams.test.TestRecord<>(source, null,
+        io.glasswatch.kafka.ProgressMarks.headers(source, 1), t));
+  }
+
   /** The revoke commands topic. */
   public TestOutputTopic<String, RevokeCommand> revokeCommands() {
     return driver.createOutputTopic(Topics.REVOKE_COMMANDS, new StringDeserializer(),

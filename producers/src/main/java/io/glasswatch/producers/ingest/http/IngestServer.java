@@ -150,6 +150,8 @@ public final class IngestServer implements AutoCloseable {
   private final Semaphore inFlight;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile io.glasswatch.producers.ingest.common.ProgressReporter eventsProgress;
+  private volatile io.glasswatch.producers.ingest.common.ProgressReporter webhookProgress;
 
   private IngestServer(Options options, EventProducer producer, IngestMetrics metrics, Readiness readiness,
       Clock clock, SourceSettings sources) throws IOException {
@@ -194,6 +196,17 @@ public final class IngestServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Reports the deliveries of {@code POST /events} and {@code /eventbridge} to {@code events} and those of
+   * {@code POST /jit/webhook} to {@code webhook} (either may be null: not reported): each request is one
+   * delivery, from its arrival to its reply (its records acknowledged, or refused).
+   */
+  public void reportProgress(io.glasswatch.producers.ingest.common.ProgressReporter events,
+      io.glasswatch.producers.ingest.common.ProgressReporter webhook) {
+    this.eventsProgress = events;
+    this.webhookProgress = webhook;
+  }
+
   /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
@@ -227,6 +240,23 @@ public final class IngestServer implements AutoCloseable {
 
   private int route(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
+    var progress = switch (path) {
+      case EVENTS_PATH, EVENTBRIDGE_PATH -> eventsProgress;
+      case JitWebhookEndpoint.PATH -> webhookProgress;
+      default -> null;
+    };
+    if (progress == null || !"POST".equals(ex.getRequestMethod())) {
+      return routeTo(ex, path);
+    }
+    long ticket = progress.begin();
+    try {
+      return routeTo(ex, path);
+    } finally {
+      progress.end(ticket, true);
+    }
+  }
+
+  private int routeTo(HttpExchange ex, String path) throws IOException {
     String method = ex.getRequestMethod();
     switch (path) {
       case "/healthz" -> {

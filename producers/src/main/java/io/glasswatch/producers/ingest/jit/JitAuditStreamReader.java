@@ -73,6 +73,8 @@ public final class JitAuditStreamReader {
   /** Metrics source name. */
   public static final String SOURCE = "jit-audit-stream";
   private static final Logger LOG = LoggerFactory.getLogger(JitAuditStreamReader.class);
+  /** Whether the last {@link #pollOnce} read every shard up to its end (for the source's progress marks). */
+  private volatile boolean lastPollCaughtUp;
   private static final Duration CAP = Duration.ofSeconds(30);
 
   /**
@@ -141,6 +143,16 @@ public final class JitAuditStreamReader {
   }
 
   /**
+   * Whether the last {@link #pollOnce} returned normally with every open shard read until GetRecords
+   * returned no record (or the shard closed): everything the stream held when the poll started was
+   * produced. False before the first poll and after a poll that failed or stopped at
+   * {@code maxCallsPerShard}.
+   */
+  public boolean caughtUp() {
+    return lastPollCaughtUp;
+  }
+
+  /**
    * Reads every shard as far as it goes now.
    *
    * @throws io.glasswatch.producers.ingest.aws.AwsIngestException when an AWS call failed for good
@@ -148,6 +160,7 @@ public final class JitAuditStreamReader {
    * @throws InterruptedException when interrupted while waiting
    */
   public PollResult pollOnce() throws InterruptedException {
+    lastPollCaughtUp = false;
     List<Shard> shards = describe();
     Map<String, Shard> byId = new LinkedHashMap<>();
     shards.forEach(s -> byId.put(s.shardId(), s));
@@ -165,6 +178,7 @@ public final class JitAuditStreamReader {
     long produced = 0;
     long rejected = 0;
     boolean progress = true;
+    lastPollCaughtUp = true;
     java.util.Set<String> visited = new java.util.HashSet<>();
     while (progress) {
       progress = false;
@@ -239,10 +253,11 @@ public final class JitAuditStreamReader {
       }
       counts[0] += resp.records().size();
       if (closed || resp.records().isEmpty()) {
-        break;
+        return counts;
       }
       iterator = resp.nextShardIterator();
     }
+    lastPollCaughtUp = false; // stopped at maxCallsPerShard with records left, or the shard's iterator is gone
     return counts;
   }
 
