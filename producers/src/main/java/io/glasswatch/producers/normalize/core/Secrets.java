@@ -82,7 +82,8 @@ public final class Secrets {
    * rejected value): the value of every {@code "name": value} pair whose name is secret (a string,
    * possibly unterminated at the line end; an object or array up to its matching bracket or the
    * end; or a bare scalar) becomes {@code "[REDACTED]"}. Every unescaped quote followed by a colon is
-   * taken as the end of a name, so corrupt text (a lost quote or colon) cannot hide a secret; a name
+   * taken as the end of a name, so corrupt text (a lost quote or colon, a stray character between a name and its colon)
+   * cannot hide a secret; a name
    * holding undecodable bytes counts as secret, and text inside a string that looks like a secret
    * pair is redacted too, which errs on the safe side. Returns {@code raw} itself when nothing
    * was redacted.
@@ -104,12 +105,12 @@ public final class Secrets {
         i++;
         continue;
       }
-      int j = skipSpace(text, i + 1);
-      if (j >= n || text.charAt(j) != ':' || !secretName(text, i)) {
+      int j = skipStray(text, i + 1);
+      if (j >= n || !separates(text, i + 1, j) || !secretName(text, i)) {
         i++;
         continue;
       }
-      int valueStart = skipSpace(text, j + 1);
+      int valueStart = text.charAt(j) == ':' ? skipSpace(text, j + 1) : j;
       int valueEnd = valueEnd(text, valueStart);
       if (out == null) {
         out = new StringBuilder(text.length());
@@ -180,6 +181,29 @@ public final class Secrets {
       k--;
     }
     return (i - 1 - k) % 2 == 1;
+  }
+
+  /**
+   * Index of the first character at or after {@code i} that can end a name in corrupt text: a colon, a
+   * quote, a bracket, a comma or a line end. What lies between (spaces, or a stray character such as
+   * {@code "clientSecret"x:"..."}) cannot hide the secret that follows.
+   */
+  private static int skipStray(String t, int i) {
+    int j = i;
+    while (j < t.length() && ":\"{}[],\r\n".indexOf(t.charAt(j)) < 0) {
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * Whether the character at {@code j}, reached from a closing quote at {@code from - 1} over
+   * {@link #skipStray stray characters}, makes that quote the end of a name: a colon; or, when the
+   * colon was lost, the opening quote or bracket of the value ({@code "clientSecret" "..."}).
+   */
+  private static boolean separates(String t, int from, int j) {
+    char c = t.charAt(j);
+    return c == ':' || (j > from && (c == '"' || c == '{' || c == '['));
   }
 
   private static int skipSpace(String t, int i) {

@@ -25,7 +25,8 @@ class IngestSettingsTest {
     assertThat(s.anyEnabled()).isFalse();
     assertThat(s.lookupAttributes()).containsExactly(Map.entry("Username", "root"), Map.entry("EventName", "ConsoleLogin"),
         Map.entry("EventSource", "iam.amazonaws.com"), Map.entry("EventSource", "sso.amazonaws.com"),
-        Map.entry("EventName", "AssumeRole"), Map.entry("EventName", "AssumeRoot"));
+        Map.entry("EventName", "AssumeRole"), Map.entry("EventName", "AssumeRoot"),
+        Map.entry("EventName", "AssumeRoleWithSAML"));
     assertThat(s.findingTypes()).contains("Policy:IAMUser/RootCredentialUsage")
         .allMatch(t -> t.contains(":IAMUser/"));
     assertThat(s.cloudTrailRequestsPerSecond()).isEqualTo(2);

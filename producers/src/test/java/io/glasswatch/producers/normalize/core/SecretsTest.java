@@ -49,6 +49,25 @@ class SecretsTest {
   }
 
   @Test
+  void aStrayCharacterBetweenASecretNameAndItsColonDoesNotHideTheValue() {
+    assertThat(redact("{\"principalId\":\"p-1\",\"clientSecret\"\u104d:\"s3cr3t\"}"))
+        .doesNotContain("s3cr3t").contains("[REDACTED]").startsWith("{\"principalId\":\"p-1\"");
+    assertThat(redact("{\"clientSecret\" x :\"s3cr3t\"}")).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aSecretWhoseColonWasLostIsRedactedAllTheSame() {
+    assertThat(redact("{\"clientSecret\" \"s3cr3t\",\"a\":1}")).doesNotContain("s3cr3t").endsWith(",\"a\":1}");
+    assertThat(redact("{\"sessionToken\" {\"v\":\"s3cr3t\"}}")).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aQuotedValueThatLooksLikeASecretNameChangesNothingAfterIt() {
+    String raw = "{\"field\":\"password\",\"a\":\"b\"}";
+    assertThat(redact(raw)).isEqualTo(raw);
+  }
+
+  @Test
   void redactsAroundStringsOfAMillionCharactersWithoutOverflowingTheStack() {
     String policy = "{\\\"Statement\\\":[" + "x".repeat(500_000) + "\\\\" + "y".repeat(500_000) + "]}";
     String raw = "{\"keyPolicy\":\"" + policy + "\",\"clientSecret\":\"s3cr3t\",\"b\":\"" + "z".repeat(2_000) + "\"";
