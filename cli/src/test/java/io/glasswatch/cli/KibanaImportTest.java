@@ -129,9 +129,9 @@ class KibanaImportTest {
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(received).singleElement().satisfies(ndjson -> {
       assertThat(ndjson).isEqualTo(KibanaSavedObjects.ndjson());
-      assertThat(KibanaSavedObjects.parse(ndjson)).hasSize(13);
+      assertThat(KibanaSavedObjects.parse(ndjson)).hasSize(14);
     });
-    assertThat(r.out()).contains("imported 13 saved objects");
+    assertThat(r.out()).contains("imported 14 saved objects");
     assertThat(r.out() + r.err()).doesNotContain("s3cret");
   }
 
