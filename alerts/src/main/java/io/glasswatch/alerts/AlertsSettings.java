@@ -1,10 +1,13 @@
 package io.glasswatch.alerts;
 
+import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.enforcement.RevokeSettings;
+import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.alerts.oncall.ChannelSettings;
 import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.TopicNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +25,21 @@ import java.util.Optional;
  * @param policy the policy file's alert overrides and revoke deadlines ({@link PolicyAlerts#defaults()} without one)
  * @param revoke the revoke executor's settings
  * @param channels the on-call channels configured
+ * @param topics {@code kafka.topic-prefix}: the topics and consumer groups of the on-call dispatcher and
+ *     the revoke executor ({@link #dispatcherOptions()}, {@link #revokeOptions()})
  */
 public record AlertsSettings(Optional<Path> policyFile, PolicyAlerts policy, RevokeSettings revoke,
-    ChannelSettings channels) {
+    ChannelSettings channels, TopicNames topics) {
+
+  /** The on-call dispatcher's production options on {@link #topics()}. */
+  public OnCallDispatcher.Options dispatcherOptions() {
+    return OnCallDispatcher.Options.defaults(topics);
+  }
+
+  /** The revoke executor's production options on {@link #topics()}, with {@code revoke.parallelism}. */
+  public RevokeService.Options revokeOptions() {
+    return RevokeService.Options.defaults(topics).withParallelism(revoke.parallelism());
+  }
 
   /**
    * Reads and validates.
@@ -44,6 +59,6 @@ public record AlertsSettings(Optional<Path> policyFile, PolicyAlerts policy, Rev
       problems.sort(String::compareTo);
       throw new ConfigException(problems);
     }
-    return new AlertsSettings(file, policy, revoke, channels);
+    return new AlertsSettings(file, policy, revoke, channels, TopicNames.from(settings));
   }
 }

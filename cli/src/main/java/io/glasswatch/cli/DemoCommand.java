@@ -24,6 +24,7 @@ import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
@@ -152,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
     TopicSetup.reset(s, appId);
     TopicSetup.ensure(s, TopicSetup.DEFAULT_PARTITIONS);
     deleteTimelineIndices(s);
-    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    new SchemaRegistrar(s.get(GlasswatchSettings.REGISTRY_URL)).registerAll(TopicNames.from(s));
     TimelineIndexTemplate.install(s);
 
     step("reading the bundled scenarios");
@@ -280,7 +281,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** Waits until the streams app consumed every revoke result and internal record, and the sink is idle. */
   private boolean settle(GlasswatchSettings s, String appId, Pipeline pipeline) throws Exception {
     try (CatchUp catchUp = new CatchUp(s)) {
-      List<String> topics = new ArrayList<>(List.of(Topics.REVOKE_RESULTS, Topics.ALERT_DELIVERY_EVENTS));
+      TopicNames names = TopicNames.from(s);
+      List<String> topics = new ArrayList<>(List.of(names.name(Topics.REVOKE_RESULTS),
+          names.name(Topics.ALERT_DELIVERY_EVENTS)));
       topics.addAll(catchUp.topics(appId + "-", "-repartition"));
       return catchUp.await(appId, topics, timeout) && pipeline.sink().awaitIdle(timeout);
     }
@@ -289,7 +292,7 @@ public final class DemoCommand implements Callable<Integer> {
   private void feed(GlasswatchSettings s, String appId, List<NormalizeResult.Normalized> events,
       java.time.Instant closingTick) throws Exception {
     try (EventProducer producer = new EventProducer(s); CatchUp catchUp = new CatchUp(s)) {
-      List<String> gatewayPath = new ArrayList<>(List.of(Topics.GATEWAY_EVENTS));
+      List<String> gatewayPath = new ArrayList<>(List.of(TopicNames.from(s).name(Topics.GATEWAY_EVENTS)));
       gatewayPath.addAll(catchUp.topics(appId + "-", "-repartition"));
       int i = 0;
       while (i < events.size()) {

@@ -31,7 +31,8 @@ public final class IngestCommand implements Callable<Integer> {
     GlasswatchSettings settings = config.settings();
     IngestSettings.from(settings); // every invalid key reported before anything starts
     KafkaSettings.from(settings); // and every kafka.producer.* key
-    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL))
+        .registerAll(io.glasswatch.schema.TopicNames.from(settings));
     TopicSetup.ensure(settings, partitions);
     try (ServiceGroup running = new ServiceGroup(System.out::println);
         StopSignal stop = StopSignal.install(running, "glasswatch-ingest-shutdown")) {

@@ -97,8 +97,7 @@ public final class Pipeline implements AutoCloseable {
       if (services.contains(Service.REVOKER)) {
         p.ssoRevoker = p.started.add("IAM Identity Center client", SsoAdminRevoker.fromSettings(alerts.revoke(),
             alerts.revoke().revokerOptions(), SsoAdminClients.Tuning.defaults()));
-        p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker,
-            RevokeService.Options.defaults().withParallelism(alerts.revoke().parallelism()),
+        p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker, alerts.revokeOptions(),
             OverlappingGrants.FROM_COMMAND, alerts.policy()));
         daemon("glasswatch-revoker", p.revoker).start();
       }
@@ -106,7 +105,7 @@ public final class Pipeline implements AutoCloseable {
         OnCallChannels.Setup setup = OnCallChannels.create(alerts.channels(), alerts.policyFile().orElse(null),
             new ConsoleChannel(console));
         p.dispatcher = new OnCallDispatcher(settings, setup.channels(), setup.routing(),
-            OnCallDispatcher.Options.defaults());
+            alerts.dispatcherOptions());
         p.started.add("alert delivery", p.dispatcher);
         daemon("glasswatch-alerts", p.dispatcher).start();
       }

@@ -41,7 +41,8 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
     GlasswatchSettings settings = config.settings();
-    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL))
+        .registerAll(io.glasswatch.schema.TopicNames.from(settings));
     TopicSetup.ensure(settings, TopicSetup.DEFAULT_PARTITIONS);
     try (EventProducer producer = new EventProducer(settings)) {
       ProduceReport report = sorted ? producer.produceSorted(inputs, System.err::println)

@@ -8,6 +8,7 @@ import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,8 @@ public final class RevokeCommand implements Callable<Integer> {
         .filter(e -> "grant".equals(e.getType()) && requestId.equals(e.getRequestId()) && e.getAssignment() != null)
         .max(Comparator.comparing(GatewayEvent::getTimestamp));
     if (grant.isEmpty()) {
-      System.err.println("request " + requestId + " has no grant with an account assignment on " + Topics.GATEWAY_EVENTS);
+      System.err.println("request " + requestId + " has no grant with an account assignment on "
+          + TopicNames.from(s).name(Topics.GATEWAY_EVENTS));
       return 2;
     }
     io.glasswatch.schema.RevokeCommand command = command(requestId, reason, grant.get(), Instant.now());
@@ -76,7 +78,8 @@ public final class RevokeCommand implements Callable<Integer> {
     try (KafkaProducer<String, io.glasswatch.schema.RevokeCommand> producer = new KafkaProducer<>(kafka.producerConfig(),
         new StringSerializer(), AvroSerdes.registry(kafka.registryUrl())
             .value(io.glasswatch.schema.RevokeCommand.class).serializer())) {
-      producer.send(new ProducerRecord<>(Topics.REVOKE_COMMANDS, command.getCommandId(), command)).get();
+      producer.send(new ProducerRecord<>(kafka.topics().name(Topics.REVOKE_COMMANDS), command.getCommandId(), command))
+          .get();
     }
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {

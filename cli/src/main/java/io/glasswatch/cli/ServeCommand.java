@@ -50,7 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
     KafkaSettings.from(settings); // and every kafka.producer.* key
     System.out.println("glasswatch serve " + services + " with " + settings);
     System.out.println(policy.describe());
-    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL)).registerAll();
+    new SchemaRegistrar(settings.get(GlasswatchSettings.REGISTRY_URL))
+        .registerAll(io.glasswatch.schema.TopicNames.from(settings));
     TopicSetup.ensure(settings, partitions);
     if (services.contains(Pipeline.Service.SINK)) {
       TimelineIndexTemplate.install(settings);

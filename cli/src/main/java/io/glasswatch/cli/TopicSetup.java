@@ -2,7 +2,9 @@ package io.glasswatch.cli;
 
 import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
+import io.glasswatch.cli.config.CliSettings;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.timeline.TimelineSinkOptions;
 import java.time.Duration;
@@ -16,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -31,6 +32,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * year's CloudTrail within minutes: every topic is created with {@code retention.ms=-1} (keep; the
  * operator sets a size or time limit deliberately). {@code revoke-results} is also compacted by
  * command id, because the revoke executor rebuilds the set of executed commands from it at start-up.
+ * Topic and group names are those of the settings' instance ({@code kafka.topic-prefix},
+ * {@link TopicNames}): a prefixed instance never creates or deletes another instance's topics.
  */
 public final class TopicSetup {
   /** Default partitions of every Glasswatch topic. */
@@ -40,14 +43,11 @@ public final class TopicSetup {
 
   /** Admin client properties for {@code settings}. */
   static Properties adminProperties(GlasswatchSettings settings) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-    return p;
+    return CliSettings.from(settings).adminProperties();
   }
 
   /**
-   * Creates every topic of {@link Topics#all()} that does not exist yet.
+   * Creates every topic of {@link Topics#all()} that does not exist yet, with the settings' topic prefix.
    *
    * @throws IllegalStateException when Kafka cannot be reached within 30 s
    */
@@ -55,10 +55,11 @@ public final class TopicSetup {
     try (Admin admin = Admin.create(adminProperties(settings))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (String t : Topics.all()) {
+      TopicNames names = TopicNames.from(settings);
+      for (String t : names.all()) {
         if (!existing.contains(t)) {
           NewTopic nt = new NewTopic(t, partitions, (short) -1);
-          nt.configs(t.equals(Topics.REVOKE_RESULTS)
+          nt.configs(t.equals(names.name(Topics.REVOKE_RESULTS))
               ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
               : Map.of("retention.ms", "-1"));
           missing.add(nt);
@@ -118,21 +119,23 @@ public final class TopicSetup {
   /**
    * Deletes Glasswatch's topics, the Kafka Streams internal topics of {@code applicationId}, the
    * alert delivery log, and the consumer groups of every service, then waits until Kafka no longer
-   * lists the topics.
+   * lists the topics. Only the settings' instance is touched: its topic prefix names the topics and
+   * groups deleted.
    */
   public static void reset(GlasswatchSettings settings, String applicationId) {
     try (Admin admin = Admin.create(adminProperties(settings))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       Set<String> doomed = new HashSet<>();
+      TopicNames names = TopicNames.from(settings);
       for (String t : existing) {
-        if (Topics.all().contains(t) || t.equals(OnCallDispatcher.DELIVERIES_TOPIC)
-            || t.equals(io.glasswatch.alerts.oncall.OnCallDispatcher.EVENTS_TOPIC)
+        if (names.isCatalogueTopic(t) || t.equals(names.name(OnCallDispatcher.DELIVERIES_TOPIC))
+            || t.equals(names.name(OnCallDispatcher.EVENTS_TOPIC))
             || t.startsWith(applicationId + "-")) {
           doomed.add(t);
         }
       }
-      List<String> groups = List.of(applicationId, OnCallDispatcher.GROUP_ID, RevokeService.GROUP_ID,
-          TimelineSinkOptions.GROUP_ID);
+      List<String> groups = List.of(applicationId, names.group(OnCallDispatcher.GROUP_ID),
+          names.group(RevokeService.GROUP_ID), names.group(TimelineSinkOptions.GROUP_ID));
       deleteGroups(admin, groups, settings);
       if (!doomed.isEmpty()) {
         admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);

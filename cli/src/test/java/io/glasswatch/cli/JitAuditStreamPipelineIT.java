@@ -116,7 +116,7 @@ class JitAuditStreamPipelineIT {
       DynamoDbClient ddb, Tables t) throws Exception {
     SourceSettings sources = new SourceSettings(null, null, INSTANCE, PERMISSION_SET, null, null);
     var options = new JitAuditStreamReader.Options(t.streamArn(), t.requests(), 100, 1000, Duration.ofMillis(10), 3);
-    try (CheckpointStore store = CheckpointStore.open(s, Topics.INGEST_CHECKPOINTS);
+    try (CheckpointStore store = CheckpointStore.open(s, io.glasswatch.schema.TopicNames.from(s).name(Topics.INGEST_CHECKPOINTS));
         EventProducer producer = new EventProducer(s)) {
       JitAuditStreamReader reader = new JitAuditStreamReader(streams, ddb, options, new NativeFormats(sources),
           new RateLimiter(50), store, producer, new IngestMetrics());

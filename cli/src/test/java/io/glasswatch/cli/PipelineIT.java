@@ -11,6 +11,7 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.DeadLetterHeaders;
 import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.timeline.TimelineQueries;
 import io.glasswatch.testing.KafkaTestSupport;
@@ -63,7 +64,7 @@ class PipelineIT {
       args.add(input.toString());
       assertThat(GlasswatchCli.execute(args.toArray(String[]::new))).isEqualTo(2);
 
-      List<ConsumerRecord<String, byte[]>> dead = KafkaTestSupport.readAll(s, Topics.DEAD_LETTER,
+      List<ConsumerRecord<String, byte[]>> dead = KafkaTestSupport.readAll(s, TopicNames.from(s).name(Topics.DEAD_LETTER),
           new StringDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(30));
       assertThat(dead).hasSize(1);
       assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.FILE)).isEqualTo(input.toString());

@@ -3,7 +3,7 @@ package io.glasswatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
+import io.glasswatch.cli.demo.OnCallReceivers;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AvroSerdes;
@@ -13,9 +13,6 @@ import io.glasswatch.testing.KafkaTestSupport;
 import io.glasswatch.testing.TestStack;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,25 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeProcessIT {
   @TempDir Path dir;
 
-  private HttpServer receivers;
-  private final List<String> slack = new CopyOnWriteArrayList<>();
-  private final List<String> mattermost = new CopyOnWriteArrayList<>();
+  private OnCallReceivers receivers;
   private Process serve;
 
   @BeforeEach
   void startReceivers() throws IOException {
-    receivers = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    receivers.createContext("/slack", ex -> {
-      slack.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    receivers.createContext("/mattermost", ex -> {
-      mattermost.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    receivers.start();
+    receivers = OnCallReceivers.start();
   }
 
   @AfterEach
@@ -68,11 +51,11 @@ class ServeProcessIT {
     if (serve != null && serve.isAlive()) {
       serve.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
-    receivers.stop(0);
+    receivers.close();
   }
 
-  private String url(String path) {
-    return "http://127.0.0.1:" + receivers.getAddress().getPort() + path;
+  private boolean received(String channel, String text) {
+    return receivers.received(channel).stream().anyMatch(body -> body.toString().contains(text));
   }
 
   @Test
@@ -87,10 +70,11 @@ class ServeProcessIT {
     s.asMap().forEach(config::setProperty);
     config.setProperty(GlasswatchSettings.POLICY_FILE, configured.toString());
     config.setProperty(GlasswatchSettings.STREAMS_APP_ID, run);
+    config.setProperty(GlasswatchSettings.TOPIC_PREFIX, run + "-");
     config.setProperty(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolve("state").toString());
     config.setProperty(GlasswatchSettings.ES_TIMELINE_INDEX, "glasswatch-timeline-" + run);
-    config.setProperty(GlasswatchSettings.SLACK_WEBHOOK_URL, url("/slack"));
-    config.setProperty(GlasswatchSettings.MATTERMOST_WEBHOOK_URL, url("/mattermost"));
+    config.setProperty(GlasswatchSettings.SLACK_WEBHOOK_URL, receivers.slackUrl());
+    config.setProperty(GlasswatchSettings.MATTERMOST_WEBHOOK_URL, receivers.mattermostUrl());
     Path configFile = dir.resolve("glasswatch.properties");
     try (Writer w = Files.newBufferedWriter(configFile)) {
       config.store(w, null);
@@ -110,12 +94,12 @@ class ServeProcessIT {
     String alertId = run + "-alert";
     try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(KafkaTestSupport.producerProperties(s),
         new StringSerializer(), AvroSerdes.registry(s.get(GlasswatchSettings.REGISTRY_URL)).value(Alert.class).serializer())) {
-      producer.send(new ProducerRecord<>(Topics.ALERTS, "account:123456789012", alert(alertId))).get();
+      producer.send(new ProducerRecord<>(run + "-" + Topics.ALERTS, "account:123456789012", alert(alertId))).get();
     }
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(() -> slack.stream().anyMatch(body -> body.contains(run)));
-    assertThat(mattermost).as("the routing of policy.file is not used when --policy is given")
-        .noneMatch(body -> body.contains(run));
+        .until(() -> received(OnCallReceivers.SLACK, run));
+    assertThat(received(OnCallReceivers.MATTERMOST, run)).as("the routing of policy.file is not used when --policy is given")
+        .isFalse();
 
     serve.destroy(); // SIGTERM
     assertThat(serve.waitFor(120, TimeUnit.SECONDS)).as("serve stops within 120 s").isTrue();

@@ -2,6 +2,7 @@ package io.glasswatch.report;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
+import io.glasswatch.stack.SettingsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "report", description = "Write the access review of a period (HTML or PDF) from the timeline.")
 public final class ReportCommand implements Callable<Integer> {
-  @Mixin ReportConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -87,16 +88,14 @@ public final class ReportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    GlasswatchSettings settings = config.settings();
-    Path policyPath = policyFile != null ? policyFile
-        : settings.isSet(GlasswatchSettings.POLICY_FILE) ? Path.of(settings.get(GlasswatchSettings.POLICY_FILE)) : null;
-    PolicyInForce policy = policyPath == null ? PolicyInForce.builtIn() : PolicyInForce.load(policyPath);
+    ReportSettings settings = ReportSettings.from(config.settings(), policyFile); // every problem at once
+    PolicyInForce policy = settings.policyFile().map(PolicyInForce::load).orElseGet(PolicyInForce::builtIn);
     PrintStream progress = System.err;
     long t0 = System.nanoTime();
     ReportBuilder builder = new ReportBuilder(scope, policy, clock.instant());
-    try (ElasticsearchConnection es = new ElasticsearchConnection(settings.get(GlasswatchSettings.ES_URL),
-        settings.get(GlasswatchSettings.ES_READER_USER), settings.get(GlasswatchSettings.ES_READER_PASSWORD))) {
-      TimelineReader reader = new TimelineReader(es.client(), settings.get(GlasswatchSettings.ES_TIMELINE_INDEX),
+    try (ElasticsearchConnection es = new ElasticsearchConnection(settings.elasticsearchUrl().toString(),
+        settings.readerUser(), settings.readerPassword())) {
+      TimelineReader reader = new TimelineReader(es.client(), settings.indexPrefix(),
           line -> progress.println("report: " + line));
       readAndReview(reader, scope, builder);
     }

@@ -2,21 +2,24 @@ package io.glasswatch.report;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
+import io.glasswatch.sinks.timeline.TimelinePages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -38,6 +41,9 @@ import java.util.function.Consumer;
  *       memory holds one page plus the longest chain per reading thread.
  * </ol>
  *
+ * <p>Routine account activity can be counted instead of read ({@link #read(ReportScope, BiConsumer,
+ * BiConsumer)}).
+ *
  * <p>Errors: {@link co.elastic.clients.elasticsearch._types.ElasticsearchException} when Elasticsearch
  * refuses a request (403 for a user without read access), {@link UncheckedIOException} when it cannot
  * be reached.
@@ -54,9 +60,9 @@ public final class TimelineReader {
   private static final List<String> DUPLICATED = List.of("glasswatch.details");
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private final java.util.concurrent.atomic.LongAdder searches = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder serverMillis = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder searchNanos = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder searches = new LongAdder();
+  private final LongAdder serverMillis = new LongAdder();
+  private final LongAdder searchNanos = new LongAdder();
 
   private final ElasticsearchClient client;
   private final String pattern;
@@ -184,10 +190,10 @@ public final class TimelineReader {
    * batch, in batch order.
    */
   private long readBatches(String pit, List<String> ids, BiConsumer<String, List<Map<String, Object>>> chains) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL,
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL,
         Thread.ofPlatform().name("report-read-", 0).daemon(true).factory());
     try {
-      List<java.util.concurrent.Future<Long>> batches = new ArrayList<>();
+      List<Future<Long>> batches = new ArrayList<>();
       List<Integer> sizes = new ArrayList<>();
       for (int i = 0; i < ids.size(); i += ID_BATCH) {
         List<String> batch = ids.subList(i, Math.min(ids.size(), i + ID_BATCH));
@@ -207,13 +213,13 @@ public final class TimelineReader {
     }
   }
 
-  private static long await(java.util.concurrent.Future<Long> batch) {
+  private static long await(Future<Long> batch) {
     try {
       return batch.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading the timeline", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
@@ -222,32 +228,8 @@ public final class TimelineReader {
   }
 
   private List<String> correlations(String pit, ReportScope scope) {
-    Query query = scopeQuery(scope);
-    List<String> out = new ArrayList<>();
-    Map<String, FieldValue> after = null;
-    while (true) {
-      Map<String, FieldValue> afterKey = after;
-      SearchResponse<Void> page = call(() -> client.search(s -> s
-          .pit(p -> p.id(pit).keepAlive(k -> k.time(KEEP_ALIVE))).size(0).query(query)
-          .aggregations("ids", a -> a.composite(c -> {
-            c.size(PAGE).sources(Map.of("id", CompositeAggregationSource.of(src -> src
-                .terms(t -> t.field("glasswatch.correlation_id")))));
-            if (afterKey != null) {
-              c.after(afterKey);
-            }
-            return c;
-          })), Void.class));
-      if (page.aggregations() == null || !page.aggregations().containsKey("ids")) {
-        return out;
-      }
-      CompositeAggregate ids = page.aggregations().get("ids").composite();
-      List<CompositeBucket> buckets = ids.buckets().array();
-      buckets.forEach(b -> out.add(b.key().get("id").stringValue()));
-      if (buckets.size() < PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
-        return out;
-      }
-      after = ids.afterKey();
-    }
+    return TimelinePages.correlationIds(client, TimelinePages.Target.pointInTime(pit, KEEP_ALIVE), scopeQuery(scope),
+        PAGE);
   }
 
   /** The filter of {@link ReportBuilder#inScope}, as an Elasticsearch query. */
@@ -265,57 +247,32 @@ public final class TimelineReader {
     }));
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private long chains(String pit, List<String> ids, BiConsumer<String, List<Map<String, Object>>> chains) {
     List<FieldValue> values = ids.stream().map(FieldValue::of).toList();
     Query query = Query.of(q -> q.terms(t -> t.field("glasswatch.correlation_id").terms(v -> v.value(values))));
-    long read = 0;
-    String current = null;
-    List<Map<String, Object>> chain = new ArrayList<>();
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> searchAfter = after;
-      long t0 = System.nanoTime();
-      SearchResponse<Map> page = call(() -> client.search(s -> {
-        s.pit(p -> p.id(pit).keepAlive(k -> k.time(KEEP_ALIVE))).size(PAGE).query(query)
-            .source(src -> src.filter(f -> f.excludes(DUPLICATED)))
-            .sort(o -> o.field(f -> f.field("glasswatch.correlation_id").order(SortOrder.Asc)))
-            .sort(o -> o.field(f -> f.field("glasswatch.sequence").order(SortOrder.Asc)))
-            .sort(o -> o.field(f -> f.field("glasswatch.entry_id").order(SortOrder.Asc)));
-        if (searchAfter != null) {
-          s.searchAfter(searchAfter);
-        }
-        return s;
-      }, Map.class));
-      searches.increment();
-      serverMillis.add(page.took());
-      searchNanos.add(System.nanoTime() - t0);
-      List<Hit<Map>> hits = page.hits().hits();
-      for (Hit<Map> hit : hits) {
-        Map<String, Object> doc = withDetails(mutable(hit.source()));
-        String id = Docs.text(doc, "glasswatch", "correlation_id");
-        if (current != null && !current.equals(id)) {
-          chains.accept(current, chain);
-          chain = new ArrayList<>();
-        }
-        current = id;
-        chain.add(doc);
-        read++;
-      }
-      if (hits.size() < PAGE) {
-        if (current != null) {
-          chains.accept(current, chain);
-        }
-        return read;
-      }
-      after = hits.get(hits.size() - 1).sort();
+    var open = new Object() {
+      String current;
+      List<Map<String, Object>> chain = new ArrayList<>();
+    };
+    long read = TimelinePages.documents(client, TimelinePages.Target.pointInTime(pit, KEEP_ALIVE), query,
+        List.of("glasswatch.correlation_id", "glasswatch.sequence", "glasswatch.entry_id"), DUPLICATED, PAGE, d -> {
+          Map<String, Object> doc = withDetails(d);
+          String id = Docs.text(doc, "glasswatch", "correlation_id");
+          if (open.current != null && !open.current.equals(id)) {
+            chains.accept(open.current, open.chain);
+            open.chain = new ArrayList<>();
+          }
+          open.current = id;
+          open.chain.add(doc);
+        }, (server, wall) -> {
+          searches.increment();
+          serverMillis.add(server);
+          searchNanos.add(wall);
+        });
+    if (open.current != null) {
+      chains.accept(open.current, open.chain);
     }
-  }
-
-  /** The source as a mutable map: Jackson's own {@link LinkedHashMap}, copied only if it is another kind. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> mutable(Map<?, ?> source) {
-    return source instanceof LinkedHashMap<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>((Map<String, Object>) source);
+    return read;
   }
 
   /**
@@ -344,15 +301,7 @@ public final class TimelineReader {
         searches.sum(), serverMillis.sum() / 1000.0, searchNanos.sum() / 1e9);
   }
 
-  private interface Call<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Elasticsearch request failed: " + e.getMessage(), e);
-    }
+  private static <T> T call(TimelinePages.Call<T> call) {
+    return TimelinePages.call(call);
   }
 }

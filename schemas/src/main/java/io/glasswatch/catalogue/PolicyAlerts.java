@@ -38,7 +38,7 @@ import java.util.Set;
  * action, blank runbook, a duration that is not one) is reported at once in one
  * {@link ConfigException}, each as {@code <file>: <key path>: <problem>}. The streams application's
  * {@code PolicyFile} reads {@code alerts:} sections through {@link #readAlerts} so that both modules
- * accept exactly the same file.
+ * accept exactly the same file (with its own wording of unknown names, {@link UnknownName}).
  */
 public final class PolicyAlerts {
   /** Default of {@code revokeDeadline} (SPEC section 3). */
@@ -62,6 +62,23 @@ public final class PolicyAlerts {
      */
     void add(String path, String message);
   }
+
+  /** Words the problem about an unknown name: an alert type, or a key of an alert type's mapping. */
+  @FunctionalInterface
+  public interface UnknownName {
+    /**
+     * The problem's text.
+     *
+     * @param what {@code alert type} or {@code key}
+     * @param name the name found
+     * @param known the names expected
+     */
+    String describe(String what, String name, List<String> known);
+  }
+
+  /** {@code unknown <what> '<name>'; expected one of [<known>]}. */
+  public static final UnknownName PLAIN_UNKNOWN =
+      (what, name, known) -> "unknown " + what + " '" + name + "'; expected one of " + known;
 
   /**
    * The fields one mapping sets for one alert type; null where absent.
@@ -268,6 +285,21 @@ public final class PolicyAlerts {
    * @return the valid entries, by type
    */
   public static Map<AlertType, Fields> readAlerts(JsonNode node, String path, Problems problems) {
+    return readAlerts(node, path, problems, PLAIN_UNKNOWN);
+  }
+
+  /**
+   * As {@link #readAlerts(JsonNode, String, Problems)}, with the problems about unknown alert types and
+   * keys worded by {@code unknown} (the streams application's policy file suggests the nearest name).
+   *
+   * @param node the mapping, or null / empty for none
+   * @param path the mapping's key path
+   * @param problems told about every invalid entry (the entry is then left out)
+   * @param unknown words the problem about an unknown alert type or key
+   * @return the valid entries, by type
+   */
+  public static Map<AlertType, Fields> readAlerts(JsonNode node, String path, Problems problems,
+      UnknownName unknown) {
     Map<AlertType, Fields> out = new EnumMap<>(AlertType.class);
     if (isNothing(node)) {
       return out;
@@ -280,7 +312,7 @@ public final class PolicyAlerts {
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       String typePath = path + "." + e.getKey();
       if (!typeNames.contains(e.getKey())) {
-        problems.add(typePath, "unknown alert type '" + e.getKey() + "'; expected one of " + typeNames);
+        problems.add(typePath, unknown.describe("alert type", e.getKey(), typeNames));
         continue;
       }
       AlertType type = AlertType.valueOf(e.getKey());
@@ -310,7 +342,7 @@ public final class PolicyAlerts {
               problems.add(fieldPath, "expected a link or anchor such as " + type.defaultRunbook() + ", got " + describe(v));
             }
           }
-          default -> problems.add(fieldPath, "unknown key '" + f.getKey() + "'; expected one of " + FIELDS);
+          default -> problems.add(fieldPath, unknown.describe("key", f.getKey(), FIELDS));
         }
       }
       out.put(type, new Fields(severity, actions, runbook));

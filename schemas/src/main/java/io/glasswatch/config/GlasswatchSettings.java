@@ -27,6 +27,12 @@ import java.util.Set;
 public final class GlasswatchSettings {
   /** Kafka bootstrap servers, host:port[,host:port]. */
   public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  /**
+   * Prefix of every Glasswatch topic name and consumer group (letters, digits, {@code .}, {@code _},
+   * {@code -}; default empty: the names of the topic catalogue as they are). Lets several Glasswatch
+   * instances, or tests, share one Kafka cluster; see {@code io.glasswatch.schema.TopicNames}.
+   */
+  public static final String TOPIC_PREFIX = "kafka.topic-prefix";
   /** Apicurio Registry v3 API base URL. */
   public static final String REGISTRY_URL = "registry.url";
   /** Elasticsearch base URL. */
@@ -155,6 +161,7 @@ public final class GlasswatchSettings {
     d.put(STACK_ES_PORT, "19200");
     d.put(STACK_MOTO_PORT, "15000");
     d.put(KAFKA_BOOTSTRAP, "127.0.0.1:19092");
+    d.put(TOPIC_PREFIX, "");
     d.put(REGISTRY_URL, "http://127.0.0.1:18081/apis/registry/v3");
     d.put(ES_URL, "http://127.0.0.1:19200");
     d.put(ES_SINK_USER, "glasswatch_sink");
@@ -387,6 +394,10 @@ public final class GlasswatchSettings {
       String bootstrap = values.getOrDefault(KAFKA_BOOTSTRAP, "");
       if (!bootstrap.matches("[^,:\\s]+:\\d+(,[^,:\\s]+:\\d+)*")) {
         problems.add(KAFKA_BOOTSTRAP + ": expected host:port[,host:port], got '" + bootstrap + "'");
+      }
+      if (!values.getOrDefault(TOPIC_PREFIX, "").strip().matches("[A-Za-z0-9._-]{0,100}")) {
+        problems.add(TOPIC_PREFIX + ": expected up to 100 letters, digits, '.', '_' or '-' (or nothing), got '"
+            + values.get(TOPIC_PREFIX) + "'");
       }
       for (String k : URL_KEYS) {
         checkUrl(k, values.getOrDefault(k, ""), false, problems);

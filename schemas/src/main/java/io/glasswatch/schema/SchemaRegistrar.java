@@ -59,9 +59,21 @@ public final class SchemaRegistrar {
    * @throws IllegalStateException when the registry cannot be reached or answers an error
    */
   public Map<String, String> registerAll() {
+    return registerAll(TopicNames.DEFAULT);
+  }
+
+  /**
+   * As {@link #registerAll()}, for the topics of {@code topics}: artifacts {@code <prefix><topic>-value}.
+   *
+   * @param topics the instance's topic names
+   * @return artifact id to registry version
+   * @throws SchemaIncompatibleException when a schema breaks compatibility with the registered one
+   * @throws IllegalStateException when the registry cannot be reached or answers an error
+   */
+  public Map<String, String> registerAll(TopicNames topics) {
     ensureBackwardCompatibility();
     Map<String, String> versions = new LinkedHashMap<>();
-    Topics.valueTypes().forEach((topic, type) ->
+    topics.valueTypes().forEach((topic, type) ->
         versions.put(topic + "-value", register(topic + "-value", schemaOf(type))));
     LOG.info("registered {} schemas with BACKWARD compatibility", versions.size());
     return versions;

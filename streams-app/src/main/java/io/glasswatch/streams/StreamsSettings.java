@@ -3,6 +3,7 @@ package io.glasswatch.streams;
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.Durations;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.errors.DeadLetterDeserializationHandler;
 import io.glasswatch.streams.enforcement.SweeperSettings;
@@ -166,8 +167,8 @@ public record StreamsSettings(
 
   /**
    * Settings from the shared configuration: {@code streams.application.id}, {@code kafka.bootstrap.servers},
-   * {@code streams.state.dir}, {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is
-   * {@code false}), {@code streams.num-stream-threads}, {@code streams.commit-interval},
+   * {@code streams.state.dir}, {@code kafka.topic-prefix} (the topic prefix, empty by default),
+   * {@code streams.wall-clock-deadlines} (wall-clock deadlines unless it is {@code false}), {@code streams.num-stream-threads}, {@code streams.commit-interval},
    * {@code revoke.sweeper.enabled} and
    * {@code revoke.sweeper.lookback} ({@link SweeperSettings#from}); exactly-once v2, no standby, replication factor 1, default intervals.
    *
@@ -178,7 +179,7 @@ public record StreamsSettings(
     return new StreamsSettings(settings.get(GlasswatchSettings.STREAMS_APP_ID),
         settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP), Path.of(settings.get(GlasswatchSettings.STREAMS_STATE_DIR)),
         policy, 0, Durations.parse(settings.get(GlasswatchSettings.STREAMS_COMMIT_INTERVAL)), EXACTLY_ONCE_V2, 1,
-        DEFAULT_MAX_TASK_IDLE, "",
+        DEFAULT_MAX_TASK_IDLE, TopicNames.from(settings).prefix(),
         !"false".equalsIgnoreCase(settings.get(GlasswatchSettings.STREAMS_WALL_CLOCK_DEADLINES).trim()),
         Integer.parseInt(settings.get(GlasswatchSettings.STREAMS_THREADS).trim()), SweeperSettings.from(settings));
   }
@@ -228,6 +229,11 @@ public record StreamsSettings(
   public StreamsSettings withWallClockDeadlines(boolean enabled) {
     return new StreamsSettings(applicationId, bootstrapServers, stateDir, policy, numStandbyReplicas, commitInterval,
         processingGuarantee, replicationFactor, maxTaskIdle, topicPrefix, enabled, numStreamThreads, sweeper);
+  }
+
+  /** The topic names of this application: the catalogue's with {@link #topicPrefix()}. */
+  public TopicNames topics() {
+    return new TopicNames(topicPrefix);
   }
 
   /**

@@ -36,6 +36,17 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void theTopicPrefixSettingNamesEveryTopicOfTheApplication() {
+    StreamsSettings s = StreamsSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.TOPIC_PREFIX, "it-a-").build());
+
+    assertThat(s.topicPrefix()).isEqualTo("it-a-");
+    assertThat(s.topic("alerts")).isEqualTo("it-a-alerts");
+    assertThat(s.topics().all()).allMatch(t -> t.startsWith("it-a-"));
+    assertThat(s.toProperties().get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("it-a-dead-letter");
+  }
+
+  @Test
   void configuresExactlyOnceAndTheDeadLetterHandlers() {
     Properties p = StreamsSettings.from(GlasswatchSettings.builder().build()).withTopicPrefix("t1-").toProperties();
 

@@ -11,6 +11,7 @@ import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,8 +133,19 @@ public final class RevokeService implements Runnable, AutoCloseable {
      *     (longer than a revoke deadline)
      */
     public static Options defaults() {
-      return new Options(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.DEAD_LETTER, GROUP_ID, 8,
-          Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(90), Topics.ALERTS, Topics.ALERT_RESOLUTIONS);
+      return defaults(TopicNames.DEFAULT);
+    }
+
+    /**
+     * The production options for the topics of one instance ({@code kafka.topic-prefix}).
+     *
+     * @param topics the instance's topic names
+     * @return as {@link #defaults()}, every topic and the group with the instance's prefix
+     */
+    public static Options defaults(TopicNames topics) {
+      return new Options(topics.name(Topics.REVOKE_COMMANDS), topics.name(Topics.REVOKE_RESULTS),
+          topics.name(Topics.DEAD_LETTER), topics.group(GROUP_ID), 8, Duration.ofMillis(500), Duration.ofSeconds(60),
+          Duration.ofSeconds(90), topics.name(Topics.ALERTS), topics.name(Topics.ALERT_RESOLUTIONS));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
 import io.glasswatch.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,8 +132,19 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
      *     start-up 60 s, close 30 s
      */
     public static Options defaults() {
-      return new Options(Topics.ALERTS, Topics.ALERT_RESOLUTIONS, Topics.REVOKE_RESULTS, Topics.ALERT_DELIVERIES,
-          Topics.DEAD_LETTER, EVENTS_TOPIC, GROUP_ID, Duration.ofMillis(100), Duration.ofSeconds(60),
+      return defaults(TopicNames.DEFAULT);
+    }
+
+    /**
+     * The production options for the topics of one instance ({@code kafka.topic-prefix}).
+     *
+     * @param topics the instance's topic names
+     * @return as {@link #defaults()}, every topic and the group with the instance's prefix
+     */
+    public static Options defaults(TopicNames topics) {
+      return new Options(topics.name(Topics.ALERTS), topics.name(Topics.ALERT_RESOLUTIONS),
+          topics.name(Topics.REVOKE_RESULTS), topics.name(Topics.ALERT_DELIVERIES), topics.name(Topics.DEAD_LETTER),
+          topics.name(EVENTS_TOPIC), topics.group(GROUP_ID), Duration.ofMillis(100), Duration.ofSeconds(60),
           Duration.ofSeconds(30));
     }
 

@@ -1,17 +1,15 @@
 package io.glasswatch.cli.demo;
 
+import io.glasswatch.cli.config.CliSettings;
 import io.glasswatch.config.GlasswatchSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -28,14 +26,9 @@ public final class CatchUp implements AutoCloseable {
 
   /** Connects to the Kafka of {@code settings}. */
   public CatchUp(GlasswatchSettings settings) {
-    Properties a = new Properties();
-    a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    admin = Admin.create(a);
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    probe = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    CliSettings cli = CliSettings.from(settings);
+    admin = Admin.create(cli.adminProperties());
+    probe = new KafkaConsumer<>(cli.readerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Topics whose name starts with {@code prefix} and ends with {@code suffix}. */

@@ -83,6 +83,9 @@ import org.slf4j.LoggerFactory;
  * <p>Raw bytes of rejected values are kept with secrets redacted ({@link Secrets#redactRaw}), at most
  * {@value #MAX_RAW_BYTES} bytes of them; parser messages are stripped of quoted input text
  * ({@link Normalizer#safeMessage}).
+ *
+ * <p>Length: a little over 600 lines, one streaming JSON scanner with its recovery from damaged input
+ * (the cases above); split apart, its position bookkeeping would have to be shared between classes.
  */
 public final class InputReader {
   private static final Logger LOG = LoggerFactory.getLogger(InputReader.class);

@@ -94,22 +94,24 @@ public final class EventProducer implements AutoCloseable {
   }
 
   /**
-   * A producer with the registry serdes of {@link KafkaSettings#registryUrl()}.
+   * A producer with the registry serdes of {@link KafkaSettings#registryUrl()}, writing the topics of
+   * {@link KafkaSettings#topics()}.
    *
-   * @param kafka bootstrap servers, registry URL and producer configs
+   * @param kafka bootstrap servers, registry URL, producer configs and topic names
    */
   public EventProducer(KafkaSettings kafka) {
-    this(kafka, AvroSerdes.registry(kafka.registryUrl()), UnaryOperator.identity(), new Normalizer());
+    this(kafka, AvroSerdes.registry(kafka.registryUrl()), kafka.topics()::name, new Normalizer());
   }
 
   /**
-   * A producer writing the standard topic names.
+   * A producer writing the topic names of the settings ({@link GlasswatchSettings#TOPIC_PREFIX}, none by
+   * default).
    *
-   * @param settings Kafka bootstrap servers ({@link GlasswatchSettings#KAFKA_BOOTSTRAP})
+   * @param settings Kafka bootstrap servers ({@link GlasswatchSettings#KAFKA_BOOTSTRAP}) and topic prefix
    * @param serdes value serdes of the Avro topics
    */
   public EventProducer(GlasswatchSettings settings, AvroSerdes serdes) {
-    this(settings, serdes, UnaryOperator.identity(), new Normalizer());
+    this(settings, serdes, io.glasswatch.schema.TopicNames.from(settings)::name, new Normalizer());
   }
 
   /**

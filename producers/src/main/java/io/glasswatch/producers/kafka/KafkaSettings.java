@@ -2,6 +2,7 @@ package io.glasswatch.producers.kafka;
 
 import io.glasswatch.config.ConfigException;
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.schema.TopicNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,27 +16,43 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * at start, so that no other class reads a key: the bootstrap servers ({@code kafka.bootstrap.servers},
  * a comma-separated list of {@code host:port}), the Apicurio Registry URL ({@code registry.url}) and the
  * producer configs given as {@code kafka.producer.<config>} keys (Kafka producer configuration names,
- * https://kafka.apache.org/documentation/#producerconfigs), prefix removed.
+ * https://kafka.apache.org/documentation/#producerconfigs), prefix removed, and the topic names
+ * ({@code kafka.topic-prefix}, {@link TopicNames}).
  *
  * @param bootstrapServers {@code host:port[,host:port...]}
  * @param registryUrl the registry's v3 API URL
  * @param producerOverrides Kafka producer configs set by the operator, by config name (never
  *     idempotence or acks: {@link #producerConfig()} forces those)
+ * @param topics the topics written ({@link TopicNames#DEFAULT} unless {@code kafka.topic-prefix} is set)
  */
-public record KafkaSettings(String bootstrapServers, String registryUrl, Map<String, String> producerOverrides) {
+public record KafkaSettings(String bootstrapServers, String registryUrl, Map<String, String> producerOverrides,
+    TopicNames topics) {
   /** Settings keys with this prefix are Kafka producer configs (prefix removed). */
   public static final String PRODUCER_PREFIX = "kafka.producer.";
 
   /** Validates and copies; the overrides keep their order. */
   public KafkaSettings {
     producerOverrides = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(producerOverrides));
+    topics = topics == null ? TopicNames.DEFAULT : topics;
+  }
+
+  /**
+   * Settings writing the catalogue's topic names ({@link TopicNames#DEFAULT}).
+   *
+   * @param bootstrapServers {@code host:port[,host:port...]}
+   * @param registryUrl the registry's v3 API URL
+   * @param producerOverrides Kafka producer configs set by the operator, by config name
+   */
+  public KafkaSettings(String bootstrapServers, String registryUrl, Map<String, String> producerOverrides) {
+    this(bootstrapServers, registryUrl, producerOverrides, TopicNames.DEFAULT);
   }
 
   /**
    * Reads and validates the Kafka keys of {@code settings}.
    *
    * @param settings validated settings (the bootstrap servers' form is checked by {@link GlasswatchSettings})
-   * @throws ConfigException listing every {@code kafka.producer.} key without a config name
+   * @throws ConfigException listing every {@code kafka.producer.} key without a config name (the topic
+   *     prefix's form is checked by {@link GlasswatchSettings})
    */
   public static KafkaSettings from(GlasswatchSettings settings) {
     List<String> problems = new ArrayList<>();
@@ -54,7 +71,8 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new KafkaSettings(bootstrap, settings.get(GlasswatchSettings.REGISTRY_URL), overrides);
+    return new KafkaSettings(bootstrap, settings.get(GlasswatchSettings.REGISTRY_URL), overrides,
+        TopicNames.from(settings));
   }
 
   /**
@@ -68,7 +86,7 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
     }
     Map<String, String> m = new LinkedHashMap<>(producerOverrides);
     m.put(config, value);
-    return new KafkaSettings(bootstrapServers, registryUrl, m);
+    return new KafkaSettings(bootstrapServers, registryUrl, m, topics);
   }
 
   /**

@@ -24,6 +24,17 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void writesTheCatalogueTopicsUnlessATopicPrefixIsSet() {
+    KafkaSettings plain = KafkaSettings.from(GlasswatchSettings.builder().build());
+    KafkaSettings prefixed = KafkaSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.TOPIC_PREFIX, "it-a-").build());
+
+    assertThat(plain.topics().name("gateway-events")).isEqualTo("gateway-events");
+    assertThat(prefixed.topics().name("gateway-events")).isEqualTo("it-a-gateway-events");
+    assertThat(prefixed.withProducerDefault("linger.ms", "2").topics()).isEqualTo(prefixed.topics());
+  }
+
+  @Test
   void aDefaultGivenByTheCodeYieldsToTheOperatorsValue() {
     KafkaSettings set = KafkaSettings.from(GlasswatchSettings.builder().set("kafka.producer.linger.ms", "25").build());
     KafkaSettings unset = KafkaSettings.from(GlasswatchSettings.builder().build());

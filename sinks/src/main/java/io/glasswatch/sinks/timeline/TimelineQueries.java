@@ -2,22 +2,13 @@ package io.glasswatch.sinks.timeline;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
-import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.sinks.SinkSettings;
 import io.glasswatch.sinks.elasticsearch.ElasticsearchConnection;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -130,31 +121,11 @@ public final class TimelineQueries implements AutoCloseable {
     return readAll(query, "@timestamp");
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private List<Map<String, Object>> readAll(Query query, String firstSort) {
     List<Map<String, Object>> out = new ArrayList<>();
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> searchAfter = after;
-      SearchResponse<Map> page = call(() -> client.search(s -> {
-        s.index(pattern).allowNoIndices(true).ignoreUnavailable(true).size(PAGE)
-            .query(query)
-            .sort(o -> o.field(f -> f.field(firstSort).order(SortOrder.Asc)))
-            .sort(o -> o.field(f -> f.field("glasswatch.entry_id").order(SortOrder.Asc)));
-        if (searchAfter != null) {
-          s.searchAfter(searchAfter);
-        }
-        return s;
-      }, Map.class));
-      List<Hit<Map>> hits = page.hits().hits();
-      for (Hit<Map> hit : hits) {
-        out.add(new LinkedHashMap<String, Object>(hit.source()));
-      }
-      if (hits.size() < PAGE) {
-        return out;
-      }
-      after = hits.get(hits.size() - 1).sort();
-    }
+    TimelinePages.documents(client, TimelinePages.Target.indices(pattern), query,
+        List.of(firstSort, "glasswatch.entry_id"), List.of(), PAGE, out::add, (server, wall) -> { });
+    return out;
   }
 
   /**
@@ -163,33 +134,7 @@ public final class TimelineQueries implements AutoCloseable {
    */
   public List<String> correlationIds() {
     refresh();
-    List<String> out = new ArrayList<>();
-    Map<String, FieldValue> after = null;
-    while (true) {
-      Map<String, FieldValue> afterKey = after;
-      SearchResponse<Void> page = call(() -> client.search(s -> s
-          .index(pattern).allowNoIndices(true).ignoreUnavailable(true).size(0)
-          .aggregations("ids", a -> a.composite(c -> {
-            c.size(PAGE).sources(Map.of("id", CompositeAggregationSource.of(src -> src
-                .terms(t -> t.field("glasswatch.correlation_id")))));
-            if (afterKey != null) {
-              c.after(afterKey);
-            }
-            return c;
-          })), Void.class));
-      if (page.aggregations() == null || !page.aggregations().containsKey("ids")) {
-        return out;
-      }
-      CompositeAggregate ids = page.aggregations().get("ids").composite();
-      List<CompositeBucket> buckets = ids.buckets().array();
-      for (CompositeBucket b : buckets) {
-        out.add(b.key().get("id").stringValue());
-      }
-      if (buckets.size() < PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
-        return out;
-      }
-      after = ids.afterKey();
-    }
+    return TimelinePages.correlationIds(client, TimelinePages.Target.indices(pattern), null, PAGE);
   }
 
   private static Query byCorrelation(String correlationId) {
@@ -204,15 +149,7 @@ public final class TimelineQueries implements AutoCloseable {
     }
   }
 
-  private interface Call<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Elasticsearch request failed: " + e.getMessage(), e);
-    }
+  private static <T> T call(TimelinePages.Call<T> call) {
+    return TimelinePages.call(call);
   }
 }

@@ -124,7 +124,9 @@ public record TimelineSinkOptions(
    * @return the options
    */
   public static TimelineSinkOptions from(SinkSettings settings) {
-    return defaults().withBulk(settings.bulkDocuments(), settings.flushInterval())
+    return defaults().withTopics(settings.topics().name(Topics.TIMELINE), settings.topics().name(Topics.DEAD_LETTER))
+        .withGroupId(settings.topics().group(GROUP_ID))
+        .withBulk(settings.bulkDocuments(), settings.flushInterval())
         .withConcurrency(settings.concurrentRequests());
   }
 

@@ -52,6 +52,15 @@ class TimelineSinkOptionsTest {
   }
 
   @Test
+  void theTopicPrefixNamesTheTopicsAndTheGroupOfTheSink() {
+    TimelineSinkOptions o = TimelineSinkOptions.from(io.glasswatch.config.GlasswatchSettings.builder()
+        .set(io.glasswatch.config.GlasswatchSettings.TOPIC_PREFIX, "it-a-").build());
+    assertThat(o.topic()).isEqualTo("it-a-timeline");
+    assertThat(o.deadLetterTopic()).isEqualTo("it-a-dead-letter");
+    assertThat(o.groupId()).isEqualTo("it-a-glasswatch-timeline-sink");
+  }
+
+  @Test
   void invalidTuningSettingsAreReportedWithTheirKeys() {
     assertThatThrownBy(() -> io.glasswatch.config.GlasswatchSettings.builder()
         .set(io.glasswatch.config.GlasswatchSettings.ES_SINK_BULK_DOCUMENTS, "0")

@@ -38,9 +38,7 @@ final class MissingAuditRecordRule implements AccountRule {
       String requestId = v.fact.requestId();
       long from = v.fact.grantedAt() - pol.skew().toMillis();
       long to = v.firstRootAt + pol.decisionDelay().toMillis();
-      boolean declared = s.declarations.stream()
-          .anyMatch(d -> requestId.equals(d.requestId()) || d.at() >= from && d.at() <= to);
-      if (declared) {
+      if (Declarations.covering(s, v, pol) != null) {
         continue;
       }
       AlertBuilder b = AlertBuilder.of(pol, AlertType.MISSING_AUDIT_RECORD)

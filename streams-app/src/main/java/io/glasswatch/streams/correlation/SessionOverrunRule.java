@@ -76,7 +76,7 @@ final class SessionOverrunRule implements AccountRule {
 
   /** The first root use of the authorized session of {@code v} past its declared end, or null. */
   private static Overrun overrun(AccountState s, AccountState.GrantView v, Policy pol) {
-    AccountState.Declaration d = coveringDeclaration(s, v, pol);
+    AccountState.Declaration d = Declarations.covering(s, v, pol);
     if (d == null || d.expectedMinutes() == null) {
       return null;
     }
@@ -94,30 +94,5 @@ final class SessionOverrunRule implements AccountRule {
       overrunAt = v.lastRootAt;
     }
     return overrunId == null ? null : new Overrun(d, declaredEnd, overrunId, overrunAt);
-  }
-
-  /** The declaration covering the authorized session of {@code v}, or null (see class Javadoc). */
-  private static AccountState.Declaration coveringDeclaration(AccountState s, AccountState.GrantView v, Policy pol) {
-    String requestId = v.fact.requestId();
-    long start = v.firstRootAt;
-    long from = v.fact.grantedAt() - pol.skew().toMillis();
-    long after = start + pol.decisionDelay().toMillis();
-    AccountState.Declaration named = null;
-    AccountState.Declaration before = null;
-    AccountState.Declaration following = null;
-    for (AccountState.Declaration d : s.declarations) {
-      if (requestId.equals(d.requestId())) {
-        if (named == null || d.at() > named.at()) {
-          named = d;
-        }
-      } else if (d.at() >= from && d.at() <= start) {
-        if (before == null || d.at() > before.at()) {
-          before = d;
-        }
-      } else if (d.at() > start && d.at() <= after && (following == null || d.at() < following.at())) {
-        following = d;
-      }
-    }
-    return named != null ? named : before != null ? before : following;
   }
 }

@@ -5,15 +5,11 @@ import static io.glasswatch.streams.policy.PolicyProblems.isNothing;
 import static io.glasswatch.streams.policy.PolicyProblems.unknown;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.glasswatch.catalogue.Action;
-import io.glasswatch.catalogue.AlertPolicy;
 import io.glasswatch.catalogue.AlertType;
-import io.glasswatch.catalogue.Severity;
+import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.ConfigException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,18 +29,14 @@ final class PolicyLayers {
   static final String TENANTS = "tenants";
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-  private static final List<String> ALERT_FIELDS = List.of("severity", "actions", "runbook");
 
   private PolicyLayers() {}
 
   /** The keys one mapping (the base, or one override) sets; absent keys are not in the maps. */
   static final class Layer {
     final Map<PolicyKey, Object> values = new LinkedHashMap<>();
-    final Map<AlertType, AlertFields> alerts = new EnumMap<>(AlertType.class);
+    final Map<AlertType, PolicyAlerts.Fields> alerts = new EnumMap<>(AlertType.class);
   }
-
-  /** The fields one mapping sets for one alert type; null where absent. */
-  private record AlertFields(Severity severity, Set<Action> actions, String runbook) {}
 
   static Layer readLayer(JsonNode node, String prefix, boolean top, PolicyProblems problems) {
     Layer layer = new Layer();
@@ -248,76 +240,13 @@ final class PolicyLayers {
     return ok ? out : null;
   }
 
+  /**
+   * Reads an {@code alerts:} mapping with the alerts module's reader ({@link PolicyAlerts#readAlerts}), so
+   * both accept exactly the same overrides; problems carry the line of their key (of the list, for an item).
+   */
   private static void readAlerts(JsonNode node, String path, Layer layer, PolicyProblems problems) {
-    if (isNothing(node)) {
-      return;
-    }
-    if (!node.isObject()) {
-      problems.add(path, "expected a mapping of alert type to severity, actions and runbook, got " + describe(node), path);
-      return;
-    }
-    List<String> typeNames = Arrays.stream(AlertType.values()).map(Enum::name).toList();
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
-      String typePath = path + "." + e.getKey();
-      AlertType type = typeNames.contains(e.getKey()) ? AlertType.valueOf(e.getKey()) : null;
-      if (type == null) {
-        problems.add(typePath, unknown("alert type", e.getKey(), typeNames), typePath);
-        continue;
-      }
-      JsonNode fields = e.getValue();
-      if (!fields.isObject()) {
-        problems.add(typePath, "expected a mapping with severity, actions and/or runbook, got " + describe(fields),
-            typePath);
-        continue;
-      }
-      Severity severity = null;
-      Set<Action> actions = null;
-      String runbook = null;
-      for (Map.Entry<String, JsonNode> f : fields.properties()) {
-        String fieldPath = typePath + "." + f.getKey();
-        JsonNode v = f.getValue();
-        switch (f.getKey()) {
-          case "severity" -> {
-            severity = v.isTextual() ? severity(v.textValue()) : null;
-            if (severity == null) {
-              problems.add(fieldPath, "expected one of critical, high, medium, low, got " + describe(v), fieldPath);
-            }
-          }
-          case "actions" -> actions = readActions(v, fieldPath, problems);
-          case "runbook" -> {
-            if (v.isTextual() && !v.textValue().isBlank()) {
-              runbook = v.textValue().strip();
-            } else {
-              problems.add(fieldPath, "expected a link or anchor such as " + type.defaultRunbook() + ", got "
-                  + describe(v), fieldPath);
-            }
-          }
-          default -> problems.add(fieldPath, unknown("key", f.getKey(), ALERT_FIELDS), fieldPath);
-        }
-      }
-      layer.alerts.put(type, new AlertFields(severity, actions, runbook));
-    }
-  }
-
-  private static Set<Action> readActions(JsonNode v, String path, PolicyProblems problems) {
-    String expected = "expected a list of page, notify, revoke such as [page, revoke] ([] to record the alert only), got ";
-    if (!v.isArray()) {
-      problems.add(path, expected + describe(v), path);
-      return null;
-    }
-    Set<Action> out = EnumSet.noneOf(Action.class);
-    boolean ok = true;
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode item = v.get(i);
-      Action a = item.isTextual() ? action(item.textValue()) : null;
-      if (a == null) {
-        problems.add(path + "[" + i + "]", "expected page, notify or revoke, got " + describe(item), path);
-        ok = false;
-      } else {
-        out.add(a);
-      }
-    }
-    return ok ? out : null;
+    layer.alerts.putAll(PolicyAlerts.readAlerts(node, path,
+        (at, message) -> problems.add(at, message, at.replaceFirst("\\[\\d+]$", "")), PolicyProblems::unknown));
   }
 
   static void readOverrides(JsonNode node, String section, boolean accounts, Map<String, Layer> out,
@@ -368,11 +297,9 @@ final class PolicyLayers {
     }
     Policy defaults = Policy.defaults();
     for (AlertType t : AlertType.values()) {
-      AlertFields f = merge(base.alerts.get(t), override == null ? null : override.alerts.get(t));
+      PolicyAlerts.Fields f = PolicyAlerts.Fields.merge(base.alerts.get(t), override == null ? null : override.alerts.get(t));
       if (f != null) {
-        AlertPolicy d = defaults.alert(t);
-        b.alert(t, new AlertPolicy(f.severity() == null ? d.severity() : f.severity(),
-            f.actions() == null ? d.actions() : f.actions(), f.runbook() == null ? d.runbook() : f.runbook()));
+        b.alert(t, f.over(defaults.alert(t)));
       }
     }
     try {
@@ -385,32 +312,5 @@ final class PolicyLayers {
       }
       return null;
     }
-  }
-
-  private static AlertFields merge(AlertFields base, AlertFields override) {
-    if (base == null || override == null) {
-      return override == null ? base : override;
-    }
-    return new AlertFields(override.severity() != null ? override.severity() : base.severity(),
-        override.actions() != null ? override.actions() : base.actions(),
-        override.runbook() != null ? override.runbook() : base.runbook());
-  }
-
-  private static Severity severity(String s) {
-    for (Severity v : Severity.values()) {
-      if (v.wireName().equalsIgnoreCase(s.strip())) {
-        return v;
-      }
-    }
-    return null;
-  }
-
-  private static Action action(String s) {
-    for (Action v : Action.values()) {
-      if (v.wireName().equalsIgnoreCase(s.strip())) {
-        return v;
-      }
-    }
-    return null;
   }
 }

@@ -5,7 +5,6 @@ import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.policy.Policy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,25 +13,14 @@ import java.util.List;
  * for the account and every grant, and lists of what the rule asked for (alerts with the request whose
  * grant they revoke, resolutions). Plus fixtures of stage B state.
  */
-final class FakeAccountContext implements AccountContext {
-  static final String ACCOUNT = "111122223333";
-  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-
+final class FakeAccountContext extends FakeContext<FakeAccountContext.Raised> implements AccountContext {
   /** An alert the rule raised: with {@code raise}, {@code revoking} names the request (null: the account). */
   record Raised(Alert alert, String revoking, List<String> targets, boolean revokable) {}
 
-  long now;
-  Policy policy = Policy.defaults();
-  final List<Raised> raised = new ArrayList<>();
   final List<AlertResolution> resolutions = new ArrayList<>();
 
   FakeAccountContext(long now) {
-    this.now = now;
-  }
-
-  /** Epoch milliseconds {@code minutes} after {@link #T0}. */
-  static long at(double minutes) {
-    return T0.toEpochMilli() + Math.round(minutes * 60_000);
+    super(now);
   }
 
   /** Epoch milliseconds {@code d} after {@link #T0}. */
@@ -88,22 +76,9 @@ final class FakeAccountContext implements AccountContext {
     return session;
   }
 
-  /** The types of the alerts raised, in order. */
-  List<String> types() {
-    return raised.stream().map(r -> r.alert().getAlertType()).toList();
-  }
-
-  /** The only alert raised. */
-  Alert only() {
-    if (raised.size() != 1) {
-      throw new AssertionError("expected one alert, got " + types());
-    }
-    return raised.get(0).alert();
-  }
-
   @Override
-  public long now() {
-    return now;
+  Alert alertOf(Raised r) {
+    return r.alert();
   }
 
   @Override

@@ -4,8 +4,6 @@ import io.glasswatch.schema.Alert;
 import io.glasswatch.streams.detection.AlertBuilder;
 import io.glasswatch.streams.policy.Policy;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,26 +11,15 @@ import java.util.List;
  * earliest wake-up asked for, and the alerts raised (completed as stage A completes them). Plus fixtures
  * of stage A state.
  */
-final class FakeRequestContext implements RequestContext {
-  static final String ACCOUNT = "111122223333";
-  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-
+final class FakeRequestContext extends FakeContext<FakeRequestContext.Raised> implements RequestContext {
   /** An alert raised; {@code atOnce}: its revoke does not wait for a grant. */
   record Raised(Alert alert, boolean atOnce) {}
 
-  long now;
-  Policy policy = Policy.defaults();
   long wakeAt = Long.MAX_VALUE;
-  final List<Raised> raised = new ArrayList<>();
   private RequestState state;
 
   FakeRequestContext(long now) {
-    this.now = now;
-  }
-
-  /** Epoch milliseconds {@code minutes} after {@link #T0}. */
-  static long at(double minutes) {
-    return T0.toEpochMilli() + Math.round(minutes * 60_000);
+    super(now);
   }
 
   /** A request {@code requestId} by {@code subject}, its request event at {@code t}. */
@@ -77,22 +64,9 @@ final class FakeRequestContext implements RequestContext {
     return this;
   }
 
-  /** The types of the alerts raised, in order. */
-  List<String> types() {
-    return raised.stream().map(r -> r.alert().getAlertType()).toList();
-  }
-
-  /** The only alert raised. */
-  Alert only() {
-    if (raised.size() != 1) {
-      throw new AssertionError("expected one alert, got " + types());
-    }
-    return raised.get(0).alert();
-  }
-
   @Override
-  public long now() {
-    return now;
+  Alert alertOf(Raised r) {
+    return r.alert();
   }
 
   @Override

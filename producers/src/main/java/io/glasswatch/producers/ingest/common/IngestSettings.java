@@ -114,7 +114,10 @@ public record IngestSettings(
   public static final String TAIL_FILES = "ingest.tail.files";
   /** Tail poll interval. */
   public static final String TAIL_INTERVAL = "ingest.tail.poll-interval";
-  /** Checkpoint topic (compacted). */
+  /**
+   * Checkpoint topic (compacted); the default, {@code ingest-checkpoints}, takes the topic prefix
+   * ({@code kafka.topic-prefix}) like every catalogue topic, another name is used as given.
+   */
   public static final String CHECKPOINT_TOPIC = "ingest.checkpoint.topic";
 
   /**
@@ -226,7 +229,9 @@ public record IngestSettings(
     } catch (NumberFormatException e) {
       problems.add(CT_RATE + ": expected a number of requests per second above 0, got '" + s.get(CT_RATE) + "'");
     }
-    String topic = s.get(CHECKPOINT_TOPIC).isBlank() ? Topics.INGEST_CHECKPOINTS : s.get(CHECKPOINT_TOPIC).trim();
+    // the catalogue's name (the default) takes the instance's topic prefix; another name is used as given
+    String topic = s.get(CHECKPOINT_TOPIC).isBlank() || s.get(CHECKPOINT_TOPIC).trim().equals(Topics.INGEST_CHECKPOINTS)
+        ? io.glasswatch.schema.TopicNames.from(s).name(Topics.INGEST_CHECKPOINTS) : s.get(CHECKPOINT_TOPIC).trim();
     IngestSettings out = new IngestSettings(listen, keys, ebKeys, maxBody, maxInFlight,
         duration(s, ACK_TIMEOUT, problems), duration(s, CLOCK_SKEW, problems), roles,
         ctRegions, endpoint(s, CT_ENDPOINT, problems), attributes,

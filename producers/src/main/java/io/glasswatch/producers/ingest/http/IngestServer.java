@@ -1,5 +1,8 @@
 package io.glasswatch.producers.ingest.http;
 
+import static io.glasswatch.producers.ingest.http.HttpReplies.error;
+import static io.glasswatch.producers.ingest.http.HttpReplies.reply;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +22,6 @@ import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.producers.normalize.sources.SourceSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -479,19 +481,5 @@ public final class IngestServer implements AutoCloseable {
       return null;
     }
     return data;
-  }
-
-  private static ObjectNode error(String message) {
-    return Json.MAPPER.createObjectNode().put("error", message);
-  }
-
-  private static int reply(HttpExchange ex, int status, JsonNode body) throws IOException {
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-    return status;
   }
 }

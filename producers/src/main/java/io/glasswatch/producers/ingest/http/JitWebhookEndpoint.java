@@ -1,7 +1,9 @@
 package io.glasswatch.producers.ingest.http;
 
+import static io.glasswatch.producers.ingest.http.HttpReplies.error;
+import static io.glasswatch.producers.ingest.http.HttpReplies.reply;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.glasswatch.producers.ingest.common.IngestMetrics;
 import io.glasswatch.producers.kafka.EventProducer;
@@ -13,7 +15,6 @@ import io.glasswatch.producers.normalize.core.Secrets;
 import io.glasswatch.producers.normalize.core.SourceRef;
 import io.glasswatch.producers.normalize.jit.JitSignature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,19 +140,5 @@ final class JitWebhookEndpoint {
   private int unauthorized(HttpExchange ex, String reason, String message) throws IOException {
     metrics.rejected(SOURCE, reason, 1);
     return reply(ex, 401, error("authentication failed: " + message));
-  }
-
-  private static ObjectNode error(String message) {
-    return Json.MAPPER.createObjectNode().put("error", message);
-  }
-
-  private static int reply(HttpExchange ex, int status, JsonNode body) throws IOException {
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-    return status;
   }
 }

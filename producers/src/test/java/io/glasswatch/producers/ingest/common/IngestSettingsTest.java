@@ -34,6 +34,13 @@ class IngestSettingsTest {
   }
 
   @Test
+  void theDefaultCheckpointTopicTakesTheTopicPrefixAndANamedOneIsUsedAsGiven() {
+    assertThat(parse(Map.of("kafka.topic-prefix", "it-x-")).checkpointTopic()).isEqualTo("it-x-ingest-checkpoints");
+    assertThat(parse(Map.of("kafka.topic-prefix", "it-x-", IngestSettings.CHECKPOINT_TOPIC, "ops-checkpoints"))
+        .checkpointTopic()).isEqualTo("ops-checkpoints");
+  }
+
+  @Test
   void readsSeveralHmacKeysForRotationAndNeverPrintsTheirSecrets() {
     IngestSettings s = parse(Map.of(IngestSettings.HTTP_LISTEN, "127.0.0.1:8088",
         IngestSettings.HMAC_SECRET, "gw-2024:" + SECRET_A + ",gw-2025:" + SECRET_B));
