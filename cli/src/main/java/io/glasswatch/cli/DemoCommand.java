@@ -239,11 +239,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
         int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, oncall, pipeline, work);
         if (moto) {
-          step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection)");
-          var shown = new RevokeShowcase(s, DemoCommand::say, timeout, GlasswatchCli::execute).run(work, events.get(events.size() - 1).eventTime());
+          step("revoke paths: auto-revoke, manual revoke, expiry sweeper (time-to-revoke from detection), and the "
+              + "manual revoke's sessions contained");
+          var showcase = new RevokeShowcase(s, DemoCommand::say, timeout, GlasswatchCli::execute);
+          var shown = showcase.run(work, events.get(events.size() - 1).eventTime());
           shown.forEach(r -> say("  " + r.describe()));
           code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
           say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
+          say("  " + RevokeShowcase.describeContainment(showcase.containment()));
+          if (showcase.containment() == null || !"CONTAINED".equals(showcase.containment().getOutcome())) {
+            say("session containment: the manual revoke's sessions were NOT contained (see above)");
+            code = 1;
+          }
         }
         return report(s, work, events.get(0).eventTime()) == 0 ? code : 1;
       }

@@ -1,8 +1,11 @@
 package io.glasswatch.cli;
 
 import io.glasswatch.alerts.AlertsSettings;
+import io.glasswatch.alerts.enforcement.ContainmentPolicy;
+import io.glasswatch.alerts.enforcement.ContainmentService;
 import io.glasswatch.alerts.enforcement.OverlappingGrants;
 import io.glasswatch.alerts.enforcement.RevokeService;
+import io.glasswatch.alerts.enforcement.SessionContainer;
 import io.glasswatch.alerts.enforcement.SsoAdminClients;
 import io.glasswatch.alerts.enforcement.SsoAdminRevoker;
 import io.glasswatch.alerts.oncall.ConsoleChannel;
@@ -41,6 +44,8 @@ public final class Pipeline implements AutoCloseable {
   private OnCallDispatcher dispatcher;
   private RevokeService revoker;
   private SsoAdminRevoker ssoRevoker;
+  private SessionContainer container;
+  private ContainmentService containment;
   private TimelineSink sink;
 
   private Pipeline(Consumer<String> progress) {
@@ -100,6 +105,13 @@ public final class Pipeline implements AutoCloseable {
         p.revoker = p.started.add("revoke executor", new RevokeService(settings, p.ssoRevoker, alerts.revokeOptions(),
             OverlappingGrants.FROM_COMMAND, alerts.policy()));
         daemon("glasswatch-revoker", p.revoker).start();
+        // containment of issued sessions runs with the revoke executor; its policy section is validated here
+        ContainmentPolicy contain = ContainmentPolicy.load(policy.file().orElse(null));
+        p.container = p.started.add("session containment client", SessionContainer.fromSettings(alerts.revoke(),
+            SsoAdminClients.Tuning.defaults(), SessionContainer.Options.defaults()));
+        p.containment = p.started.add("session containment", new ContainmentService(settings, p.container, contain,
+            alerts.policy(), ContainmentService.Options.defaults(alerts.topics()), java.time.Clock.systemUTC()));
+        daemon("glasswatch-containment", p.containment).start();
       }
       if (services.contains(Service.ALERTS)) {
         OnCallChannels.Setup setup = OnCallChannels.create(alerts.channels(), alerts.policyFile().orElse(null),
@@ -153,6 +165,11 @@ public final class Pipeline implements AutoCloseable {
   /** The revoke executor, or null when not started. */
   public RevokeService revoker() {
     return revoker;
+  }
+
+  /** The containment service, or null when not started. */
+  public ContainmentService containment() {
+    return containment;
   }
 
   /** Whether revokes are recorded without calling AWS. */

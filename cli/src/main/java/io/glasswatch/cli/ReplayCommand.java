@@ -9,6 +9,7 @@ import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.sinks.timeline.TimelineDocuments;
+import io.glasswatch.streams.correlation.OpenDeadline;
 import io.glasswatch.streams.replay.ConflictingDuplicates;
 import io.glasswatch.streams.replay.EventTimeSorter;
 import io.glasswatch.streams.replay.InputRecord;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Parameters;
  * event time (stable, so equal times keep file order), piped through the same
  * {@code GlasswatchTopology} in Kafka Streams' {@code TopologyTestDriver}, and followed by a clock
  * tick at the latest event time on every input topic, so every deadline up to that time is
- * evaluated. Alerts are written as JSON lines (SPEC section 3) to {@code --alerts-out} or stdout;
+ * evaluated, then by the end-of-input tick, so every decision that only waited for late input is
+ * taken (SPEC 5). Alerts are written as JSON lines (SPEC section 3) to {@code --alerts-out} or stdout;
  * {@code --timeline-out} receives the hash-chained timeline as ECS documents, one per line.
  *
  * <p>Streaming, in bounded memory whatever the input size: files are read record by record
@@ -53,8 +56,10 @@ import picocli.CommandLine.Parameters;
  * <p>Nothing is dropped in silence; on stderr, one line each, as {@code file:line: reason}: every
  * rejected input; every field of a kept record that could not be read as its type (the record is
  * replayed and judged from what can be read); every CloudTrail record that repeats an eventID and
- * event time with different content ({@link ConflictingDuplicates}; the topology processes the
- * first); every record the topology sent to the dead-letter topic. Then one summary line.
+ * event time with different content ({@link ConflictingDuplicates}; the topology judges both and
+ * raises CONFLICTING_DUPLICATE); every record the topology sent to the dead-letter topic. Then one
+ * summary line (with the identical duplicates the topology collapsed), and the deadlines still open
+ * after the last event time (type, correlation id, due time), one per line.
  *
  * <p>The break-glass systems' records are read with the {@code sources.*} settings of the environment
  * ({@code GLASSWATCH_SOURCES_...}, {@link SourceSettings#fromEnvironment()}); the AuthZ gateway's audit
@@ -160,6 +165,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
       };
       long[] outs = new long[3]; // alerts, revoke commands, timeline entries
+      List<OpenDeadline> open = new ArrayList<>();
       Map<String, Long> inputCounts;
       try (Writer alerts = alertsOut == null
           ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -190,14 +196,23 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("dead-letter: " + d.sourceTopic() + " key " + d.key() + ": " + d.reason());
             counts[3]++;
           }
+
+          @Override
+          public void openDeadline(OpenDeadline d) {
+            open.add(d);
+          }
         });
         alerts.flush();
       }
       err.printf("replayed %d events (%s), %d digest files skipped, %d rejected, %d fields unreadable in kept records,"
-              + " %d conflicting duplicates (%d identical duplicates), %d dead-lettered by the topology: %d alerts,"
+              + " %d conflicting duplicates (%d identical duplicates collapsed), %d dead-lettered by the topology: %d alerts,"
               + " %d revoke commands, %d timeline entries%n",
           sorter.size(), inputCounts, counts[1], counts[0], counts[2], duplicates.conflicts(), duplicates.duplicates(),
           counts[3], outs[0], outs[1], outs[2]);
+      err.printf("%d deadlines open after the last event%s%n", open.size(), open.isEmpty() ? "" : ":");
+      for (OpenDeadline d : open) {
+        err.printf("  %-20s %-40s due %s%n", d.alertType(), d.correlationId(), d.dueAt());
+      }
       return counts[0] + counts[2] + counts[3] + duplicates.conflicts() == 0 ? 0 : 2;
     }
   }

@@ -5,6 +5,7 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.ContainResult;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeResult;
@@ -31,11 +32,15 @@ import picocli.CommandLine.Parameters;
  * on {@code gateway-events}, produces a {@code revoke-commands} record with trigger {@code manual}
  * and {@code commandId = Hashing.deterministicId("revoke", "manual", requestId, reason)} (the same
  * request and reason issue the same command, executed once), then waits for the executor's final
- * result on {@code revoke-results} and prints the outcome and time-to-revoke.
+ * result on {@code revoke-results} and prints the outcome and time-to-revoke; then waits for the
+ * containment the containment service derives from the revoke ({@code contain-results}, command
+ * {@code contain:<commandId>}: sessions issued before it denied by the permission set's inline policy)
+ * and prints it with its time.
  *
- * <p>Exit status: 0 when CONFIRMED or ALREADY_ABSENT, 1 when FAILED, DRY_RUN or no result within
+ * <p>Exit status: 0 when CONFIRMED or ALREADY_ABSENT and the sessions CONTAINED (or containment is
+ * switched off by the policy), 1 when the revoke or the containment FAILED, DRY_RUN, or no result within
  * {@code --timeout}, 2 when the request has no grant with an assignment. Needs a running revoke
- * executor ({@code glasswatch serve}).
+ * executor and containment service ({@code glasswatch serve}).
  */
 @Command(name = "revoke", description = "Revoke a request's grant now and print the confirmed outcome.")
 public final class RevokeCommand implements Callable<Integer> {
@@ -87,7 +92,8 @@ public final class RevokeCommand implements Callable<Integer> {
       Optional<RevokeResult> done = results.stream()
           .filter(r -> r.getStep() == null && command.getCommandId().equals(r.getCommandId())).findFirst();
       if (done.isPresent()) {
-        return report(done.get());
+        int status = report(done.get());
+        return status != 0 ? status : contained(s, "contain:" + command.getCommandId(), end);
       }
       TimeUnit.MILLISECONDS.sleep(250);
     }
@@ -118,6 +124,41 @@ public final class RevokeCommand implements Callable<Integer> {
         .setIssuedAt(now)
         .setDetectedAtWallClock(now)
         .build();
+  }
+
+  /**
+   * Waits for the containment the revoke caused ({@code contain-results}, key {@code contain:<commandId>})
+   * and prints it.
+   *
+   * @return 0 when CONTAINED or DISABLED by the policy (or a dry run), 1 when FAILED or none within the timeout
+   */
+  private static int contained(GlasswatchSettings s, String containId, long end) throws InterruptedException {
+    while (System.nanoTime() < end) {
+      Optional<ContainResult> r = TopicReader.readAll(s, Topics.CONTAIN_RESULTS, ContainResult.class).stream()
+          .filter(x -> containId.equals(x.getCommandId()) && !x.getOutcome().startsWith("CLEAN")).findFirst();
+      if (r.isPresent()) {
+        return reportContainment(r.get());
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    System.out.println("no containment result for " + containId + " within the timeout: is the containment service "
+        + "running (glasswatch serve)? Sessions issued before the revoke may still work until they expire.");
+    return 1;
+  }
+
+  /** Prints a containment outcome; 0 unless FAILED. */
+  static int reportContainment(ContainResult r) {
+    switch (r.getOutcome()) {
+      case "CONTAINED" -> System.out.printf(java.util.Locale.ROOT, "CONTAINED: sessions issued before %s denied on %s "
+          + "(statement %s, provisioning %s) in %.1f s; the statement is removed after %s%n", r.getDeniedBefore(),
+          r.getTargetArn(), r.getStatementSid(), r.getProvisioningStatus() == null ? "not needed" : r.getProvisioningStatus(),
+          r.getTimeToContainMillis() / 1000.0, r.getCleanupAfter());
+      case "DISABLED" -> System.out.println("containment skipped: the policy's containment section is off for account "
+          + r.getAccountId() + "; sessions issued before the revoke may still work until they expire");
+      default -> System.out.println("containment " + r.getOutcome() + ": " + r.getFailureReason()
+          + (r.getContainmentFailedAlertId() == null ? "" : " (CONTAINMENT_FAILED " + r.getContainmentFailedAlertId() + ")"));
+    }
+    return "FAILED".equals(r.getOutcome()) ? 1 : 0;
   }
 
   private static int report(RevokeResult r) {

@@ -31,8 +31,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * their event time as Kafka timestamp, so a time-based retention would delete a replay of last
  * year's CloudTrail within minutes: every topic is created with {@code retention.ms=-1} (keep; the
  * operator sets a size or time limit deliberately). {@code revoke-results} is also compacted by
- * command id, because the revoke executor rebuilds the set of executed commands from it at start-up.
- * Topic and group names are those of the settings' instance ({@code kafka.topic-prefix},
+ * command id, because the revoke executor rebuilds the set of executed commands from it at start-up;
+ * so is {@code contain-results}, from which the containment service rebuilds its executed commands and
+ * pending clean-ups. Topic and group names are those of the settings' instance ({@code kafka.topic-prefix},
  * {@link TopicNames}): a prefixed instance never creates or deletes another instance's topics.
  */
 public final class TopicSetup {
@@ -59,7 +60,7 @@ public final class TopicSetup {
       for (String t : names.all()) {
         if (!existing.contains(t)) {
           NewTopic nt = new NewTopic(t, partitions, (short) -1);
-          nt.configs(t.equals(names.name(Topics.REVOKE_RESULTS))
+          nt.configs(t.equals(names.name(Topics.REVOKE_RESULTS)) || t.equals(names.name(Topics.CONTAIN_RESULTS))
               ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
               : Map.of("retention.ms", "-1"));
           missing.add(nt);

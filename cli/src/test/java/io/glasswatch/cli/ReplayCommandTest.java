@@ -190,6 +190,23 @@ class ReplayCommandTest {
   }
 
   @Test
+  void theLastRootSignInIsJudgedAndTheSummaryListsOpenDeadlinesAndCollapsedDuplicates() throws IOException {
+    // the two-record case, with the root sign-in delivered twice (S3 and EventBridge, say)
+    Path f = dir.resolve("end.jsonl");
+    String root = rootLogin("root-end", "2024-05-01T12:00:00Z", "{\"ConsoleLogin\":\"Success\"}");
+    Files.writeString(f, root + "\n" + root + "\n"
+        + rootLogin("other", "2024-05-01T12:02:00Z", "{\"ConsoleLogin\":\"Success\"}")
+            .replace("\"type\":\"Root\"", "\"type\":\"IAMUser\",\"userName\":\"carol\"") + "\n");
+    Run r = run("replay", f.toString());
+    assertThat(r.status()).as(r.stderr()).isZero();
+    assertThat(lines(r.stdout())).extracting(a -> a.path("alertType").asText())
+        .as("decided at the end of input, two minutes after the sign-in").contains("UNAUTHORIZED_ROOT_USE");
+    assertThat(r.stderr()).contains("replayed 3 events").contains("(1 identical duplicates collapsed)")
+        .contains("1 deadlines open after the last event:")
+        .containsPattern("ROTATION_OVERDUE +account:111122223333 +due 2024-05-02T12:00:00Z");
+  }
+
+  @Test
   void aRecordAboveTheMaximumRecordSizeIsRejectedAndTheRestReplayed() throws IOException {
     Path f = dir.resolve("big.jsonl");
     Files.writeString(f, rootLogin("big", "2024-05-01T12:00:00Z", "{\"pad\":\"" + "x".repeat(5000) + "\"}") + "\n"

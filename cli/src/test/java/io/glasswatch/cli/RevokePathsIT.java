@@ -83,9 +83,14 @@ class RevokePathsIT {
 
   /** A compliant JIT request granted 60 s ago, expiring at {@code expiresAt}, with the assignment of {@code principal}. */
   private Path grantFile(String requestId, String subject, String principal, Instant expiresAt) throws Exception {
+    return grantFile(requestId, subject, principal, expiresAt, INSTANCE, PERMISSION_SET);
+  }
+
+  private Path grantFile(String requestId, String subject, String principal, Instant expiresAt, String instance,
+      String permissionSet) throws Exception {
     Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(300);
     String assignment = String.format("{\"instanceArn\":\"%s\",\"accountId\":\"%s\",\"permissionSetArn\":\"%s\","
-        + "\"principalType\":\"USER\",\"principalId\":\"%s\"}", INSTANCE, ACCOUNT, PERMISSION_SET, principal);
+        + "\"principalType\":\"USER\",\"principalId\":\"%s\"}", instance, ACCOUNT, permissionSet, principal);
     List<String> lines = List.of(
         String.format("{\"type\":\"request\",\"requestId\":\"%s\",\"subject\":\"%s\",\"justification\":\"INC-77 restore\","
             + "\"ticketId\":\"INC-77\",\"accountId\":\"%s\",\"timestamp\":\"%s\"}", requestId, subject, ACCOUNT, t),
@@ -175,6 +180,45 @@ class RevokePathsIT {
     assertThat(printed).contains("remove USER user-manual").containsPattern("CONFIRMED: .*time-to-revoke \\d+ ms");
     assertThat(assigned("user-manual")).isFalse();
     assertThat(finalResult("JIT-MANUAL-1", "manual").getOutcome()).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void manualRevokeContainsTheSessionsOfTheRevokedUserOnARealPermissionSet() throws Exception {
+    String instance;
+    String ps;
+    String others = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Ops\",\"Effect\":\"Allow\","
+        + "\"Action\":\"ec2:Describe*\",\"Resource\":\"*\"}]}";
+    try (SsoAdminClient sso = sso()) {
+      instance = sso.listInstances(r -> { }).instances().getFirst().instanceArn();
+      ps = sso.createPermissionSet(r -> r.instanceArn(instance).name("BreakGlassContain").sessionDuration("PT1H"))
+          .permissionSet().permissionSetArn();
+      sso.putInlinePolicyToPermissionSet(r -> r.instanceArn(instance).permissionSetArn(ps).inlinePolicy(others));
+      sso.createAccountAssignment(b -> b.instanceArn(instance).targetId(ACCOUNT).targetType(TargetType.AWS_ACCOUNT)
+          .permissionSetArn(ps).principalType(PrincipalType.USER).principalId("user-contain"));
+    }
+    Path f = grantFile("JIT-CONTAIN-1", "cora@example.com", "user-contain", Instant.now().plusSeconds(3600), instance, ps);
+    assertThat(cli(System.out, "produce", "--sorted", f.toString())).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(s, Topics.GATEWAY_EVENTS,
+        io.glasswatch.schema.GatewayEvent.class).stream().anyMatch(e -> "JIT-CONTAIN-1".equals(e.getRequestId())
+            && "grant".equals(e.getType())));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = cli(new PrintStream(out, true, StandardCharsets.UTF_8), "revoke", "JIT-CONTAIN-1", "--reason",
+        "credentials leaked", "--timeout", "60s");
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isZero();
+    assertThat(printed).containsPattern("CONFIRMED: .*time-to-revoke \\d+ ms")
+        .containsPattern("CONTAINED: sessions issued before \\S+ denied on " + java.util.regex.Pattern.quote(ps)
+            + " \\(statement GlasswatchContain[0-9a-f]{16}, provisioning SUCCEEDED\\) in \\d+\\.\\d s");
+    try (SsoAdminClient sso = sso()) {
+      String policy = sso.getInlinePolicyForPermissionSet(r -> r.instanceArn(instance).permissionSetArn(ps)).inlinePolicy();
+      assertThat(policy).startsWith(others.substring(0, others.length() - 2)).contains("\"identitystore:userId\":\"user-contain\"");
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicReader.readAll(s, Topics.REVOKE_RESULTS,
+        RevokeResult.class)).anySatisfy(r -> assertThat(r.getStep()).isEqualTo("contain_contained")));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.received().values())
+        .anySatisfy(n -> assertThat(n.path("notification").asText()).isEqualTo("sessions contained")));
   }
 
   @Test

@@ -66,7 +66,13 @@ public enum AlertType {
    */
   CONFLICTING_DUPLICATE(Severity.HIGH, EnumSet.of(NOTIFY)),
   /** An auto-revoke not confirmed within the revoke deadline. */
-  REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE));
+  REVOKE_FAILED(Severity.CRITICAL, EnumSet.of(PAGE)),
+  /**
+   * A session Glasswatch contained still makes a successful call after the containment was confirmed,
+   * or the containment (deny statement read back and provisioned) is not confirmed within the revoke
+   * deadline.
+   */
+  CONTAINMENT_FAILED(Severity.CRITICAL, EnumSet.of(PAGE));
 
   private final Severity defaultSeverity;
   private final Set<Action> defaultActions;

@@ -31,6 +31,18 @@ public final class Topics {
   public static final String REVOKE_COMMANDS = "revoke-commands";
   /** Outcomes of revoke commands ({@link RevokeResult}), keyed by command id. */
   public static final String REVOKE_RESULTS = "revoke-results";
+  /**
+   * Orders to end the sessions already issued for a grant ({@link ContainCommand}), keyed by command id:
+   * written by operators and tools ({@code glasswatch revoke}); the containment service also derives
+   * commands itself from confirmed revokes and from the alerts that contain.
+   */
+  public static final String CONTAIN_COMMANDS = "contain-commands";
+  /**
+   * Outcomes of contain commands and of their clean-ups ({@link ContainResult}), keyed by command id and
+   * {@code <commandId>/cleanup}; compacted: the containment service rebuilds its executed commands and
+   * pending clean-ups from it at start-up.
+   */
+  public static final String CONTAIN_RESULTS = "contain-results";
   /** Hash-chained timeline entries ({@link TimelineEntry}), keyed by correlation id. */
   public static final String TIMELINE = "timeline";
   /** Rejected input: raw bytes plus {@link DeadLetterHeaders}. */
@@ -76,23 +88,25 @@ public final class Topics {
    */
   public static final long END_OF_INPUT_TIME = 253_402_300_799_999L;
 
-  private static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = Map.of(
-      GATEWAY_EVENTS, GatewayEvent.class,
-      CLOUDTRAIL_EVENTS, CloudTrailEvent.class,
-      GUARDDUTY_FINDINGS, GuardDutyFinding.class,
-      ALERTS, Alert.class,
-      ALERT_RESOLUTIONS, AlertResolution.class,
-      REVOKE_COMMANDS, RevokeCommand.class,
-      REVOKE_RESULTS, RevokeResult.class,
-      TIMELINE, TimelineEntry.class,
-      ALERT_DELIVERY_EVENTS, AlertDeliveryEvent.class);
+  private static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = Map.ofEntries(
+      Map.entry(GATEWAY_EVENTS, GatewayEvent.class),
+      Map.entry(CLOUDTRAIL_EVENTS, CloudTrailEvent.class),
+      Map.entry(GUARDDUTY_FINDINGS, GuardDutyFinding.class),
+      Map.entry(ALERTS, Alert.class),
+      Map.entry(ALERT_RESOLUTIONS, AlertResolution.class),
+      Map.entry(REVOKE_COMMANDS, RevokeCommand.class),
+      Map.entry(REVOKE_RESULTS, RevokeResult.class),
+      Map.entry(CONTAIN_COMMANDS, ContainCommand.class),
+      Map.entry(CONTAIN_RESULTS, ContainResult.class),
+      Map.entry(TIMELINE, TimelineEntry.class),
+      Map.entry(ALERT_DELIVERY_EVENTS, AlertDeliveryEvent.class));
 
   private Topics() {}
 
   /** Every topic name, inputs first, the dead-letter topic last. */
   public static List<String> all() {
     return List.of(GATEWAY_EVENTS, CLOUDTRAIL_EVENTS, GUARDDUTY_FINDINGS, ALERTS, ALERT_RESOLUTIONS, REVOKE_COMMANDS,
-        REVOKE_RESULTS, TIMELINE, ALERT_DELIVERY_EVENTS, DEAD_LETTER);
+        REVOKE_RESULTS, TIMELINE, ALERT_DELIVERY_EVENTS, CONTAIN_COMMANDS, CONTAIN_RESULTS, DEAD_LETTER);
   }
 
   /** The Avro value type of each Avro topic (every topic but {@link #DEAD_LETTER}). */

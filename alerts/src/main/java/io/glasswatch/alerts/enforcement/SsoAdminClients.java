@@ -280,7 +280,7 @@ public final class SsoAdminClients {
     }
   }
 
-  private static AwsCredentialsProvider credentials(String endpoint) {
+  static AwsCredentialsProvider credentials(String endpoint) {
     if (endpoint.isBlank()) {
       return DefaultCredentialsProvider.builder().build();
     }
@@ -300,7 +300,7 @@ public final class SsoAdminClients {
   }
 
   /** Counts HTTP attempts into the request's {@link #ATTEMPTS} counter, when it has one. */
-  private static final class AttemptCounter implements ExecutionInterceptor {
+  static final class AttemptCounter implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
       AtomicInteger counter = attributes.getAttribute(ATTEMPTS);

@@ -27,7 +27,9 @@ public final class Notices {
    * recorded without an AWS call such as {@code DRY_RUN}) is one notice, key {@code revoke:<commandId>};
    * the progress record of a missed deadline (outcome {@code IN_PROGRESS}, step
    * {@value #STEP_DEADLINE_MISSED}) is one critical notice "Revoke not confirmed in time", key
-   * {@code revoke:<commandId>:deadline-missed}; other progress records are none.
+   * {@code revoke:<commandId>:deadline-missed}; a containment step (contained, confirmed from CloudTrail,
+   * cleaned up, deadline missed, failed, a contained session still working) is one notice, key
+   * {@code contain:<commandId>:<step>}; other progress records are none.
    *
    * @param r the result
    * @param links how links are built
@@ -59,6 +61,9 @@ public final class Notices {
         summary = "The assignment of request " + r.getRequestId() + " was already gone when the revoke ran.";
       }
       case "IN_PROGRESS" -> {
+        if (r.getStep() != null && CONTAIN_NOTICES.containsKey(r.getStep())) {
+          return Optional.of(containNotice(r, links));
+        }
         if (!STEP_DEADLINE_MISSED.equals(r.getStep())) {
           return Optional.empty();
         }
@@ -81,6 +86,33 @@ public final class Notices {
         links.timeline(r.getCorrelationId(), r.getRequestId()), r.getCompletedAt(), List.of(), null, r));
   }
 
+  /** Containment steps that reach on-call: step → title, severity, notice type. */
+  private static final java.util.Map<String, String[]> CONTAIN_NOTICES = java.util.Map.of(
+      "contain_contained", new String[] {"Sessions contained", "info", "SESSIONS_CONTAINED"},
+      "contain_session_denied", new String[] {"Containment confirmed from CloudTrail", "info", "SESSIONS_CONTAINED"},
+      "contain_cleaned_up", new String[] {"Containment removed", "info", "CONTAINMENT_CLEANED_UP"},
+      "contain_deadline_missed", new String[] {"Containment not confirmed in time", "critical", "CONTAINMENT_FAILED"},
+      "contain_failed", new String[] {"Containment failed", "critical", "CONTAINMENT_FAILED"},
+      "contain_session_succeeded", new String[] {"Contained session still works", "critical", "CONTAINMENT_FAILED"});
+
+  /**
+   * The notice of a containment step (the containment service's progress records, step {@code contain_*}):
+   * key {@code contain:<commandId>:<step>}, the record's message as summary; "Sessions contained in 2.1 s"
+   * takes its time from the message.
+   */
+  private static Notice containNotice(RevokeResult r, Links links) {
+    String[] n = CONTAIN_NOTICES.get(r.getStep());
+    String message = r.getMessage() == null ? r.getStep() : r.getMessage();
+    String title = n[0];
+    if ("contain_contained".equals(r.getStep()) && message.startsWith("Sessions contained in ")) {
+      title = message.substring(0, message.indexOf(':') < 0 ? message.length() : message.indexOf(':'));
+    }
+    String account = r.getAssignment() == null ? null : r.getAssignment().getAccountId();
+    return new Notice(Notice.Kind.ENFORCEMENT, "contain:" + r.getCommandId() + ":" + r.getStep(), title, message, n[1],
+        n[2], r.getAlertId(), r.getCorrelationId(), r.getRequestId(), account, null, List.of(), null,
+        links.timeline(r.getCorrelationId(), r.getRequestId()), r.getCompletedAt(), List.of(), null, r);
+  }
+
   private static String also(RevokeResult r) {
     List<String> also = r.getAlsoRevokedRequestIds();
     return also == null || also.isEmpty() ? "" : " The assignment also ended the grants of requests " + String.join(", ", also) + ".";
@@ -90,11 +122,14 @@ public final class Notices {
    * The wording of an enforcement notice in the signed webhook's body.
    *
    * @param n an enforcement notice
-   * @return {@code access revoked}, {@code late revoke} (an expiry-triggered revoke that had to remove
+   * @return {@code sessions contained} or {@code containment failed} for containment steps, {@code access revoked}, {@code late revoke} (an expiry-triggered revoke that had to remove
    *     the assignment) or {@code revoke failed}
    */
   public static String notification(Notice n) {
     RevokeResult r = n.revoke();
+    if (n.key().startsWith("contain:")) {
+      return "CONTAINMENT_FAILED".equals(n.alertType()) ? "containment failed" : "sessions contained";
+    }
     if ("REVOKE_FAILED".equals(n.alertType())) {
       return "revoke failed";
     }

@@ -167,8 +167,8 @@ public final class WebhookChannel implements NoticeChannel {
   }
 
   /**
-   * The body of an enforcement notice: {@code notification} ({@code access revoked}, {@code late revoke}
-   * or {@code revoke failed}), {@code commandId}, {@code requestId}, {@code correlationId},
+   * The body of an enforcement notice: {@code notification} ({@code access revoked}, {@code late revoke},
+   * {@code revoke failed}, and for containment steps {@code sessions contained} or {@code containment failed}), {@code commandId}, {@code requestId}, {@code correlationId},
    * {@code trigger}, {@code alertId}, {@code outcome}, {@code accountId}, {@code permissionSetArn},
    * {@code principalType}, {@code principalId}, {@code timeToRevokeMillis} (when confirmed),
    * {@code attempts}, {@code alsoRevokedRequestIds}, {@code revokeFailedAlertId}, {@code failureReason},

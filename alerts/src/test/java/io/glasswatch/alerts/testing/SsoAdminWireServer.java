@@ -32,7 +32,10 @@ import java.util.concurrent.Executors;
  * ListAccountAssignments sample) and answers from scripts queued per operation, falling back to
  * the default behaviour: Delete removes the assignment and answers IN_PROGRESS, Describe answers
  * SUCCEEDED (a scripted FAILED puts the sample assignment back, as a failed deletion leaves it),
- * List lists what is assigned.
+ * List lists what is assigned. Permission sets: Get/Put/DeleteInlinePolicy keep one inline policy text
+ * per permission set as sent; ProvisionPermissionSet answers IN_PROGRESS and
+ * DescribePermissionSetProvisioningStatus SUCCEEDED unless scripted with {@link #status}; DescribePermissionSet
+ * answers the configured SessionDuration.
  */
 public final class SsoAdminWireServer implements AutoCloseable {
   /** Target prefix of the SSO Admin JSON 1.1 protocol. */
@@ -58,6 +61,9 @@ public final class SsoAdminWireServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger overall = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger maxOverall = new java.util.concurrent.atomic.AtomicInteger();
   private volatile long delayMillis;
+  private final Map<String, String> inlinePolicies = new ConcurrentHashMap<>();
+  private final Map<String, String> provisionTargets = new ConcurrentHashMap<>();
+  private volatile String sessionDuration = "PT1H";
   private final java.util.concurrent.ScheduledExecutorService delays =
       java.util.concurrent.Executors.newScheduledThreadPool(8, Thread.ofPlatform().daemon().factory());
 
@@ -264,8 +270,84 @@ public final class SsoAdminWireServer implements AutoCloseable {
         }
         send(ex, 200, out);
       }
+      case "GetInlinePolicyForPermissionSet" -> {
+        ObjectNode out = JSON.createObjectNode();
+        String p = inlinePolicies.get(body.path("PermissionSetArn").asText());
+        if (p != null) {
+          out.put("InlinePolicy", p);
+        }
+        send(ex, 200, out);
+      }
+      case "PutInlinePolicyToPermissionSet" -> {
+        if (r != null && r.vanish()) {
+          send(ex, 200, JSON.createObjectNode());
+          return;
+        }
+        inlinePolicies.put(body.path("PermissionSetArn").asText(), body.path("InlinePolicy").asText());
+        send(ex, 200, JSON.createObjectNode());
+      }
+      case "DeleteInlinePolicyFromPermissionSet" -> {
+        inlinePolicies.remove(body.path("PermissionSetArn").asText());
+        send(ex, 200, JSON.createObjectNode());
+      }
+      case "ProvisionPermissionSet" -> {
+        String id = java.util.UUID.randomUUID().toString();
+        provisionTargets.put(id, body.path("TargetId").asText());
+        send(ex, 200, provisioning(id, body.path("PermissionSetArn").asText(), body.path("TargetId").asText(),
+            r != null && r.deletionStatus() != null ? r.deletionStatus() : "IN_PROGRESS", r == null ? null : r.failureReason()));
+      }
+      case "DescribePermissionSetProvisioningStatus" -> {
+        String id = body.path("ProvisionPermissionSetRequestId").asText();
+        send(ex, 200, provisioning(id, "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
+            provisionTargets.getOrDefault(id, "?"),
+            r != null && r.deletionStatus() != null ? r.deletionStatus() : "SUCCEEDED", r == null ? null : r.failureReason()));
+      }
+      case "DescribePermissionSet" -> {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode ps = out.putObject("PermissionSet");
+        ps.put("Name", "BreakGlass");
+        ps.put("PermissionSetArn", body.path("PermissionSetArn").asText());
+        ps.put("SessionDuration", sessionDuration);
+        send(ex, 200, out);
+      }
       default -> send(ex, 400, error("UnknownOperationException", "not served: " + op));
     }
+  }
+
+  /** A PermissionSetProvisioningStatus body (API_PermissionSetProvisioningStatus.html). */
+  private static ObjectNode provisioning(String id, String permissionSetArn, String account, String status, String reason) {
+    ObjectNode out = JSON.createObjectNode();
+    ObjectNode st = out.putObject("PermissionSetProvisioningStatus");
+    st.put("AccountId", account);
+    st.put("CreatedDate", System.currentTimeMillis() / 1000.0);
+    st.put("PermissionSetArn", permissionSetArn);
+    st.put("RequestId", id);
+    st.put("Status", status);
+    if (reason != null) {
+      st.put("FailureReason", reason);
+    }
+    return out;
+  }
+
+  /** The next PutInlinePolicyToPermissionSet answers 200 but its policy is lost (another writer overwrote it). */
+  public SsoAdminWireServer loseNextInlinePolicyPut() {
+    queue("PutInlinePolicyToPermissionSet").add(new Reply(200, null, null, null, null, false, true));
+    return this;
+  }
+
+  /** Sets a permission set's inline policy text, as another administrator would have. */
+  public void inlinePolicy(String permissionSetArn, String policy) {
+    inlinePolicies.put(permissionSetArn, policy);
+  }
+
+  /** @return a permission set's inline policy text, or null */
+  public String inlinePolicy(String permissionSetArn) {
+    return inlinePolicies.get(permissionSetArn);
+  }
+
+  /** Sets the SessionDuration DescribePermissionSet answers (ISO-8601, e.g. PT1H). */
+  public void sessionDuration(String iso) {
+    sessionDuration = iso;
   }
 
   private static boolean matches(ObjectNode a, JsonNode req) {

@@ -5,6 +5,7 @@ import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.kafka.EventProducer;
 import io.glasswatch.producers.normalize.core.NormalizeResult;
+import io.glasswatch.schema.ContainResult;
 import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.Topics;
@@ -41,6 +42,11 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  *       makes the streams app's expiry sweeper issue the revoke, recorded as a late revoke.
  * </ol>
  *
+ * After the manual revoke the containment service ends the sessions the user already holds: the
+ * showcase's permission set is a real one in moto, with an inline policy of its own, and the
+ * containment's deny statement, its provisioning and its times are shown next to the three revokes
+ * ({@link #describeContainment}).
+ *
  * The two requests start one minute after the last scenario event (event time), on their own account
  * {@value #ACCOUNT} (used by no scenario), so they share no account state with the scenarios. Each
  * revoke counts only when its final result is CONFIRMED and the principal is no longer listed by
@@ -56,8 +62,9 @@ public final class RevokeShowcase {
   /** Account of both requests. */
   public static final String ACCOUNT = "135792468024";
 
-  private static final String INSTANCE = "arn:aws:sso:::instance/ssoins-6666555544443333";
-  private static final String PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-6666555544443333/ps-2323454567678989";
+  private String instance = "arn:aws:sso:::instance/ssoins-6666555544443333";
+  private String permissionSet = "arn:aws:sso:::permissionSet/ssoins-6666555544443333/ps-2323454567678989";
+  private ContainResult containment;
   private static final String MANUAL_PRINCIPAL = "demo-user-manual";
   private static final String SWEEP_PRINCIPAL = "demo-user-sweep";
 
@@ -143,6 +150,7 @@ public final class RevokeShowcase {
         && !assigned(auto.get().getAssignment().getInstanceArn(), auto.get().getAssignment().getAccountId(),
             auto.get().getAssignment().getPermissionSetArn(), auto.get().getAssignment().getPrincipalId())));
 
+    realPermissionSet();
     say.accept("  creating the assignments of " + MANUAL_REQUEST + " and " + SWEEP_REQUEST + " in moto (account " + ACCOUNT + ")");
     assign(MANUAL_PRINCIPAL);
     assign(SWEEP_PRINCIPAL);
@@ -172,12 +180,72 @@ public final class RevokeShowcase {
       say.accept("    (glasswatch revoke exited with " + code + ")");
     }
     RevokeResult manual = finalOf(MANUAL_REQUEST, "manual");
-    shown.add(new Shown("manual revoke", manual, !assigned(INSTANCE, ACCOUNT, PERMISSION_SET, MANUAL_PRINCIPAL)));
+    shown.add(new Shown("manual revoke", manual, !assigned(instance, ACCOUNT, permissionSet, MANUAL_PRINCIPAL)));
 
+    if (manual != null) {
+      String id = "contain:" + manual.getCommandId();
+      waitFor(() -> containResult(id) != null);
+      containment = containResult(id);
+    }
     waitFor(() -> finalOf(SWEEP_REQUEST, "expiry") != null);
     RevokeResult sweep = finalOf(SWEEP_REQUEST, "expiry");
-    shown.add(new Shown("sweeper revoke", sweep, !assigned(INSTANCE, ACCOUNT, PERMISSION_SET, SWEEP_PRINCIPAL)));
+    shown.add(new Shown("sweeper revoke", sweep, !assigned(instance, ACCOUNT, permissionSet, SWEEP_PRINCIPAL)));
     return shown;
+  }
+
+  /**
+   * The containment of the manual revoke's sessions, after {@link #run}.
+   *
+   * @return the contain result, or null when none arrived in time
+   */
+  public ContainResult containment() {
+    return containment;
+  }
+
+  /**
+   * One line for the containment, e.g. {@code "containment     JIT-DEMO-MANUAL  CONTAINED in 0.4 s after detection:
+   * sessions issued before 2026-12-07T01:00:01Z denied (GlasswatchContain..., provisioning SUCCEEDED); removed after
+   * 2026-12-07T02:00:01Z"}.
+   *
+   * @param r the result, or null
+   * @return the line
+   */
+  public static String describeContainment(ContainResult r) {
+    if (r == null) {
+      return String.format("%-15s no result", "containment");
+    }
+    if (!"CONTAINED".equals(r.getOutcome())) {
+      return String.format("%-15s %-20s %s: %s", "containment", r.getRequestId(), r.getOutcome(), r.getFailureReason());
+    }
+    return String.format(java.util.Locale.ROOT, "%-15s %-20s CONTAINED in %.1f s after detection: sessions issued before "
+        + "%s denied (%s, provisioning %s); statement removed after %s", "containment", r.getRequestId(),
+        r.getTimeToContainMillis() / 1000.0, r.getDeniedBefore(), r.getStatementSid(), r.getProvisioningStatus(),
+        r.getCleanupAfter());
+  }
+
+  private ContainResult containResult(String commandId) {
+    return TopicReader.readAll(settings, Topics.CONTAIN_RESULTS, ContainResult.class).stream()
+        .filter(r -> commandId.equals(r.getCommandId()) && !r.getOutcome().startsWith("CLEAN")).findFirst().orElse(null);
+  }
+
+  /**
+   * The showcase's permission set is a real one in moto (its inline policy is where containment writes):
+   * created with a session duration of one hour and an inline policy of its own that containment keeps.
+   */
+  private void realPermissionSet() {
+    try (SsoAdminClient sso = SsoAdminClients.create(settings, SsoAdminClients.Tuning.defaults())) {
+      instance = sso.listInstances(r -> { }).instances().getFirst().instanceArn();
+      permissionSet = sso.createPermissionSet(r -> r.instanceArn(instance).name("DemoBreakGlass-"
+          + Long.toHexString(System.nanoTime())).sessionDuration("PT1H")).permissionSet().permissionSetArn();
+      String ps = permissionSet;
+      sso.putInlinePolicyToPermissionSet(r -> r.instanceArn(instance).permissionSetArn(ps).inlinePolicy(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DemoOps\",\"Effect\":\"Allow\","
+              + "\"Action\":\"ec2:Describe*\",\"Resource\":\"*\"}]}"));
+      say.accept("  permission set " + permissionSet + " created in moto (session duration 1 h, one inline statement)");
+    } catch (RuntimeException e) {
+      say.accept("  moto has no IAM Identity Center instance to create a permission set in (" + e.getMessage()
+          + "); the showcase uses a fictional one and containment finds nothing to contain");
+    }
   }
 
   private List<RevokeResult> finals() {
@@ -204,8 +272,8 @@ public final class RevokeShowcase {
 
   private void assign(String principal) {
     try (SsoAdminClient sso = SsoAdminClients.create(settings, SsoAdminClients.Tuning.defaults())) {
-      sso.createAccountAssignment(b -> b.instanceArn(INSTANCE).targetId(ACCOUNT).targetType(TargetType.AWS_ACCOUNT)
-          .permissionSetArn(PERMISSION_SET).principalType(PrincipalType.USER).principalId(principal));
+      sso.createAccountAssignment(b -> b.instanceArn(instance).targetId(ACCOUNT).targetType(TargetType.AWS_ACCOUNT)
+          .permissionSetArn(permissionSet).principalType(PrincipalType.USER).principalId(principal));
     }
   }
 
@@ -217,9 +285,9 @@ public final class RevokeShowcase {
   }
 
   /** A compliant JIT request: request, two approvals, a grant at {@code t + 30 s} ending at {@code expiresAt}. */
-  private static List<String> request(String requestId, String subject, String principal, Instant t, Instant expiresAt) {
+  private List<String> request(String requestId, String subject, String principal, Instant t, Instant expiresAt) {
     String assignment = String.format("{\"instanceArn\":\"%s\",\"accountId\":\"%s\",\"permissionSetArn\":\"%s\","
-        + "\"principalType\":\"USER\",\"principalId\":\"%s\"}", INSTANCE, ACCOUNT, PERMISSION_SET, principal);
+        + "\"principalType\":\"USER\",\"principalId\":\"%s\"}", instance, ACCOUNT, permissionSet, principal);
     return List.of(
         String.format("{\"type\":\"request\",\"requestId\":\"%s\",\"subject\":\"%s\",\"justification\":\"INC-88 restore\","
             + "\"ticketId\":\"INC-88\",\"accountId\":\"%s\",\"timestamp\":\"%s\"}", requestId, subject, ACCOUNT, t),

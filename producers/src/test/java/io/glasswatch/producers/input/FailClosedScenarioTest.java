@@ -70,9 +70,27 @@ class FailClosedScenarioTest {
     List<NormalizeResult.Rejected> r = rejected(reader.readAll(List.of(f)));
     assertThat(r).hasSize(2).allSatisfy(x -> {
       assertThat(x.field()).isEqualTo("eventTime");
-      assertThat(x.reason()).contains("outside the supported range 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+      assertThat(x.reason()).contains("outside the supported range 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.998Z");
     });
     assertThat(r).extracting(NormalizeResult.Rejected::line).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void anEventTimeAtTheEndOfInputTickIsRejectedNamingFileLineAndField() throws IOException {
+    // 9999-12-31T23:59:59.999Z is Topics.END_OF_INPUT_TIME: read as input it would end a replay early
+    Path f = Files.writeString(dir.resolve("end.jsonl"), record("end", "9999-12-31T23:59:59.999Z", "") + "\n"
+        + record("end-gd", "9999-12-31 23:59:59.999", "") + "\n"
+        + record("last", "9999-12-31T23:59:59.998Z", "") + "\n");
+    List<NormalizeResult> all = reader.readAll(List.of(f));
+    assertThat(rejected(all)).hasSize(2).allSatisfy(x -> {
+      assertThat(x.file()).endsWith("end.jsonl");
+      assertThat(x.field()).isEqualTo("eventTime");
+      assertThat(x.reason()).contains("9999-12-31").contains("outside the supported range");
+    });
+    assertThat(rejected(all)).extracting(NormalizeResult.Rejected::line).containsExactly(1L, 2L);
+    assertThat(normalized(all)).as("the millisecond before is still an event time").singleElement()
+        .satisfies(x -> assertThat(((CloudTrailEvent) x.value()).getEventTime())
+            .isEqualTo(java.time.Instant.ofEpochMilli(io.glasswatch.schema.Topics.END_OF_INPUT_TIME - 1)));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.TimelineEntry;
+import io.glasswatch.schema.Topics;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
@@ -23,8 +24,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * </ul>
  *
  * <p>An event time before 1970 (negative epoch milliseconds) is never returned: Kafka Streams would
- * drop such a record without a trace. The partition time is returned instead, and {@link InputGate}
- * sends the record to the dead-letter topic naming its event time.
+ * drop such a record without a trace. Nor is an event time at or after {@link Topics#END_OF_INPUT_TIME}:
+ * that stream time is the end-of-input tick's, and would decide every pending decision at once. The
+ * partition time is returned instead, and {@link InputGate} sends the record to the dead-letter topic
+ * naming its event time.
  *
  * <p>On-call delivery events have their own extractor, in {@code GlasswatchTopology}, so that this
  * package does not depend on the delivery package.
@@ -39,7 +42,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     Instant t = eventTime(record.value());
-    if (t != null && !t.isBefore(Instant.EPOCH)) {
+    if (t != null && !t.isBefore(Instant.EPOCH) && t.toEpochMilli() < Topics.END_OF_INPUT_TIME) {
       return t.toEpochMilli();
     }
     if (t != null) {

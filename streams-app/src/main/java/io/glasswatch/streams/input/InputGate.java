@@ -10,7 +10,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * {@code glasswatch.clock-tick: true}) has already advanced stream time and is dropped here; a null
  * value without that header, a value whose event time is before 1970 (which Kafka cannot carry as a
  * record timestamp; {@link EventTimeExtractor} stamps it with the partition time so that it reaches
- * this gate instead of being dropped), or a value its {@link Validator} rejects, raises
+ * this gate instead of being dropped) or at or after the end-of-input tick's time
+ * ({@code Topics.END_OF_INPUT_TIME}, stamped the same way, so that it cannot end the input), or a value its {@link Validator} rejects, raises
  * {@link InvalidInputException} so that the processing exception handler sends the raw record to the
  * dead-letter topic; every other record is forwarded unchanged.
  *
@@ -58,6 +59,10 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
     if (t != null && t.isBefore(java.time.Instant.EPOCH)) {
       throw new InvalidInputException("event time " + t + " is before 1970-01-01T00:00:00Z: it cannot be a Kafka"
           + " record timestamp");
+    }
+    if (t != null && t.toEpochMilli() >= io.glasswatch.schema.Topics.END_OF_INPUT_TIME) {
+      throw new InvalidInputException("event time " + t + " is at or after the end-of-input tick's time "
+          + java.time.Instant.ofEpochMilli(io.glasswatch.schema.Topics.END_OF_INPUT_TIME) + ": it cannot be an input's");
     }
     validator.validate(record.key(), record.value());
     context.forward(record);

@@ -59,6 +59,12 @@ public final class PolicyFile {
    * ({@code io.glasswatch.alerts.oncall.RoutingFile}), skipped here.
    */
   public static final String ROUTING = "routing";
+  /**
+   * Section of session containment ({@code enabled}, {@code alertTypes}, {@code manualRevokes}), at the top
+   * level and in account overrides; read and validated by the alerts module
+   * ({@code io.glasswatch.alerts.enforcement.ContainmentPolicy}), skipped here.
+   */
+  public static final String CONTAINMENT = "containment";
 
   /**
    * Every top-level key of the file, in the order of {@code config/policy.yaml}: the thresholds, then

@@ -52,7 +52,7 @@ final class PolicyLayers {
         }
       } else if (ALERTS.equals(name)) {
         readAlerts(v, path, layer, problems);
-      } else if (top && PolicyFile.ROUTING.equals(name)) {
+      } else if (top && PolicyFile.ROUTING.equals(name) || PolicyFile.CONTAINMENT.equals(name)) {
         continue;
       } else if (ACCOUNTS.equals(name) || TENANTS.equals(name)) {
         if (!top) {

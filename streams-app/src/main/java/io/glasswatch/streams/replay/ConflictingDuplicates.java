@@ -9,18 +9,22 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Finds CloudTrail records that share an {@code eventID} and event time with an earlier record but
- * differ in content, in a replay's event-time-ordered stream. The topology de-duplicates CloudTrail
- * records on {@code <eventTime>|<eventID>} and processes the first only; a second record under the
- * same identity with different content must not vanish in silence, so the replay reports it (with
- * both origins) and counts it.
+ * Counts, for a replay's summary, the CloudTrail records that repeat an earlier record's {@code eventID}
+ * and event time, in the replay's event-time-ordered stream, and names where each conflicting one was
+ * read. It decides nothing: the topology's own de-duplication ({@code InputDedup}, stage B, SPEC 3
+ * {@code CONFLICTING_DUPLICATE}) collapses an identical copy (it produces nothing), and judges a record
+ * whose content differs like a new input, files it under its own timeline entry and raises
+ * {@code CONFLICTING_DUPLICATE}; this class gives the operator the file and line of both records.
  *
  * <p>Content is the record as received, compared as JSON values (key order and whitespace do not
  * count; {@code origin} and {@code validationErrors} are not content). Identical re-deliveries (the
- * same record from S3 and from EventBridge, say) are counted as duplicates, not as conflicts.
+ * same record from S3 and from EventBridge, say) are counted as duplicates (collapsed by the topology),
+ * not as conflicts. Only records with the same event time are compared; a record reusing an
+ * {@code eventID} at another event time is still found by the topology (which keys contents by
+ * {@code eventID} alone), not here. GuardDuty findings and gateway events are not counted here.
  *
- * <p>Memory: only the records of the current event-time millisecond are held, since records with the
- * same identity share an event time and the input is ordered by it.
+ * <p>Memory: only the records of the current event-time millisecond are held, since the input is
+ * ordered by event time.
  */
 public final class ConflictingDuplicates {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,15 +33,14 @@ public final class ConflictingDuplicates {
    * A conflicting duplicate.
    *
    * @param eventId the shared eventID
-   * @param firstOrigin where the record the topology processes was read
+   * @param firstOrigin where the earlier record was read
    * @param origin where the conflicting record was read
    */
   public record Conflict(String eventId, String firstOrigin, String origin) {
     /** {@code <origin>: ...}, the line printed to operators. */
     public String describe() {
       return origin + ": cloudtrail: conflicting duplicate: eventID " + eventId + " at the same eventTime as "
-          + firstOrigin + " with different content; the topology's de-duplication processes the first only,"
-          + " this record is reported here and counted";
+          + firstOrigin + " with different content; both are judged and filed, and CONFLICTING_DUPLICATE is raised";
     }
   }
 

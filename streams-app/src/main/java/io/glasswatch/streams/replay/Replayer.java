@@ -8,6 +8,8 @@ import io.glasswatch.schema.TimelineEntry;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.streams.GlasswatchTopology;
 import io.glasswatch.streams.StreamsSettings;
+import io.glasswatch.streams.correlation.AccountCorrelator;
+import io.glasswatch.streams.correlation.OpenDeadline;
 import io.glasswatch.streams.enforcement.SweeperSettings;
 import io.glasswatch.streams.input.ClockTick;
 import io.glasswatch.streams.input.EventTimeExtractor;
@@ -25,9 +27,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -46,9 +50,15 @@ import org.apache.kafka.streams.test.TestRecord;
  * follows event time (so {@code detectedAtWallClock} of revoke commands is the event time of the
  * decision); deadlines are evaluated on stream time alone ({@code wallClockDeadlines} false), never on
  * the wall clock; after the last record a clock tick at the latest event time goes to every input topic,
- * so that every deadline up to that time is evaluated. The driver runs the whole topology as one task and
- * processes internal topics at once, so the end is deterministic: the same input gives the same output,
- * chain hashes included.
+ * so that every deadline up to that time is evaluated, then an end-of-input tick
+ * ({@link Topics#END_OF_INPUT_HEADER}) so that every decision that only waited for late input is taken;
+ * deadlines after the last event time stay open and are handed to {@link Output#openDeadline}. The
+ * driver runs the whole topology as one task and processes internal topics at once, so the end is
+ * deterministic: the same input gives the same output, chain hashes included.
+ *
+ * <p>Speed: the driver's task is run by {@link ReplayDriver}, which processes in the driver's order but
+ * commits (flushes the stores) every {@value ReplayDriver#COMMIT_EVERY} records instead of after each
+ * one, and hands the outputs on as they are produced; serializers are made once per topic.
  */
 public final class Replayer {
   /** Input topics a replay accepts. */
@@ -58,11 +68,22 @@ public final class Replayer {
   private final Policy policy;
   private final SweeperSettings sweeper;
   private final AvroSerdes serdes = AvroSerdes.embedded();
+  private final Map<String, Serializer<?>> serializers = new java.util.HashMap<>();
+  private final int commitEvery;
 
   /** A replayer applying {@code policy}, with the expiry sweeper as {@code sweeper} says. */
   public Replayer(Policy policy, SweeperSettings sweeper) {
+    this(policy, sweeper, ReplayDriver.COMMIT_EVERY);
+  }
+
+  /**
+   * A replayer whose {@link ReplayDriver} commits every {@code commitEvery} processed records; 0 runs the
+   * driver's own path instead (a commit per record), which tests compare with {@link ReplayDriver}'s.
+   */
+  Replayer(Policy policy, SweeperSettings sweeper, int commitEvery) {
     this.policy = policy;
     this.sweeper = java.util.Objects.requireNonNull(sweeper, "sweeper");
+    this.commitEvery = commitEvery;
   }
 
   /** A replayer applying {@code policy}, with the default expiry sweeper. */
@@ -91,6 +112,12 @@ public final class Replayer {
 
     /** A record the topology rejected (written to {@code dead-letter}). */
     default void deadLetter(ReplayResult.DeadLetter deadLetter) {}
+
+    /**
+     * A deadline still open after the end of the input (for example a rotation due after the last
+     * event), handed on once, in due-time order, after every other output.
+     */
+    default void openDeadline(OpenDeadline deadline) {}
   }
 
   /** Outputs are handed on after every this many input records, so the driver never holds more. */
@@ -157,57 +184,148 @@ public final class Replayer {
         StreamsSettings.DEFAULT_COMMIT_INTERVAL, StreamsConfig.AT_LEAST_ONCE, 1, Duration.ZERO, "", false)
         .withSweeper(sweeper);
     Map<String, Long> counts = new TreeMap<>();
-    TopologyTestDriver driver = null;
-    Outputs outputs = null;
+    Pipe pipe = null;
     try {
-      Map<String, TestInputTopic<String, byte[]>> inputs = new TreeMap<>();
       long clock = Long.MIN_VALUE;
       long maxEventTime = Long.MIN_VALUE;
-      long piped = 0;
       for (InputRecord r : records) {
         if (!INPUT_TOPICS.contains(r.topic())) {
           throw new IllegalArgumentException("not an input topic: " + r.topic() + " (expected one of " + INPUT_TOPICS + ")");
         }
         long at = timestampOf(r);
-        if (driver == null) {
-          driver = new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), settings.toProperties(),
-              Instant.ofEpochMilli(at));
-          for (String topic : INPUT_TOPICS) {
-            inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
-          }
-          outputs = new Outputs(driver, out);
+        if (pipe == null) {
+          pipe = new Pipe(new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), driverProperties(settings),
+              Instant.ofEpochMilli(at)), out);
           clock = at;
         }
         if (at > clock) {
-          driver.advanceWallClockTime(Duration.ofMillis(at - clock));
+          pipe.advanceWallClock(at - clock);
           clock = at;
         }
         Instant eventTime = EventTimeExtractor.eventTime(r.value());
         maxEventTime = Math.max(maxEventTime, eventTime == null ? at : eventTime.toEpochMilli());
         if (r.value() == null) {
-          inputs.get(r.topic()).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(at)));
+          pipe.pipe(r.topic(), null, null, ClockTick.headers(), at);
         } else {
-          inputs.get(r.topic()).pipeInput(new TestRecord<>(r.key(), serialize(r.topic(), r.value()),
-              new RecordHeaders(), Instant.ofEpochMilli(at)));
+          pipe.pipe(r.topic(), r.key(), serialize(r.topic(), r.value()), new RecordHeaders(), at);
           counts.merge(r.topic(), 1L, Long::sum);
         }
-        if (++piped % DRAIN_EVERY == 0) {
-          outputs.drain();
-        }
       }
-      if (driver == null) {
+      if (pipe == null) {
         return counts;
       }
       for (String topic : INPUT_TOPICS) {
-        inputs.get(topic).pipeInput(new TestRecord<>(null, null, ClockTick.headers(), Instant.ofEpochMilli(maxEventTime)));
+        pipe.pipe(topic, null, null, ClockTick.headers(), maxEventTime);
       }
-      outputs.drain();
+      // The input is finite: no later record can arrive, so every decision that only waited for late
+      // input is taken now (SPEC 5); deadlines after the last event time stay open and are listed.
+      for (String topic : INPUT_TOPICS) {
+        pipe.pipe(topic, null, null, endOfInputHeaders(), Topics.END_OF_INPUT_TIME);
+      }
+      pipe.finish();
+      AccountCorrelator
+          .openDeadlines(pipe.driver.getKeyValueStore(AccountCorrelator.STORE), policy)
+          .forEach(out::openDeadline);
       return counts;
     } finally {
-      if (driver != null) {
-        driver.close();
+      if (pipe != null) {
+        pipe.driver.close();
       }
       deleteRecursively(stateDir);
+    }
+  }
+
+  /**
+   * The driver's configuration: {@code settings}', with task idling disabled ({@code max.task.idle.ms}
+   * -1). The driver always knows every partition's lag is 0, so with an idle time of 0 a task with any
+   * record buffered is processable at once, and with idling disabled too: the same records in the same
+   * order (the lowest timestamp first), without Kafka Streams formatting its idling trace messages for
+   * every record, which otherwise takes a tenth of a replay's time.
+   */
+  private static java.util.Properties driverProperties(StreamsSettings settings) {
+    java.util.Properties p = settings.toProperties();
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    return p;
+  }
+
+  /** Headers of the end-of-input tick: a clock tick also marked {@value Topics#END_OF_INPUT_HEADER}. */
+  private static org.apache.kafka.common.header.Headers endOfInputHeaders() {
+    org.apache.kafka.common.header.Headers h = ClockTick.headers();
+    h.add(Topics.END_OF_INPUT_HEADER, "true".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return h;
+  }
+
+  /**
+   * Pipes records into one driver and hands its outputs on: through {@link ReplayDriver} (commits every
+   * {@value ReplayDriver#COMMIT_EVERY} records, outputs handed on as produced), or, when that cannot run
+   * on this Kafka Streams version, through the driver's own input and output topics (a commit per record,
+   * outputs drained every {@value #DRAIN_EVERY} records). Both give the same outputs in the same order.
+   */
+  private final class Pipe {
+    private final TopologyTestDriver driver;
+    private final Output out;
+    private final ReplayDriver fast;
+    private final Map<String, TestInputTopic<String, byte[]>> inputs = new TreeMap<>();
+    private final Outputs outputs;
+    private final Deserializer<Alert> alerts = serdes.value(Alert.class).deserializer();
+    private final Deserializer<RevokeCommand> revokes = serdes.value(RevokeCommand.class).deserializer();
+    private final Deserializer<TimelineEntry> timeline = serdes.value(TimelineEntry.class).deserializer();
+    private long piped;
+
+    Pipe(TopologyTestDriver driver, Output out) {
+      this.driver = driver;
+      this.out = out;
+      this.fast = commitEvery > 0 ? ReplayDriver.of(driver, this::produced, commitEvery) : null;
+      if (fast == null) {
+        for (String topic : INPUT_TOPICS) {
+          inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
+        }
+        outputs = new Outputs(driver, out);
+      } else {
+        outputs = null;
+      }
+    }
+
+    void pipe(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers, long at) {
+      if (fast != null) {
+        fast.pipe(topic, key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value, headers, at);
+        return;
+      }
+      inputs.get(topic).pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(at)));
+      if (++piped % DRAIN_EVERY == 0) {
+        outputs.drain();
+      }
+    }
+
+    void advanceWallClock(long millis) {
+      if (fast != null) {
+        fast.advanceWallClock(millis);
+      } else {
+        driver.advanceWallClockTime(Duration.ofMillis(millis));
+      }
+    }
+
+    void finish() {
+      if (fast != null) {
+        fast.commit();
+      } else {
+        outputs.drain();
+      }
+    }
+
+    private void produced(ProducerRecord<byte[], byte[]> r) {
+      switch (r.topic()) {
+        case Topics.ALERTS -> out.alert(alerts.deserialize(r.topic(), r.value()));
+        case Topics.REVOKE_COMMANDS -> out.revokeCommand(revokes.deserialize(r.topic(), r.value()));
+        case Topics.TIMELINE -> out.timeline(timeline.deserialize(r.topic(), r.value()));
+        case Topics.DEAD_LETTER -> out.deadLetter(new ReplayResult.DeadLetter(
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
+            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON)));
+        default -> {
+          // changelogs and the other outputs a replay does not report
+        }
+      }
     }
   }
 
@@ -262,7 +380,7 @@ public final class Replayer {
       throw new IllegalArgumentException("topic " + topic + " holds " + type.getSimpleName() + ", got "
           + value.getClass().getSimpleName());
     }
-    Serializer serializer = serdes.value(type).serializer();
+    Serializer serializer = serializers.computeIfAbsent(topic, t -> serdes.value(type).serializer());
     return serializer.serialize(topic, value);
   }
 

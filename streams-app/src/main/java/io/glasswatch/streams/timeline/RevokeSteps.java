@@ -3,11 +3,13 @@ package io.glasswatch.streams.timeline;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.RevokeResult;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Timeline entries of the revoke executor's progress records ({@code RevokeResult.step} set):
  * {@code command_received}, {@code delete_requested}, {@code status_polled}, {@code retrying},
- * {@code deadline_missed}. Entry id {@code revoke:<commandId>:<step>:<stepSeq>}, action
+ * {@code deadline_missed}, and the containment service's {@code contain_*} steps, worded by their
+ * {@code message}. Entry id {@code revoke:<commandId>:<step>:<stepSeq>}, action
  * {@code revoke_<step>}, kind {@code enforcement}, at the record's {@code completedAt}.
  */
 public final class RevokeSteps {
@@ -34,7 +36,7 @@ public final class RevokeSteps {
           + "REVOKE_FAILED alert %s raised, the executor keeps trying (%d DeleteAccountAssignment attempts%s)",
           r.getRequestId(), r.getRevokeFailedAlertId(), r.getAttempts(),
           r.getFailureReason() == null ? "" : ", last problem: " + r.getFailureReason());
-      default -> String.format("Revoke of request %s: %s", r.getRequestId(), step);
+      default -> r.getMessage() != null ? r.getMessage() : String.format("Revoke of request %s: %s", r.getRequestId(), step);
     };
     Details d = Details.create().put("commandId", r.getCommandId()).put("trigger", r.getTrigger())
         .put("step", step).put("stepSeq", r.getStepSeq())
@@ -47,7 +49,8 @@ public final class RevokeSteps {
     }
     return new TimelineDraft("revoke:" + r.getCommandId() + ":" + step + ":" + r.getStepSeq(),
         r.getCompletedAt().toEpochMilli(), a == null ? null : a.getAccountId(), "glasswatch", "enforcement",
-        "revoke_" + step, "deadline_missed".equals(step) ? Ecs.FAILURE : Ecs.UNKNOWN, null, null, null, message, null,
+        "revoke_" + step, Set.of("deadline_missed", "contain_deadline_missed", "contain_failed",
+            "contain_session_succeeded").contains(step) ? Ecs.FAILURE : Ecs.UNKNOWN, null, null, null, message, null,
         r.getAlertId(), null, null, null, d.toJson());
   }
 

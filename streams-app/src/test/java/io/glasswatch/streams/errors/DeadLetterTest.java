@@ -47,6 +47,20 @@ class DeadLetterTest {
   }
 
   @Test
+  void anEventTimeAtTheEndOfInputTickGoesToTheDeadLetterTopicAndEndsNothing() {
+    java.time.Instant end = java.time.Instant.ofEpochMilli(Topics.END_OF_INPUT_TIME);
+    try (Driver d = new Driver(stateDir)) {
+      d.cloudTrail().pipeInput(ACCOUNT, Events.rootLogin("ct-root", ACCOUNT, at(0), "YES", true), at(0));
+      d.cloudTrail().pipeInput(ACCOUNT, Events.userCall("ct-end", ACCOUNT, end, "DescribeInstances"), at(1));
+
+      TestRecord<byte[], byte[]> r = d.deadLetter().readRecord();
+      assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))
+          .contains("at or after the end-of-input tick's time");
+      assertThat(d.alerts().readValuesToList()).as("the pending root sign-in still waits for late input").isEmpty();
+    }
+  }
+
+  @Test
   void recordThatCannotBeCorrelatedGoesToTheDeadLetterTopicWithItsReason() {
     GatewayEvent noRequest = GatewayEvent.newBuilder(Events.usage("req-x", "tok", "alice", "allow", at(0)))
         .setRequestId(null).build();

@@ -69,4 +69,12 @@ class InputTest {
     assertThat(extract(Events.userCall("old", ACCOUNT, Instant.parse("1969-12-31T23:59:59Z"), "X"), 5L)).isEqualTo(42L);
     assertThat(extract(Events.userCall("epoch", ACCOUNT, Instant.EPOCH, "X"), 5L)).isZero();
   }
+
+  @Test
+  void anEventTimeAtTheEndOfInputTickIsStampedWithThePartitionTimeSoThatItCannotEndTheInput() {
+    Instant end = Instant.ofEpochMilli(io.glasswatch.schema.Topics.END_OF_INPUT_TIME);
+    assertThat(extract(Events.userCall("end", ACCOUNT, end, "X"), 5L)).isEqualTo(42L);
+    assertThat(extract(Events.userCall("last", ACCOUNT, end.minusMillis(1), "X"), 5L))
+        .isEqualTo(io.glasswatch.schema.Topics.END_OF_INPUT_TIME - 1);
+  }
 }

@@ -56,6 +56,7 @@ class PolicyFileTest {
     List<String> keys = new ArrayList<>();
     root.fieldNames().forEachRemaining(keys::add);
     keys.remove(PolicyFile.ROUTING);
+    keys.remove(PolicyFile.CONTAINMENT); // read and validated by the alerts module
     assertThat(keys).containsExactlyElementsOf(PolicyFile.KEYS);
 
     List<String> types = new ArrayList<>();
@@ -68,6 +69,13 @@ class PolicyFileTest {
       assertThat(a.get("runbook").asText()).as(t.name()).isEqualTo(t.defaultRunbook());
       assertThat(a.get("actions")).as(t.name()).hasSize(t.defaultActions().size());
     }
+  }
+
+  @Test
+  void theContainmentSectionIsLeftToTheAlertsModuleAtTheTopAndInAccountOverrides() {
+    Policy p = PolicyFile.parse("containment: { enabled: true }\naccounts:\n  \"123456789012\": { containment: { enabled: false }, "
+        + "skew: 3m }\n", "policy.yaml");
+    assertThat(p.resolve("123456789012", null).skew()).isEqualTo(java.time.Duration.ofMinutes(3));
   }
 
   @Test

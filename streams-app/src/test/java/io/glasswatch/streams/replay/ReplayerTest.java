@@ -13,18 +13,22 @@ import org.junit.jupiter.api.Test;
 
 class ReplayerTest {
   @Test
-  void finalTickEvaluatesDeadlinesUpToTheLatestEventTimeOnly() {
+  void theEndOfTheInputDecidesWhatOnlyWaitedForLateInput() {
     // the root login is judged 5 minutes later; the latest event is 6 minutes later
     ReplayResult judged = new Replayer().replay(List.of(
         Events.in(Events.rootLogin("ct-1", ACCOUNT, at(0), "YES", true)),
         Events.in(Events.userCall("ct-2", "999988887777", at(6), "DescribeInstances"))));
     assertThat(judged.alerts()).extracting(a -> a.getAlertType()).containsExactly("UNAUTHORIZED_ROOT_USE");
+    assertThat(judged.alerts()).singleElement().satisfies(a -> assertThat(a.getDetectedAt()).isEqualTo(at(6)));
 
-    ReplayResult pending = new Replayer().replay(List.of(
+    // the latest event is only 4 minutes later: no later grant can arrive, so the end decides at once
+    // (at the last stream time), instead of leaving the root login unjudged
+    ReplayResult atTheEnd = new Replayer().replay(List.of(
         Events.in(Events.rootLogin("ct-1", ACCOUNT, at(0), "YES", true)),
         Events.in(Events.userCall("ct-2", "999988887777", at(4), "DescribeInstances"))));
-    assertThat(pending.alerts()).isEmpty();
-    assertThat(pending.timeline()).extracting(e -> e.getEntryId()).containsExactly("cloudtrail:ct-2");
+    assertThat(atTheEnd.alerts()).extracting(a -> a.getAlertType()).containsExactly("UNAUTHORIZED_ROOT_USE");
+    assertThat(atTheEnd.alerts()).singleElement().satisfies(a -> assertThat(a.getDetectedAt()).isEqualTo(at(4)));
+    assertThat(atTheEnd.timeline()).extracting(e -> e.getEntryId()).contains("cloudtrail:ct-1", "cloudtrail:ct-2");
   }
 
   @Test

@@ -30,9 +30,11 @@ import java.time.temporal.TemporalAccessor;
  *
  * <p>Supported range: {@value #RANGE}, both ends included. An event time is a Kafka record timestamp,
  * which cannot be negative (a time before 1970 would be dropped by Kafka Streams), and epoch
- * milliseconds overflow a long for years beyond about 292 million; a time outside the range is a
- * {@link DateTimeParseException} whose message starts with {@value #OUT_OF_RANGE}, so the record is
- * rejected naming its field instead of dropped or crashing the reader.
+ * milliseconds overflow a long for years beyond about 292 million; the last millisecond of year 9999,
+ * {@link io.glasswatch.schema.Topics#END_OF_INPUT_TIME}, is the time of a replay's end-of-input tick, so an
+ * input at or after it would be taken for the end of the input and is outside the range too. A time
+ * outside the range is a {@link DateTimeParseException} whose message starts with {@value #OUT_OF_RANGE},
+ * so the record is rejected naming its file, line and field instead of dropped or crashing the reader.
  */
 public final class Timestamps {
   private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
@@ -50,12 +52,13 @@ public final class Timestamps {
       .withChronology(java.time.chrono.IsoChronology.INSTANCE);
 
   /** The supported range, as written in messages. */
-  public static final String RANGE = "1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z";
+  public static final String RANGE = "1970-01-01T00:00:00Z to 9999-12-31T23:59:59.998Z";
   /** Start of the message of a time outside {@link #RANGE}. */
   public static final String OUT_OF_RANGE = "outside the supported range";
 
   private static final Instant MIN = Instant.EPOCH;
-  private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+  /** The latest supported time: one millisecond before the end-of-input tick's. */
+  private static final Instant MAX = Instant.ofEpochMilli(io.glasswatch.schema.Topics.END_OF_INPUT_TIME - 1);
 
   private Timestamps() {}
 

@@ -1,0 +1,714 @@
+package io.glasswatch.alerts.enforcement;
+
+import io.glasswatch.alerts.kafka.DeadLetters;
+import io.glasswatch.alerts.kafka.KafkaClients;
+import io.glasswatch.alerts.kafka.KeyLog;
+import io.glasswatch.catalogue.Action;
+import io.glasswatch.catalogue.AlertPolicy;
+import io.glasswatch.catalogue.AlertType;
+import io.glasswatch.catalogue.PolicyAlerts;
+import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.schema.AccountAssignment;
+import io.glasswatch.schema.Alert;
+import io.glasswatch.schema.AvroSerdes;
+import io.glasswatch.schema.CloudTrailEvent;
+import io.glasswatch.schema.ContainCommand;
+import io.glasswatch.schema.ContainResult;
+import io.glasswatch.schema.Hashing;
+import io.glasswatch.schema.RevokeResult;
+import io.glasswatch.schema.TopicNames;
+import io.glasswatch.schema.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends the sessions a violation leaves behind, confirms it, and cleans up: the containment service
+ * (consumer group {@value #GROUP_ID}).
+ *
+ * <p>Inputs: {@code contain-commands} (explicit commands, e.g. from {@code glasswatch revoke}); final
+ * results on {@code revoke-results} (a {@code CONFIRMED} or {@code ALREADY_ABSENT} revoke with trigger
+ * {@code alert} or {@code manual} becomes command {@code contain:<revoke command id>} for the same
+ * permission set and principal, sessions issued before now denied); {@code alerts}
+ * ({@code EMERGENCY_ROLE_WITHOUT_REQUEST}: command {@code contain:<alertId>:<role name>} for every
+ * policy-listed emergency role of the account; {@code SESSION_OUTLIVED_GRANT}: the request's assignment
+ * learnt from revoke results, else the account's emergency roles). The {@link ContainmentPolicy} decides
+ * whether each goes ahead; a skipped one is a {@code DISABLED} result with a timeline entry.
+ *
+ * <p>Rule: executing a {@code commandId} twice has the effect of executing it once (the commands with a
+ * result on the compacted {@code contain-results} are read back at start-up and skipped). Commands for the
+ * same permission set or role run one after another ({@link KeyedExecutor}), different ones in parallel.
+ * Each step is a progress record on {@code revoke-results} (key {@code <commandId>/<n>}, outcome
+ * {@code IN_PROGRESS}, step {@code contain_*} with a {@code message}) that the streams app files in the
+ * request's timeline and the on-call dispatcher announces ("sessions contained in 2.1 s"). The final
+ * outcome goes to {@code contain-results} (key {@code commandId}).
+ *
+ * <p>{@code CONTAINMENT_FAILED} (critical, once per command, alert id
+ * {@code deterministicId("CONTAINMENT_FAILED", commandId)}): the containment is not confirmed within the
+ * policy's {@code revokeDeadline} for the account, fails, or — from the CloudTrail watch
+ * ({@link SessionWatch}, reading {@code cloudtrail-events} from its end) — a contained session makes a
+ * successful call after the containment was confirmed.
+ *
+ * <p>Clean-up: a CONTAINED result carries {@code cleanupAfter} (deniedBefore + the longest session); once
+ * the wall clock passes it the statement is removed ({@link SessionContainer#cleanUp}) and
+ * {@code <commandId>/cleanup} is written. Pending clean-ups are rebuilt from {@code contain-results} at
+ * start-up, so a restart forgets none; a failed clean-up is tried again after {@code cleanupRetry}.
+ *
+ * <p>Parts: {@link ContainCommands} (which commands the inputs ask for), {@link SessionContainer} (one
+ * containment and its clean-up), {@link SessionWatch} (the CloudTrail rule), {@link ContainOutputs} (every
+ * write); this class is the consumer loop, the CloudTrail watch thread, the clean-up schedule and the
+ * public {@link Options} and {@link Stats} records, which take it past 600 lines.
+ */
+public final class ContainmentService implements Runnable, AutoCloseable {
+  /** Consumer group. */
+  public static final String GROUP_ID = "glasswatch-containment";
+  private static final Logger LOG = LoggerFactory.getLogger(ContainmentService.class);
+
+  /**
+   * Topics, group and timing.
+   *
+   * @param commandsTopic {@code contain-commands}
+   * @param resultsTopic {@code contain-results}
+   * @param revokeResultsTopic {@code revoke-results} (read for revokes, written with progress records)
+   * @param alertsTopic {@code alerts} (read, and written with CONTAINMENT_FAILED)
+   * @param cloudTrailTopic {@code cloudtrail-events}
+   * @param deadLetterTopic {@code dead-letter}
+   * @param groupId consumer group
+   * @param parallelism containments at once, 1-64
+   * @param pollTimeout longest poll
+   * @param startupTimeout bound for reading {@code contain-results} at start
+   * @param cleanupRetry wait after a failed clean-up
+   */
+  public record Options(String commandsTopic, String resultsTopic, String revokeResultsTopic, String alertsTopic,
+      String cloudTrailTopic, String deadLetterTopic, String groupId, int parallelism, Duration pollTimeout,
+      Duration startupTimeout, Duration cleanupRetry) {
+    /** Validates. */
+    public Options {
+      for (String s : List.of(commandsTopic, resultsTopic, revokeResultsTopic, alertsTopic, cloudTrailTopic,
+          deadLetterTopic, groupId)) {
+        if (s.isBlank()) {
+          throw new IllegalArgumentException("topic names and group id must not be blank");
+        }
+      }
+      if (parallelism < 1 || parallelism > 64) {
+        throw new IllegalArgumentException("parallelism must be 1-64");
+      }
+    }
+
+    /**
+     * Production options.
+     *
+     * @return the standard topics and group, 8 at once, poll 200 ms, start-up 60 s, clean-up retry 1 min
+     */
+    public static Options defaults() {
+      return defaults(TopicNames.DEFAULT);
+    }
+
+    /**
+     * The production options for the topics of one instance ({@code kafka.topic-prefix}).
+     *
+     * @param topics the instance's topic names
+     * @return as {@link #defaults()}, every topic and the group with the instance's prefix
+     */
+    public static Options defaults(TopicNames topics) {
+      return new Options(topics.name(Topics.CONTAIN_COMMANDS), topics.name(Topics.CONTAIN_RESULTS),
+          topics.name(Topics.REVOKE_RESULTS), topics.name(Topics.ALERTS), topics.name(Topics.CLOUDTRAIL_EVENTS),
+          topics.name(Topics.DEAD_LETTER), topics.group(GROUP_ID), 8, Duration.ofMillis(200), Duration.ofSeconds(60),
+          Duration.ofMinutes(1));
+    }
+
+    /**
+     * A copy with every topic prefixed (tests, benchmarks).
+     *
+     * @param prefix the prefix
+     * @param group the consumer group
+     * @return the copy
+     */
+    public Options prefixed(String prefix, String group) {
+      return new Options(prefix + commandsTopic, prefix + resultsTopic, prefix + revokeResultsTopic, prefix + alertsTopic,
+          prefix + cloudTrailTopic, prefix + deadLetterTopic, group, parallelism, pollTimeout, startupTimeout,
+          cleanupRetry);
+    }
+  }
+
+  /**
+   * Counts since creation.
+   *
+   * @param contained CONTAINED results written
+   * @param failed FAILED results written
+   * @param skipped DISABLED results (the policy said no)
+   * @param cleanedUp clean-ups done
+   * @param containmentFailedAlerts CONTAINMENT_FAILED alerts raised
+   * @param denialsSeen containments confirmed by a denied CloudTrail call
+   * @param timeToContainMillis statistics over CONTAINED results
+   */
+  public record Stats(long contained, long failed, long skipped, long cleanedUp, long containmentFailedAlerts,
+      long denialsSeen, LongSummaryStatistics timeToContainMillis) {}
+
+  private final SessionContainer container;
+  private final ContainmentPolicy containment;
+  private final PolicyAlerts policy;
+  private final Options options;
+  private final Clock clock;
+  private final GlasswatchSettings settings;
+  private final String clientId;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaConsumer<String, byte[]> trail;
+  private final ContainOutputs outputs;
+  private final Deserializer<ContainCommand> commands;
+  private final Deserializer<ContainResult> results;
+  private final Deserializer<RevokeResult> revokeResults;
+  private final Deserializer<Alert> alerts;
+  private final Deserializer<CloudTrailEvent> trailEvents;
+  private final KeyedExecutor executor;
+  private final OffsetTracker offsets = new OffsetTracker();
+  private final SessionWatch watch = new SessionWatch();
+  private final Queue<ContainResult> toWatch = new ConcurrentLinkedQueue<>();
+  private final Map<String, ContainResult> pendingCleanups = new ConcurrentHashMap<>();
+  private final Map<String, Instant> cleanupNotBefore = new ConcurrentHashMap<>();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Set<String> alerted = ConcurrentHashMap.newKeySet();
+  private final Map<String, AccountAssignment> assignmentByRequest = new ConcurrentHashMap<>();
+  private final Map<String, String> alertTypeById = new ConcurrentHashMap<>();
+  private final Queue<String> done = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final LongAdder contained = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final LongAdder cleanedUp = new LongAdder();
+  private final LongAdder failedAlerts = new LongAdder();
+  private final LongAdder denials = new LongAdder();
+  private final LongSummaryStatistics timeToContain = new LongSummaryStatistics();
+  private KeyLog executed;
+  private Thread watcher;
+
+  /**
+   * A service; Kafka clients are created here, nothing is read before {@link #run()}.
+   *
+   * @param settings Kafka and registry
+   * @param container executes containments; not closed here
+   * @param containment which violations contain
+   * @param policy CONTAINMENT_FAILED overrides and revoke deadlines per account
+   * @param options topics and timing
+   * @param clock wall clock (clean-up times)
+   */
+  public ContainmentService(GlasswatchSettings settings, SessionContainer container, ContainmentPolicy containment,
+      PolicyAlerts policy, Options options, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.container = Objects.requireNonNull(container, "container");
+    this.containment = Objects.requireNonNull(containment, "containment");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.options = Objects.requireNonNull(options, "options");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clientId = options.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
+    this.commands = serdes.value(ContainCommand.class).deserializer();
+    this.results = serdes.value(ContainResult.class).deserializer();
+    this.revokeResults = serdes.value(RevokeResult.class).deserializer();
+    this.alerts = serdes.value(Alert.class).deserializer();
+    this.trailEvents = serdes.value(CloudTrailEvent.class).deserializer();
+    this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    this.trail = new KafkaConsumer<>(KafkaClients.reader(settings, clientId + "-trail"), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    this.outputs = new ContainOutputs(settings, serdes, options, clientId, clock);
+    this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
+  }
+
+  /**
+   * The id of the CONTAINMENT_FAILED alert of a command.
+   *
+   * @param commandId the command
+   * @return the deterministic id
+   */
+  public static String containmentFailedAlertId(String commandId) {
+    return Hashing.deterministicId(AlertType.CONTAINMENT_FAILED.name(), commandId);
+  }
+
+  /**
+   * Reads back {@code contain-results}, starts the CloudTrail watch, then consumes until {@link #close()}.
+   *
+   * @throws IllegalStateException when called twice, or when a result cannot be written
+   */
+  @Override
+  public void run() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("ContainmentService.run() may be called once");
+    }
+    try {
+      if (closing.get()) {
+        return;
+      }
+      executed = new KeyLog(settings, options.resultsTopic(), clientId + "-state");
+      executed.catchUp(options.startupTimeout(), this::learn);
+      LOG.info("containment service {}: {} results known, {} clean-ups pending, container {}", clientId,
+          executed.size(), pendingCleanups.size(), container);
+      startWatch();
+      consumer.subscribe(List.of(options.commandsTopic(), options.revokeResultsTopic(), options.alertsTopic()),
+          new Rebalance());
+      while (!closing.get()) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(options.pollTimeout())) {
+          accept(r);
+        }
+        dueCleanups();
+        commit();
+      }
+    } catch (WakeupException e) {
+      if (!closing.get()) {
+        throw e;
+      }
+    } finally {
+      shutdown();
+    }
+  }
+
+  /** Learns a result read back: executed commands, pending clean-ups, watches. */
+  private void learn(String key, byte[] value) {
+    try {
+      ContainResult r = results.deserialize(options.resultsTopic(), value);
+      if (r == null) {
+        return;
+      }
+      if (key.endsWith("/cleanup")) {
+        if ("CLEANED_UP".equals(r.getOutcome())) {
+          pendingCleanups.remove(r.getCommandId());
+          watch.forget(r.getCommandId());
+        }
+      } else if ("CONTAINED".equals(r.getOutcome()) && !executed.contains(r.getCommandId() + "/cleanup")) {
+        pendingCleanups.put(r.getCommandId(), r);
+        toWatch.add(r);
+      }
+      if (r.getContainmentFailedAlertId() != null) {
+        alerted.add(r.getCommandId());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("unreadable contain result {} in {}: {}", key, options.resultsTopic(), e.toString());
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    OffsetTracker.Ticket ticket = offsets.register(new TopicPartition(record.topic(), record.partition()), record.offset());
+    ContainCommand command;
+    try {
+      command = toCommand(record);
+    } catch (RuntimeException e) {
+      LOG.error("unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+      if (record.topic().equals(options.commandsTopic())) {
+        outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read contain command: " + e.getMessage(),
+            e.getClass().getName()));
+      }
+      offsets.ack(ticket);
+      return;
+    }
+    if (command == null) {
+      offsets.ack(ticket);
+      return;
+    }
+    String id = command.getCommandId();
+    if (executed.contains(id) || !running.add(id)) {
+      LOG.debug("contain command {} already executed; skipped", id);
+      offsets.ack(ticket);
+      return;
+    }
+    executor.submit(SessionContainer.laneKey(command), () -> execute(command)).whenComplete((r, e) -> {
+      if (e != null) {
+        failure.compareAndSet(null, new IllegalStateException("contain command " + id + " has no recorded result: " + e, e));
+      }
+      done.add(id);
+      offsets.ack(ticket);
+    });
+  }
+
+  /** The command a record asks for, or null. */
+  private ContainCommand toCommand(ConsumerRecord<String, byte[]> record) {
+    String topic = record.topic();
+    if (topic.equals(options.commandsTopic())) {
+      return commands.deserialize(topic, record.headers(), record.value());
+    }
+    if (topic.equals(options.revokeResultsTopic())) {
+      RevokeResult r = revokeResults.deserialize(topic, record.headers(), record.value());
+      if (r == null || r.getStep() != null || r.getAssignment() == null) {
+        return null;
+      }
+      if (r.getRequestId() != null) {
+        assignmentByRequest.put(r.getRequestId(), r.getAssignment());
+      }
+      return ContainCommands.afterRevoke(r, r.getAlertId() == null ? null : alertTypeById.get(r.getAlertId()),
+          clock.instant());
+    }
+    Alert a = alerts.deserialize(topic, record.headers(), record.value());
+    if (a == null) {
+      return null;
+    }
+    alertTypeById.put(a.getAlertId(), a.getAlertType());
+    if (!ContainmentPolicy.SESSION_TYPES.contains(a.getAlertType()) || a.getAccountId() == null) {
+      return null;
+    }
+    for (ContainCommand c : fromSessionAlert(a)) {
+      if (c != null && !executed.contains(c.getCommandId()) && running.add(c.getCommandId())) {
+        executor.submit(SessionContainer.laneKey(c), () -> execute(c)).whenComplete((r, e) -> done.add(c.getCommandId()));
+      }
+    }
+    return null;
+  }
+
+  /** Commands of an EMERGENCY_ROLE_WITHOUT_REQUEST or SESSION_OUTLIVED_GRANT alert. */
+  private List<ContainCommand> fromSessionAlert(Alert a) {
+    return ContainCommands.forSessionAlert(a, a.getRequestId() == null ? null : assignmentByRequest.get(a.getRequestId()),
+        containment.emergencyRolesIn(a.getAccountId()), clock.instant());
+  }
+
+  /** Worker thread: policy check, containment with progress, result, alerts. */
+  private ContainResult execute(ContainCommand c) {
+    AtomicInteger seq = new AtomicInteger();
+    Instant start = clock.instant();
+    if (!allowed(c)) {
+      progress(c, seq.incrementAndGet(), SessionContainer.STEP_SKIPPED, "Containment of " + SessionContainer.describe(c)
+          + " skipped: the policy's containment section does not contain " + (c.getAlertType() == null ? c.getTrigger()
+          : c.getAlertType()) + " on account " + c.getAccountId(), start);
+      ContainResult r = container.resultOf(c, "DISABLED", start).setFailureReason("containment policy").build();
+      write(c.getCommandId(), r);
+      skipped.increment();
+      return r;
+    }
+    if (c.getAssignment() == null && c.getRoleArn() == null) {
+      ContainResult r = container.resultOf(c, "FAILED", start)
+          .setFailureReason("no permission set or emergency role is known for this alert's sessions").build();
+      finish(c, r, seq, start);
+      return r;
+    }
+    Duration deadline = policy.revokeDeadline(c.getAccountId());
+    ContainResult r = container.contain(c, deadline, (step, message) -> {
+      String alertId = null;
+      if (SessionContainer.STEP_DEADLINE_MISSED.equals(step)) {
+        alertId = raise(c, "not confirmed within " + deadline.toMillis() / 1000.0 + " s: " + message, List.of());
+      }
+      progress(c, seq.incrementAndGet(), step, message, start, alertId);
+    });
+    finish(c, r, seq, start);
+    return r;
+  }
+
+  /**
+   * Whether the policy contains this command: a revoke of unknown alert type (the alert was not seen
+   * here) contains when containment is on for the account, since only revoking types revoke.
+   */
+  private boolean allowed(ContainCommand c) {
+    return switch (c.getTrigger()) {
+      case "manual" -> containment.contains(c.getAccountId(), "manual", null);
+      case "revoke" -> c.getAlertType() == null ? containment.enabledFor(c.getAccountId())
+          : containment.contains(c.getAccountId(), "alert", c.getAlertType());
+      default -> containment.contains(c.getAccountId(), "alert", c.getAlertType());
+    };
+  }
+
+  private void finish(ContainCommand c, ContainResult r, AtomicInteger seq, Instant start) {
+    ContainResult.Builder b = ContainResult.newBuilder(r);
+    if ("CONTAINED".equals(r.getOutcome())) {
+      contained.increment();
+      synchronized (timeToContain) {
+        timeToContain.accept(r.getTimeToContainMillis());
+      }
+      progress(c, seq.incrementAndGet(), SessionContainer.STEP_CONTAINED, String.format(java.util.Locale.ROOT,
+          "Sessions contained in %.1f s: %s denied for sessions issued before %s; statement %s read back%s; removed after %s",
+          r.getTimeToContainMillis() / 1000.0, SessionContainer.describe(c), r.getDeniedBefore(), r.getStatementSid(),
+          r.getProvisioningRequestId() == null ? "" : ", provisioning " + r.getProvisioningRequestId() + " SUCCEEDED",
+          r.getCleanupAfter()), start);
+      if (alerted.contains(c.getCommandId())) {
+        b.setContainmentFailedAlertId(containmentFailedAlertId(c.getCommandId()));
+      }
+    } else if ("TARGET_ABSENT".equals(r.getOutcome())) {
+      progress(c, seq.incrementAndGet(), SessionContainer.STEP_TARGET_ABSENT, "Nothing to contain for "
+          + SessionContainer.describe(c) + ": " + r.getFailureReason() + " (without it no session of it works)", start);
+    } else if ("FAILED".equals(r.getOutcome())) {
+      failed.increment();
+      String alertId = raise(c, "failed: " + r.getFailureReason(), List.of());
+      b.setContainmentFailedAlertId(alertId);
+      progress(c, seq.incrementAndGet(), SessionContainer.STEP_FAILED, "Containment of " + SessionContainer.describe(c)
+          + " FAILED: " + r.getFailureReason(), start, alertId);
+    }
+    ContainResult out = b.build();
+    write(c.getCommandId(), out);
+    if ("CONTAINED".equals(out.getOutcome())) {
+      pendingCleanups.put(out.getCommandId(), out);
+      toWatch.add(out);
+    }
+  }
+
+  /** Raises CONTAINMENT_FAILED once per command; returns its id. */
+  private String raise(ContainCommand c, String what, List<String> evidence) {
+    String id = containmentFailedAlertId(c.getCommandId());
+    if (!alerted.add(c.getCommandId())) {
+      return id;
+    }
+    AlertPolicy p = policy.alert(AlertType.CONTAINMENT_FAILED, c.getAccountId(), null);
+    Instant now = clock.instant();
+    Alert alert = Alert.newBuilder().setAlertId(id).setAlertType(AlertType.CONTAINMENT_FAILED.name())
+        .setSeverity(p.severity().wireName()).setCorrelationId(c.getCorrelationId()).setRequestId(c.getRequestId())
+        .setAccountId(c.getAccountId()).setSubject(c.getSessionName())
+        .setEvidence(evidence.isEmpty() ? List.of(c.getCommandId()) : evidence)
+        .setDetectedAt(now).setEventTime(now)
+        .setSummary("Containment " + c.getCommandId() + " of " + SessionContainer.describe(c) + " " + what + ".")
+        .setRunbook(p.runbook()).setActions(p.actions().stream().map(Action::wireName).sorted().toList())
+        .setRevokedRequestIds(List.of()).build();
+    outputs.alert(alert);
+    failedAlerts.increment();
+    LOG.error("CONTAINMENT_FAILED {} raised for containment {}: {}", id, c.getCommandId(), what);
+    return id;
+  }
+
+  private void progress(ContainCommand c, int seq, String step, String message, Instant start) {
+    outputs.progress(c, seq, step, message, start, null);
+  }
+
+  private void progress(ContainCommand c, int seq, String step, String message, Instant start, String alertId) {
+    outputs.progress(c, seq, step, message, start, alertId);
+  }
+
+  private void write(String key, ContainResult r) {
+    outputs.result(key, r);
+  }
+
+  /** Poll thread: submits the clean-ups whose time has come. */
+  private void dueCleanups() {
+    Instant now = clock.instant();
+    for (ContainResult r : List.copyOf(pendingCleanups.values())) {
+      String key = r.getCommandId() + "/cleanup";
+      if (r.getCleanupAfter() == null || now.isBefore(r.getCleanupAfter()) || running.contains(key)
+          || now.isBefore(cleanupNotBefore.getOrDefault(key, Instant.EPOCH))) {
+        continue;
+      }
+      running.add(key);
+      ContainCommand c = ContainCommands.of(r);
+      executor.submit(SessionContainer.laneKey(c), () -> {
+        ContainResult out = container.cleanUp(r, SessionContainer.Listener.NONE);
+        Instant at = clock.instant();
+        if ("CLEANED_UP".equals(out.getOutcome())) {
+          progress(c, 900, SessionContainer.STEP_CLEANED_UP, "Deny statement " + r.getStatementSid() + " removed from "
+              + r.getTargetArn() + ": no session issued before " + r.getDeniedBefore() + " can still be valid (after "
+              + r.getCleanupAfter() + ")", at);
+          write(key, out);
+          pendingCleanups.remove(r.getCommandId());
+          cleanedUp.increment();
+        } else {
+          progress(c, 901, SessionContainer.STEP_CLEANUP_FAILED, "Removing deny statement " + r.getStatementSid()
+              + " failed: " + out.getFailureReason() + "; tried again in " + options.cleanupRetry().toSeconds() + " s", at);
+          cleanupNotBefore.put(key, at.plus(options.cleanupRetry()));
+        }
+        return out;
+      }).whenComplete((x, e) -> running.remove(key));
+    }
+  }
+
+  /** The CloudTrail watch: its own consumer from the end of every partition, on its own thread. */
+  private void startWatch() {
+    List<TopicPartition> parts = trail.partitionsFor(options.cloudTrailTopic(), Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    trail.assign(parts);
+    trail.seekToEnd(parts);
+    parts.forEach(trail::position);
+    watcher = Thread.ofPlatform().name(clientId + "-cloudtrail").daemon().start(() -> {
+      try {
+        while (!closing.get()) {
+          for (ContainResult r; (r = toWatch.poll()) != null; ) {
+            watch.watch(r);
+          }
+          for (ConsumerRecord<String, byte[]> rec : trail.poll(options.pollTimeout())) {
+            CloudTrailEvent e;
+            try {
+              e = trailEvents.deserialize(rec.topic(), rec.headers(), rec.value());
+            } catch (RuntimeException ex) {
+              continue; // the streams app dead-letters unreadable CloudTrail records
+            }
+            if (e != null) {
+              for (SessionWatch.Verdict v : watch.judge(e, clock.instant())) {
+                verdict(v);
+              }
+            }
+          }
+        }
+      } catch (WakeupException e) {
+        // closing
+      } catch (RuntimeException e) {
+        LOG.error("CloudTrail watch of {} stopped: {}", clientId, e.toString());
+        failure.compareAndSet(null, e);
+      }
+    });
+  }
+
+  private void verdict(SessionWatch.Verdict v) {
+    ContainResult r = v.contained();
+    ContainCommand c = ContainCommands.of(r);
+    CloudTrailEvent e = v.event();
+    Instant at = clock.instant();
+    if (v.denied()) {
+      denials.increment();
+      progress(c, 800, SessionContainer.STEP_SESSION_DENIED, "Containment confirmed from CloudTrail: "
+          + e.getEventName() + " by " + e.getUserIdentityArn() + " at " + e.getEventTime() + " was " + e.getErrorCode()
+          + " (event " + e.getEventID() + ")", at);
+    } else {
+      String alertId = raise(c, "did not hold: " + e.getEventName() + " by " + e.getUserIdentityArn() + " succeeded at "
+          + e.getEventTime() + ", after the containment was confirmed at " + r.getCompletedAt(), List.of(e.getEventID()));
+      progress(c, 801, SessionContainer.STEP_SESSION_SUCCEEDED, "A contained session still works: " + e.getEventName()
+          + " by " + e.getUserIdentityArn() + " succeeded at " + e.getEventTime() + " (event " + e.getEventID()
+          + "); CONTAINMENT_FAILED " + alertId, at, alertId);
+    }
+  }
+
+  private void commit() {
+    RuntimeException f = failure.get();
+    if (f != null) {
+      throw f;
+    }
+    for (String id; (id = done.poll()) != null; ) {
+      executed.add(id);
+      running.remove(id);
+    }
+    Map<TopicPartition, OffsetAndMetadata> c = offsets.committable(tp -> -1);
+    if (!c.isEmpty()) {
+      consumer.commitSync(c);
+      offsets.committed(c);
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        commit();
+      } finally {
+        offsets.forget(partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      offsets.assign(partitions);
+      executed.catchUp(options.startupTimeout(), ContainmentService.this::learn);
+    }
+  }
+
+  /**
+   * Containments waiting for their clean-up, by command id.
+   *
+   * @return a snapshot
+   */
+  public Map<String, ContainResult> pendingCleanups() {
+    return Map.copyOf(pendingCleanups);
+  }
+
+  /**
+   * A snapshot of the counts.
+   *
+   * @return the counts
+   */
+  public Stats stats() {
+    LongSummaryStatistics t = new LongSummaryStatistics();
+    synchronized (timeToContain) {
+      t.combine(timeToContain);
+    }
+    return new Stats(contained.sum(), failed.sum(), skipped.sum(), cleanedUp.sum(), failedAlerts.sum(), denials.sum(), t);
+  }
+
+  private void shutdown() {
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!running.isEmpty() && System.nanoTime() < end && failure.get() == null) {
+        try {
+          TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        for (String id; (id = done.poll()) != null; ) {
+          running.remove(id);
+        }
+      }
+      try {
+        Map<TopicPartition, OffsetAndMetadata> c = offsets.committable(tp -> -1);
+        if (!c.isEmpty()) {
+          consumer.commitSync(c);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("final commit: {}", e.toString());
+      }
+    } finally {
+      closeClients();
+      stopped.countDown();
+    }
+  }
+
+  private void closeClients() {
+    executor.shutdown(Duration.ofSeconds(1));
+    if (watcher != null) {
+      trail.wakeup();
+      try {
+        watcher.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    trail.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    outputs.close();
+    if (executed != null) {
+      executed.close();
+    }
+  }
+
+  /** Stops {@link #run()}; running containments get up to 30 s. Safe from any thread, more than once. */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    if (started.compareAndSet(false, true)) {
+      closeClients();
+      stopped.countDown();
+      return;
+    }
+    consumer.wakeup();
+    try {
+      stopped.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ContainmentService{" + clientId + ", " + pendingCleanups.size() + " clean-ups pending}";
+  }
+}
