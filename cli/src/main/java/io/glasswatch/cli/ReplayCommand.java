@@ -4,6 +4,7 @@ import io.glasswatch.alerts.oncall.AlertJson;
 import io.glasswatch.producers.input.InputReader;
 import io.glasswatch.producers.normalize.core.NormalizeResult;
 import io.glasswatch.producers.normalize.Normalizer;
+import io.glasswatch.producers.normalize.sources.SourceSettings;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.TimelineEntry;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code glasswatch replay [--alerts-out FILE] [--timeline-out FILE] [--policy FILE]
- * [--max-record-bytes N] INPUT...} (SPEC section 5): replays files or directories through the
- * production topology in this process, in event time, applying the detection policy of
+ * [--max-record-bytes N] [--gateway-audit-key-file FILE] INPUT...} (SPEC section 5): replays files or
+ * directories through the production topology in this process, in event time, applying the detection policy of
  * {@code --policy} (default: {@code Policy.defaults()}).
  *
  * <p>Every input value is normalized as {@code glasswatch produce} would; the events are ordered by
@@ -60,8 +61,13 @@ import picocli.CommandLine.Parameters;
  * summary line (with the identical duplicates the topology collapsed), and the deadlines still open
  * after the last event time (type, correlation id, due time), one per line.
  *
+ * <p>The break-glass systems' records are read with the {@code sources.*} settings of the environment
+ * ({@code GLASSWATCH_SOURCES_...}, {@link SourceSettings#fromEnvironment()}); the AuthZ gateway's audit
+ * key can instead come from a file ({@code --gateway-audit-key-file}, {@link GatewayAuditKeyFile}),
+ * which keeps it out of the process environment and the shell history. The key is never printed.
+ *
  * <p>Exit status: 0 when every input was read cleanly; 2 when the policy file is unreadable or
- * invalid (every problem on stderr, nothing replayed), when an input is missing, or when any of the
+ * invalid (every problem on stderr, nothing replayed), when the audit key file is unreadable or empty, when an input is missing, or when any of the
  * problems above was reported (the rest is still replayed); 1 on other failures.
  */
 @Command(name = "replay", description = "Replay input files through the topology in event time; print alerts as JSON lines.")
@@ -83,6 +89,11 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "Reject any single record (JSON value or log-file element) larger than this; default: ${DEFAULT-VALUE}.")
   int maxRecordBytes;
 
+  @Option(names = "--gateway-audit-key-file", paramLabel = "FILE",
+      description = "The AuthZ gateway's audit HMAC key (its AUDIT_HMAC_KEY) from this file, so every signed audit.log"
+          + " record is verified; wins over GLASSWATCH_SOURCES_AUTHZ_GATEWAY_AUDIT_SECRET. The key is never printed.")
+  Path gatewayAuditKeyFile;
+
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files or directories (JSON lines, JSON documents or arrays, .gz).")
   List<Path> inputs;
 
@@ -95,9 +106,16 @@ public final class ReplayCommand implements Callable<Integer> {
         return 2;
       }
     }
+    SourceSettings sources;
+    try {
+      sources = GatewayAuditKeyFile.apply(SourceSettings.fromEnvironment(), gatewayAuditKeyFile);
+    } catch (IllegalArgumentException e) {
+      System.err.println("glasswatch: " + e.getMessage());
+      return 2;
+    }
     InputReader reader;
     try {
-      reader = new InputReader(new Normalizer(), maxRecordBytes);
+      reader = new InputReader(new Normalizer(sources), maxRecordBytes);
     } catch (IllegalArgumentException e) {
       System.err.println("glasswatch: --max-record-bytes: " + e.getMessage());
       return 2;

@@ -52,12 +52,27 @@ public final class HtmlReport {
    * @return the XHTML text
    */
   public String render(Report report, String evidenceBase, boolean pdf) {
+    return render(report, evidenceBase, pdf, line -> { });
+  }
+
+  /**
+   * The document, telling {@code progress} how long the charts and the template took (one line).
+   *
+   * @param report the report
+   * @param evidenceBase see {@link #render(Report, String, boolean)}
+   * @param pdf see {@link #render(Report, String, boolean)}
+   * @param progress receives one line with the drawing and templating times
+   * @return the XHTML text
+   */
+  public String render(Report report, String evidenceBase, boolean pdf, java.util.function.Consumer<String> progress) {
+    long t0 = System.nanoTime();
     List<Charts.Chart> charts = Charts.of(report);
     Map<String, Object> ctx = new HashMap<>();
     ctx.put("r", report);
     ctx.put("s", report.summary());
     ctx.put("charts", charts.stream().map(c -> new RenderedChart(c.id(), c.title(), c.width(), c.height(),
         pdf ? null : c.svg(), pdf ? c.png() : null)).toList());
+    long t1 = System.nanoTime();
     ctx.put("fmt", new Format(evidenceBase));
     ctx.put("questions", EventReviewer.QUESTIONS);
     ctx.put("pdf", pdf);
@@ -67,6 +82,8 @@ public final class HtmlReport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    progress.accept(String.format(Locale.ROOT, "%d charts drawn in %.2f s, %d events templated in %.2f s (%d KiB)",
+        charts.size(), (t1 - t0) / 1e9, report.events().size(), (System.nanoTime() - t1) / 1e9, out.getBuffer().length() >> 10));
     return out.toString();
   }
 

@@ -75,6 +75,22 @@ public final class ReportBuilder {
   }
 
   /**
+   * Counts a routine account correlation that was not read (its documents are not break-glass, see
+   * {@link #breakGlass}): what {@link #add} does with such a chain, without its documents.
+   *
+   * @param correlationId {@code account:<id>}
+   * @param documents the number of documents of its chain
+   * @throws IllegalArgumentException for a correlation that is not an account's, or a negative count
+   */
+  public void addRoutine(String correlationId, long documents) {
+    if (!correlationId.startsWith("account:") || documents < 0) {
+      throw new IllegalArgumentException("not a routine account correlation: " + correlationId + " (" + documents + ")");
+    }
+    this.documents += documents;
+    background += documents;
+  }
+
+  /**
    * Whether an account correlation is a break-glass event: root activity, an alert or an enforcement
    * step. The rest is routine CloudTrail activity no request needed to cover.
    */

@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * <p>{@code DATE} is a day ({@code 2025-01-01}, UTC) or an instant ({@code 2025-01-01T00:00:00Z});
  * {@code --to} with a day includes that whole day. The policy in force is {@code --policy FILE}, else
  * the setting {@code policy.file}, else the built-in defaults. Chains are read by {@link TimelineReader}
- * and reviewed by {@link ReportBuilder} on a second thread (at most {@value #QUEUED} chains waiting).
+ * and reviewed by {@link ReportBuilder} on a second thread (at most {@value #QUEUED} chains waiting);
+ * routine account activity is counted from an aggregation, not read ({@link TimelineReader#read(ReportScope,
+ * java.util.function.BiConsumer, java.util.function.BiConsumer)}).
  * Progress goes to stderr, one line per batch of events; the last line on stdout names the file with
  * the read and render times.
  *
@@ -99,7 +101,9 @@ public final class ReportCommand implements Callable<Integer> {
     }
     long t1 = System.nanoTime();
     Report report = builder.build(clock.instant());
-    write(report, fmt);
+    progress.printf(Locale.ROOT, "report: read and reviewed %d documents in %.1f s; rendering %d events as %s%n",
+        report.documents(), (t1 - t0) / 1e9, report.events().size(), fmt.toUpperCase(Locale.ROOT));
+    write(report, fmt, line -> progress.println("report: " + line));
     long t2 = System.nanoTime();
     System.out.printf(Locale.ROOT, "report written to %s (%d events, %d alerts, %d timeline documents; read %.2f s, "
             + "render %.2f s)%n", out.toAbsolutePath(), report.events().size(), report.summary().alerts(),
@@ -107,8 +111,15 @@ public final class ReportCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One chain waiting for review; {@link #END} ends the queue. */
-  private record Chain(String id, List<Map<String, Object>> docs) {}
+  /**
+   * One chain waiting for review, or a routine account correlation only counted ({@code routine}
+   * documents, none read); {@link #END} ends the queue.
+   */
+  private record Chain(String id, List<Map<String, Object>> docs, long routine) {
+    Chain(String id, List<Map<String, Object>> docs) {
+      this(id, docs, -1);
+    }
+  }
 
   private static final Chain END = new Chain("", List.of());
 
@@ -123,7 +134,11 @@ public final class ReportCommand implements Callable<Integer> {
     Thread worker = Thread.ofPlatform().name("report-review").start(() -> {
       try {
         for (Chain c = queue.take(); c != END; c = queue.take()) {
-          builder.add(c.id(), c.docs());
+          if (c.routine() >= 0) {
+            builder.addRoutine(c.id(), c.routine());
+          } else {
+            builder.add(c.id(), c.docs());
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -138,7 +153,7 @@ public final class ReportCommand implements Callable<Integer> {
           throw failed.get();
         }
         put(queue, new Chain(id, docs));
-      });
+      }, (id, n) -> put(queue, new Chain(id, List.of(), n)));
       put(queue, END);
       worker.join();
     } catch (InterruptedException e) {
@@ -164,7 +179,7 @@ public final class ReportCommand implements Callable<Integer> {
   /** Chains read ahead of the review. */
   static final int QUEUED = 256;
 
-  private void write(Report report, String fmt) {
+  private void write(Report report, String fmt, java.util.function.Consumer<String> progress) {
     HtmlReport html = new HtmlReport();
     try {
       Path parent = out.toAbsolutePath().getParent();
@@ -172,9 +187,11 @@ public final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       if (fmt.equals("pdf")) {
-        PdfReport.write(html.render(report, evidenceBase, true), out);
+        long t0 = System.nanoTime();
+        PdfReport.write(html.render(report, evidenceBase, true, progress), out);
+        progress.accept(String.format(Locale.ROOT, "PDF laid out in %.2f s", (System.nanoTime() - t0) / 1e9));
       } else {
-        Files.writeString(out, html.render(report, evidenceBase, false), StandardCharsets.UTF_8);
+        Files.writeString(out, html.render(report, evidenceBase, false, progress), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);

@@ -2,7 +2,11 @@ package io.glasswatch.report;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
 import io.glasswatch.sinks.timeline.TimelineIndexTemplate;
 import io.glasswatch.sinks.timeline.TimelinePages;
 import java.io.IOException;
@@ -11,6 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -26,9 +35,14 @@ import java.util.function.Consumer;
  *       {@code glasswatch.details.tenant} match when given), page by page.
  *   <li>Their whole chains (a chain that began before the period is verified from its first entry), by
  *       batches of {@value #ID_BATCH} correlation ids, sorted by correlation, sequence and entry id and
- *       paged with {@code search_after} ({@value #PAGE} documents a page). Each chain is handed over as
- *       soon as it is complete and then dropped, so memory holds one page plus the longest chain.
+ *       paged with {@code search_after} ({@value #PAGE} documents a page), {@value #PARALLEL} batches at a
+ *       time on their own threads, so that Elasticsearch works on one search while this process parses
+ *       the answer of another. Each chain is handed over as soon as it is complete and then dropped, so
+ *       memory holds one page plus the longest chain per reading thread.
  * </ol>
+ *
+ * <p>Routine account activity can be counted instead of read ({@link #read(ReportScope, BiConsumer,
+ * BiConsumer)}).
  *
  * <p>Errors: {@link co.elastic.clients.elasticsearch._types.ElasticsearchException} when Elasticsearch
  * refuses a request (403 for a user without read access), {@link UncheckedIOException} when it cannot
@@ -39,14 +53,16 @@ public final class TimelineReader {
   static final int PAGE = 5000;
   /** Correlation ids per chain query. */
   static final int ID_BATCH = 512;
+  /** Chain queries in flight at once (each on its own thread). */
+  static final int PARALLEL = 2;
   private static final String KEEP_ALIVE = "5m";
   /** Left out of every document read: rebuilt from {@code glasswatch.details_json} ({@link #withDetails}). */
   private static final List<String> DUPLICATED = List.of("glasswatch.details");
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private long searches;
-  private long serverMillis;
-  private long searchNanos;
+  private final LongAdder searches = new LongAdder();
+  private final LongAdder serverMillis = new LongAdder();
+  private final LongAdder searchNanos = new LongAdder();
 
   private final ElasticsearchClient client;
   private final String pattern;
@@ -67,30 +83,147 @@ public final class TimelineReader {
    * Reads every chain in scope.
    *
    * @param scope period, account and tenant
-   * @param chains receives (correlation id, its documents in chain order) once per chain
+   * @param chains receives (correlation id, its documents in chain order) once per chain, from the
+   *     reading threads ({@value #PARALLEL} at a time, so it must be thread-safe); an exception it throws
+   *     ends the read and is rethrown here
    * @return the number of documents read
    */
   public long read(ReportScope scope, BiConsumer<String, List<Map<String, Object>>> chains) {
+    return read(scope, chains, null);
+  }
+
+  /**
+   * Reads every chain in scope except routine account activity, which is only counted: an
+   * {@code account:<id>} correlation none of whose documents is root activity
+   * ({@code glasswatch.details.rootActivity}), an alert or an enforcement step (the rule of
+   * {@link ReportBuilder#breakGlass}, asked of Elasticsearch with one aggregation) is handed to
+   * {@code routine} with its document count instead of being read. Routine CloudTrail activity is most
+   * of a real timeline, and the report does not review it.
+   *
+   * @param scope period, account and tenant
+   * @param chains as {@link #read(ReportScope, BiConsumer)}
+   * @param routine receives (correlation id, number of documents of its whole chain) for each routine
+   *     account correlation in scope, on the calling thread; null reads those chains too
+   * @return the number of documents read (routine ones not included)
+   */
+  public long read(ReportScope scope, BiConsumer<String, List<Map<String, Object>>> chains,
+      BiConsumer<String, Long> routine) {
     String pit = call(() -> client.openPointInTime(o -> o.index(pattern).keepAlive(k -> k.time(KEEP_ALIVE))
         .ignoreUnavailable(true))).id();
     try {
+      long t0 = System.nanoTime();
       List<String> ids = correlations(pit, scope);
-      progress.accept(ids.size() + " break-glass events (correlations) in the period");
-      long read = 0;
-      int done = 0;
-      for (int i = 0; i < ids.size(); i += ID_BATCH) {
-        List<String> batch = ids.subList(i, Math.min(ids.size(), i + ID_BATCH));
-        read += chains(pit, batch, chains);
-        done += batch.size();
-        progress.accept("read " + read + " documents, " + done + " of " + ids.size() + " events (" + timing() + ")");
+      List<String> toRead = ids;
+      long counted = 0;
+      if (routine != null) {
+        Map<String, Long> routineCounts = routineAccounts(pit);
+        toRead = new ArrayList<>(ids.size());
+        for (String id : ids) {
+          Long n = routineCounts.get(id);
+          if (n == null) {
+            toRead.add(id);
+          } else {
+            routine.accept(id, n);
+            counted += n;
+          }
+        }
       }
-      return read;
+      progress.accept(String.format(java.util.Locale.ROOT, "%d correlations in the period (%.1f s): %d to read, "
+              + "%d routine account activity (%d documents counted, not read)", ids.size(),
+          (System.nanoTime() - t0) / 1e9, toRead.size(), ids.size() - toRead.size(), counted));
+      return readBatches(pit, toRead, chains);
     } finally {
       try {
         client.closePointInTime(c -> c.id(pit));
       } catch (IOException | RuntimeException e) {
         progress.accept("could not close the point in time (it expires after " + KEEP_ALIVE + "): " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The {@code account:} correlations that are routine activity (see {@link #read(ReportScope,
+   * BiConsumer, BiConsumer)}), each with the number of documents of its whole chain: a composite
+   * aggregation over every {@code account:} document with a filter sub-aggregation counting the
+   * break-glass ones.
+   */
+  private Map<String, Long> routineAccounts(String pit) {
+    Query accounts = Query.of(q -> q.prefix(p -> p.field("glasswatch.correlation_id").value("account:")));
+    Query breakGlass = Query.of(q -> q.bool(b -> b.minimumShouldMatch("1")
+        .should(sh -> sh.term(t -> t.field("glasswatch.details.rootActivity").value("true")))
+        .should(sh -> sh.terms(t -> t.field("glasswatch.kind").terms(v -> v.value(
+            List.of(FieldValue.of("alert"), FieldValue.of("enforcement"))))))));
+    Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, FieldValue> after = null;
+    while (true) {
+      Map<String, FieldValue> afterKey = after;
+      SearchResponse<Void> page = call(() -> client.search(s -> s
+          .pit(p -> p.id(pit).keepAlive(k -> k.time(KEEP_ALIVE))).size(0).query(accounts)
+          .aggregations("ids", a -> a.composite(c -> {
+            c.size(PAGE).sources(Map.of("id", CompositeAggregationSource.of(src -> src
+                .terms(t -> t.field("glasswatch.correlation_id")))));
+            if (afterKey != null) {
+              c.after(afterKey);
+            }
+            return c;
+          }).aggregations("breakGlass", sub -> sub.filter(breakGlass))), Void.class));
+      if (page.aggregations() == null || !page.aggregations().containsKey("ids")) {
+        return out;
+      }
+      CompositeAggregate ids = page.aggregations().get("ids").composite();
+      List<CompositeBucket> buckets = ids.buckets().array();
+      for (CompositeBucket b : buckets) {
+        if (b.aggregations().get("breakGlass").filter().docCount() == 0) {
+          out.put(b.key().get("id").stringValue(), b.docCount());
+        }
+      }
+      if (buckets.size() < PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
+        return out;
+      }
+      after = ids.afterKey();
+    }
+  }
+
+  /**
+   * Reads the chains of {@code ids} by batches of {@value #ID_BATCH}, {@value #PARALLEL} batches at a
+   * time, so that Elasticsearch answers one search while this process parses the last; progress once per
+   * batch, in batch order.
+   */
+  private long readBatches(String pit, List<String> ids, BiConsumer<String, List<Map<String, Object>>> chains) {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL,
+        Thread.ofPlatform().name("report-read-", 0).daemon(true).factory());
+    try {
+      List<Future<Long>> batches = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i += ID_BATCH) {
+        List<String> batch = ids.subList(i, Math.min(ids.size(), i + ID_BATCH));
+        batches.add(pool.submit(() -> chains(pit, batch, chains)));
+        sizes.add(batch.size());
+      }
+      long read = 0;
+      int done = 0;
+      for (int b = 0; b < batches.size(); b++) {
+        read += await(batches.get(b));
+        done += sizes.get(b);
+        progress.accept("read " + read + " documents, " + done + " of " + ids.size() + " events (" + timing() + ")");
+      }
+      return read;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long await(Future<Long> batch) {
+    try {
+      return batch.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the timeline", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("reading the timeline failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -132,9 +265,9 @@ public final class TimelineReader {
           open.current = id;
           open.chain.add(doc);
         }, (server, wall) -> {
-          searches++;
-          serverMillis += server;
-          searchNanos += wall;
+          searches.increment();
+          serverMillis.add(server);
+          searchNanos.add(wall);
         });
     if (open.current != null) {
       chains.accept(open.current, open.chain);
@@ -165,7 +298,7 @@ public final class TimelineReader {
   /** {@code searches=N, server=S s, wall=W s}: the chain searches made so far and their time. */
   String timing() {
     return String.format(java.util.Locale.ROOT, "%d searches, %.1f s in Elasticsearch, %.1f s with transfer and parsing",
-        searches, serverMillis / 1000.0, searchNanos / 1e9);
+        searches.sum(), serverMillis.sum() / 1000.0, searchNanos.sum() / 1e9);
   }
 
   private static <T> T call(TimelinePages.Call<T> call) {

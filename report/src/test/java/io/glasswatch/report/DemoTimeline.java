@@ -22,8 +22,11 @@ import java.util.Map;
  * replay's alerts. Replay makes no IAM Identity Center call, so for each revoke it requested the
  * live pipeline's confirmation is appended to the chain, hash-linked as the streams application does
  * ({@link #withRevokeResults}). Regenerate both files after a change to the scenarios or the rules with
- * {@code glasswatch replay --alerts-out report/src/test/resources/demo/alerts.jsonl --timeline-out
- * report/src/test/resources/demo/timeline.jsonl cli/src/main/resources/scenarios/}.
+ * {@code glasswatch replay --gateway-audit-key-file KEY --alerts-out report/src/test/resources/demo/alerts.jsonl
+ * --timeline-out report/src/test/resources/demo/timeline.jsonl cli/src/main/resources/scenarios/} with the
+ * sources settings of the demo ({@code DemoSources} in the cli module: {@code KEY} a file holding
+ * {@code harness-audit-key}, and {@code GLASSWATCH_SOURCES_JIT_CONTROLLER_INSTANCE_ARN} /
+ * {@code _PERMISSION_SET_ARN} set to its JIT deployment), so every scenario, 08 and 09 included, is in it.
  */
 final class DemoTimeline {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -50,8 +53,10 @@ final class DemoTimeline {
   }
 
   /**
-   * The chains with one {@code revoke_confirmed} entry appended after each {@code revoke_requested}, its
-   * time to revoke {@code 700 ms + 2.9 s x n} for the n-th revoke.
+   * The chains with the live pipeline's result appended after each {@code revoke_requested}: a
+   * {@code revoke_confirmed}, its time to revoke {@code 700 ms + 2.9 s x n} for the n-th revoke; or, for a
+   * grant that recorded no IAM Identity Center assignment (the AuthZ gateway's session tokens of scenario
+   * 08), the {@code revoke_failed} the executor writes at once.
    */
   static Map<String, List<Map<String, Object>>> withRevokeResults(Map<String, List<Map<String, Object>>> chains) {
     int n = 0;
@@ -59,6 +64,12 @@ final class DemoTimeline {
       List<Map<String, Object>> requested = chain.stream()
           .filter(d -> "revoke_requested".equals(Docs.text(d, "event", "action"))).toList();
       for (Map<String, Object> r : requested) {
+        if (Docs.detail(r, "assignmentAccountId") == null) {
+          append(chain, Docs.timestamp(r).plusMillis(150), "enforcement", "revoke_failed", "failure",
+              "Revoke of request " + Docs.text(r, "glasswatch", "correlation_id") + " failed: no recorded assignment",
+              "{\"attempts\":0,\"commandId\":\"" + Docs.detail(r, "commandId") + "\"}");
+          continue;
+        }
         long ttr = 700 + 2900L * n++;
         append(chain, Docs.timestamp(r).plusMillis(ttr), "enforcement", "revoke_confirmed", "success",
             "Revoke of request " + Docs.text(r, "glasswatch", "correlation_id") + " confirmed: assignment removed "

@@ -72,18 +72,22 @@ class ReportCommandIT {
     long millis = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("demo report from Elasticsearch: " + millis + " ms; " + run.out().strip());
     assertThat(run.status()).as(run.err()).isZero();
-    assertThat(run.err()).contains("report: 35 break-glass events (correlations) in the period",
-        "report: read 521 documents, 35 of 35 events");
-    assertThat(run.out()).contains("report written to " + file.toAbsolutePath(), "13 events", "37 alerts");
+    // 25 break-glass events read (13 canonical, 08's five requests and two audit subjects, 09's five requests);
+    // the 22 account correlations of routine CloudTrail activity only counted
+    assertThat(run.err()).contains("report: 47 correlations in the period",
+        "25 to read, 22 routine account activity (331 documents counted, not read)",
+        "report: read 297 documents, 25 of 25 events", "report: read and reviewed 628 documents",
+        "5 charts drawn in", "25 events templated in");
+    assertThat(run.out()).contains("report written to " + file.toAbsolutePath(), "25 events", "42 alerts");
     assertThat(millis).isLessThan(5000);
     Document html = Jsoup.parse(Files.readString(file));
-    assertThat(html.select("div.event")).hasSize(13);
-    assertThat(html.select("tr.alert")).hasSize(37);
+    assertThat(html.select("div.event")).hasSize(25);
+    assertThat(html.select("tr.alert")).hasSize(42);
     DemoTimeline.alerts().forEach(a ->
         assertThat(html.selectFirst("tr.alert[data-alert-id=" + a.get("alertId") + "]")).isNotNull());
     assertThat(html.select("#rotation-table tr[data-event]")).hasSize(4);
     assertThat(html.select("svg")).hasSize(5);
-    assertThat(html.selectFirst("#summary-chains .big").text()).isEqualTo("13 / 13");
+    assertThat(html.selectFirst("#summary-chains .big").text()).isEqualTo("25 / 25");
   }
 
   @Test

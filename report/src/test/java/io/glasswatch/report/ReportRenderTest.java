@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ReportRenderTest {
   static final ReportScope ALL = new ReportScope(Instant.parse("2010-01-01T00:00:00Z"),
       Instant.parse("2030-01-01T00:00:00Z"), null, null);
-  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
 
   static Document html;
   static Report report;
@@ -63,7 +63,7 @@ class ReportRenderTest {
         requests.put(Docs.text(d, "glasswatch", "correlation_id"), Docs.text(d, "user", "name"));
       }
     }
-    assertThat(requests).hasSize(12);
+    assertThat(requests).hasSize(22); // 12 canonical, 5 of the AuthZ gateway (08), 5 of the JIT controller (09)
     requests.forEach((id, who) -> {
       Element section = html.selectFirst("div.event[data-event=" + id + "]");
       assertThat(section).as(id).isNotNull();
@@ -80,15 +80,52 @@ class ReportRenderTest {
   }
 
   @Test
+  void theAuthzGatewaysOwnRecordsShowTheSelfApprovalItsFailedRevokeAndTheVerifiedAuditChain() {
+    // 08: INC-77, approved by alice herself; the gateway's grant is a session token, not an assignment
+    Element inc77 = html.selectFirst("div.event[data-event=493000b9-b2ac-4c2f-b843-6aeba4e73c23]");
+    assertThat(inc77.text()).contains("ticket INC-77", "zero trust drill", "SELF_APPROVAL", "revoke_failed",
+        "no recorded assignment", "dataset-gamma", "audit chain verified");
+    assertThat(inc77.select("table.approvals tr").eachText()).anySatisfy(row -> assertThat(row).contains("alice", "loa2"));
+    // INC-42, approved by carol and used once: no alert
+    Element inc42 = html.selectFirst("div.event[data-event=d7025514-22ac-47ab-839f-50d2aa67f94d]");
+    assertThat(inc42.text()).contains("ticket INC-42", "dataset-alpha", "No alert.");
+    // the audit log's records without a request are evidence under their subject, every one verified
+    Element carol = html.selectFirst("div.event[data-event=subject:carol]");
+    assertThat(carol.select("table.activity td").eachText()).contains("audit")
+        .noneMatch(t -> t.contains("audit chain broken"));
+    assertThat(html.select("#alerts-by-type td:eq(0)").eachText()).doesNotContain("GATEWAY_AUDIT_TAMPERED");
+  }
+
+  @Test
+  void theJitControllersOwnRecordsShowTheSelfApprovalTheGrantErrorAndTheLongGrant() {
+    // 09: frank approved his own request, then the controller failed to grant it
+    Element frank = html.selectFirst("div.event[data-event=94e99498-c786-448c-aa1f-cbed3ceb5ec1]");
+    assertThat(frank.text()).contains("frank@corp.example", "ticket OPS-105", "never granted", "SELF_APPROVAL",
+        "GRANT_ERROR", "in phase grant", "SSOAdmin.ConflictException");
+    // dave's 120 min grant: over maxGrantDuration, swept through IAM Identity Center after its end
+    Element dave = html.selectFirst("div.event[data-event=7c927304-0700-462b-8144-649060ee18b7]");
+    assertThat(dave.text()).contains("dave@corp.example", "1 h 59 min", "EXCESSIVE_DURATION", "revoke_confirmed",
+        "90677c927304-idstore");
+    assertThat(html.select("#checklist-table tr[data-event=7c927304-0700-462b-8144-649060ee18b7] td").eachText())
+        .containsExactly("7c927304-0700-462b-8144-649060ee18b7", "JIT", "no", "not applicable", "yes",
+            "could not be decided");
+    // alice (expired) and carol (revoked by secops), approved by bob: nothing to report
+    for (String compliant : List.of("1d1d7044-857f-45a8-9ab5-6def9d3d47aa", "192a4f91-83bd-4626-9e3c-1b2e493cf06c")) {
+      Element section = html.selectFirst("div.event[data-event=" + compliant + "]");
+      assertThat(section.text()).as(compliant).contains("bob@corp.example", "No alert.");
+    }
+  }
+
+  @Test
   void everyAlertOfTheDemoIsListedWithItsTypeAndSeverity() {
     List<Map<String, Object>> alerts = DemoTimeline.alerts();
-    assertThat(alerts).hasSize(37);
+    assertThat(alerts).hasSize(42);
     for (Map<String, Object> a : alerts) {
       Element row = html.selectFirst("tr.alert[data-alert-id=" + a.get("alertId") + "]");
       assertThat(row).as(a.get("alertId").toString()).isNotNull();
       assertThat(row.text()).contains(a.get("alertType").toString(), a.get("severity").toString());
     }
-    assertThat(html.selectFirst("#summary-alerts .big").text()).isEqualTo("37");
+    assertThat(html.selectFirst("#summary-alerts .big").text()).isEqualTo("42");
     Set<String> types = new TreeSet<>();
     alerts.forEach(a -> types.add(a.get("alertType").toString()));
     assertThat(html.select("#alerts-by-type td:eq(0)").eachText()).containsAll(types);
@@ -111,11 +148,12 @@ class ReportRenderTest {
 
   @Test
   void theSummaryCountsRevokesWithTimeToRevokeAndVerifiedChains() {
-    assertThat(report.summary().revokes().requested()).isEqualTo(9);
-    assertThat(report.summary().revokes().confirmed()).isEqualTo(9);
+    assertThat(report.summary().revokes().requested()).isEqualTo(13);
+    assertThat(report.summary().revokes().confirmed()).isEqualTo(12);
+    assertThat(report.summary().revokes().failed()).as("the gateway grant of 08 has no assignment").isEqualTo(1);
     assertThat(html.select("#summary-revokes td").eachText())
-        .containsSequence("time to revoke, median", "12.3 s")
-        .containsSequence("time to revoke, max", "23.9 s");
+        .containsSequence("time to revoke, median", "15.2 s")
+        .containsSequence("time to revoke, max", "32.6 s");
     assertThat(html.selectFirst("#summary-chains .big").text())
         .isEqualTo(report.events().size() + " / " + report.events().size());
   }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review and rendering of 100,000 timeline documents without Elasticsearch (192 re-chained copies of
+ * Review and rendering of 100,000 timeline documents without Elasticsearch (160 re-chained copies of
  * the demo timeline): the part of the 60 s budget that is not reading. Runs on request
  * ({@code -Dgroups=benchmark}); prints the figures.
  */

@@ -2,6 +2,7 @@ package io.glasswatch.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * assets-attachments/registry-rest-api.htm): {@code POST /admin/rules} for the global
  * COMPATIBILITY rule and {@code POST /groups/default/artifacts?ifExists=FIND_OR_CREATE_VERSION} for
  * each topic's {@code <topic>-value} artifact, the artifact the Apicurio serde looks up by default.
+ * Named types a schema uses are registered as artifacts of their own and referenced, exactly as the
+ * serde registers them ({@link #register}).
  */
 public final class SchemaRegistrar {
   /** Artifact group the Apicurio serdes use by default. */
@@ -95,16 +100,68 @@ public final class SchemaRegistrar {
    * Registers {@code schema} as a version of {@code artifactId} in group {@link #GROUP}, or finds
    * the identical existing version.
    *
+   * <p>The schema is registered the way the Apicurio Avro serde registers it when it writes a record
+   * (its {@code AvroSchemaParser}): every named record or enum a field uses (directly, or inside a
+   * union, array or map) is an artifact of its own, named by its full name (for example
+   * {@code io.glasswatch.schema.AccountAssignment}), registered first, and the schema's content names it
+   * and carries a reference to it. So a registry whose versions were written by the serde, with
+   * references, compares and finds versions of the same shape, and the compatibility rule can resolve
+   * the types of both the registered and the new version.
+   *
    * @return the registry's version string
    * @throws SchemaIncompatibleException when the compatibility rule refuses the schema
    */
   public String register(String artifactId, Schema schema) {
+    List<Reference> references = new ArrayList<>();
+    for (Schema named : namedTypesUsedBy(schema)) {
+      references.add(new Reference(named.getFullName(), register(named.getFullName(), named)));
+    }
+    List<Schema> referenced = namedTypesUsedBy(schema);
+    return create(artifactId, referenced.isEmpty() ? schema.toString() : schema.toString(referenced, false), references);
+  }
+
+  /** A reference of an artifact version to the version of another artifact, named as the content names it. */
+  private record Reference(String artifactId, String version) {}
+
+  /**
+   * The named records and enums the fields of {@code schema} use directly or inside a union, array or
+   * map (not further down: those are the references of the referenced types), each once, in field order.
+   * Empty for anything but a record.
+   */
+  public static List<Schema> namedTypesUsedBy(Schema schema) {
+    Map<String, Schema> out = new LinkedHashMap<>();
+    if (schema.getType() == Schema.Type.RECORD) {
+      for (Schema.Field f : schema.getFields()) {
+        collect(f.schema(), out);
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  private static void collect(Schema s, Map<String, Schema> out) {
+    switch (s.getType()) {
+      case RECORD, ENUM -> out.putIfAbsent(s.getFullName(), s);
+      case UNION -> s.getTypes().forEach(t -> collect(t, out));
+      case ARRAY -> collect(s.getElementType(), out);
+      case MAP -> collect(s.getValueType(), out);
+      default -> { }
+    }
+  }
+
+  private String create(String artifactId, String content, List<Reference> references) {
     ObjectNode req = JSON.createObjectNode();
     req.put("artifactId", artifactId);
     req.put("artifactType", "AVRO");
-    ObjectNode content = req.putObject("firstVersion").putObject("content");
-    content.put("content", schema.toString());
-    content.put("contentType", "application/json");
+    ObjectNode c = req.putObject("firstVersion").putObject("content");
+    c.put("content", content);
+    c.put("contentType", "application/json");
+    if (!references.isEmpty()) {
+      ArrayNode refs = c.putArray("references");
+      for (Reference r : references) {
+        // as the serde sends them: no group (the default group), the referenced artifact's id as the name
+        refs.addObject().put("artifactId", r.artifactId()).put("version", r.version()).put("name", r.artifactId());
+      }
+    }
     URI uri = base.resolve("groups/" + URLEncoder.encode(GROUP, StandardCharsets.UTF_8)
         + "/artifacts?ifExists=FIND_OR_CREATE_VERSION");
     HttpResponse<String> r = send(HttpRequest.newBuilder(uri)
