@@ -24,9 +24,9 @@ import java.util.Map;
  * ({@link #withRevokeResults}). Regenerate both files after a change to the scenarios or the rules with
  * {@code glasswatch replay --gateway-audit-key-file KEY --alerts-out report/src/test/resources/demo/alerts.jsonl
  * --timeline-out report/src/test/resources/demo/timeline.jsonl cli/src/main/resources/scenarios/} with the
- * sources settings of the demo ({@code DemoSources} in the cli module: {@code KEY} a file holding
- * {@code harness-audit-key}, and {@code GLASSWATCH_SOURCES_JIT_CONTROLLER_INSTANCE_ARN} /
- * {@code _PERMISSION_SET_ARN} set to its JIT deployment), so every scenario, 08 and 09 included, is in it.
+ * sources settings of the recorded runs ({@code KEY} a file holding {@code harness-audit-key}, and
+ * {@code GLASSWATCH_SOURCES_JIT_CONTROLLER_INSTANCE_ARN} / {@code _PERMISSION_SET_ARN} set to the JIT
+ * controller's deployment), so every scenario, 08 and 09 included, is in it.
  */
 final class DemoTimeline {
   static final ObjectMapper JSON = new ObjectMapper();

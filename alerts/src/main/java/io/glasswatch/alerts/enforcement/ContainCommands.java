@@ -48,7 +48,10 @@ final class ContainCommands {
         .setTrigger("manual".equals(r.getTrigger()) ? "manual" : "revoke")
         .setReason("revoke " + r.getCommandId() + " " + r.getOutcome().toLowerCase(Locale.ROOT))
         .setAccountId(r.getAssignment().getAccountId()).setAssignment(r.getAssignment())
-        .setDeniedBefore(now).setIssuedAt(now).setDetectedAtWallClock(r.getStartedAt())
+        // issued at the revoke's event time: the progress records go back to the streams app on
+        // revoke-results, where commandIssuedAt is their event time (a wall-clock time would move stream
+        // time past every deadline of historical input)
+        .setDeniedBefore(now).setIssuedAt(r.getCommandIssuedAt()).setDetectedAtWallClock(r.getStartedAt())
         .build();
   }
 
@@ -66,7 +69,7 @@ final class ContainCommands {
         .setCorrelationId(a.getCorrelationId()).setRequestId(a.getRequestId()).setAlertId(a.getAlertId())
         .setAlertType(a.getAlertType()).setTrigger("alert").setReason(a.getAlertType() + ": " + a.getSummary())
         .setAccountId(a.getAccountId()).setSessionName(a.getSubject())
-        .setDeniedBefore(now).setIssuedAt(now).setDetectedAtWallClock(now).build();
+        .setDeniedBefore(now).setIssuedAt(a.getDetectedAt()).setDetectedAtWallClock(now).build();
     if ("SESSION_OUTLIVED_GRANT".equals(a.getAlertType()) && assignment != null) {
       return List.of(ContainCommand.newBuilder(base).setAssignment(assignment).build());
     }

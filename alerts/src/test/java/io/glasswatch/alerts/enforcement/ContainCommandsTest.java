@@ -18,6 +18,15 @@ class ContainCommandsTest {
   }
 
   @Test
+  void aContainmentIsIssuedAtItsRevokesEventTimeSoItsStepsDoNotMoveStreamTime() {
+    java.time.Instant decided = java.time.Instant.parse("2018-12-31T10:00:00Z");
+    RevokeResult r = RevokeResult.newBuilder(result("rc-9", "CONFIRMED", "alert")).setCommandIssuedAt(decided).build();
+    ContainCommand c = ContainCommands.afterRevoke(r, "TOKEN_REUSE", NOW);
+    assertThat(c.getIssuedAt()).isEqualTo(decided);
+    assertThat(c.getDeniedBefore()).isEqualTo(NOW);
+  }
+
+  @Test
   void aConfirmedAlertRevokeContainsTheSamePermissionSetAndPrincipal() {
     ContainCommand c = ContainCommands.afterRevoke(result("rc-1", "CONFIRMED", "alert"), "TOKEN_REUSE", NOW);
     assertThat(c.getCommandId()).isEqualTo("contain:rc-1");
