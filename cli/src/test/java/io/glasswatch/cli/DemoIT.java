@@ -49,6 +49,13 @@ class DemoIT {
         .contains("ROOT_LOGIN_FAILED").contains("SELF_APPROVAL").contains("MISSING_APPROVALS")
         .contains("SCOPE_ESCALATION").contains("SESSION_OVERRUN").contains("MISSING_AUDIT_RECORD")
         .contains("DUPLICATE_GRANT").contains("REPEATED_BREAK_GLASS").contains("DENIED_ATTEMPTS")
+        // the break-glass systems' own records, fed live: 08 (AuthZ gateway) and 09 (JIT controller)
+        .contains("08-authz-gateway/break-glass-events.log").contains("08-authz-gateway/audit.log")
+        .contains("09-jit-controller/2-jit_audit.s3-export.jsonl").contains("GRANT_ERROR").contains("EXCESSIVE_DURATION")
+        .contains("REVOKE_FAILED for revokes without an IAM Identity Center assignment")
+        .contains("493000b9-b2ac-4c2f-b843-6aeba4e73c23") // INC-77: the gateway grant Glasswatch cannot revoke
+        .contains("input complete: clock tick at 2026-12-06T21:17:44")
+        .doesNotContain("only live:").doesNotContain("only replay:").doesNotContain("GATEWAY_AUDIT_TAMPERED")
         .contains("lifecycle transitions").contains("CONFIRMED")
         .contains("match").contains("Hash chains recomputed from Elasticsearch").contains("every chain intact")
         .contains("every check passed");

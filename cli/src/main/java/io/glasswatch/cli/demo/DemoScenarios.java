@@ -18,6 +18,12 @@ import java.util.List;
 public final class DemoScenarios {
   /** Name of the scenario whose CloudTrail records must never raise an alert. */
   public static final String BACKGROUND = "05-background-cloudtrail.jsonl";
+
+  /**
+   * Folder of the scenario of a JIT grant's AWS session (SPEC 1.6), which the demo replays offline only:
+   * live, a session record fed at once may reach stage B before its grant's fact.
+   */
+  public static final String AWS_SESSIONS = "10-jit-session-in-aws";
   /** The request whose timeline the demo prints. */
   public static final String SHOWCASE_REQUEST = "JIT-20230314-0042";
 
