@@ -37,7 +37,7 @@ class ReportBrowserIT {
         assertThat(box.get("drawnHeight").asDouble()).as(box.toString()).isGreaterThan(200);
         assertThat(box.get("shapes").asInt()).as(box.toString()).isGreaterThan(10);
       }
-      assertThat(chromium.evaluate("document.querySelectorAll('div.event').length").asInt()).isEqualTo(13);
+      assertThat(chromium.evaluate("document.querySelectorAll('div.event').length").asInt()).isEqualTo(25);
       byte[] png = chromium.screenshot(1400, 2300);
       Files.write(dir.resolve("demo-report.png"), png);
       byte[] full = chromium.screenshot(1400, 16000);
