@@ -110,7 +110,8 @@ class ServeProcessIT {
     List<String> stops = stdout.lines().filter(l -> l.startsWith("stopped ")).toList();
     assertThat(stdout).contains("stopping (SIGTERM)");
     assertThat(stops).as("each service stops once, newest first").containsExactly(
-        "stopped streams app", "stopped alert delivery", "stopped revoke executor",
+        "stopped streams app", "stopped alert delivery", "stopped session containment",
+        "stopped session containment client", "stopped revoke executor",
         "stopped IAM Identity Center client", "stopped timeline sink", "stopped pipeline");
   }
 
