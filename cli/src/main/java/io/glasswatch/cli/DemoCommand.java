@@ -7,6 +7,7 @@ import io.glasswatch.cli.demo.CatchUp;
 import io.glasswatch.cli.demo.DemoScenarios;
 import io.glasswatch.cli.demo.DemoSources;
 import io.glasswatch.cli.demo.RevokeShowcase;
+import io.glasswatch.cli.demo.SessionContainments;
 import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.cli.demo.OnCallReceivers;
 import io.glasswatch.cli.demo.WebhookReceiver;
@@ -69,23 +70,29 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
  * {@code glasswatch demo}: the whole pipeline on the bundled scenarios, on the local stack.
  *
  * <p>Steps: load the detection policy ({@code --policy FILE}, else the setting {@code policy.file},
- * else the defaults; an invalid file stops the demo before the stack starts); bring the local stack
+ * else the demo's policy: the defaults plus the emergency role of scenario 10, {@link DemoScenarios#writePolicy};
+ * an invalid file stops the demo before the stack starts); bring the local stack
  * up; start from empty topics, streams state and timeline index; register the schemas; read every
  * bundled scenario, the break-glass systems' own records included (08 and 09, with the sources settings
  * of {@link DemoSources}); replay them offline with the same policy to know what the live pipeline must
  * produce (plus the REVOKE_FAILED alerts the executor raises for revokes of grants without an IAM Identity
- * Center assignment, which a replay does not execute);
- * create the JIT grants' IAM Identity Center assignments in moto so their revokes are real; start a
+ * Center assignment, which a replay does not execute; the containment service's CONTAINMENT_FAILED alerts,
+ * outcomes of an executor too, are listed apart and not compared);
+ * create the JIT grants' IAM Identity Center assignments and the policy's emergency roles in moto so their
+ * revokes and containments are real; start a
  * local signed-webhook receiver, local PagerDuty, Slack and Mattermost endpoints
  * ({@link OnCallReceivers}, the alerts routed to them by the policy's {@code routing:} section, every
  * channel without one) and every service; feed the input through Kafka; wait until the live pipeline
- * has delivered every alert, executed every revoke and indexed every timeline entry (delivery attempts
- * and outcomes included); print a summary with what each on-call channel received; end by writing the
+ * has delivered every alert, executed every revoke, contained the sessions of every session alert
+ * ({@link SessionContainments}) and indexed every timeline entry (delivery attempts and outcomes included);
+ * print a summary with what each on-call channel received; end by writing the
  * access review report ({@code glasswatch report}) to {@code <stack dir>/../demo/access-review.html}.
  * The input is fed in event-time order the way it arrives in live operation: the
  * gateway's own events first, each run of them (cut at gaps of more than five minutes of event
  * time, and before a requester's second request) processed before anything later is sent, as if the input arrived as it happened; CloudTrail
- * records follow the gateway events of their time (CloudTrail is delivered minutes after the fact);
+ * records follow the gateway events of their time (CloudTrail is delivered minutes after the fact), so a
+ * grant's fact has passed stage B before the first CloudTrail record after it is sent, and the sessions of
+ * scenario 10 are attributed to their grant live as in the replay;
  * a clock tick at the end, at the latest event time plus the longest decision delay of the policy,
  * declares the input complete: every deadline up to then is evaluated, live and in the offline replay,
  * so the decisions that only waited for late input on the last events (a grant's approvals, a root
@@ -109,12 +116,19 @@ public final class DemoCommand implements Callable<Integer> {
   private static final Duration FEED_GAP = Duration.ofMinutes(5);
 
   private final long started = System.nanoTime();
+  /** Whether the policy is the demo's own ({@link DemoScenarios#writePolicy}), no file having been named. */
+  private boolean demoPolicy;
   /** When Kafka acknowledged each CloudTrail record of the feed (wall clock), by eventID. */
   private final Map<String, java.time.Instant> producedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public Integer call() throws Exception {
     // --policy FILE is the policy file of every service: detection, alert overrides, revoke deadline, routing
+    if (policyFile == null && !config.settings().isSet(GlasswatchSettings.POLICY_FILE)) {
+      // the demo's own policy: the defaults plus scenario 10's emergency role (DemoScenarios.writePolicy)
+      policyFile = DemoScenarios.writePolicy(config.settings().stackDir().toAbsolutePath().getParent().resolve("demo"));
+      demoPolicy = true;
+    }
     GlasswatchSettings base = policyFile == null ? config.settings()
         : config.settings().with(GlasswatchSettings.POLICY_FILE, policyFile.toString());
     PolicySource policy = PolicySource.load(policyFile, base);
@@ -160,14 +174,12 @@ public final class DemoCommand implements Callable<Integer> {
     TimelineIndexTemplate.install(s);
 
     step("reading the bundled scenarios");
-    // Every scenario but 10 is fed live: the canonical ones (one file each) and the break-glass systems' own records
+    // Every scenario is fed live: the canonical ones (one file each), the break-glass systems' own records
     // (08-authz-gateway: the AuthZ gateway's files; 09-jit-controller: the JIT controller's tables), read in
-    // their own formats with the deployment settings of those runs (DemoSources).
+    // their own formats with the deployment settings of those runs (DemoSources), and 10-jit-session-in-aws,
+    // whose CloudTrail records are sent once its grant has passed stage B (feed).
     Path scenarioDir = work.resolve("scenarios");
-    // 10-jit-session-in-aws is replayed offline only (glasswatch replay, AwsSessionReplayTest): attribution is
-    // decided when a record reaches stage B, and fed at once a session record may overtake its grant's fact.
-    List<Path> files = DemoScenarios.extract(scenarioDir).stream()
-        .filter(f -> !scenarioDir.relativize(f).toString().startsWith(DemoScenarios.AWS_SESSIONS)).toList();
+    List<Path> files = DemoScenarios.extract(scenarioDir);
     List<NormalizeResult.Normalized> events = new ArrayList<>();
     List<NormalizeResult> all = new InputReader(new Normalizer(DemoSources.settings())).readAll(files);
     long skipped = 0;
@@ -196,6 +208,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     step("offline replay of the same input (the live pipeline must agree)");
     say("  " + policySource.describe());
+    if (demoPolicy) {
+      say("  (the demo's policy: the built-in defaults plus scenario 10's emergency role " + DemoScenarios.EMERGENCY_ROLE
+          + "; --policy FILE replaces it)");
+    }
     List<InputRecord> replayInput = new ArrayList<>(events.stream()
         .map(n -> new InputRecord(n.topic(), n.key(), n.value(), n.eventTime())).toList());
     Replayer.INPUT_TOPICS.forEach(t -> replayInput.add(InputRecord.tick(t, closingTick)));
@@ -205,9 +221,11 @@ public final class DemoCommand implements Callable<Integer> {
         + " revoke commands, " + expectedTimeline + " timeline entries");
 
     if (moto) {
-      step("creating the JIT grant's IAM Identity Center account assignment in moto");
+      step("creating the JIT grants' IAM Identity Center account assignments and the policy's emergency roles in moto");
       createAssignments(s, events);
+      SessionContainments.createRoles(s, policySource.file().orElse(null), DemoCommand::say);
     }
+    SessionContainments sessions = new SessionContainments(s, expected.alerts());
 
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
     try (WebhookReceiver receiver = WebhookReceiver.start(secret); OnCallReceivers oncall = OnCallReceivers.start()) {
@@ -234,13 +252,18 @@ public final class DemoCommand implements Callable<Integer> {
               && pipeline.sink().indexedOrDuplicate() >= expectedTimeline
               && received(oncall, d);
         });
+        // the containment service's results for the session alerts (scenario 10), before the streams app files
+        // its last progress records in the timeline
+        done = done && (pipeline.containment() == null || sessions.await(timeout));
         // Revoke results come back into the streams app (timeline entries, lifecycle steps); the sink
         // then indexes whatever the timeline topic holds.
         done = done && settle(s, appId, pipeline);
         if (!done) {
           say("the live pipeline did not finish within " + timeout.toSeconds() + " s: "
               + pipeline.dispatcher().stats() + " " + pipeline.revoker().stats() + " sink indexed "
-              + pipeline.sink().indexedOrDuplicate() + "/" + expectedTimeline);
+              + pipeline.sink().indexedOrDuplicate() + "/" + expectedTimeline + "; containments of the "
+              + sessions.expected() + " session alerts:");
+          sessions.describe().forEach(line -> say("  " + line));
           return 1;
         }
         int code = summary(s, stack, stackSeconds, expected, expectedTimeline, events, receiver, oncall, pipeline, work);
@@ -256,6 +279,11 @@ public final class DemoCommand implements Callable<Integer> {
           if (showcase.containment() == null || !"CONTAINED".equals(showcase.containment().getOutcome())) {
             say("session containment: the manual revoke's sessions were NOT contained (see above)");
             code = 1;
+          }
+          if (sessions.expected() > 0) {
+            say("  sessions of the scenarios' SESSION_OUTLIVED_GRANT and EMERGENCY_ROLE_WITHOUT_REQUEST alerts"
+                + " (containment service, times from detection):");
+            sessions.describe().forEach(line -> say("    " + line));
           }
         }
         return report(s, work, events.get(0).eventTime()) == 0 ? code : 1;
@@ -378,7 +406,12 @@ public final class DemoCommand implements Callable<Integer> {
   private int summary(GlasswatchSettings s, LocalStack stack, double stackSeconds, ReplayResult expected,
       long expectedTimeline, List<NormalizeResult.Normalized> events, WebhookReceiver receiver,
       OnCallReceivers oncall, Pipeline pipeline, Path work) throws IOException {
-    List<Alert> alerts = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
+    List<Alert> all = TopicReader.readAll(s, Topics.ALERTS, Alert.class);
+    // CONTAINMENT_FAILED is an outcome of the containment service (like REVOKE_FAILED of the revoke executor)
+    // that a replay, which executes nothing, cannot know: listed apart, not compared, not a timeline alert
+    List<Alert> containmentFailed = all.stream()
+        .filter(a -> AlertType.CONTAINMENT_FAILED.name().equals(a.getAlertType())).toList();
+    List<Alert> alerts = all.stream().filter(a -> !containmentFailed.contains(a)).toList();
     List<RevokeResult> results = TopicReader.readAll(s, Topics.REVOKE_RESULTS, RevokeResult.class);
     // A root page a late grant resolved (kind late_grant) is one replay, with the whole input, never raises:
     // the live alerts that stay unresolved are what replay must reproduce (SPEC section 2).
@@ -459,7 +492,9 @@ public final class DemoCommand implements Callable<Integer> {
         + (replayIds.size() > expected.alerts().size() ? " + " + (replayIds.size() - expected.alerts().size())
             + " REVOKE_FAILED for revokes without an IAM Identity Center assignment" : "")
         + "; same alert ids: " + (sameIds ? "yes" : sameFindings ? "yes but for the request named by "
-            + AlertType.REPEATED_BREAK_GLASS.name() + " (arrival order, below)" : "NO") + ")");
+            + AlertType.REPEATED_BREAK_GLASS.name() + " (arrival order, below)" : "NO") + ")"
+        + (containmentFailed.isEmpty() ? "" : "; and " + containmentFailed.size() + " CONTAINMENT_FAILED of the"
+            + " containment service, not compared (below)"));
     AlertComparison.differences(alerts, expected, liveIds, replayIds, liveKeys, replayKeys).forEach(line -> say("    " + line));
     if (!unrevocable.isEmpty()) {
       say("    grants without an IAM Identity Center assignment, which Glasswatch cannot revoke (revoke them in the"
@@ -467,9 +502,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
     say("    unresolved live alert ids = replay alert ids: " + (sameIds || sameFindings ? "yes" : "NO")
         + " (" + lateGranted.size() + " paged and resolved by a late grant)");
+    containmentFailed.forEach(a -> say("    CONTAINMENT_FAILED " + a.getCorrelationId() + ": " + a.getSummary()));
     detectionLatency(alerts, receiver);
     Map<String, Long> byType = alerts.stream().collect(Collectors.groupingBy(Alert::getAlertType, TreeMap::new, Collectors.counting()));
-    Map<String, String> severity = alerts.stream().collect(Collectors.toMap(Alert::getAlertType, Alert::getSeverity, (a, b) -> a));
+    Map<String, String> severity = alerts.stream().collect(Collectors.toMap(Alert::getAlertType, Alert::getSeverity,
+        (a, b) -> a, TreeMap::new));
+    containmentFailed.forEach(a -> byType.merge(a.getAlertType(), 1L, Long::sum));
+    containmentFailed.forEach(a -> severity.putIfAbsent(a.getAlertType(), a.getSeverity()));
     byType.forEach((t, n) -> say(String.format("    %-24s %-9s %3d", t, severity.get(t), n)));
     say("    from the " + background.size() + " background CloudTrail events: " + backgroundAlerts);
     String fingerprint = Hashing.deterministicId(new ArrayList<>(new TreeSet<>(liveKeys.values()))).substring(0, 16);

@@ -111,4 +111,21 @@ class AwsSessionReplayTest {
     // under the built-in policy no emergency role is listed: the AssumeRole is background
     assertThat(byType(lines(r.stdout()))).containsExactlyInAnyOrderEntriesOf(Map.of("SESSION_OUTLIVED_GRANT", 2));
   }
+
+  @Test
+  void underTheDemosPolicyTheBundledScenarioAlsoRaisesEmergencyRoleWithoutRequest() throws IOException {
+    Path scenarios = dir.resolve("scenarios");
+    DemoScenarios.extract(scenarios);
+    Path policy = DemoScenarios.writePolicy(dir.resolve("demo"));
+    assertThat(Files.readString(policy)).contains(DemoScenarios.EMERGENCY_ROLE);
+
+    ReplayCommandTest.Run r = run("replay", "--policy", policy.toString(), scenarios.resolve("10-jit-session-in-aws").toString());
+
+    assertThat(r.status()).as(r.stderr()).isZero();
+    List<JsonNode> alerts = lines(r.stdout());
+    assertThat(byType(alerts)).containsExactlyInAnyOrderEntriesOf(Map.of("SESSION_OUTLIVED_GRANT", 2,
+        "EMERGENCY_ROLE_WITHOUT_REQUEST", 1));
+    assertThat(alerts).filteredOn(a -> a.path("alertType").asText().equals("EMERGENCY_ROLE_WITHOUT_REQUEST"))
+        .singleElement().satisfies(a -> assertThat(a.path("correlationId").asText()).isEqualTo("account:210987654321"));
+  }
 }

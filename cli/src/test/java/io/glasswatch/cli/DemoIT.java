@@ -55,6 +55,12 @@ class DemoIT {
         .contains("REVOKE_FAILED for revokes without an IAM Identity Center assignment")
         .contains("493000b9-b2ac-4c2f-b843-6aeba4e73c23") // INC-77: the gateway grant Glasswatch cannot revoke
         .contains("input complete: clock tick at 2026-12-06T21:17:44")
+        // 10: a JIT grant's AWS session outlives the gateway's revoke, an emergency role assumed with no request,
+        // fed live (its CloudTrail after its grant) under the demo's policy, which lists the emergency role
+        .contains("10-jit-session-in-aws/2-cloudtrail-210987654321.json")
+        .contains("the demo's policy: the built-in defaults plus scenario 10's emergency role")
+        .containsPattern("SESSION_OUTLIVED_GRANT +high +2\\n").containsPattern("EMERGENCY_ROLE_WITHOUT_REQUEST +critical +1\\n")
+        .doesNotContainPattern("CONTAINMENT_FAILED +critical")
         .doesNotContain("only live:").doesNotContain("only replay:").doesNotContain("GATEWAY_AUDIT_TAMPERED")
         .contains("lifecycle transitions").contains("CONFIRMED")
         .contains("match").contains("Hash chains recomputed from Elasticsearch").contains("every chain intact")
@@ -62,7 +68,12 @@ class DemoIT {
     assertThat(first).containsPattern("auto-revoke +\\S+ +CONFIRMED, time-to-revoke \\d+ ms .*assignment gone")
         .containsPattern("manual revoke +JIT-DEMO-MANUAL +CONFIRMED, time-to-revoke \\d+ ms .*trigger manual; assignment gone")
         .containsPattern("sweeper revoke +JIT-DEMO-SWEEP +CONFIRMED, time-to-revoke \\d+ ms .*trigger expiry; assignment gone")
-        .contains("revoke paths: all three confirmed");
+        .contains("revoke paths: all three confirmed")
+        // the containment service ends the sessions of 10's alerts: the emergency role, created in moto, is contained
+        .containsPattern("EMERGENCY_ROLE_WITHOUT_REQUEST +account:210987654321 .*CONTAINED in \\d+\\.\\d s after detection"
+            + " on role arn:aws:iam::210987654321:role/break-glass-emergency: sessions issued before \\S+ denied")
+        .containsPattern("SESSION_OUTLIVED_GRANT +JIT-20240506-0007 +\\(priya@example.com\\) +(CONTAINED in|TARGET_ABSENT)")
+        .doesNotContain("no containment result");
     // what each on-call channel's local receiver got: a count and one example each
     assertThat(first).containsPattern("pagerduty +[1-9]\\d* events \\([1-9]\\d* trigger, \\d+ resolve\\), e\\.g\\. trigger"
             + " dedup_key=\\S+ severity=(critical|error|warning|info): ")

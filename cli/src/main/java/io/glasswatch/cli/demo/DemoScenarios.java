@@ -20,10 +20,17 @@ public final class DemoScenarios {
   public static final String BACKGROUND = "05-background-cloudtrail.jsonl";
 
   /**
-   * Folder of the scenario of a JIT grant's AWS session (SPEC 1.6), which the demo replays offline only:
-   * live, a session record fed at once may reach stage B before its grant's fact.
+   * Folder of the scenario of a JIT grant's AWS session (SPEC 1.6). Fed live like the others: its CloudTrail
+   * records are sent only once the streams app has processed the gateway events before them (its grant's fact
+   * included), as CloudTrail arrives minutes after the grant in production.
    */
   public static final String AWS_SESSIONS = "10-jit-session-in-aws";
+
+  /** The emergency role of scenario {@value #AWS_SESSIONS}, which the demo's policy ({@link #writePolicy}) lists. */
+  public static final String EMERGENCY_ROLE = "arn:aws:iam::210987654321:role/break-glass-emergency";
+
+  /** Class-path resource (under {@code scenarios/}) of the demo's policy; not a scenario, so not in the index. */
+  static final String POLICY = "demo-policy.yaml";
   /** The request whose timeline the demo prints. */
   public static final String SHOWCASE_REQUEST = "JIT-20230314-0042";
 
@@ -67,6 +74,26 @@ public final class DemoScenarios {
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo scenarios to " + dir, e);
+    }
+  }
+
+  /**
+   * Writes the demo's policy to {@code dir/policy.yaml} (created if needed, replacing an older copy): the
+   * built-in defaults plus {@link #EMERGENCY_ROLE} in {@code emergencyRoles}. The demo applies it when
+   * neither {@code --policy FILE} nor the setting {@code policy.file} names one.
+   *
+   * @param dir the demo's work directory
+   * @return the written file
+   * @throws UncheckedIOException when it cannot be written
+   */
+  public static Path writePolicy(Path dir) {
+    try (InputStream in = resource(POLICY)) {
+      Files.createDirectories(dir);
+      Path target = dir.resolve("policy.yaml");
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo's policy to " + dir, e);
     }
   }
 
