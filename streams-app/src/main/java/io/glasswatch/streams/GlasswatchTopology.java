@@ -29,6 +29,8 @@ import io.glasswatch.streams.state.JsonSerde;
 import io.glasswatch.streams.subject.SubjectCorrelator;
 import io.glasswatch.streams.correlation.SubjectRequest;
 import io.glasswatch.streams.timeline.TimelineChainer;
+import io.glasswatch.streams.timeline.TimelineDraft;
+import io.glasswatch.streams.timeline.TimelineDrafts;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +63,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       gateway sources' progress marks (header-only ticks, {@link GatewayInput}), which stage A passes on
  *       to every partition of {@value #GRANT_FACTS_REPARTITION} behind the grant facts before them;
  *       rotation and root_declaration are re-keyed by account id through {@value #ACCOUNT_GATEWAY_REPARTITION}.
- *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION}.
+ *       Revoke results are re-keyed from command id to request id through {@value #RESULTS_REPARTITION};
+ *       those of no request and an {@code account:<id>} correlation (the containment service's progress
+ *       records for an {@code EMERGENCY_ROLE_WITHOUT_REQUEST}) are re-keyed by account through
+ *       {@value #ACCOUNT_RESULTS_REPARTITION} instead and filed by stage B, which chains that timeline.
  *   <li>Stage A, {@link RequestCorrelator}: the request-side alerts (approvals, grants, usages,
  *       TOKEN_REUSE, USAGE_AFTER_EXPIRY); its grant facts and lifecycle steps go re-keyed by account id
  *       through {@value #GRANT_FACTS_REPARTITION} and {@value #LIFECYCLE_FACTS_REPARTITION}.
@@ -153,6 +158,17 @@ public final class GlasswatchTopology {
   public static final String RESULTS_REKEY = "revoke-results-rekey";
   /** Repartition topic of revoke results by request id. */
   public static final String RESULTS_REPARTITION = "revoke-results-by-request";
+  /**
+   * Split of revoke results by correlation (branch names: this prefix plus {@value #ACCOUNT_SCOPED} for
+   * results of no request with an {@code account:<id>} correlation, else {@value #REQUEST_SCOPED}).
+   */
+  public static final String RESULTS_SPLIT = "revoke-results-scope-";
+  /** Re-key of account-correlation revoke results by account id. */
+  public static final String ACCOUNT_RESULTS_REKEY = "account-revoke-results-rekey";
+  /** Repartition topic of account-correlation revoke results by account id. */
+  public static final String ACCOUNT_RESULTS_REPARTITION = "account-revoke-results";
+  /** Wrapping of account-correlation revoke results as stage B input (timeline entries of the account chain). */
+  public static final String ACCOUNT_RESULT_INPUT = "account-input-result";
   /** Wrapping of request-scoped gateway events as stage A input. */
   public static final String REQUEST_GATEWAY_INPUT = "request-input-gateway";
   /** Wrapping of revoke results as stage A input. */
@@ -297,10 +313,22 @@ public final class GlasswatchTopology {
         .selectKey((k, e) -> e.getAccountId(), Named.as(ACCOUNT_GATEWAY_REKEY))
         .repartition(Repartitioned.<String, GatewayEvent>as(ACCOUNT_GATEWAY_REPARTITION)
             .withKeySerde(keys).withValueSerde(gatewaySerde));
-    KStream<String, RevokeResult> results = builder
+    Map<String, KStream<String, RevokeResult>> resultScope = builder
         .stream(settings.topic(Topics.REVOKE_RESULTS), Consumed.with(keys, resultSerde).withTimestampExtractor(eventTime)
             .withName(RESULTS_SOURCE))
         .processValues(InputGate.supplier(InputValidation::revokeResult), Named.as(RESULTS_GATE))
+        .split(Named.as(RESULTS_SPLIT))
+        .branch((k, r) -> r.getRequestId() == null && r.getCorrelationId() != null
+            && r.getCorrelationId().startsWith(TimelineDraft.ACCOUNT_PREFIX)
+            && r.getCorrelationId().length() > TimelineDraft.ACCOUNT_PREFIX.length(), Branched.as(ACCOUNT_SCOPED))
+        .defaultBranch(Branched.as(REQUEST_SCOPED));
+    // an account correlation's timeline is chained by stage B: its results are filed there, not by stage A
+    KStream<String, RevokeResult> accountResults = resultScope.get(RESULTS_SPLIT + ACCOUNT_SCOPED)
+        .selectKey((k, r) -> r.getCorrelationId().substring(TimelineDraft.ACCOUNT_PREFIX.length()),
+            Named.as(ACCOUNT_RESULTS_REKEY))
+        .repartition(Repartitioned.<String, RevokeResult>as(ACCOUNT_RESULTS_REPARTITION)
+            .withKeySerde(keys).withValueSerde(resultSerde));
+    KStream<String, RevokeResult> results = resultScope.get(RESULTS_SPLIT + REQUEST_SCOPED)
         .selectKey((k, r) -> r.getRequestId() != null ? r.getRequestId() : r.getCorrelationId(), Named.as(RESULTS_REKEY))
         .repartition(Repartitioned.<String, RevokeResult>as(RESULTS_REPARTITION)
             .withKeySerde(keys).withValueSerde(resultSerde));
@@ -381,7 +409,9 @@ public final class GlasswatchTopology {
             Named.as(ACCOUNT_INPUTS + "-5"))
         .merge(accountDeliveries.mapValues(d -> new AccountInput.Delivery(d.draft(), d.correlationId()),
             Named.as(ACCOUNT_DELIVERY_INPUT)),
-            Named.as(ACCOUNT_INPUTS + "-6"));
+            Named.as(ACCOUNT_INPUTS + "-6"))
+        .merge(accountResults.<AccountInput>mapValues(r -> new AccountInput.Delivery(TimelineDrafts.revokeResult(r),
+            r.getCorrelationId()), Named.as(ACCOUNT_RESULT_INPUT)), Named.as(ACCOUNT_INPUTS + "-7"));
     Map<String, KStream<String, Emission>> b = split(
         accountInputs.process(AccountCorrelator.supplier(settings.policy(), settings.wallClockDeadlines(),
             settings.sweeper(), names),
