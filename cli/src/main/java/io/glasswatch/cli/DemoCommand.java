@@ -273,8 +273,9 @@ public final class DemoCommand implements Callable<Integer> {
           var showcase = new RevokeShowcase(s, DemoCommand::say, timeout, GlasswatchCli::execute);
           var shown = showcase.run(work, events.get(events.size() - 1).eventTime());
           shown.forEach(r -> say("  " + r.describe()));
-          code = shown.stream().allMatch(RevokeShowcase.Shown::confirmed) ? code : 1;
-          say(code == 0 ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
+          boolean confirmed = shown.stream().allMatch(RevokeShowcase.Shown::confirmed);
+          code = confirmed ? code : 1;
+          say(confirmed ? "revoke paths: all three confirmed" : "revoke paths: a revoke was NOT confirmed (see above)");
           say("  " + RevokeShowcase.describeContainment(showcase.containment()));
           if (showcase.containment() == null || !"CONTAINED".equals(showcase.containment().getOutcome())) {
             say("session containment: the manual revoke's sessions were NOT contained (see above)");
