@@ -1,5 +1,6 @@
 package io.glasswatch.cli;
 
+import io.glasswatch.alerts.enforcement.ContainmentService;
 import io.glasswatch.alerts.enforcement.RevokeService;
 import io.glasswatch.alerts.oncall.OnCallDispatcher;
 import io.glasswatch.cli.config.CliSettings;
@@ -135,8 +136,10 @@ public final class TopicSetup {
           doomed.add(t);
         }
       }
+      // every service's group: a group left behind would resume the recreated topics at its old offsets
       List<String> groups = List.of(applicationId, names.group(OnCallDispatcher.GROUP_ID),
-          names.group(RevokeService.GROUP_ID), names.group(TimelineSinkOptions.GROUP_ID));
+          names.group(RevokeService.GROUP_ID), names.group(ContainmentService.GROUP_ID),
+          names.group(TimelineSinkOptions.GROUP_ID));
       deleteGroups(admin, groups, settings);
       if (!doomed.isEmpty()) {
         admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
