@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /**
  * The containments of the demo's session alerts ({@code SESSION_OUTLIVED_GRANT} and
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
  * apart (an executor outcome, like {@code REVOKE_FAILED}).
  */
 public final class SessionContainments {
+  /** The inline policy the containment service writes an emergency role's deny statements to. */
+  static final String CONTAINMENT_POLICY = "GlasswatchContainment";
   private final GlasswatchSettings settings;
   private final Map<String, Alert> alerts = new TreeMap<>();
   private final List<ContainResult> results = new ArrayList<>();
@@ -56,7 +59,7 @@ public final class SessionContainments {
   /**
    * Creates in moto every emergency role the policy file lists (by name: moto serves one account, and
    * containment addresses a role by its name), with a maximum session duration of one hour; a role that
-   * exists already (a second run on a kept stack) is kept.
+   * exists already (a second run on a kept stack) is kept, without the deny statements of an earlier run.
    *
    * @param settings settings with moto's endpoint ({@code aws.sso-admin.endpoint})
    * @param policyFile the demo's policy file, or null for the built-in defaults (no emergency role)
@@ -78,7 +81,15 @@ public final class SessionContainments {
                   + "\"arn:aws:iam::" + arn.split(":")[4] + ":root\"},\"Action\":\"sts:AssumeRole\"}]}"));
           state = "created";
         } catch (EntityAlreadyExistsException e) {
-          state = "already there";
+          // a kept stack: an earlier run's deny statements (inline policy GlasswatchContainment, README
+          // "Containment") would outlive the topics the demo starts afresh, and the same alert would find
+          // its own statement, written with another deny time, in the way
+          try {
+            iam.deleteRolePolicy(r -> r.roleName(name).policyName(CONTAINMENT_POLICY));
+            state = "already there; an earlier run's " + CONTAINMENT_POLICY + " policy removed";
+          } catch (NoSuchEntityException gone) {
+            state = "already there";
+          }
         }
         say.accept("  emergency role " + name + " of the policy (" + arn + "): " + state + " in moto, where its"
             + " sessions are contained");
