@@ -30,9 +30,10 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
  *
  * <p>The containment service contains a {@code SESSION_OUTLIVED_GRANT} on the request's permission set when
  * an earlier revoke result told it the request's assignment, else on the account's emergency roles
- * (README, "Containment"). In scenario 10 the gateway ended the grant itself, so the first alert has no
- * such result before it and contains the emergency role; the second races with the expiry sweeper's revoke
- * result (emergency role, or the scenario's permission set, which moto does not hold: {@code TARGET_ABSENT}).
+ * (README, "Containment"). In scenario 10 the gateway ended the grant itself, so the only revoke result of
+ * the request is the expiry sweeper's, decided with the alerts at the new sign-in: an alert read before it
+ * contains the emergency role ({@code CONTAINED}), one read after it the scenario's permission set, which
+ * moto does not hold ({@code TARGET_ABSENT}; in the runs so far both alerts found the sweeper's result).
  * Every outcome is printed as it is; none is an alert of the streams app, so none changes the comparison
  * with the offline replay. A {@code FAILED} one raises {@code CONTAINMENT_FAILED}, which the demo lists
  * apart (an executor outcome, like {@code REVOKE_FAILED}).
@@ -175,8 +176,8 @@ public final class SessionContainments {
 
   private static String note(Alert a, ContainResult r) {
     return "SESSION_OUTLIVED_GRANT".equals(a.getAlertType()) && "IAM_ROLE".equals(r.getTargetType())
-        ? " [no revoke result had told the containment service the request's permission set: the grant was ended by"
-            + " the gateway, so the account's emergency roles are contained]"
+        ? " [no revoke result had told the containment service the request's permission set yet (the grant was ended"
+            + " by the gateway): the account's emergency roles are contained]"
         : "";
   }
 }
