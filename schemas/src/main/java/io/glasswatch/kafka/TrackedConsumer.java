@@ -78,6 +78,7 @@ public final class TrackedConsumer<K, V> implements AutoCloseable {
   private final Consumer<K, V> consumer;
   private final Hooks hooks;
   private final String name;
+  private final BooleanSupplier commitWhile;
   private final OffsetTracker offsets = new OffsetTracker();
   private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
 
@@ -89,9 +90,24 @@ public final class TrackedConsumer<K, V> implements AutoCloseable {
    * @param name for logs
    */
   public TrackedConsumer(Consumer<K, V> consumer, Hooks hooks, String name) {
+    this(consumer, hooks, name, () -> true);
+  }
+
+  /**
+   * A loop that stops committing once the service is unhealthy (e.g. a result could not be written):
+   * from then on nothing is committed, also not on revoke or close, and the next owner reads every
+   * record not committed before.
+   *
+   * @param consumer a consumer with a group and auto-commit off; owned (closed) by this loop
+   * @param hooks rebalance hooks
+   * @param name for logs
+   * @param commitWhile checked before every commit; false: nothing is committed
+   */
+  public TrackedConsumer(Consumer<K, V> consumer, Hooks hooks, String name, BooleanSupplier commitWhile) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.hooks = Objects.requireNonNull(hooks, "hooks");
     this.name = Objects.requireNonNull(name, "name");
+    this.commitWhile = Objects.requireNonNull(commitWhile, "commitWhile");
   }
 
   /**
@@ -151,12 +167,16 @@ public final class TrackedConsumer<K, V> implements AutoCloseable {
   }
 
   /**
-   * Polling thread: applies acknowledgements and commits, synchronously, every partition's finished prefix.
+   * Polling thread: applies acknowledgements and commits, synchronously, every partition's finished prefix
+   * (nothing once {@code commitWhile} says false).
    *
    * @return the offsets committed (empty when none moved)
    */
   public Map<TopicPartition, OffsetAndMetadata> commit() {
     applyAcks();
+    if (!commitWhile.getAsBoolean()) {
+      return Map.of();
+    }
     Map<TopicPartition, OffsetAndMetadata> c = offsets.committable(tp -> -1);
     if (!c.isEmpty()) {
       consumer.commitSync(c);

@@ -165,4 +165,26 @@ class TrackedConsumerTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(committed(P0)).isEqualTo(-1);
   }
+
+  @Test
+  void anUnhealthyServiceCommitsNothingNotEvenOnRevokeOrDrain() {
+    java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
+    MockConsumer<String, String> m = new MockConsumer<>("earliest");
+    TrackedConsumer<String, String> l = new TrackedConsumer<>(m, new TrackedConsumer.Hooks() { }, "test", healthy::get);
+    l.subscribe(List.of(TOPIC));
+    m.rebalance(List.of(P0));
+    m.updateBeginningOffsets(Map.of(P0, 0L));
+    m.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "k", "v0"));
+    m.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "k", "v1"));
+    List<OffsetTracker.Ticket> ts = new ArrayList<>();
+    l.poll(Duration.ofMillis(10), (r, t) -> ts.add(t));
+    l.ack(ts.get(0));
+    l.commit();
+    assertThat(m.committed(Set.of(P0)).get(P0).offset()).isEqualTo(1);
+    healthy.set(false);
+    l.ack(ts.get(1));
+    assertThat(l.commit()).isEmpty();
+    assertThat(l.drain(Duration.ofMillis(50), () -> true)).isZero();
+    assertThat(m.committed(Set.of(P0)).get(P0).offset()).isEqualTo(1);
+  }
 }

@@ -303,7 +303,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     this.trailEvents = serdes.value(CloudTrailEvent.class).deserializer();
     this.consumer = new TrackedConsumer<>(new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(),
         clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(),
-        "containment service " + clientId);
+        "containment service " + clientId, () -> failure.get() == null);
     this.trail = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.watchGroupId(), clientId + "-trail"),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.outputs = new ContainOutputs(settings, serdes, options, clientId, clock);

@@ -286,7 +286,8 @@ public final class RevokeService implements Runnable, AutoCloseable {
     this.commandDeserializer = serdes.value(RevokeCommand.class).deserializer();
     this.resultDeserializer = serdes.value(RevokeResult.class).deserializer();
     this.consumer = new TrackedConsumer<>(new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(),
-        clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(), "revoke service " + clientId);
+        clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(), "revoke service " + clientId,
+        () -> failure.get() == null);
     this.outputs = new RevokeOutputs(settings, serdes, options, clientId);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
