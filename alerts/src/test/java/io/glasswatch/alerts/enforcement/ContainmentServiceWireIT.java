@@ -267,6 +267,8 @@ class ContainmentServiceWireIT {
 
     assertThat(results(id)).isEmpty();
     assertThat(committedPastTheAlert()).isFalse();
+    String cutShort = iam.document();
+    assertThat(InlinePolicyText.sids(cutShort)).hasSize(1);
     assertThat(read(options.alertsTopic(), Alert.class, 1).stream().map(x -> x.value().getAlertType()))
         .doesNotContain("CONTAINMENT_FAILED");
     iam.unblock();
@@ -274,7 +276,9 @@ class ContainmentServiceWireIT {
       ContainResult r = await().atMost(WAIT).until(() -> results(id).stream().findFirst().orElse(null), x -> x != null);
       assertThat(r.getOutcome()).isEqualTo("CONTAINED");
       assertThat(r.getTargetArn()).isEqualTo(ROLE);
+      // the statement the first service wrote is replaced by the second's, with its later deny time
       assertThat(InlinePolicyText.sids(iam.document())).containsExactly(r.getStatementSid());
+      assertThat(iam.document()).isNotEqualTo(cutShort);
       assertThat(second.stats().contained()).isEqualTo(1);
       // the alert's offset is committed once its containment is recorded
       await().atMost(WAIT).until(this::committedPastTheAlert);
@@ -348,7 +352,10 @@ class ContainmentServiceWireIT {
     }
   }
 
-  /** An IAM client holding one role's inline policy; PutRolePolicy can be held until released or interrupted. */
+  /**
+   * An IAM client holding one role's inline policy; PutRolePolicy can be held, after the write, until released or
+   * interrupted (a crash between the write and its answer).
+   */
   static final class FakeIam implements software.amazon.awssdk.services.iam.IamClient {
     final java.util.concurrent.atomic.AtomicInteger putsStarted = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
@@ -388,13 +395,13 @@ class ContainmentServiceWireIT {
     public software.amazon.awssdk.services.iam.model.PutRolePolicyResponse putRolePolicy(
         software.amazon.awssdk.services.iam.model.PutRolePolicyRequest r) {
       putsStarted.incrementAndGet();
+      document = r.policyDocument(); // written; while blocked, the answer is not yet back
       try {
         gate.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw software.amazon.awssdk.core.exception.AbortedException.builder().message("interrupted").build();
       }
-      document = r.policyDocument();
       return software.amazon.awssdk.services.iam.model.PutRolePolicyResponse.builder().build();
     }
 
