@@ -139,7 +139,7 @@ public final class TopicSetup {
       // every service's group: a group left behind would resume the recreated topics at its old offsets
       List<String> groups = List.of(applicationId, names.group(OnCallDispatcher.GROUP_ID),
           names.group(RevokeService.GROUP_ID), names.group(ContainmentService.GROUP_ID),
-          names.group(TimelineSinkOptions.GROUP_ID));
+          names.group(ContainmentService.GROUP_ID) + "-cloudtrail", names.group(TimelineSinkOptions.GROUP_ID));
       deleteGroups(admin, groups, settings);
       if (!doomed.isEmpty()) {
         admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
