@@ -128,7 +128,7 @@ public final class ReplayCommand implements Callable<Integer> {
     try (EventTimeSorter sorter = new EventTimeSorter(Path.of(System.getProperty("java.io.tmpdir")),
         (long) SORT_BUFFER_MB << 20)) {
       // Reading and normalizing run on a thread of their own, sorting (encoding, sort runs) on this one.
-      try (Handoff.Producing<NormalizeResult> read = Handoff.produce("glasswatch-replay-read",
+      try (Handoff.Producing<NormalizeResult> read = Handoff.produce("glasswatch-replay-read", ReplayCommand::weigh,
           put -> reader.read(inputs, put::accept))) {
         while (read.hasNext()) {
           switch (read.next()) {
@@ -211,6 +211,15 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       return counts[0] + counts[2] + counts[3] + duplicates.conflicts() == 0 ? 0 : 2;
     }
+  }
+
+  /** Approximate bytes a read result holds, to bound what waits between reading and sorting. */
+  private static long weigh(NormalizeResult r) {
+    return switch (r) {
+      case NormalizeResult.Normalized n -> Handoff.weigh(n.value()) + 128L * n.validationReports().size();
+      case NormalizeResult.Rejected x -> x.raw().length + 2L * x.reason().length() + 128;
+      case NormalizeResult.Skipped s -> 128;
+    };
   }
 
   private static void write(Writer w, String line) {

@@ -8,14 +8,18 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * A bounded, ordered hand-over of items from one producing thread to one consuming thread, so that two
  * stages of a replay (reading and sorting, merging and running the topology, running the topology and
  * writing its outputs) run on two cores at once.
  *
- * <p>Items travel in batches of {@code batch} (one queue operation per batch, not per item); at most
- * {@code batches} full batches wait, so memory is bounded by {@code batch * (batches + 2)} items. The
+ * <p>Items travel in batches (one queue operation per batch, not per item): a batch is handed on when it
+ * holds {@code batch} items or when the weights of its items (their approximate size in bytes, given by
+ * a weight function) reach {@code batchWeight}; at most {@code batches} batches wait. So memory is
+ * bounded by {@code batches + 2} batches of at most {@code batchWeight} bytes plus one item each,
+ * whatever the number of items: with records up to the maximum record size, a few of them. The
  * consumer sees every item in the order it was put, then the end ({@link #hasNext()} false); when the
  * producer fails ({@link #fail(Throwable)}), the consumer first sees every item put before the failure,
  * then the failure itself, rethrown by {@link #hasNext()} as it was thrown (a {@link RuntimeException}
@@ -32,7 +36,9 @@ public final class Handoff<T> implements Iterator<T> {
   /** Default items per batch. */
   public static final int DEFAULT_BATCH = 256;
   /** Default number of full batches that may wait. */
-  public static final int DEFAULT_BATCHES = 8;
+  public static final int DEFAULT_BATCHES = 4;
+  /** Default weight (approximate bytes) at which a batch is handed on: 1 MiB. */
+  public static final long DEFAULT_BATCH_WEIGHT = 1L << 20;
 
   private static final Object END = new Object();
 
@@ -49,30 +55,46 @@ public final class Handoff<T> implements Iterator<T> {
 
   private final ArrayBlockingQueue<Object> queue;
   private final int batch;
+  private final ToLongFunction<? super T> weight;
+  private final long batchWeight;
   private volatile boolean cancelled;
   // producer side
   private List<T> filling;
+  private long filled;
   private boolean finished;
   // consumer side
   private Iterator<T> current = Collections.emptyIterator();
   private boolean ended;
 
   /**
-   * @param batch items per batch, at least 1
+   * @param batch most items per batch, at least 1
    * @param batches full batches that may wait, at least 1
+   * @param weight an item's approximate size in bytes
+   * @param batchWeight weight at which a batch is handed on before it holds {@code batch} items
    * @throws IllegalArgumentException for a size below 1
    */
-  public Handoff(int batch, int batches) {
-    if (batch < 1 || batches < 1) {
-      throw new IllegalArgumentException("batch and batches must be at least 1, got " + batch + " and " + batches);
+  public Handoff(int batch, int batches, ToLongFunction<? super T> weight, long batchWeight) {
+    if (batch < 1 || batches < 1 || batchWeight < 1) {
+      throw new IllegalArgumentException("batch, batches and batchWeight must be at least 1, got " + batch + ", "
+          + batches + " and " + batchWeight);
     }
     this.batch = batch;
     this.queue = new ArrayBlockingQueue<>(batches);
+    this.weight = java.util.Objects.requireNonNull(weight, "weight");
+    this.batchWeight = batchWeight;
   }
 
-  /** A hand-over with {@value #DEFAULT_BATCH} items per batch and {@value #DEFAULT_BATCHES} batches. */
-  public Handoff() {
-    this(DEFAULT_BATCH, DEFAULT_BATCHES);
+  /** A hand-over of items that all weigh 1 (for small items: batches of {@code batch} items). */
+  public Handoff(int batch, int batches) {
+    this(batch, batches, item -> 1, Long.MAX_VALUE);
+  }
+
+  /**
+   * A hand-over with {@value #DEFAULT_BATCH} items per batch, {@value #DEFAULT_BATCHES} batches and a
+   * batch weight of {@link #DEFAULT_BATCH_WEIGHT}.
+   */
+  public Handoff(ToLongFunction<? super T> weight) {
+    this(DEFAULT_BATCH, DEFAULT_BATCHES, weight, DEFAULT_BATCH_WEIGHT);
   }
 
   /**
@@ -80,10 +102,12 @@ public final class Handoff<T> implements Iterator<T> {
    * returned hand-over, which the calling thread reads; the end comes when {@code producer} returns, a
    * failure when it throws.
    *
+   * @param weight an item's approximate size in bytes ({@link #Handoff(ToLongFunction)})
    * @param producer receives the function that puts one item
    */
-  public static <T> Producing<T> produce(String name, Consumer<Consumer<T>> producer) {
-    Handoff<T> h = new Handoff<>();
+  public static <T> Producing<T> produce(String name, ToLongFunction<? super T> weight,
+      Consumer<Consumer<T>> producer) {
+    Handoff<T> h = new Handoff<>(weight);
     Thread t = Thread.ofPlatform().daemon().name(name).unstarted(() -> h.run(producer));
     Producing<T> p = new Producing<>(h, t);
     t.start();
@@ -159,7 +183,8 @@ public final class Handoff<T> implements Iterator<T> {
       filling = new ArrayList<>(batch);
     }
     filling.add(item);
-    if (filling.size() >= batch) {
+    filled += weight.applyAsLong(item);
+    if (filling.size() >= batch || filled >= batchWeight) {
       flush();
     }
   }
@@ -169,6 +194,7 @@ public final class Handoff<T> implements Iterator<T> {
     if (filling != null && !filling.isEmpty()) {
       offer(filling);
       filling = null;
+      filled = 0;
     }
   }
 
@@ -218,6 +244,33 @@ public final class Handoff<T> implements Iterator<T> {
       Thread.currentThread().interrupt();
       throw new Cancelled();
     }
+  }
+
+  /**
+   * The approximate size in bytes of {@code value}: its strings, byte buffers and lists at the top level
+   * (where normalized records keep the raw input), plus a fixed overhead; for weighing hand-overs.
+   */
+  public static long weigh(org.apache.avro.generic.IndexedRecord value) {
+    if (value == null) {
+      return 64;
+    }
+    long w = 64;
+    int fields = value.getSchema().getFields().size();
+    for (int i = 0; i < fields; i++) {
+      Object f = value.get(i);
+      if (f instanceof CharSequence cs) {
+        w += 2L * cs.length() + 16;
+      } else if (f instanceof java.nio.ByteBuffer b) {
+        w += b.remaining() + 16;
+      } else if (f instanceof java.util.Collection<?> c) {
+        w += 64L * c.size() + 16;
+      } else if (f instanceof org.apache.avro.generic.IndexedRecord r) {
+        w += weigh(r);
+      } else {
+        w += 8;
+      }
+    }
+    return w;
   }
 
   /**

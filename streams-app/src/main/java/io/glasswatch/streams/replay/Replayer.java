@@ -198,7 +198,8 @@ public final class Replayer {
     Map<String, Long> counts = new TreeMap<>();
     Pipe pipe = null;
     Delivery delivery = new Delivery(out);
-    Handoff.Producing<Prepared> input = Handoff.produce("glasswatch-replay-input", put -> {
+    Handoff.Producing<Prepared> input = Handoff.produce("glasswatch-replay-input",
+        p -> 3L * (p.value() == null ? 64 : p.value().length + 64), put -> {
       for (InputRecord r : records) {
         put.accept(prepare(r));
       }
@@ -208,7 +209,7 @@ public final class Replayer {
       long maxEventTime = Long.MIN_VALUE;
       while (input.hasNext()) {
         Prepared p = input.next();
-        delivery.submit(() -> out.input(p.record()));
+        delivery.input(p.record());
         long at = p.at();
         if (pipe == null) {
           pipe = new Pipe(new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), driverProperties(settings),
@@ -280,9 +281,12 @@ public final class Replayer {
    * driver's next hand-over throws {@link Handoff.Cancelled}, which {@link #failure} turns back into the
    * {@link Output}'s own exception.
    */
+  /** One call to the {@link Output}, with the approximate bytes it holds. */
+  private record Delivered(Runnable run, long bytes) {}
+
   private final class Delivery implements AutoCloseable {
     private final Output out;
-    private final Handoff<Runnable> handoff = new Handoff<>();
+    private final Handoff<Delivered> handoff = new Handoff<>(Delivered::bytes);
     private final Thread thread;
     private final Deserializer<Alert> alerts = serdes.value(Alert.class).deserializer();
     private final Deserializer<RevokeCommand> revokes = serdes.value(RevokeCommand.class).deserializer();
@@ -297,7 +301,7 @@ public final class Replayer {
     private void run() {
       try {
         while (handoff.hasNext()) {
-          handoff.next().run();
+          handoff.next().run().run();
         }
       } catch (Throwable e) {
         failed = e;
@@ -306,16 +310,24 @@ public final class Replayer {
     }
 
     void submit(Runnable r) {
-      handoff.put(r);
+      handoff.put(new Delivered(r, 64));
+    }
+
+    private void submit(ProducerRecord<byte[], byte[]> record, Runnable r) {
+      handoff.put(new Delivered(r, 2L * (record.value() == null ? 0 : record.value().length) + 256));
+    }
+
+    void input(InputRecord r) {
+      handoff.put(new Delivered(() -> out.input(r), Handoff.weigh(r.value())));
     }
 
     /** Queues a record the topology wrote, when it is one a replay reports. */
     void produced(ProducerRecord<byte[], byte[]> r) {
       switch (r.topic()) {
-        case Topics.ALERTS -> submit(() -> out.alert(alerts.deserialize(r.topic(), r.value())));
-        case Topics.REVOKE_COMMANDS -> submit(() -> out.revokeCommand(revokes.deserialize(r.topic(), r.value())));
-        case Topics.TIMELINE -> submit(() -> out.timeline(timeline.deserialize(r.topic(), r.value())));
-        case Topics.DEAD_LETTER -> submit(() -> out.deadLetter(new ReplayResult.DeadLetter(
+        case Topics.ALERTS -> submit(r, () -> out.alert(alerts.deserialize(r.topic(), r.value())));
+        case Topics.REVOKE_COMMANDS -> submit(r, () -> out.revokeCommand(revokes.deserialize(r.topic(), r.value())));
+        case Topics.TIMELINE -> submit(r, () -> out.timeline(timeline.deserialize(r.topic(), r.value())));
+        case Topics.DEAD_LETTER -> submit(r, () -> out.deadLetter(new ReplayResult.DeadLetter(
             DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
             r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
             DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))));
@@ -330,17 +342,17 @@ public final class Replayer {
       return new Output() {
         @Override
         public void alert(Alert a) {
-          submit(() -> out.alert(a));
+          handoff.put(new Delivered(() -> out.alert(a), Handoff.weigh(a)));
         }
 
         @Override
         public void revokeCommand(RevokeCommand c) {
-          submit(() -> out.revokeCommand(c));
+          handoff.put(new Delivered(() -> out.revokeCommand(c), Handoff.weigh(c)));
         }
 
         @Override
         public void timeline(TimelineEntry e) {
-          submit(() -> out.timeline(e));
+          handoff.put(new Delivered(() -> out.timeline(e), Handoff.weigh(e)));
         }
 
         @Override
