@@ -197,14 +197,16 @@ public final class Replayer {
         .withSweeper(sweeper);
     Map<String, Long> counts = new TreeMap<>();
     Pipe pipe = null;
-    Delivery delivery = new Delivery(out);
-    Handoff.Producing<Prepared> input = Handoff.produce("glasswatch-replay-input",
-        p -> 3L * (p.value() == null ? 64 : p.value().length + 64), put -> {
-      for (InputRecord r : records) {
-        put.accept(prepare(r));
-      }
-    });
+    Delivery delivery = null;
+    Handoff.Producing<Prepared> input = null;
     try {
+      delivery = new Delivery(out);
+      input = Handoff.produce("glasswatch-replay-input",
+          p -> 3L * (p.value() == null ? 64 : p.value().length + 64), put -> {
+            for (InputRecord r : records) {
+              put.accept(prepare(r));
+            }
+          });
       long clock = Long.MIN_VALUE;
       long maxEventTime = Long.MIN_VALUE;
       while (input.hasNext()) {
@@ -241,16 +243,21 @@ public final class Replayer {
         pipe.pipe(topic, null, null, endOfInputHeaders(), Topics.END_OF_INPUT_TIME);
       }
       pipe.finish();
+      Delivery delivering = delivery;
       AccountCorrelator
           .openDeadlines(pipe.driver.getKeyValueStore(AccountCorrelator.STORE), policy)
-          .forEach(d -> delivery.submit(() -> out.openDeadline(d)));
+          .forEach(d -> delivering.submit(() -> out.openDeadline(d)));
       delivery.finish();
       return counts;
     } catch (Handoff.Cancelled e) {
       throw delivery.failure(e);
     } finally {
-      input.close();
-      delivery.close();
+      if (input != null) {
+        input.close();
+      }
+      if (delivery != null) {
+        delivery.close();
+      }
       if (pipe != null) {
         pipe.driver.close();
       }
