@@ -12,24 +12,20 @@
 # Exit status 0 when every alert arrived and p99 < 300 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+source benchmarks/lib.sh
 KAFKA_PORT="${BENCH_KAFKA_PORT:-19092}"
 REGISTRY_PORT="${BENCH_REGISTRY_PORT:-18081}"
 STACK_DIR="${BENCH_STACK_DIR:-.glasswatch/stack}"
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  mvn -B -q ${GLASSWATCH_MVN_OPTS:-} -pl benchmarks -am package -DskipTests
-fi
+bench_build
 ./glasswatch stack up --components KAFKA,REGISTRY --set "stack.dir=$STACK_DIR" \
   --set "stack.kafka.port=$KAFKA_PORT" --set "stack.registry.port=$REGISTRY_PORT" \
   --set "kafka.bootstrap.servers=127.0.0.1:$KAFKA_PORT" \
   --set "registry.url=http://127.0.0.1:$REGISTRY_PORT/apis/registry/v3" >/dev/null
-jar=$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 exec_status=0
-"$JAVA_HOME/bin/java" -Xmx512m --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-  -cp "$jar:$(cat benchmarks/target/benchmark.classpath)" io.glasswatch.benchmarks.AlertLatencyBenchmark \
+bench_classpath
+"${BENCH_JAVA[@]}" -Xmx512m -cp "$BENCH_CP" io.glasswatch.benchmarks.AlertLatencyBenchmark \
   --kafka "127.0.0.1:$KAFKA_PORT" --registry "http://127.0.0.1:$REGISTRY_PORT/apis/registry/v3" \
   --alerts "${1:-1000}" --rate "${2:-20}" --warmup "${3:-100}" --work "$WORK" || exec_status=$?
 exit "$exec_status"

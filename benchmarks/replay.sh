@@ -11,16 +11,13 @@
 #              BENCH_KEEP_DATA=1 (keep the generated input under .glasswatch/bench/replay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+source benchmarks/lib.sh
 records="${1:-1000000}"
 per_file="${2:-250}"
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  mvn -B -q -pl benchmarks,cli -am package -DskipTests
-fi
+bench_build benchmarks,cli
 bench_cp="$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1):$(cat benchmarks/target/benchmark.classpath)"
 cli_cp="cli/target/glasswatch-cli.jar:$(cat cli/target/glasswatch.classpath)"
-java=("$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+java=("${BENCH_JAVA[@]}")
 data=.glasswatch/bench/replay
 mkdir -p "$data"
 if [[ ! -f "$data/many-$records-$per_file.done" ]]; then

@@ -18,17 +18,6 @@
 #              -Dmaven.repo.local). Never installs anything into ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  mvn -B -q ${GLASSWATCH_MVN_OPTS:-} -pl benchmarks -am package -DskipTests
-fi
-jar=$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1)
-if tr ':' '\n' < benchmarks/target/benchmark.classpath | grep -q '/io/glasswatch/'; then
-  echo "benchmarks/target/benchmark.classpath takes Glasswatch modules from a Maven repository, not this working copy;" >&2
-  echo "rebuild with: mvn -B -q -pl benchmarks -am package -DskipTests (or run without BENCH_SKIP_BUILD)" >&2
-  exit 2
-fi
-exec "$JAVA_HOME/bin/java" -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" \
-  --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-  -cp "$jar:$(cat benchmarks/target/benchmark.classpath)" io.glasswatch.benchmarks.RevokeLatencyBenchmark "$@"
+source benchmarks/lib.sh
+bench_build
+bench_exec io.glasswatch.benchmarks.RevokeLatencyBenchmark "$@"

@@ -15,12 +15,6 @@
 #              Never installs anything into ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  mvn -B -q ${GLASSWATCH_MVN_OPTS:-} -pl benchmarks -am package -DskipTests
-fi
-jar=$(ls benchmarks/target/glasswatch-benchmarks-*.jar | head -1)
-exec "$JAVA_HOME/bin/java" -Xms"${BENCH_HEAP:-1g}" -Xmx"${BENCH_HEAP:-1g}" \
-  --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-  -cp "$jar:$(cat benchmarks/target/benchmark.classpath)" io.glasswatch.benchmarks.RootLatencyBenchmark "$@"
+source benchmarks/lib.sh
+bench_build
+bench_exec io.glasswatch.benchmarks.RootLatencyBenchmark "$@"

@@ -14,17 +14,13 @@ import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.ContainResult;
 import io.glasswatch.schema.RevokeCommand;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
-import io.glasswatch.stack.Component;
-import io.glasswatch.stack.LocalStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +29,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -132,36 +126,16 @@ public final class ContainmentLatencyBenchmark {
   }
 
   boolean run() throws Exception {
-    GlasswatchSettings base = GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, options.workDir().resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(options.kafkaPort()))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(options.registryPort()))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(options.motoPort()))
-        .set(GlasswatchSettings.STACK_ES_PORT, "29302")
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + options.kafkaPort())
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + options.registryPort() + "/apis/registry/v3")
-        .build();
-    return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO),
-        options.keepStack(), out, (stack, settings) -> {
-          if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
-            throw new IllegalStateException("moto is not running on port " + options.motoPort());
-          }
-          return measure(settings.with(GlasswatchSettings.REVOKE_DRY_RUN, "false"));
-        });
+    return LatencyStack.run(options.workDir(), options.kafkaPort(), options.registryPort(), options.motoPort(), 29302,
+        options.keepStack(), out, (stack, settings) -> measure(settings.with(GlasswatchSettings.REVOKE_DRY_RUN, "false")));
   }
 
   private boolean measure(GlasswatchSettings settings) throws Exception {
     String prefix = "bench-contain-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     String registryUrl = settings.get(GlasswatchSettings.REGISTRY_URL);
-    new SchemaRegistrar(registryUrl).registerAll();
-    Properties adminProps = new Properties();
-    adminProps.put("bootstrap.servers", settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP));
-    List<String> topics = List.of(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.CONTAIN_COMMANDS,
+    LatencyStack.createTopics(settings, List.of(Topics.REVOKE_COMMANDS, Topics.REVOKE_RESULTS, Topics.CONTAIN_COMMANDS,
         Topics.CONTAIN_RESULTS, Topics.ALERTS, Topics.ALERT_RESOLUTIONS, Topics.CLOUDTRAIL_EVENTS, Topics.DEAD_LETTER)
-        .stream().map(t -> prefix + t).toList();
-    try (Admin admin = Admin.create(adminProps)) {
-      admin.createTopics(topics.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
-    }
+        .stream().map(t -> prefix + t).toList());
     int n = options.commands();
     out.printf(Locale.ROOT, "%n== Containment latency: %d revokes over %d permission sets at %.1f/s, real RevokeService "
         + "and ContainmentService against moto (%s)%n", n, options.permissionSets(), options.rate(),
@@ -175,10 +149,7 @@ public final class ContainmentLatencyBenchmark {
             SsoAdminClients.Tuning.defaults());
         SessionContainer container = SessionContainer.fromSettings(revoke, SsoAdminClients.Tuning.defaults(),
             SessionContainer.Options.defaults())) {
-      RevokeService.Options ro = RevokeService.Options.defaults()
-          .withTopics(prefix + Topics.REVOKE_COMMANDS, prefix + Topics.REVOKE_RESULTS, prefix + Topics.DEAD_LETTER)
-          .withAlertsTopic(prefix + Topics.ALERTS).withResolutionsTopic(prefix + Topics.ALERT_RESOLUTIONS)
-          .withGroupId(prefix + RevokeService.GROUP_ID);
+      RevokeService.Options ro = LatencyStack.revokeOptions(prefix).withResolutionsTopic(prefix + Topics.ALERT_RESOLUTIONS);
       ContainmentService.Options co = ContainmentService.Options.defaults().prefixed(prefix, prefix + ContainmentService.GROUP_ID);
       try (RevokeService rs = new RevokeService(settings, revoker, ro, OverlappingGrants.NONE, PolicyAlerts.defaults());
           ContainmentService cs = new ContainmentService(settings, container, ContainmentPolicy.defaults(),

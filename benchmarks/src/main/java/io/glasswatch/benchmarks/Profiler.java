@@ -64,6 +64,8 @@ final class Profiler {
       new Category("  state JSON (de)serialization in stage B", within(STAGE_B, JSON)),
       new Category("  RocksDB calls in stage B", within(STAGE_B, "org.rocksdb.")),
       new Category("  timeline drafts in stage B (TimelineDrafts, Details JSON)", within(STAGE_B, "io.glasswatch.streams.timeline.TimelineDraft")),
+      new Category("  AWS session attribution in stage B (GrantSessions, SessionFacts; SPEC 1.6)",
+          within(STAGE_B, "io.glasswatch.streams.correlation.GrantSessions", "io.glasswatch.streams.attribution.")),
       new Category("stage B punctuation: AccountCorrelator.evaluateAll", any("io.glasswatch.streams.correlation.AccountCorrelator.evaluateAll")),
       new Category("stage C: TimelineChainer.process", any(STAGE_C)),
       new Category("  hash (Hashing.timelineHash: canonical JSON + SHA-256)", within(STAGE_C, "io.glasswatch.schema.Hashing.timelineHash")),

@@ -12,10 +12,7 @@ import io.glasswatch.schema.GatewayEvent;
 import io.glasswatch.schema.Hashing;
 import io.glasswatch.schema.RevokeCommand;
 import io.glasswatch.schema.RevokeResult;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
-import io.glasswatch.stack.Component;
-import io.glasswatch.stack.LocalStack;
 import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -193,23 +188,8 @@ public final class RevokeLatencyBenchmark {
   }
 
   Result run() throws Exception {
-    GlasswatchSettings base = GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, options.workDir().resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(options.kafkaPort()))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(options.registryPort()))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(options.motoPort()))
-        .set(GlasswatchSettings.STACK_ES_PORT, "29301")
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + options.kafkaPort())
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + options.registryPort() + "/apis/registry/v3")
-        .build();
-    return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO),
-        options.keepStack(), out, (stack, settings) -> {
-          if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
-            throw new IllegalStateException("moto is not running on port " + options.motoPort()
-                + " (is moto_server installed?)");
-          }
-          return measure(settings);
-        });
+    return LatencyStack.run(options.workDir(), options.kafkaPort(), options.registryPort(), options.motoPort(), 29301,
+        options.keepStack(), out, (stack, settings) -> measure(settings));
   }
 
   private static String account(int i) {
@@ -225,17 +205,16 @@ public final class RevokeLatencyBenchmark {
     String deadLetterTopic = prefix + Topics.DEAD_LETTER;
     String group = prefix + RevokeService.GROUP_ID;
     String registryUrl = settings.get(GlasswatchSettings.REGISTRY_URL);
-    new SchemaRegistrar(registryUrl).registerAll();
     Properties adminProps = new Properties();
     adminProps.put("bootstrap.servers", bootstrap);
     int n = options.commands();
+    List<String> topics = options.pipeline() ? Topics.all().stream().map(t -> prefix + t).toList()
+        : List.of(commandsTopic, resultsTopic, alertsTopic, deadLetterTopic);
+    LatencyStack.createTopics(settings, topics);
     out.printf(Locale.ROOT, "%n== Revoke latency: %d revoke commands over %d accounts at %.1f commands/s, real RevokeService "
         + "against moto's IAM Identity Center (%s)%n", n, options.accounts(), options.rate(),
         settings.get(GlasswatchSettings.SSO_ENDPOINT));
     try (Admin admin = Admin.create(adminProps)) {
-      List<String> topics = options.pipeline() ? Topics.all().stream().map(t -> prefix + t).toList()
-          : List.of(commandsTopic, resultsTopic, alertsTopic, deadLetterTopic);
-      admin.createTopics(topics.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
       try {
         return measure(settings, n, prefix, commandsTopic, resultsTopic, alertsTopic, deadLetterTopic, group, registryUrl);
       } finally {
@@ -267,9 +246,7 @@ public final class RevokeLatencyBenchmark {
     out.printf(Locale.ROOT, "  created %d account assignments in moto in %.1f s%n", n, (System.nanoTime() - c0) / 1e9);
 
     RevokeSettings revokeSettings = RevokeSettings.from(settings);
-    RevokeService.Options serviceOptions = RevokeService.Options.defaults()
-        .withTopics(commandsTopic, resultsTopic, deadLetterTopic).withAlertsTopic(alertsTopic).withGroupId(group)
-        .withParallelism(revokeSettings.parallelism());
+    RevokeService.Options serviceOptions = LatencyStack.revokeOptions(prefix).withParallelism(revokeSettings.parallelism());
     Map<String, RevokeResult> finals = new HashMap<>();
     Map<String, Long> eventSentAt = new HashMap<>();
     double produceSeconds;

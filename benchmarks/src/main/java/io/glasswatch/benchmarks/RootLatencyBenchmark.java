@@ -25,10 +25,7 @@ import io.glasswatch.producers.kafka.KafkaSettings;
 import io.glasswatch.producers.normalize.Normalizer;
 import io.glasswatch.schema.AvroSerdes;
 import io.glasswatch.schema.RevokeResult;
-import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
-import io.glasswatch.stack.Component;
-import io.glasswatch.stack.LocalStack;
 import io.glasswatch.streams.StreamsService;
 import io.glasswatch.streams.StreamsSettings;
 import io.glasswatch.streams.policy.Policy;
@@ -46,7 +43,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,8 +55,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -144,16 +138,7 @@ public final class RootLatencyBenchmark {
 
   private boolean run() throws Exception {
     Path work = Path.of(o.get("--work-dir")).toAbsolutePath();
-    GlasswatchSettings base = GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, work.resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, o.get("--kafka-port"))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, o.get("--registry-port"))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, o.get("--moto-port"))
-        .set(GlasswatchSettings.STACK_ES_PORT, "29401")
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + o.get("--kafka-port"))
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + o.get("--registry-port") + "/apis/registry/v3")
-        .build();
-    return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO),
+    return LatencyStack.run(work, i("--kafka-port"), i("--registry-port"), i("--moto-port"), 29401,
         o.containsKey("--keep-stack"), out, (stack, settings) -> measure(settings, work));
   }
 
@@ -164,13 +149,7 @@ public final class RootLatencyBenchmark {
     String bootstrap = settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP);
     String registry = settings.get(GlasswatchSettings.REGISTRY_URL);
     String prefix = "bench-root-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    new SchemaRegistrar(registry).registerAll();
-    Properties adminProps = new Properties();
-    adminProps.put("bootstrap.servers", bootstrap);
-    try (Admin admin = Admin.create(adminProps)) {
-      admin.createTopics(Topics.all().stream().map(t -> new NewTopic(prefix + t, 3, (short) 1)).toList())
-          .all().get(60, TimeUnit.SECONDS);
-    }
+    LatencyStack.createTopics(settings, Topics.all().stream().map(t -> prefix + t).toList());
     Policy policy = Policy.defaults().toBuilder().gatewaySources(List.of("ingest-http")).build();
     StreamsSettings streams = new StreamsSettings(prefix + "glasswatch", bootstrap,
         Files.createDirectories(work.resolve(prefix + "state")), policy, 0, StreamsSettings.DEFAULT_COMMIT_INTERVAL,
@@ -194,10 +173,7 @@ public final class RootLatencyBenchmark {
             prefix + Topics.ALERT_DELIVERIES, prefix + Topics.DEAD_LETTER, prefix + Topics.ALERT_DELIVERY_EVENTS)
         .withGroupId(prefix + "alerts");
     RevokeSettings revokeSettings = RevokeSettings.from(settings);
-    RevokeService.Options revokeOptions = RevokeService.Options.defaults()
-        .withTopics(prefix + Topics.REVOKE_COMMANDS, prefix + Topics.REVOKE_RESULTS, prefix + Topics.DEAD_LETTER)
-        .withAlertsTopic(prefix + Topics.ALERTS).withGroupId(prefix + RevokeService.GROUP_ID)
-        .withParallelism(revokeSettings.parallelism());
+    RevokeService.Options revokeOptions = LatencyStack.revokeOptions(prefix).withParallelism(revokeSettings.parallelism());
     ExecutorService services = Executors.newFixedThreadPool(2);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     AtomicBoolean stop = new AtomicBoolean();

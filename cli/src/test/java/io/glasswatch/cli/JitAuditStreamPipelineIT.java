@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.glasswatch.cli.demo.TopicReader;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.producers.ingest.aws.RateLimiter;
@@ -20,105 +19,45 @@ import io.glasswatch.schema.RevokeResult;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.sinks.timeline.TimelineQueries;
 import io.glasswatch.sinks.timeline.TimelineVerifier;
-import java.net.URI;
-import java.nio.file.Files;
+import io.glasswatch.testing.MotoJitTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The JIT controller's {@code jit_audit} table read live, end to end, on the real servers: its real
  * PutItem bodies ({@code real-sources/jit-aws-controller/dynamodb-putitem-requests.jsonl}) written to
- * moto's DynamoDB, the stream read by {@link JitAuditStreamReader} into Kafka, the streams app, alert
- * delivery, the revoke executor and the Elasticsearch sink. The reader stops after the first ten items
+ * moto's DynamoDB ({@link MotoJitTables}), the stream read by {@link JitAuditStreamReader} into Kafka,
+ * the streams app, alert delivery, the revoke executor and the Elasticsearch sink. The reader stops after the first ten items
  * and a new reader (a restart) resumes from the checkpoint in {@code ingest-checkpoints}; every request's
  * timeline then holds each of its records exactly once, in one unbroken chain. The controller's
  * self-approval (frank approves his own request) raises {@code SELF_APPROVAL}; a compliant run raises
  * nothing.
  */
 class JitAuditStreamPipelineIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef";
   private static final String PERMISSION_SET = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef";
   private static final String ALICE = "1d1d7044-857f-45a8-9ab5-6def9d3d47aa";
   private static final String CAROL_PREFIX = "192a4f91";
   private static final String DAVE_PREFIX = "7c927304";
   private static final String FRANK_PREFIX = "94e99498";
-  private static final StaticCredentialsProvider CREDS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
 
   @TempDir Path dir;
 
-  /** The controller's PutItem bodies, in the order it wrote them. */
-  private static List<JsonNode> putItems() throws Exception {
-    List<JsonNode> puts = new ArrayList<>();
-    Path file = Path.of(JitAuditStreamPipelineIT.class
-        .getResource("/real-sources/jit-aws-controller/dynamodb-putitem-requests.jsonl").toURI());
-    for (String line : Files.readAllLines(file)) {
-      if (!line.isBlank()) {
-        puts.add(JSON.readTree(line).get("body"));
-      }
-    }
-    return puts;
-  }
-
-  private static String requestId(JsonNode put) {
-    return put.get("Item").get("request_id").get("S").asText();
-  }
-
-  private static boolean table(JsonNode put, String name) {
-    return name.equals(put.get("TableName").asText());
-  }
-
-  /** moto tables {@code jit_audit_<suffix>} (stream NEW_IMAGE) and {@code jit_requests_<suffix>}. */
-  private record Tables(String audit, String requests, String streamArn) {}
-
-  private static Tables createTables(DynamoDbClient ddb) {
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String audit = "jit_audit_" + suffix;
-    String requests = "jit_requests_" + suffix;
-    ddb.createTable(r -> r.tableName(audit)
-        .keySchema(k -> k.attributeName("request_id").keyType(KeyType.HASH),
-            k -> k.attributeName("event_time_event_id").keyType(KeyType.RANGE))
-        .attributeDefinitions(a -> a.attributeName("request_id").attributeType(ScalarAttributeType.S),
-            a -> a.attributeName("event_time_event_id").attributeType(ScalarAttributeType.S))
-        .billingMode("PAY_PER_REQUEST")
-        .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
-    ddb.createTable(r -> r.tableName(requests)
-        .keySchema(k -> k.attributeName("request_id").keyType(KeyType.HASH))
-        .attributeDefinitions(a -> a.attributeName("request_id").attributeType(ScalarAttributeType.S))
-        .billingMode("PAY_PER_REQUEST"));
-    return new Tables(audit, requests, ddb.describeTable(r -> r.tableName(audit)).table().latestStreamArn());
-  }
-
   /** One run of the stream reader as {@code glasswatch ingest} runs it: its own checkpoint store and producer. */
-  private static JitAuditStreamReader.PollResult readOnce(GlasswatchSettings s, DynamoDbStreamsClient streams,
-      DynamoDbClient ddb, Tables t) throws Exception {
+  private static JitAuditStreamReader.PollResult readOnce(GlasswatchSettings s, MotoJitTables t) throws Exception {
     SourceSettings sources = new SourceSettings(null, null, INSTANCE, PERMISSION_SET, null, null);
-    var options = new JitAuditStreamReader.Options(t.streamArn(), t.requests(), 100, 1000, Duration.ofMillis(10), 3);
+    var options = new JitAuditStreamReader.Options(t.streamArn(), t.requestsTable(), 100, 1000, Duration.ofMillis(10), 3);
     try (CheckpointStore store = CheckpointStore.open(s, io.glasswatch.schema.TopicNames.from(s).name(Topics.INGEST_CHECKPOINTS));
         EventProducer producer = new EventProducer(s)) {
-      JitAuditStreamReader reader = new JitAuditStreamReader(streams, ddb, options, new NativeFormats(sources),
+      JitAuditStreamReader reader = new JitAuditStreamReader(t.streams(), t.dynamoDb(), options, new NativeFormats(sources),
           new RateLimiter(50), store, producer, new IngestMetrics());
       JitAuditStreamReader.PollResult r = reader.pollOnce();
       assertThat(store.get(reader.checkpointKey())).as("checkpoint written").isPresent();
@@ -127,40 +66,35 @@ class JitAuditStreamPipelineIT {
   }
 
   private interface Body {
-    void run(GlasswatchSettings s, DynamoDbClient ddb, DynamoDbStreamsClient streams, Tables t) throws Exception;
+    void run(GlasswatchSettings s, MotoJitTables t) throws Exception;
   }
 
   private void withStack(String namespace, Body body) throws Exception {
     GlasswatchSettings s = ItNamespace.prepare(namespace, dir);
-    URI moto = URI.create(s.get(GlasswatchSettings.SSO_ENDPOINT));
-    try (DynamoDbClient ddb = DynamoDbClient.builder().endpointOverride(moto).region(Region.US_EAST_1)
-            .credentialsProvider(CREDS).build();
-        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(moto).region(Region.US_EAST_1)
-            .credentialsProvider(CREDS).overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
+    try (MotoJitTables tables = MotoJitTables.create(s);
         Pipeline pipeline = Pipeline.start(s, Pipeline.all(), System.out)) {
-      body.run(s, ddb, streams, createTables(ddb));
+      body.run(s, tables);
     }
   }
 
   @Test
   void theStreamThroughThePipelineRaisesTheControllersViolationsAndARestartNeitherDuplicatesNorSkips()
       throws Exception {
-    withStack("jitstream", (s, ddb, streams, t) -> {
-      List<JsonNode> puts = putItems();
-      List<JsonNode> audit = puts.stream().filter(p -> table(p, "jit_audit")).toList();
+    withStack("jitstream", (s, t) -> {
+      List<JsonNode> puts = MotoJitTables.controllerPutItems();
+      List<JsonNode> audit = puts.stream().filter(p -> MotoJitTables.writes(p, MotoJitTables.AUDIT)).toList();
       assertThat(audit).hasSize(17);
-      puts.stream().filter(p -> table(p, "jit_requests"))
-          .forEach(p -> ddb.putItem(r -> r.tableName(t.requests()).item(attributes(p.get("Item")))));
+      puts.stream().filter(p -> MotoJitTables.writes(p, MotoJitTables.REQUESTS)).forEach(t::put);
 
       // first run: alice's and carol's requests, dave's request and approval
-      audit.subList(0, 10).forEach(p -> ddb.putItem(r -> r.tableName(t.audit()).item(attributes(p.get("Item")))));
-      JitAuditStreamReader.PollResult first = readOnce(s, streams, ddb, t);
+      audit.subList(0, 10).forEach(t::put);
+      JitAuditStreamReader.PollResult first = readOnce(s, t);
       assertThat(first.records()).isEqualTo(10);
       assertThat(first.rejected()).isZero();
 
       // the reader is down while the controller writes on; a new reader resumes from the checkpoint
-      audit.subList(10, 17).forEach(p -> ddb.putItem(r -> r.tableName(t.audit()).item(attributes(p.get("Item")))));
-      JitAuditStreamReader.PollResult second = readOnce(s, streams, ddb, t);
+      audit.subList(10, 17).forEach(t::put);
+      JitAuditStreamReader.PollResult second = readOnce(s, t);
       assertThat(second.records()).as("only the items written after the checkpoint").isEqualTo(7);
       assertThat(second.rejected()).isZero();
 
@@ -168,7 +102,7 @@ class JitAuditStreamPipelineIT {
       List<GatewayEvent> produced = TopicReader.readAll(s, Topics.GATEWAY_EVENTS, GatewayEvent.class);
       assertThat(produced).hasSize((int) (first.produced() + second.produced()));
       Map<String, Long> auditPerRequest = audit.stream().collect(Collectors.groupingBy(
-          JitAuditStreamPipelineIT::requestId, TreeMap::new, Collectors.counting()));
+          MotoJitTables::requestId, TreeMap::new, Collectors.counting()));
       Map<String, Long> fromAudit = produced.stream().filter(e -> !"jit_requests".equals(e.getSourceEventType()))
           .collect(Collectors.groupingBy(GatewayEvent::getRequestId, TreeMap::new, Collectors.counting()));
       assertThat(fromAudit).isEqualTo(auditPerRequest);
@@ -211,16 +145,15 @@ class JitAuditStreamPipelineIT {
 
   @Test
   void aCompliantRunOfTheControllerRaisesNothingEvenAfterEveryDeadline() throws Exception {
-    withStack("jitstream-compliant", (s, ddb, streams, t) -> {
+    withStack("jitstream-compliant", (s, t) -> {
       // alice (60 min, expired by the controller) and carol (30 min, revoked by secops), both approved by bob
-      List<JsonNode> puts = putItems().stream()
-          .filter(p -> requestId(p).equals(ALICE) || requestId(p).startsWith(CAROL_PREFIX)).toList();
-      puts.stream().filter(p -> table(p, "jit_requests"))
-          .forEach(p -> ddb.putItem(r -> r.tableName(t.requests()).item(attributes(p.get("Item")))));
-      List<JsonNode> audit = puts.stream().filter(p -> table(p, "jit_audit")).toList();
+      List<JsonNode> puts = MotoJitTables.controllerPutItems().stream()
+          .filter(p -> MotoJitTables.requestId(p).equals(ALICE) || MotoJitTables.requestId(p).startsWith(CAROL_PREFIX)).toList();
+      puts.stream().filter(p -> MotoJitTables.writes(p, MotoJitTables.REQUESTS)).forEach(t::put);
+      List<JsonNode> audit = puts.stream().filter(p -> MotoJitTables.writes(p, MotoJitTables.AUDIT)).toList();
       assertThat(audit).hasSize(8);
-      audit.forEach(p -> ddb.putItem(r -> r.tableName(t.audit()).item(attributes(p.get("Item")))));
-      JitAuditStreamReader.PollResult r = readOnce(s, streams, ddb, t);
+      audit.forEach(t::put);
+      JitAuditStreamReader.PollResult r = readOnce(s, t);
       assertThat(r.records()).isEqualTo(8);
       assertThat(r.rejected()).isZero();
 
@@ -234,7 +167,7 @@ class JitAuditStreamPipelineIT {
             .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).untilAsserted(() -> {
           q.refresh();
           // both lifecycles closed: the streams app has processed everything up to the tick
-          for (String request : Set.of(ALICE, requestId(audit.get(4)))) {
+          for (String request : Set.of(ALICE, MotoJitTables.requestId(audit.get(4)))) {
             assertThat(q.timeline(request)).as(request)
                 .anyMatch(d -> "lifecycle_closed".equals(((Map<?, ?>) d.get("event")).get("action")));
           }
@@ -247,23 +180,5 @@ class JitAuditStreamPipelineIT {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> gw(Map<String, Object> doc) {
     return (Map<String, Object>) doc.get("glasswatch");
-  }
-
-  private static Map<String, AttributeValue> attributes(JsonNode item) {
-    Map<String, AttributeValue> out = new LinkedHashMap<>();
-    item.properties().forEach(e -> out.put(e.getKey(), attribute(e.getValue())));
-    return out;
-  }
-
-  private static AttributeValue attribute(JsonNode typed) {
-    var e = typed.properties().iterator().next();
-    JsonNode v = e.getValue();
-    return switch (e.getKey()) {
-      case "S" -> AttributeValue.fromS(v.asText());
-      case "N" -> AttributeValue.fromN(v.asText());
-      case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
-      case "M" -> AttributeValue.fromM(attributes(v));
-      default -> throw new IllegalArgumentException("type " + e.getKey());
-    };
   }
 }

@@ -89,6 +89,12 @@ public final class GlasswatchSettings {
    * for revokes on that account.
    */
   public static final String REVOKE_ROLE_ARN = "revoke.assume-role-arn";
+  /**
+   * IAM role assumed (STS AssumeRole) for containment's IAM calls on an emergency role, {@code {accountId}}
+   * standing for the role's account, e.g. {@code arn:aws:iam::{accountId}:role/GlasswatchContainment};
+   * empty means the default credentials chain as is.
+   */
+  public static final String CONTAINMENT_ROLE_ARN = "containment.assume-role-arn";
   /** Whether the expiry sweeper checks that the assignment of every expired grant is gone. */
   public static final String REVOKE_SWEEPER = "revoke.sweeper.enabled";
   /** How far back the expiry sweeper looks: grants that expired longer ago are not checked (e.g. 24h). */
@@ -193,6 +199,7 @@ public final class GlasswatchSettings {
     d.put(REVOKE_GIVE_UP, "15m");
     d.put(REVOKE_PARALLELISM, "8");
     d.put(REVOKE_ROLE_ARN, "");
+    d.put(CONTAINMENT_ROLE_ARN, "");
     d.put(REVOKE_SWEEPER, "true");
     d.put(REVOKE_SWEEPER_LOOKBACK, "24h");
     d.put(WEBHOOK_URL, "");

@@ -41,7 +41,7 @@ public enum Component {
   }
 
   /** This component's main TCP port in {@code settings}. */
-  public int port(GlasswatchSettings settings) {
-    return settings.getInt(portKey);
+  public int port(StackSettings settings) {
+    return settings.port(this);
   }
 }

@@ -32,8 +32,6 @@ record Credentials(String adminUser, String adminPassword, String sinkUser, Stri
 
   /** File name under the stack directory. */
   static final String FILE_NAME = "credentials.properties";
-  /** Default reader user name. */
-  static final String DEFAULT_READER = "glasswatch_reader";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,22 +49,12 @@ record Credentials(String adminUser, String adminPassword, String sinkUser, Stri
   }
 
   /**
-   * Users named in {@code settings} (defaults {@code glasswatch_admin}, {@code glasswatch_sink},
-   * {@code glasswatch_reader}); a password is taken from {@code settings} when set there, generated
-   * otherwise.
+   * The users of {@code users} (names defaulted by {@link StackSettings#from}); a password is taken from
+   * {@code users} when set there, generated otherwise.
    */
-  static Credentials generate(GlasswatchSettings settings) {
-    return new Credentials(
-        orDefault(settings.get(GlasswatchSettings.ES_ADMIN_USER), "glasswatch_admin"),
-        orRandom(settings.get(GlasswatchSettings.ES_ADMIN_PASSWORD)),
-        orDefault(settings.get(GlasswatchSettings.ES_SINK_USER), "glasswatch_sink"),
-        orRandom(settings.get(GlasswatchSettings.ES_SINK_PASSWORD)),
-        orDefault(settings.get(LocalStack.ES_READER_USER), DEFAULT_READER),
-        orRandom(settings.get(LocalStack.ES_READER_PASSWORD)));
-  }
-
-  private static String orDefault(String v, String d) {
-    return v == null || v.isBlank() ? d : v;
+  static Credentials generate(StackSettings.Users users) {
+    return new Credentials(users.adminUser(), orRandom(users.adminPassword()), users.sinkUser(),
+        orRandom(users.sinkPassword()), users.readerUser(), orRandom(users.readerPassword()));
   }
 
   private static String orRandom(String v) {

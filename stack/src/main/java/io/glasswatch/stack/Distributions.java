@@ -58,18 +58,21 @@ final class Distributions {
     return version("elasticsearch.version", "8.19.21");
   }
 
-  /** Candidate local Maven repositories, in order: build time, -Dmaven.repo.local, ~/.m2/repository. */
-  static List<Path> localRepositories() {
+  /**
+   * Candidate local Maven repositories, in order: the one this module was built with, {@code mavenRepoLocal}
+   * (system property {@code maven.repo.local}; empty for none), {@code <userHome>/.m2/repository}.
+   * {@link StackSettings#from} calls this once with the system properties.
+   */
+  static List<Path> localRepositories(String mavenRepoLocal, String userHome) {
     java.util.ArrayList<Path> repos = new java.util.ArrayList<>();
     String built = BUILD.getProperty("localRepository", "");
     if (!built.isEmpty() && !built.startsWith("${")) {
       repos.add(Path.of(built));
     }
-    String sys = System.getProperty("maven.repo.local", "");
-    if (!sys.isEmpty()) {
-      repos.add(Path.of(sys));
+    if (!mavenRepoLocal.isEmpty()) {
+      repos.add(Path.of(mavenRepoLocal));
     }
-    repos.add(Path.of(System.getProperty("user.home"), ".m2", "repository"));
+    repos.add(Path.of(userHome, ".m2", "repository"));
     return repos;
   }
 
@@ -78,9 +81,9 @@ final class Distributions {
    *
    * @throws StackException naming the coordinates and the Maven command that downloads them
    */
-  static Path artifact(String groupId, String artifactId, String version, String classifier, String type) {
+  static Path artifact(List<Path> repositories, String groupId, String artifactId, String version, String classifier, String type) {
     String file = artifactId + "-" + version + (classifier == null ? "" : "-" + classifier) + "." + type;
-    for (Path repo : localRepositories()) {
+    for (Path repo : repositories) {
       Path p = repo.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version).resolve(file);
       if (Files.isRegularFile(p)) {
         return p;
@@ -88,7 +91,7 @@ final class Distributions {
     }
     String coords = groupId + ":" + artifactId + ":" + version + ":" + type + (classifier == null ? "" : ":" + classifier);
     throw new StackException("server distribution " + coords + " is not in the local Maven repository "
-        + localRepositories() + "; build the stack module (mvn -pl stack install) or run: mvn dependency:get -Dartifact="
+        + repositories + "; build the stack module (mvn -pl stack install) or run: mvn dependency:get -Dartifact="
         + coords + " -Dtransitive=false");
   }
 

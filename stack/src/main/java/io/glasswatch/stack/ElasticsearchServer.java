@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +57,8 @@ final class ElasticsearchServer implements Server {
   }
 
   @Override
-  public List<Port> extraPorts(GlasswatchSettings settings) {
-    return List.of(new Port(Component.ELASTICSEARCH.port(settings) + 100, "elasticsearch transport"));
+  public List<Port> extraPorts(StackSettings settings) {
+    return List.of(new Port(settings.port(Component.ELASTICSEARCH) + 100, "elasticsearch transport"));
   }
 
   @Override
@@ -169,10 +168,10 @@ final class ElasticsearchServer implements Server {
   }
 
   @Override
-  public ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials)
+  public ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials)
       throws IOException {
     String version = Distributions.elasticsearchVersion();
-    Path archive = Distributions.artifact("org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
+    Path archive = Distributions.artifact(settings.mavenRepositories(), "org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
         version, null, "zip");
     Path home = Distributions.unpack(archive, layout.distDir(), "elasticsearch-" + version);
     Path dir = layout.dir(Component.ELASTICSEARCH);
@@ -187,10 +186,10 @@ final class ElasticsearchServer implements Server {
     if (!Files.exists(log4j)) {
       Files.copy(home.resolve("config/log4j2.properties"), log4j);
     }
-    int port = Component.ELASTICSEARCH.port(settings);
+    int port = settings.port(Component.ELASTICSEARCH);
     Files.writeString(config.resolve("elasticsearch.yml"), elasticsearchYml(port, data, logs));
     Files.writeString(config.resolve("jvm.options"), jvmOptions(logs));
-    Files.writeString(config.resolve("roles.yml"), rolesYml(settings.get(GlasswatchSettings.ES_TIMELINE_INDEX)));
+    Files.writeString(config.resolve("roles.yml"), rolesYml(settings.timelineIndexPrefix()));
     Files.writeString(config.resolve("role_mapping.yml"), "");
     writePrivate(config.resolve("users"), usersFile(credentials));
     writePrivate(config.resolve("users_roles"), usersRolesFile(credentials));
@@ -244,8 +243,8 @@ final class ElasticsearchServer implements Server {
   }
 
   @Override
-  public boolean ready(GlasswatchSettings settings, Credentials credentials) {
-    URI health = URI.create("http://127.0.0.1:" + Component.ELASTICSEARCH.port(settings)
+  public boolean ready(StackSettings settings, Credentials credentials) {
+    URI health = URI.create("http://127.0.0.1:" + settings.port(Component.ELASTICSEARCH)
         + "/_cluster/health?wait_for_status=yellow&timeout=2s");
     return Probes.httpStatus(health, credentials.adminUser(), credentials.adminPassword(), Duration.ofSeconds(5)) == 200;
   }

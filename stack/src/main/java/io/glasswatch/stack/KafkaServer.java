@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +37,8 @@ final class KafkaServer implements Server {
   }
 
   @Override
-  public List<Port> extraPorts(GlasswatchSettings settings) {
-    return List.of(new Port(Component.KAFKA.port(settings) + 1, "kafka controller"));
+  public List<Port> extraPorts(StackSettings settings) {
+    return List.of(new Port(settings.port(Component.KAFKA) + 1, "kafka controller"));
   }
 
   @Override
@@ -105,13 +104,13 @@ final class KafkaServer implements Server {
       """;
 
   @Override
-  public ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials)
+  public ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials)
       throws IOException {
     Path dir = layout.dir(Component.KAFKA);
     Path data = dir.resolve("data");
     Files.createDirectories(data);
     Path config = dir.resolve("server.properties");
-    Files.writeString(config, render(serverProperties(Component.KAFKA.port(settings), data)));
+    Files.writeString(config, render(serverProperties(settings.port(Component.KAFKA), data)));
     Path log4j = dir.resolve("log4j2.xml");
     Files.writeString(log4j, LOG4J2_XML);
     String classpath = String.join(File.pathSeparator, classpath());
@@ -161,8 +160,8 @@ final class KafkaServer implements Server {
   }
 
   @Override
-  public boolean ready(GlasswatchSettings settings, Credentials credentials) {
-    return Probes.kafkaReady("127.0.0.1:" + Component.KAFKA.port(settings));
+  public boolean ready(StackSettings settings, Credentials credentials) {
+    return Probes.kafkaReady("127.0.0.1:" + settings.port(Component.KAFKA));
   }
 
   /**

@@ -60,13 +60,17 @@ public final class LocalStack {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final GlasswatchSettings input;
+  private final StackSettings stack;
   private final StackLayout layout;
   private final Map<Component, Server> servers;
   private volatile boolean motoMissing;
 
   /**
-   * A stack described by {@code settings}: its directory ({@link GlasswatchSettings#STACK_DIR}) and
-   * ports ({@code stack.*.port}). Nothing is started or created until {@link #up}.
+   * A stack described by {@code settings}: its directory ({@link GlasswatchSettings#STACK_DIR}), ports
+   * ({@code stack.*.port}) and the rest of {@link StackSettings}, read and validated here once. Nothing is
+   * started or created until {@link #up}.
+   *
+   * @throws io.glasswatch.config.ConfigException listing every invalid stack setting, naming its key
    */
   public LocalStack(GlasswatchSettings settings) {
     this(settings, defaultServers());
@@ -74,7 +78,8 @@ public final class LocalStack {
 
   LocalStack(GlasswatchSettings settings, Map<Component, Server> servers) {
     this.input = settings;
-    this.layout = new StackLayout(settings.stackDir());
+    this.stack = StackSettings.from(settings);
+    this.layout = new StackLayout(stack.directory());
     this.servers = Map.copyOf(servers);
   }
 
@@ -118,7 +123,7 @@ public final class LocalStack {
         ComponentStatus st = status(c);
         switch (st.state()) {
           case RUNNING_OWNED -> {
-            if (servers.get(c).ready(input, credentials)) {
+            if (servers.get(c).ready(stack, credentials)) {
               out.accept(line(c, "already running on " + st.address() + " (pid " + st.pid() + ")"));
             } else {
               Optional<PidFile> pid = PidFile.read(layout.pidFile(c));
@@ -184,14 +189,14 @@ public final class LocalStack {
       Files.delete(pidFile);
       out.accept(line(c, "removed stale pid file " + pidFile));
     }
-    for (Server.Port extra : server.extraPorts(input)) {
+    for (Server.Port extra : server.extraPorts(stack)) {
       if (Probes.portAnswers(extra.port())) {
         throw new StackException(c.displayName() + ": port 127.0.0.1:" + extra.port() + " (" + extra.role()
             + ") is used by another process; free it or change " + c.portKey());
       }
     }
     Files.createDirectories(layout.dir(c));
-    return server.prepare(layout, input, credentials);
+    return server.prepare(layout, stack, credentials);
   }
 
   /** Starts the prepared command with output to the component's log, and writes its pid file. */
@@ -221,7 +226,7 @@ public final class LocalStack {
           return c.displayName() + ": exited" + status + " during start; last lines of "
               + layout.logFile(c) + ":" + System.lineSeparator() + Processes.tail(layout.logFile(c), 40);
         }
-        if (server.ready(input, credentials)) {
+        if (server.ready(stack, credentials)) {
           Duration took = Duration.ofNanos(System.nanoTime() - l.startNanos());
           l.pidFile().withStartDuration(took).write(layout.pidFile(c));
           out.accept(line(c, "started on " + address(c) + " in " + seconds(took)));
@@ -253,7 +258,7 @@ public final class LocalStack {
     if (existing != null) {
       return existing;
     }
-    Credentials fresh = Credentials.generate(input);
+    Credentials fresh = Credentials.generate(stack.users());
     try {
       fresh.write(layout.credentialsFile());
     } catch (IOException e) {
@@ -286,14 +291,14 @@ public final class LocalStack {
       d.append(p.startDuration() == null ? "starting" : "started in " + seconds(p.startDuration()));
       Processes.memory(live.get()).ifPresent(m ->
           d.append("; rss ").append(m.rssMiB()).append(" MiB (peak ").append(m.peakRssMiB()).append(" MiB)"));
-      if (!Probes.portAnswers(c.port(input))) {
+      if (!Probes.portAnswers(stack.port(c))) {
         d.append("; port not answering");
       }
       return new ComponentStatus(c, State.RUNNING_OWNED, address, p.pid(), d.toString());
     }
     String stale = pid.isPresent() ? "stale pid file (process " + pid.get().pid() + " is gone)"
         : Files.exists(layout.pidFile(c)) ? "unreadable pid file " + layout.pidFile(c) : null;
-    if (Probes.portAnswers(c.port(input))) {
+    if (Probes.portAnswers(stack.port(c))) {
       return new ComponentStatus(c, State.RUNNING_EXTERNAL, address, null,
           "port answers but this stack did not start the server" + (stale == null ? "" : "; " + stale));
     }
@@ -374,7 +379,7 @@ public final class LocalStack {
       } else if (Files.exists(pidFile)) {
         Files.delete(pidFile);
         out.accept(line(c, "removed stale pid file"));
-      } else if (Probes.portAnswers(c.port(input))) {
+      } else if (Probes.portAnswers(stack.port(c))) {
         out.accept(line(c, address(c) + " is served by a process this stack did not start; left running"));
       } else {
         out.accept(line(c, "not running"));
@@ -401,7 +406,7 @@ public final class LocalStack {
     if (c != null) {
       m.putAll(c.asSettings());
     }
-    if (Probes.portAnswers(Component.MOTO.port(input))) {
+    if (Probes.portAnswers(stack.port(Component.MOTO))) {
       m.put(GlasswatchSettings.SSO_ENDPOINT, "http://" + address(Component.MOTO));
     } else if (motoMissing) {
       m.put(GlasswatchSettings.REVOKE_DRY_RUN, "true");
@@ -421,26 +426,29 @@ public final class LocalStack {
    *
    * @param settings a command's settings
    * @return the completed settings, or {@code settings} itself
+   * @throws io.glasswatch.config.ConfigException when no endpoint is set and a stack setting is invalid
+   *     (see {@link StackSettings#from})
    */
   public static GlasswatchSettings attach(GlasswatchSettings settings) {
     if (settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {
       return settings;
     }
+    StackSettings stack = StackSettings.from(settings);
     String kafka = settings.get(GlasswatchSettings.KAFKA_BOOTSTRAP).strip();
-    int kafkaPort = Component.KAFKA.port(settings);
+    int kafkaPort = stack.port(Component.KAFKA);
     if (!kafka.equals("127.0.0.1:" + kafkaPort) && !kafka.equals("localhost:" + kafkaPort)) {
       return settings;
     }
-    StackLayout layout = new StackLayout(settings.stackDir());
+    StackLayout layout = new StackLayout(stack.directory());
     boolean motoRuns = PidFile.read(layout.pidFile(Component.MOTO)).flatMap(PidFile::liveProcess).isPresent()
-        && Probes.portAnswers(Component.MOTO.port(settings));
+        && Probes.portAnswers(stack.port(Component.MOTO));
     return motoRuns
-        ? settings.with(GlasswatchSettings.SSO_ENDPOINT, "http://127.0.0.1:" + Component.MOTO.port(settings))
+        ? settings.with(GlasswatchSettings.SSO_ENDPOINT, "http://" + stack.address(Component.MOTO))
         : settings;
   }
 
   private String address(Component c) {
-    return "127.0.0.1:" + c.port(input);
+    return stack.address(c);
   }
 
   /** {@code "kafka         started ..."}: the component name padded to 14 characters, then the message. */

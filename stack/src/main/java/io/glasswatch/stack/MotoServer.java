@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -59,20 +58,20 @@ final class MotoServer implements Server {
   }
 
   @Override
-  public ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials)
+  public ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials)
       throws IOException {
     Path dir = layout.dir(Component.MOTO);
     Files.createDirectories(dir);
     Path exe = executable.orElseThrow(() -> new StackException("moto: " + unavailableReason()));
     ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-H", "127.0.0.1", "-p",
-        Integer.toString(Component.MOTO.port(settings))).directory(dir.toFile());
+        Integer.toString(settings.port(Component.MOTO))).directory(dir.toFile());
     pb.environment().put("PYTHONUNBUFFERED", "1");
     return pb;
   }
 
   @Override
-  public boolean ready(GlasswatchSettings settings, Credentials credentials) {
-    URI uri = URI.create("http://127.0.0.1:" + Component.MOTO.port(settings) + "/moto-api/");
+  public boolean ready(StackSettings settings, Credentials credentials) {
+    URI uri = URI.create("http://127.0.0.1:" + settings.port(Component.MOTO) + "/moto-api/");
     return Probes.httpStatus(uri, null, null, Duration.ofSeconds(2)) > 0;
   }
 }

@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,8 +25,8 @@ final class RegistryServer implements Server {
   }
 
   @Override
-  public List<Port> extraPorts(GlasswatchSettings settings) {
-    return List.of(new Port(Component.REGISTRY.port(settings) + 1, "registry management"));
+  public List<Port> extraPorts(StackSettings settings) {
+    return List.of(new Port(settings.port(Component.REGISTRY) + 1, "registry management"));
   }
 
   @Override
@@ -49,15 +48,15 @@ final class RegistryServer implements Server {
   }
 
   @Override
-  public ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials)
+  public ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials)
       throws IOException {
     String version = Distributions.registryVersion();
-    Path archive = Distributions.artifact("io.apicurio", "apicurio-registry-app", version, "all", "tar.gz");
+    Path archive = Distributions.artifact(settings.mavenRepositories(), "io.apicurio", "apicurio-registry-app", version, "all", "tar.gz");
     Path home = Distributions.unpack(archive, layout.distDir(), "apicurio-registry-" + version);
     Path jar = findQuarkusRunJar(home);
     Path dir = layout.dir(Component.REGISTRY);
     Files.createDirectories(dir);
-    return new ProcessBuilder(command(JavaRuntimes.javaExecutable(), jar, Component.REGISTRY.port(settings)))
+    return new ProcessBuilder(command(JavaRuntimes.javaExecutable(), jar, settings.port(Component.REGISTRY)))
         .directory(dir.toFile());
   }
 
@@ -69,8 +68,8 @@ final class RegistryServer implements Server {
   }
 
   @Override
-  public boolean ready(GlasswatchSettings settings, Credentials credentials) {
-    URI info = URI.create("http://127.0.0.1:" + Component.REGISTRY.port(settings) + "/apis/registry/v3/system/info");
+  public boolean ready(StackSettings settings, Credentials credentials) {
+    URI info = URI.create("http://127.0.0.1:" + settings.port(Component.REGISTRY) + "/apis/registry/v3/system/info");
     return Probes.httpStatus(info, null, null, Duration.ofSeconds(2)) == 200;
   }
 }

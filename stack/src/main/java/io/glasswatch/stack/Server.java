@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,7 @@ interface Server {
   }
 
   /** Extra ports the server binds besides its main port, with their role (checked free before launch). */
-  default List<Port> extraPorts(GlasswatchSettings settings) {
+  default List<Port> extraPorts(StackSettings settings) {
     return List.of();
   }
 
@@ -26,10 +25,10 @@ interface Server {
    * such as unpacking or formatting storage), and returns the command that runs it in the
    * foreground. Standard output and error are redirected by the caller.
    */
-  ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials) throws IOException;
+  ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials) throws IOException;
 
   /** Whether the server answers and is ready for use (a single quick probe). */
-  boolean ready(GlasswatchSettings settings, Credentials credentials);
+  boolean ready(StackSettings settings, Credentials credentials);
 
   /** Upper bound for launch-to-ready. */
   Duration startTimeout();

@@ -14,7 +14,7 @@ class CredentialsTest {
 
   @Test
   void generatesDistinctRandomPasswordsForDefaultUsers() {
-    Credentials c = Credentials.generate(GlasswatchSettings.builder().build());
+    Credentials c = Credentials.generate(StackSettings.from(GlasswatchSettings.builder().build()).users());
 
     assertThat(c.adminUser()).isEqualTo("glasswatch_admin");
     assertThat(c.sinkUser()).isEqualTo("glasswatch_sink");
@@ -31,7 +31,7 @@ class CredentialsTest {
         .set(GlasswatchSettings.ES_SINK_PASSWORD, "given-password")
         .build();
 
-    Credentials c = Credentials.generate(s);
+    Credentials c = Credentials.generate(StackSettings.from(s).users());
 
     assertThat(c.sinkUser()).isEqualTo("writer");
     assertThat(c.sinkPassword()).isEqualTo("given-password");
@@ -40,7 +40,7 @@ class CredentialsTest {
   @Test
   void fileIsOwnerOnlyAndRoundTrips(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("stack/credentials.properties");
-    Credentials c = Credentials.generate(GlasswatchSettings.builder().build());
+    Credentials c = Credentials.generate(StackSettings.from(GlasswatchSettings.builder().build()).users());
 
     c.write(f);
 

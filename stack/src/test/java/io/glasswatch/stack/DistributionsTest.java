@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DistributionsTest {
+  private static final java.util.List<Path> REPOSITORIES =
+      Distributions.localRepositories(System.getProperty("maven.repo.local", ""), System.getProperty("user.home"));
+
 
   @Test
   void unpacksZipOnceAndMakesBinExecutable(@TempDir Path dir) throws Exception {
@@ -45,7 +48,7 @@ class DistributionsTest {
 
   @Test
   void missingArtifactNamesCoordinatesAndTheFix() {
-    assertThatThrownBy(() -> Distributions.artifact("org.example", "nothing", "0.0.1", "all", "tar.gz"))
+    assertThatThrownBy(() -> Distributions.artifact(REPOSITORIES, "org.example", "nothing", "0.0.1", "all", "tar.gz"))
         .isInstanceOf(StackException.class)
         .hasMessageContaining("org.example:nothing:0.0.1:tar.gz:all")
         .hasMessageContaining("mvn -pl stack install");
@@ -53,9 +56,9 @@ class DistributionsTest {
 
   @Test
   void serverDistributionsWereResolvedAtBuildTime() {
-    assertThat(Distributions.artifact("io.apicurio", "apicurio-registry-app", Distributions.registryVersion(),
+    assertThat(Distributions.artifact(REPOSITORIES, "io.apicurio", "apicurio-registry-app", Distributions.registryVersion(),
         "all", "tar.gz")).isRegularFile();
-    assertThat(Distributions.artifact("org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
+    assertThat(Distributions.artifact(REPOSITORIES, "org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
         Distributions.elasticsearchVersion(), null, "zip")).isRegularFile();
     assertThat(Distributions.elasticsearchVersion()).isEqualTo("8.19.21");
     assertThat(Distributions.registryVersion()).isEqualTo("3.3.3");

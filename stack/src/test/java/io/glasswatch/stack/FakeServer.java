@@ -1,6 +1,5 @@
 package io.glasswatch.stack;
 
-import io.glasswatch.config.GlasswatchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +35,7 @@ final class FakeServer implements Server {
   }
 
   @Override
-  public ProcessBuilder prepare(StackLayout layout, GlasswatchSettings settings, Credentials credentials)
+  public ProcessBuilder prepare(StackLayout layout, StackSettings settings, Credentials credentials)
       throws java.io.IOException {
     prepared.incrementAndGet();
     Path dir = layout.dir(component);
@@ -45,7 +44,7 @@ final class FakeServer implements Server {
   }
 
   @Override
-  public boolean ready(GlasswatchSettings settings, Credentials credentials) {
+  public boolean ready(StackSettings settings, Credentials credentials) {
     return ready.getAsBoolean();
   }
 

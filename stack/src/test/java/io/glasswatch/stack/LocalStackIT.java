@@ -38,12 +38,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int KAFKA_PORT = itPort("kafka", 29092);
+  private static final int MOTO_PORT = itPort("moto", 25000);
 
   private Path dir;
   private LocalStack stack;
   private GlasswatchSettings settings;
   private final List<String> progress = new ArrayList<>();
   private Duration firstUp;
+
+  /**
+   * This test's own stack listens 5 above the build's test stack port ({@code glasswatch.test.<name>.port},
+   * default {@code fallback}), so it runs beside that stack and beside another build's with other ports.
+   */
+  private static int itPort(String name, int fallback) {
+    return Integer.parseInt(System.getProperty("glasswatch.test." + name + ".port", Integer.toString(fallback)).strip()) + 5;
+  }
 
   @BeforeAll
   void up() throws IOException {
@@ -52,10 +62,10 @@ class LocalStackIT {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     GlasswatchSettings input = GlasswatchSettings.builder()
         .set(GlasswatchSettings.STACK_DIR, dir.resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, "31092")
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, "31081")
-        .set(GlasswatchSettings.STACK_ES_PORT, "31200")
-        .set(GlasswatchSettings.STACK_MOTO_PORT, "31000")
+        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(KAFKA_PORT))
+        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(itPort("registry", 28081)))
+        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(itPort("elasticsearch", 29200)))
+        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(MOTO_PORT))
         .build();
     stack = new LocalStack(input);
     long start = System.nanoTime();
@@ -94,7 +104,7 @@ class LocalStackIT {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(get(settings.get(GlasswatchSettings.ES_URL) + "/_cluster/health", null, null).statusCode())
         .as("security is on").isEqualTo(401);
-    assertThat(settings.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:31000");
+    assertThat(settings.get(GlasswatchSettings.SSO_ENDPOINT)).isEqualTo("http://127.0.0.1:" + MOTO_PORT);
     assertThat(get(settings.get(GlasswatchSettings.SSO_ENDPOINT) + "/moto-api/", null, null).statusCode())
         .isEqualTo(200);
   }

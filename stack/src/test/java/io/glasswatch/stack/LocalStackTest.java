@@ -62,7 +62,7 @@ class LocalStackTest {
   @Test
   void settingsAddressTheStackPortsAndCarryStoredCredentials() throws IOException {
     GlasswatchSettings s = settings(39092, 38081, 39200, freePort());
-    Credentials c = Credentials.generate(s);
+    Credentials c = Credentials.generate(StackSettings.from(s).users());
     c.write(dir.resolve("stack/credentials.properties"));
 
     GlasswatchSettings done = new LocalStack(s, fakes(null)).settings();

@@ -19,7 +19,7 @@ class RegistryServerTest {
 
   @Test
   void managementPortIsCheckedBeforeLaunch() {
-    GlasswatchSettings s = GlasswatchSettings.builder().set(GlasswatchSettings.STACK_REGISTRY_PORT, "28081").build();
+    StackSettings s = StackSettings.from(GlasswatchSettings.builder().set(GlasswatchSettings.STACK_REGISTRY_PORT, "28081").build());
     assertThat(new RegistryServer().extraPorts(s)).containsExactly(new Server.Port(28082, "registry management"));
     assertThat(new ElasticsearchServer().extraPorts(s).get(0).port()).isEqualTo(19300);
     assertThat(new KafkaServer().extraPorts(s).get(0).port()).isEqualTo(19093);

@@ -10,15 +10,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -33,12 +28,10 @@ import java.util.stream.Stream;
  * for all modules with {@code glasswatch stack up} and the same directory and ports), and returns
  * complete settings: addresses, generated Elasticsearch credentials, the moto endpoint.
  *
- * <p>Defaults, each overridable by a system property: stack directory
- * {@code <repository root>/.glasswatch/test-stack} ({@value #DIR_PROPERTY}; the repository root is
- * the nearest ancestor of the working directory holding {@code .git} or the Glasswatch parent pom,
- * else {@code java.io.tmpdir}); ports 29092 ({@value #KAFKA_PORT_PROPERTY}), 28081
- * ({@value #REGISTRY_PORT_PROPERTY}), 29200 ({@value #ES_PORT_PROPERTY}), 25000
- * ({@value #MOTO_PORT_PROPERTY}).
+ * <p>Directory and ports come from {@link TestStackSettings}, read once from the system properties
+ * (defaults: {@code <repository root>/.glasswatch/test-stack} ({@value #DIR_PROPERTY}), ports 29092
+ * ({@value #KAFKA_PORT_PROPERTY}), 28081 ({@value #REGISTRY_PORT_PROPERTY}), 29200
+ * ({@value #ES_PORT_PROPERTY}), 25000 ({@value #MOTO_PORT_PROPERTY})).
  *
  * <p>At JVM exit, servers started by test JVMs are stopped by the last test JVM using the stack
  * (each JVM holds a lease file under {@code <dir>/test-leases/}); servers started any other way are
@@ -47,23 +40,24 @@ import java.util.stream.Stream;
  * Thread-safe.
  */
 public final class TestStack {
-  /** System property: the test stack directory. */
-  public static final String DIR_PROPERTY = "glasswatch.test.stack.dir";
-  /** System property: Kafka port (default 29092; the controller uses port + 1). */
-  public static final String KAFKA_PORT_PROPERTY = "glasswatch.test.kafka.port";
-  /** System property: Apicurio Registry port (default 28081; management uses port + 1). */
-  public static final String REGISTRY_PORT_PROPERTY = "glasswatch.test.registry.port";
-  /** System property: Elasticsearch HTTP port (default 29200; transport uses port + 100). */
-  public static final String ES_PORT_PROPERTY = "glasswatch.test.elasticsearch.port";
-  /** System property: moto port (default 25000). */
-  public static final String MOTO_PORT_PROPERTY = "glasswatch.test.moto.port";
-  /** System property: {@code true} leaves the servers running at JVM exit. */
-  public static final String KEEP_PROPERTY = "glasswatch.test.stack.keep";
-  /** Environment variable with the meaning of {@link #KEEP_PROPERTY} (handy in CI scripts). */
-  public static final String KEEP_ENV = "GLASSWATCH_TEST_STACK_KEEP";
+  /** System property: the test stack directory ({@link TestStackSettings#DIR_PROPERTY}). */
+  public static final String DIR_PROPERTY = TestStackSettings.DIR_PROPERTY;
+  /** System property: Kafka port ({@link TestStackSettings#KAFKA_PORT_PROPERTY}). */
+  public static final String KAFKA_PORT_PROPERTY = TestStackSettings.KAFKA_PORT_PROPERTY;
+  /** System property: Apicurio Registry port ({@link TestStackSettings#REGISTRY_PORT_PROPERTY}). */
+  public static final String REGISTRY_PORT_PROPERTY = TestStackSettings.REGISTRY_PORT_PROPERTY;
+  /** System property: Elasticsearch HTTP port ({@link TestStackSettings#ES_PORT_PROPERTY}). */
+  public static final String ES_PORT_PROPERTY = TestStackSettings.ES_PORT_PROPERTY;
+  /** System property: moto port ({@link TestStackSettings#MOTO_PORT_PROPERTY}). */
+  public static final String MOTO_PORT_PROPERTY = TestStackSettings.MOTO_PORT_PROPERTY;
+  /** System property: {@code true} leaves the servers running at JVM exit ({@link TestStackSettings#KEEP_PROPERTY}). */
+  public static final String KEEP_PROPERTY = TestStackSettings.KEEP_PROPERTY;
+  /** Environment variable with the meaning of {@link #KEEP_PROPERTY} ({@link TestStackSettings#KEEP_ENV}). */
+  public static final String KEEP_ENV = TestStackSettings.KEEP_ENV;
 
   private static final Object MONITOR = new Object();
   private static LocalStack stack;
+  private static TestStackSettings config;
   private static Path leaseFile;
 
   private TestStack() {}
@@ -107,124 +101,19 @@ public final class TestStack {
   }
 
   /**
-   * The port system property {@code property}, or {@code fallback} when it is not set.
+   * The settings describing the test stack, before anything is started (ports, directory): this JVM's
+   * {@link TestStackSettings#glasswatchSettings()}.
    *
-   * @throws IllegalStateException when it is set but not a TCP port 1-65535 (a typo must not send a
-   *     build to the default ports, where another build's stack may run)
-   */
-  static int port(String property, int fallback) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int port = Integer.parseInt(v.strip());
-      if (port >= 1 && port <= 65_535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalStateException(property + ": expected a TCP port 1-65535, got '" + v + "'");
-  }
-
-  /**
-   * The settings describing the test stack, before anything is started (ports, directory).
-   *
-   * @throws IllegalStateException when a port property is set but invalid
+   * @throws IllegalStateException when a property is set to an invalid value
    */
   public static GlasswatchSettings baseSettings() {
-    Path dir = Path.of(System.getProperty(DIR_PROPERTY, defaultDirectory().toString()));
-    int kafka = port(KAFKA_PORT_PROPERTY, 29092);
-    int registry = port(REGISTRY_PORT_PROPERTY, 28081);
-    int es = port(ES_PORT_PROPERTY, 29200);
-    int moto = port(MOTO_PORT_PROPERTY, 25000);
-    return GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, dir.toAbsolutePath().toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafka))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(registry))
-        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(es))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(moto))
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + kafka)
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + registry + "/apis/registry/v3")
-        .set(GlasswatchSettings.ES_URL, "http://127.0.0.1:" + es)
-        .set(GlasswatchSettings.STREAMS_STATE_DIR, dir.resolveSibling("test-streams-state").toAbsolutePath().toString())
-        .build();
-  }
-
-  /**
-   * {@code <repository root>/.glasswatch/test-stack}, or under {@code java.io.tmpdir} when no
-   * repository root is found or, running as root, when an ancestor is not enterable by other users
-   * (Elasticsearch then runs as an unprivileged user and must reach its directory).
-   */
-  static Path defaultDirectory() {
-    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    Path root = repositoryRoot(start);
-    if (root != null) {
-      Path dir = root.resolve(".glasswatch").resolve("test-stack");
-      if (!isRoot() || othersCanEnter(root)) {
-        return dir;
-      }
-    }
-    String key = sha256(root == null ? start.toString() : root.toString()).substring(0, 10);
-    return Path.of(System.getProperty("java.io.tmpdir"), "glasswatch-test-stack-" + key);
-  }
-
-  /** The nearest ancestor of {@code start} (inclusive) with {@code .git}, else the topmost with the parent pom. */
-  static Path repositoryRoot(Path start) {
-    Path pomRoot = null;
-    for (Path p = start; p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve(".git"))) {
-        return p;
-      }
-      if (isGlasswatchParentPom(p.resolve("pom.xml"))) {
-        pomRoot = p;
-      }
-    }
-    return pomRoot;
-  }
-
-  private static boolean isGlasswatchParentPom(Path pom) {
-    try {
-      return Files.isRegularFile(pom)
-          && Files.readString(pom, StandardCharsets.UTF_8).contains("<artifactId>glasswatch-parent</artifactId>");
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean othersCanEnter(Path dir) {
-    try {
-      for (Path p = dir; p != null; p = p.getParent()) {
-        if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException | UnsupportedOperationException e) {
-      return false;
-    }
-  }
-
-  private static boolean isRoot() {
-    try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    } catch (IOException | RuntimeException e) {
-      return "root".equals(System.getProperty("user.name"));
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestStackSettings.fromSystem().glasswatchSettings();
   }
 
   private static LocalStack stack() {
     if (stack == null) {
-      stack = new LocalStack(baseSettings());
+      config = TestStackSettings.fromSystem();
+      stack = new LocalStack(config.glasswatchSettings());
       takeLease(stack.directory());
       Runtime.getRuntime().addShutdownHook(new Thread(TestStack::release, "glasswatch-test-stack-release"));
     }
@@ -252,8 +141,8 @@ public final class TestStack {
       try {
         withTestLock(s, () -> {
           Files.deleteIfExists(leaseFile);
-          if (Boolean.getBoolean(KEEP_PROPERTY) || "true".equalsIgnoreCase(System.getenv(KEEP_ENV))) {
-            System.err.println("[test-stack] " + KEEP_PROPERTY + "=true: leaving the test stack running");
+          if (config.keep()) {
+            System.err.println("[test-stack] " + KEEP_PROPERTY + "=true (or " + KEEP_ENV + "=true): leaving the test stack running");
             return null;
           }
           if (otherLiveLeases(leaseFile.getParent())) {

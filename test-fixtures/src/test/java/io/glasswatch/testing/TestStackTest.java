@@ -1,7 +1,6 @@
 package io.glasswatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.GlasswatchSettings;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ class TestStackTest {
     Path module = Files.createDirectories(repo.resolve("sinks/src"));
     Files.writeString(repo.resolve("pom.xml"), "<artifactId>glasswatch-parent</artifactId>");
 
-    assertThat(TestStack.repositoryRoot(module)).isEqualTo(repo);
+    assertThat(TestStackSettings.repositoryRoot(module)).isEqualTo(repo);
   }
 
   @Test
@@ -34,8 +33,8 @@ class TestStackTest {
     Path module = Files.createDirectories(root.resolve("alerts"));
     Files.writeString(module.resolve("pom.xml"), "<parent><artifactId>glasswatch-parent</artifactId></parent>");
 
-    assertThat(TestStack.repositoryRoot(module.resolve("."))).isIn(root, root.resolve("alerts").getParent());
-    assertThat(TestStack.repositoryRoot(tmp.resolve("elsewhere"))).isNull();
+    assertThat(TestStackSettings.repositoryRoot(module.resolve("."))).isIn(root, root.resolve("alerts").getParent());
+    assertThat(TestStackSettings.repositoryRoot(tmp.resolve("elsewhere"))).isNull();
   }
 
   @Test
@@ -91,22 +90,5 @@ class TestStackTest {
         Long.toString(me.info().startInstant().orElseThrow().toEpochMilli() - 3_600_000));
 
     assertThat(TestStack.leaseIsLive(wrongStart)).isFalse();
-  }
-
-  @Test
-  void aPortPropertyThatIsNotAPortIsRefusedInsteadOfFallingBackToTheDefault() {
-    String property = "glasswatch.test.example.port";
-    try {
-      System.setProperty(property, "29o92");
-      assertThatThrownBy(() -> TestStack.port(property, 29092)).isInstanceOf(IllegalStateException.class)
-          .hasMessage(property + ": expected a TCP port 1-65535, got '29o92'");
-      System.setProperty(property, "70000");
-      assertThatThrownBy(() -> TestStack.port(property, 29092)).isInstanceOf(IllegalStateException.class);
-      System.setProperty(property, "33092");
-      assertThat(TestStack.port(property, 29092)).isEqualTo(33092);
-    } finally {
-      System.clearProperty(property);
-    }
-    assertThat(TestStack.port(property, 29092)).isEqualTo(29092);
   }
 }

@@ -9,6 +9,7 @@ import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AvroSerdes;
@@ -22,7 +23,9 @@ import io.glasswatch.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
@@ -30,6 +33,8 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -39,10 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -65,7 +70,11 @@ import org.slf4j.LoggerFactory;
  * whether each goes ahead; a skipped one is a {@code DISABLED} result with a timeline entry.
  *
  * <p>Rule: executing a {@code commandId} twice has the effect of executing it once (the commands with a
- * result on the compacted {@code contain-results} are read back at start-up and skipped). Commands for the
+ * result on the compacted {@code contain-results} are read back at start-up and skipped). Crash safety: the
+ * offset of a record that asks for containments (a command, a revoke result, an alert) is committed only
+ * once every containment it asked for has its final result on {@code contain-results} ({@link TrackedConsumer});
+ * a containment cut short by {@link #close()} records no result, so the next owner of the partition reads
+ * the record again and runs it. Commands for the
  * same permission set or role run one after another ({@link KeyedExecutor}), different ones in parallel.
  * Each step is a progress record on {@code revoke-results} (key {@code <commandId>/<n>}, outcome
  * {@code IN_PROGRESS}, step {@code contain_*} with a {@code message}) that the streams app files in the
@@ -75,8 +84,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code CONTAINMENT_FAILED} (critical, once per command, alert id
  * {@code deterministicId("CONTAINMENT_FAILED", commandId)}): the containment is not confirmed within the
  * policy's {@code revokeDeadline} for the account, fails, or — from the CloudTrail watch
- * ({@link SessionWatch}, reading {@code cloudtrail-events} from its end) — a contained session makes a
- * successful call after the containment was confirmed.
+ * ({@link SessionWatch}) — a contained session makes a successful call after the containment was
+ * confirmed. The watch reads {@code cloudtrail-events} in its own consumer group
+ * ({@code <groupId>-cloudtrail}) and commits only records it has judged, so after a restart it resumes
+ * where it stopped and judges the records that arrived meanwhile; on its first start it begins at the
+ * earliest deny time of the containments still watched ({@code offsetsForTimes}), else at the end.
  *
  * <p>Clean-up: a CONTAINED result carries {@code cleanupAfter} (deniedBefore + the longest session); once
  * the wall clock passes it the statement is removed ({@link SessionContainer#cleanUp}) and
@@ -107,10 +119,12 @@ public final class ContainmentService implements Runnable, AutoCloseable {
    * @param pollTimeout longest poll
    * @param startupTimeout bound for reading {@code contain-results} at start
    * @param cleanupRetry wait after a failed clean-up
+   * @param closeTimeout how long {@link #close()} waits for running containments (30 s); what has not finished
+   *     then records no result and runs again at the next start
    */
   public record Options(String commandsTopic, String resultsTopic, String revokeResultsTopic, String alertsTopic,
       String cloudTrailTopic, String deadLetterTopic, String groupId, int parallelism, Duration pollTimeout,
-      Duration startupTimeout, Duration cleanupRetry) {
+      Duration startupTimeout, Duration cleanupRetry, Duration closeTimeout) {
     /** Validates. */
     public Options {
       for (String s : List.of(commandsTopic, resultsTopic, revokeResultsTopic, alertsTopic, cloudTrailTopic,
@@ -122,6 +136,51 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       if (parallelism < 1 || parallelism > 64) {
         throw new IllegalArgumentException("parallelism must be 1-64");
       }
+      if (closeTimeout == null || closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must not be negative");
+      }
+    }
+
+    /**
+     * Options with the 30 s close timeout.
+     *
+     * @param commandsTopic {@code contain-commands}
+     * @param resultsTopic {@code contain-results}
+     * @param revokeResultsTopic {@code revoke-results}
+     * @param alertsTopic {@code alerts}
+     * @param cloudTrailTopic {@code cloudtrail-events}
+     * @param deadLetterTopic {@code dead-letter}
+     * @param groupId consumer group
+     * @param parallelism containments at once, 1-64
+     * @param pollTimeout longest poll
+     * @param startupTimeout bound for reading {@code contain-results} at start
+     * @param cleanupRetry wait after a failed clean-up
+     */
+    public Options(String commandsTopic, String resultsTopic, String revokeResultsTopic, String alertsTopic,
+        String cloudTrailTopic, String deadLetterTopic, String groupId, int parallelism, Duration pollTimeout,
+        Duration startupTimeout, Duration cleanupRetry) {
+      this(commandsTopic, resultsTopic, revokeResultsTopic, alertsTopic, cloudTrailTopic, deadLetterTopic, groupId,
+          parallelism, pollTimeout, startupTimeout, cleanupRetry, Duration.ofSeconds(30));
+    }
+
+    /**
+     * A copy with another close timeout.
+     *
+     * @param timeout how long {@link #close()} waits for running containments
+     * @return the copy
+     */
+    public Options withCloseTimeout(Duration timeout) {
+      return new Options(commandsTopic, resultsTopic, revokeResultsTopic, alertsTopic, cloudTrailTopic, deadLetterTopic,
+          groupId, parallelism, pollTimeout, startupTimeout, cleanupRetry, timeout);
+    }
+
+    /**
+     * The consumer group of the CloudTrail watch.
+     *
+     * @return {@code <groupId>-cloudtrail}
+     */
+    public String watchGroupId() {
+      return groupId + "-cloudtrail";
     }
 
     /**
@@ -156,7 +215,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     public Options prefixed(String prefix, String group) {
       return new Options(prefix + commandsTopic, prefix + resultsTopic, prefix + revokeResultsTopic, prefix + alertsTopic,
           prefix + cloudTrailTopic, prefix + deadLetterTopic, group, parallelism, pollTimeout, startupTimeout,
-          cleanupRetry);
+          cleanupRetry, closeTimeout);
     }
   }
 
@@ -181,7 +240,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
   private final Clock clock;
   private final GlasswatchSettings settings;
   private final String clientId;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TrackedConsumer<String, byte[]> consumer;
   private final KafkaConsumer<String, byte[]> trail;
   private final ContainOutputs outputs;
   private final Deserializer<ContainCommand> commands;
@@ -190,20 +249,23 @@ public final class ContainmentService implements Runnable, AutoCloseable {
   private final Deserializer<Alert> alerts;
   private final Deserializer<CloudTrailEvent> trailEvents;
   private final KeyedExecutor executor;
-  private final OffsetTracker offsets = new OffsetTracker();
   private final SessionWatch watch = new SessionWatch();
   private final Queue<ContainResult> toWatch = new ConcurrentLinkedQueue<>();
   private final Map<String, ContainResult> pendingCleanups = new ConcurrentHashMap<>();
   private final Map<String, Instant> cleanupNotBefore = new ConcurrentHashMap<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Map<String, CompletableFuture<ContainResult>> inFlight = new HashMap<>();
   private final Set<String> alerted = ConcurrentHashMap.newKeySet();
   private final Map<String, AccountAssignment> assignmentByRequest = new ConcurrentHashMap<>();
   private final Map<String, String> alertTypeById = new ConcurrentHashMap<>();
-  private final Queue<String> done = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+
+  /** A containment that ended: with its result written ({@code recorded}), or cut short. */
+  private record Finished(String commandId, boolean recorded) {}
   private final LongAdder contained = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder skipped = new LongAdder();
@@ -239,10 +301,11 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     this.revokeResults = serdes.value(RevokeResult.class).deserializer();
     this.alerts = serdes.value(Alert.class).deserializer();
     this.trailEvents = serdes.value(CloudTrailEvent.class).deserializer();
-    this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
+    this.consumer = new TrackedConsumer<>(new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(),
+        clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(),
+        "containment service " + clientId, () -> failure.get() == null);
+    this.trail = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.watchGroupId(), clientId + "-trail"),
         new StringDeserializer(), new ByteArrayDeserializer());
-    this.trail = new KafkaConsumer<>(KafkaClients.reader(settings, clientId + "-trail"), new StringDeserializer(),
-        new ByteArrayDeserializer());
     this.outputs = new ContainOutputs(settings, serdes, options, clientId, clock);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
@@ -276,12 +339,9 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       LOG.info("containment service {}: {} results known, {} clean-ups pending, container {}", clientId,
           executed.size(), pendingCleanups.size(), container);
       startWatch();
-      consumer.subscribe(List.of(options.commandsTopic(), options.revokeResultsTopic(), options.alertsTopic()),
-          new Rebalance());
+      consumer.subscribe(List.of(options.commandsTopic(), options.revokeResultsTopic(), options.alertsTopic()));
       while (!closing.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(options.pollTimeout())) {
-          accept(r);
-        }
+        consumer.poll(options.pollTimeout(), this::accept);
         dueCleanups();
         commit();
       }
@@ -318,70 +378,85 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     }
   }
 
-  private void accept(ConsumerRecord<String, byte[]> record) {
-    OffsetTracker.Ticket ticket = offsets.register(new TopicPartition(record.topic(), record.partition()), record.offset());
-    ContainCommand command;
+  /**
+   * Poll thread: the containments a record asks for are started (or joined, when the same command runs
+   * already); its ticket is acknowledged once every one of them has its final result.
+   */
+  private void accept(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket) {
+    List<ContainCommand> asked;
     try {
-      command = toCommand(record);
+      asked = toCommands(record);
     } catch (RuntimeException e) {
       LOG.error("unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
       if (record.topic().equals(options.commandsTopic())) {
         outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read contain command: " + e.getMessage(),
             e.getClass().getName()));
       }
-      offsets.ack(ticket);
+      consumer.ack(ticket);
       return;
     }
-    if (command == null) {
-      offsets.ack(ticket);
-      return;
-    }
-    String id = command.getCommandId();
-    if (executed.contains(id) || !running.add(id)) {
-      LOG.debug("contain command {} already executed; skipped", id);
-      offsets.ack(ticket);
-      return;
-    }
-    executor.submit(SessionContainer.laneKey(command), () -> execute(command)).whenComplete((r, e) -> {
-      if (e != null) {
-        failure.compareAndSet(null, new IllegalStateException("contain command " + id + " has no recorded result: " + e, e));
+    List<CompletableFuture<ContainResult>> work = new ArrayList<>();
+    for (ContainCommand c : asked) {
+      if (executed.contains(c.getCommandId())) {
+        LOG.debug("contain command {} already executed; skipped", c.getCommandId());
+      } else {
+        work.add(inFlight.computeIfAbsent(c.getCommandId(), id -> start(c)));
       }
-      done.add(id);
-      offsets.ack(ticket);
+    }
+    if (work.isEmpty()) {
+      consumer.ack(ticket);
+      return;
+    }
+    CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
+      if (e == null) {
+        consumer.ack(ticket);
+      } else if (!closing.get()) {
+        failure.compareAndSet(null, new IllegalStateException("a containment asked for by " + record.topic() + "-"
+            + record.partition() + "@" + record.offset() + " has no recorded result: " + e, e));
+      }
     });
   }
 
-  /** The command a record asks for, or null. */
-  private ContainCommand toCommand(ConsumerRecord<String, byte[]> record) {
+  /** Poll thread: runs a containment; on the poll thread again once it has its result, it is executed. */
+  private CompletableFuture<ContainResult> start(ContainCommand c) {
+    String id = c.getCommandId();
+    running.add(id);
+    return executor.submit(SessionContainer.laneKey(c), () -> execute(c)).whenComplete((r, e) -> {
+      if (e != null && closing.get()) {
+        LOG.info("containment {} cut short by close; it runs again at the next start", id);
+      }
+      finished.add(new Finished(id, e == null));
+    });
+  }
+
+  /** The commands a record asks for (none, one, or one per emergency role). */
+  private List<ContainCommand> toCommands(ConsumerRecord<String, byte[]> record) {
     String topic = record.topic();
     if (topic.equals(options.commandsTopic())) {
-      return commands.deserialize(topic, record.headers(), record.value());
+      ContainCommand c = commands.deserialize(topic, record.headers(), record.value());
+      return c == null ? List.of() : List.of(c);
     }
     if (topic.equals(options.revokeResultsTopic())) {
       RevokeResult r = revokeResults.deserialize(topic, record.headers(), record.value());
       if (r == null || r.getStep() != null || r.getAssignment() == null) {
-        return null;
+        return List.of();
       }
       if (r.getRequestId() != null) {
         assignmentByRequest.put(r.getRequestId(), r.getAssignment());
       }
-      return ContainCommands.afterRevoke(r, r.getAlertId() == null ? null : alertTypeById.get(r.getAlertId()),
+      ContainCommand c = ContainCommands.afterRevoke(r, r.getAlertId() == null ? null : alertTypeById.get(r.getAlertId()),
           clock.instant());
+      return c == null ? List.of() : List.of(c);
     }
     Alert a = alerts.deserialize(topic, record.headers(), record.value());
     if (a == null) {
-      return null;
+      return List.of();
     }
     alertTypeById.put(a.getAlertId(), a.getAlertType());
     if (!ContainmentPolicy.SESSION_TYPES.contains(a.getAlertType()) || a.getAccountId() == null) {
-      return null;
+      return List.of();
     }
-    for (ContainCommand c : fromSessionAlert(a)) {
-      if (c != null && !executed.contains(c.getCommandId()) && running.add(c.getCommandId())) {
-        executor.submit(SessionContainer.laneKey(c), () -> execute(c)).whenComplete((r, e) -> done.add(c.getCommandId()));
-      }
-    }
-    return null;
+    return fromSessionAlert(a).stream().filter(Objects::nonNull).toList();
   }
 
   /** Commands of an EMERGENCY_ROLE_WITHOUT_REQUEST or SESSION_OUTLIVED_GRANT alert. */
@@ -417,6 +492,10 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       }
       progress(c, seq.incrementAndGet(), step, message, start, alertId);
     });
+    if (closing.get() && "FAILED".equals(r.getOutcome())) {
+      // cut short by close (interrupted, clients closing): no result, so the next owner runs it again
+      throw new CancellationException("containment " + c.getCommandId() + " cut short by close: " + r.getFailureReason());
+    }
     finish(c, r, seq, start);
     return r;
   }
@@ -532,40 +611,94 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     }
   }
 
-  /** The CloudTrail watch: its own consumer from the end of every partition, on its own thread. */
+  /**
+   * The CloudTrail watch, on its own thread: its own consumer group ({@link Options#watchGroupId()}), resumed
+   * from its committed offsets; partitions without one start at {@link #watchStart}. Offsets are committed
+   * after each polled batch has been judged and its verdicts written.
+   */
   private void startWatch() {
     List<TopicPartition> parts = trail.partitionsFor(options.cloudTrailTopic(), Duration.ofSeconds(30)).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     trail.assign(parts);
-    trail.seekToEnd(parts);
+    Map<TopicPartition, OffsetAndMetadata> committed = trail.committed(Set.copyOf(parts), Duration.ofSeconds(30));
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition tp : parts) {
+      OffsetAndMetadata om = committed.get(tp);
+      if (om == null) {
+        fresh.add(tp);
+      } else {
+        trail.seek(tp, om);
+      }
+    }
+    watchStart(fresh);
     parts.forEach(trail::position);
-    watcher = Thread.ofPlatform().name(clientId + "-cloudtrail").daemon().start(() -> {
-      try {
-        while (!closing.get()) {
-          for (ContainResult r; (r = toWatch.poll()) != null; ) {
-            watch.watch(r);
+    LOG.info("CloudTrail watch of {}: {} partitions resumed from committed offsets, {} started afresh", clientId,
+        parts.size() - fresh.size(), fresh.size());
+    watcher = Thread.ofPlatform().name(clientId + "-cloudtrail").daemon().start(this::watchLoop);
+  }
+
+  /**
+   * First start of the watch on {@code fresh} partitions: at the first record stamped at or after the
+   * earliest deny time of the containments still watched (Kafka {@code offsetsForTimes}; none: the end),
+   * so a call made after a containment and before this start is judged; without such containments, at the end.
+   */
+  private void watchStart(List<TopicPartition> fresh) {
+    if (fresh.isEmpty()) {
+      return;
+    }
+    Instant from = pendingCleanups.values().stream().map(ContainResult::getDeniedBefore).filter(Objects::nonNull)
+        .min(Instant::compareTo).orElse(null);
+    if (from == null) {
+      trail.seekToEnd(fresh);
+      return;
+    }
+    Map<TopicPartition, Long> query = new HashMap<>();
+    fresh.forEach(tp -> query.put(tp, from.toEpochMilli()));
+    Map<TopicPartition, OffsetAndTimestamp> at = trail.offsetsForTimes(query, Duration.ofSeconds(30));
+    List<TopicPartition> none = new ArrayList<>();
+    for (TopicPartition tp : fresh) {
+      OffsetAndTimestamp o = at.get(tp);
+      if (o == null) {
+        none.add(tp);
+      } else {
+        trail.seek(tp, o.offset());
+      }
+    }
+    trail.seekToEnd(none);
+    LOG.info("CloudTrail watch of {} starts at {} (earliest deny time watched) on {} partitions", clientId, from,
+        fresh.size());
+  }
+
+  private void watchLoop() {
+    try {
+      while (!closing.get()) {
+        for (ContainResult r; (r = toWatch.poll()) != null; ) {
+          watch.watch(r);
+        }
+        var records = trail.poll(options.pollTimeout());
+        for (ConsumerRecord<String, byte[]> rec : records) {
+          CloudTrailEvent e;
+          try {
+            e = trailEvents.deserialize(rec.topic(), rec.headers(), rec.value());
+          } catch (RuntimeException ex) {
+            continue; // the streams app dead-letters unreadable CloudTrail records
           }
-          for (ConsumerRecord<String, byte[]> rec : trail.poll(options.pollTimeout())) {
-            CloudTrailEvent e;
-            try {
-              e = trailEvents.deserialize(rec.topic(), rec.headers(), rec.value());
-            } catch (RuntimeException ex) {
-              continue; // the streams app dead-letters unreadable CloudTrail records
-            }
-            if (e != null) {
-              for (SessionWatch.Verdict v : watch.judge(e, clock.instant())) {
-                verdict(v);
-              }
+          if (e != null) {
+            for (SessionWatch.Verdict v : watch.judge(e, clock.instant())) {
+              verdict(v);
             }
           }
         }
-      } catch (WakeupException e) {
-        // closing
-      } catch (RuntimeException e) {
-        LOG.error("CloudTrail watch of {} stopped: {}", clientId, e.toString());
-        failure.compareAndSet(null, e);
+        if (!records.isEmpty()) {
+          trail.commitSync();
+        }
       }
-    });
+    } catch (WakeupException e) {
+      // closing: every batch polled was judged and committed
+    } catch (RuntimeException e) {
+      LOG.error("CloudTrail watch of {} stopped: {}", clientId, e.toString());
+      failure.compareAndSet(null, e);
+    }
   }
 
   private void verdict(SessionWatch.Verdict v) {
@@ -592,30 +725,25 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     if (f != null) {
       throw f;
     }
-    for (String id; (id = done.poll()) != null; ) {
-      executed.add(id);
-      running.remove(id);
-    }
-    Map<TopicPartition, OffsetAndMetadata> c = offsets.committable(tp -> -1);
-    if (!c.isEmpty()) {
-      consumer.commitSync(c);
-      offsets.committed(c);
+    finished();
+    consumer.commit();
+  }
+
+  /** Poll thread: containments that ended leave the in-flight map; those with a result are executed. */
+  private void finished() {
+    for (Finished f; (f = finished.poll()) != null; ) {
+      if (f.recorded()) {
+        executed.add(f.commandId());
+      }
+      inFlight.remove(f.commandId());
+      running.remove(f.commandId());
     }
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
+  /** After an assignment: the results written meanwhile (by a former owner of the partitions) are read. */
+  private final class Rebalance implements TrackedConsumer.Hooks {
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      try {
-        commit();
-      } finally {
-        offsets.forget(partitions);
-      }
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      offsets.assign(partitions);
+    public void assigned(Collection<TopicPartition> partitions) {
       executed.catchUp(options.startupTimeout(), ContainmentService.this::learn);
     }
   }
@@ -642,27 +770,11 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     return new Stats(contained.sum(), failed.sum(), skipped.sum(), cleanedUp.sum(), failedAlerts.sum(), denials.sum(), t);
   }
 
+  /** On close: waits for running containments (up to closeTimeout), commits what finished, closes. */
   private void shutdown() {
     try {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!running.isEmpty() && System.nanoTime() < end && failure.get() == null) {
-        try {
-          TimeUnit.MILLISECONDS.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        for (String id; (id = done.poll()) != null; ) {
-          running.remove(id);
-        }
-      }
-      try {
-        Map<TopicPartition, OffsetAndMetadata> c = offsets.committable(tp -> -1);
-        if (!c.isEmpty()) {
-          consumer.commitSync(c);
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("final commit: {}", e.toString());
+      if (executed != null) {
+        consumer.drain(options.closeTimeout(), () -> failure.get() != null);
       }
     } finally {
       closeClients();
@@ -681,14 +793,17 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       }
     }
     trail.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    consumer.close();
     outputs.close();
     if (executed != null) {
       executed.close();
     }
   }
 
-  /** Stops {@link #run()}; running containments get up to 30 s. Safe from any thread, more than once. */
+  /**
+   * Stops {@link #run()}; running containments get up to {@code closeTimeout} (30 s), what has not
+   * finished then records no result and its trigger stays uncommitted. Safe from any thread, more than once.
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
@@ -701,7 +816,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     }
     consumer.wakeup();
     try {
-      stopped.await(60, TimeUnit.SECONDS);
+      stopped.await(options.closeTimeout().toSeconds() + 30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -39,8 +39,8 @@ final class InlinePolicyText {
   private record Layout(boolean array, int valueStart, int valueEnd, List<Element> elements, int closingBrace) {}
 
   /**
-   * The document with {@code statement} added, or {@code existing} itself when a statement with the same
-   * Sid is already there (idempotent).
+   * The document with {@code statement} added, or {@code existing} itself when the same statement is already
+   * there (idempotent); a different statement with the same Sid is replaced in place.
    *
    * @param existing the inline policy text, or null/blank for none
    * @param statement the statement, compact JSON with a {@code Sid}
@@ -59,8 +59,13 @@ final class InlinePolicyText {
       String sep = before.endsWith("{") ? "" : ",";
       return existing.substring(0, brace) + sep + "\"Statement\":[" + statement + "]" + existing.substring(brace);
     }
-    if (l.elements().stream().anyMatch(e -> sid.equals(e.sid()))) {
-      return existing;
+    for (Element e : l.elements()) {
+      if (sid.equals(e.sid())) {
+        // the same statement again: unchanged; another of the same Sid (a containment cut short and run again
+        // with a later deny time): replaced in place, every other byte kept
+        return sameJson(existing.substring(e.start(), e.end()), statement) ? existing
+            : existing.substring(0, e.start()) + statement + existing.substring(e.end());
+      }
     }
     if (!l.array()) {
       return existing.substring(0, l.valueStart()) + "[" + existing.substring(l.valueStart(), l.valueEnd()) + ","
@@ -152,7 +157,15 @@ final class InlinePolicyText {
     return out;
   }
 
-  private static int lastBrace(String text) {
+  private static boolean sameJson(String a, String b) {
+    try {
+      return JSON.readTree(a).equals(JSON.readTree(b));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+    private static int lastBrace(String text) {
     int i = text.lastIndexOf('}');
     if (i < 0) {
       throw new IllegalArgumentException("the inline policy is not a JSON object");

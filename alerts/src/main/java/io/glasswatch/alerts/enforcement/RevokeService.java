@@ -6,6 +6,7 @@ import io.glasswatch.alerts.kafka.KeyLog;
 import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AlertResolution;
 import io.glasswatch.schema.AvroSerdes;
@@ -16,29 +17,22 @@ import io.glasswatch.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -240,20 +234,15 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private final String clientId;
   private final Deserializer<RevokeCommand> commandDeserializer;
   private final Deserializer<RevokeResult> resultDeserializer;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TrackedConsumer<String, byte[]> consumer;
   private final RevokeOutputs outputs;
   private final KeyedExecutor executor;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final OffsetTracker offsets = new OffsetTracker();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
-  private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private KeyLog executed;
-
-  /** A command whose result is written: its id and its offset ticket, for the poll thread. */
-  private record Finished(String commandId, OffsetTracker.Ticket ticket) {}
 
   private final LongAdder commandsRead = new LongAdder();
   private final LongAdder executedCount = new LongAdder();
@@ -296,8 +285,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
     AvroSerdes serdes = AvroSerdes.registry(settings.get(GlasswatchSettings.REGISTRY_URL));
     this.commandDeserializer = serdes.value(RevokeCommand.class).deserializer();
     this.resultDeserializer = serdes.value(RevokeResult.class).deserializer();
-    this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new TrackedConsumer<>(new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(),
+        clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(), "revoke service " + clientId,
+        () -> failure.get() == null);
     this.outputs = new RevokeOutputs(settings, serdes, options, clientId);
     this.executor = new KeyedExecutor(options.parallelism(), clientId + "-worker");
   }
@@ -322,12 +312,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
       executed.catchUp(options.startupTimeout(), this::learn);
       LOG.info("revoke service {}: {} commands already have results in {}, {} REVOKE_FAILED alerts open; revoker {}",
           clientId, executed.size(), options.resultsTopic(), escalation.open(), revoker);
-      consumer.subscribe(List.of(options.commandsTopic()), new Rebalance());
+      consumer.subscribe(List.of(options.commandsTopic()));
       while (!closing.get()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(options.pollTimeout());
-        for (ConsumerRecord<String, byte[]> r : records) {
-          accept(r);
-        }
+        consumer.poll(options.pollTimeout(), this::accept);
         completeAndCommit();
       }
     } catch (WakeupException e) {
@@ -346,33 +333,11 @@ public final class RevokeService implements Runnable, AutoCloseable {
 
   /** On close: waits for running revokes (up to closeTimeout) and commits what finished. */
   private void drain() {
-    long end = System.nanoTime() + options.closeTimeout().toNanos();
-    while (!running.isEmpty() && System.nanoTime() < end && failure.get() == null) {
-      completed();
-      if (running.isEmpty()) {
-        break;
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (!running.isEmpty()) {
-      LOG.warn("revoke service {} stops with {} revokes unfinished; they run again at the next start", clientId,
-          running.size());
-    }
-    try {
-      completeAndCommit();
-    } catch (RuntimeException e) {
-      LOG.warn("revoke service {}: final commit failed: {}", clientId, e.toString());
-    }
+    consumer.drain(options.closeTimeout(), () -> failure.get() != null);
   }
 
-  private void accept(ConsumerRecord<String, byte[]> record) {
+  private void accept(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket) {
     commandsRead.increment();
-    OffsetTracker.Ticket ticket = offsets.register(new TopicPartition(record.topic(), record.partition()), record.offset());
     RevokeCommand command;
     try {
       command = commandDeserializer.deserialize(record.topic(), record.headers(), record.value());
@@ -381,18 +346,18 @@ public final class RevokeService implements Runnable, AutoCloseable {
       outputs.send(DeadLetters.of(record, options.deadLetterTopic(), "cannot read revoke command: " + e.getMessage(),
           e.getClass().getName()));
       deadLettered.increment();
-      offsets.ack(ticket);
+      consumer.ack(ticket);
       return;
     }
     if (command == null) {
-      offsets.ack(ticket);
+      consumer.ack(ticket);
       return;
     }
     String id = command.getCommandId();
     if (executed.contains(id) || running.contains(id)) {
       alreadyExecuted.increment();
       LOG.info("revoke command {} already executed; skipped", id);
-      offsets.ack(ticket);
+      consumer.ack(ticket);
       return;
     }
     running.add(id);
@@ -402,33 +367,20 @@ public final class RevokeService implements Runnable, AutoCloseable {
             + e, e));
         return;
       }
-      finished.add(new Finished(id, ticket));
+      consumer.ack(ticket, () -> {
+        executed.add(id);
+        running.remove(id);
+      });
     });
   }
 
-  /** Poll thread: applies finished revokes to the executed set and their offsets to the tracker. */
-  private void completed() {
-    for (Finished f; (f = finished.poll()) != null; ) {
-      if (executed != null) {
-        executed.add(f.commandId());
-      }
-      running.remove(f.commandId());
-      offsets.ack(f.ticket());
-    }
-  }
-
-  /** Poll thread: applies finished revokes and commits done offset prefixes. */
+  /** Poll thread: applies finished revokes (executed set, offsets) and commits done offset prefixes. */
   private void completeAndCommit() {
     RuntimeException f = failure.get();
     if (f != null) {
       throw f;
     }
-    completed();
-    Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable(tp -> -1);
-    if (!commit.isEmpty()) {
-      consumer.commitSync(commit);
-      offsets.committed(commit);
-    }
+    consumer.commit();
   }
 
   /** The serialization key: commands on the same account and permission set run one after another. */
@@ -546,19 +498,10 @@ public final class RevokeService implements Runnable, AutoCloseable {
     }
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
+  /** After an assignment: the results written meanwhile (by a former owner of the partitions) are read. */
+  private final class Rebalance implements TrackedConsumer.Hooks {
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      try {
-        completeAndCommit();
-      } finally {
-        offsets.forget(partitions);
-      }
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      offsets.assign(partitions);
+    public void assigned(java.util.Collection<TopicPartition> partitions) {
       long n = executed.catchUp(options.startupTimeout(), RevokeService.this::learn);
       LOG.debug("assigned {}; read {} new results", partitions, n);
     }
@@ -619,11 +562,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
 
   private void closeClients() {
     executor.shutdown(Duration.ofSeconds(1));
-    try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    } catch (RuntimeException e) {
-      LOG.debug("closing consumer: {}", e.toString());
-    }
+    consumer.close();
     outputs.close();
     if (executed != null) {
       executed.close();

@@ -29,18 +29,23 @@ import java.util.regex.Pattern;
  * @param ssoEndpoint {@code aws.sso-admin.endpoint}: endpoint override (moto), or empty for AWS
  * @param defaultRoleArn {@code revoke.assume-role-arn}: role assumed for SSO Admin calls, or empty
  * @param roleArnByAccount {@code revoke.assume-role-arn.<account id>}: role per target account
+ * @param containmentRoleArn {@code containment.assume-role-arn}: role assumed for containment's IAM calls on an
+ *     emergency role, {@code {accountId}} standing for the role's account, or empty (default credentials)
  *
  * <p>The expiry sweeper's {@code revoke.sweeper.*} keys belong to the streams app, which runs the sweeper
  * ({@code io.glasswatch.streams.enforcement.SweeperSettings}).
  */
 public record RevokeSettings(boolean dryRun, PolicyAlerts policy, Duration giveUp, int parallelism, String region,
-    String ssoEndpoint, String defaultRoleArn, Map<String, String> roleArnByAccount) {
+    String ssoEndpoint, String defaultRoleArn, Map<String, String> roleArnByAccount, String containmentRoleArn) {
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
   private static final String ROLE_PREFIX = GlasswatchSettings.REVOKE_ROLE_ARN + ".";
+  /** Placeholder of {@code containment.assume-role-arn} for the account of the role contained. */
+  public static final String ACCOUNT_ID = "{accountId}";
 
   /** Freezes the role map. */
   public RevokeSettings {
     roleArnByAccount = Map.copyOf(roleArnByAccount);
+    containmentRoleArn = containmentRoleArn == null ? "" : containmentRoleArn;
   }
 
   /**
@@ -127,8 +132,15 @@ public record RevokeSettings(boolean dryRun, PolicyAlerts policy, Duration giveU
         }
       }
     }
+    String containmentRole = settings.get(GlasswatchSettings.CONTAINMENT_ROLE_ARN).trim();
+    if (!containmentRole.isEmpty() && !ROLE_ARN.matcher(containmentRole.replace(ACCOUNT_ID, "123456789012")).matches()) {
+      problems.add(GlasswatchSettings.CONTAINMENT_ROLE_ARN + ": expected an IAM role ARN, " + ACCOUNT_ID
+          + " standing for the role's account, e.g. arn:aws:iam::" + ACCOUNT_ID + ":role/GlasswatchContainment, got '"
+          + containmentRole + "'");
+    }
     return new RevokeSettings(settings.getBoolean(GlasswatchSettings.REVOKE_DRY_RUN), policy,
-        giveUp == null ? Duration.ofMinutes(15) : giveUp, parallelism, region, endpoint, defaultRole, byAccount);
+        giveUp == null ? Duration.ofMinutes(15) : giveUp, parallelism, region, endpoint, defaultRole, byAccount,
+        containmentRole);
   }
 
   /**
@@ -148,6 +160,16 @@ public record RevokeSettings(boolean dryRun, PolicyAlerts policy, Duration giveU
    */
   public String roleFor(String accountId) {
     return roleArnByAccount.getOrDefault(accountId, defaultRoleArn);
+  }
+
+  /**
+   * The role to assume for containment's IAM calls in {@code accountId} ({@code containment.assume-role-arn}).
+   *
+   * @param accountId 12-digit account of the emergency role
+   * @return the role ARN with {@code {accountId}} replaced, or empty (default credentials chain as is)
+   */
+  public String containmentRoleFor(String accountId) {
+    return containmentRoleArn.replace(ACCOUNT_ID, accountId);
   }
 
   /**

@@ -186,8 +186,8 @@ public final class SessionContainer implements AutoCloseable {
       return dryRun("no AWS credentials found");
     }
     SsoAdminClients.Source sso = SsoAdminClients.source(revoke, tuning);
-    IamClient iam = IamClients.create(revoke, tuning);
-    return new SessionContainer(sso, account -> iam, () -> {
+    IamClients.Source iam = IamClients.source(revoke, tuning);
+    return new SessionContainer(sso, iam, () -> {
       sso.close();
       iam.close();
     }, options, Clock.systemUTC());

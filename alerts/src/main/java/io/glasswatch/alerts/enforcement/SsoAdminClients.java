@@ -18,6 +18,8 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -177,20 +179,7 @@ public final class SsoAdminClients {
             return create(revoke, tuning);
           }
           LOG.info("SSO Admin calls for account {} assume role {}", accountId, r);
-          String endpoint = revoke.ssoEndpoint();
-          var sts = StsClient.builder().region(Region.of(revoke.region()))
-              .credentialsProvider(credentials(endpoint));
-          if (!endpoint.isBlank()) {
-            sts.endpointOverride(URI.create(endpoint));
-          }
-          StsClient stsClient = sts.build();
-          StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
-              .stsClient(stsClient)
-              .refreshRequest(b -> b.roleArn(r).roleSessionName("glasswatch-revoke"))
-              .build();
-          closeables.add(provider);
-          closeables.add(stsClient);
-          return create(revoke, tuning, provider);
+          return create(revoke, tuning, assumeRole(revoke, r, "glasswatch-revoke", closeables));
         });
       }
 
@@ -247,23 +236,66 @@ public final class SsoAdminClients {
   }
 
   private static SsoAdminClient create(RevokeSettings revoke, Tuning tuning, AwsCredentialsProvider credentials) {
-    String region = revoke.region();
-    String endpoint = revoke.ssoEndpoint();
-    var builder = SsoAdminClient.builder()
-        .region(Region.of(region))
-        .credentialsProvider(credentials)
-        .httpClientBuilder(ApacheHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(3))
-            .socketTimeout(tuning.attemptTimeout()))
-        .overrideConfiguration(c -> c
-            .retryStrategy(retryStrategy(tuning))
-            .apiCallAttemptTimeout(tuning.attemptTimeout())
-            .apiCallTimeout(tuning.callTimeout())
-            .addExecutionInterceptor(new AttemptCounter()));
-    if (!endpoint.isBlank()) {
-      builder.endpointOverride(URI.create(endpoint));
+    var builder = configure(SsoAdminClient.builder(), credentials, retryStrategy(tuning), tuning);
+    builder.region(Region.of(revoke.region()));
+    if (!revoke.ssoEndpoint().isBlank()) {
+      builder.endpointOverride(URI.create(revoke.ssoEndpoint()));
     }
     return builder.build();
+  }
+
+  /**
+   * The client construction shared by the SSO Admin and IAM clients: credentials, an Apache HTTP client
+   * (connect timeout 3 s, socket timeout one attempt), the given retry strategy, attempt and call timeouts
+   * and the {@link #ATTEMPTS} counter. Region and endpoint are the caller's (IAM is global).
+   *
+   * @param builder a fresh client builder
+   * @param credentials the credentials provider
+   * @param retry the service's retry strategy
+   * @param tuning timeouts
+   * @param <B> the builder type
+   * @return {@code builder}
+   */
+  static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder,
+      AwsCredentialsProvider credentials, RetryStrategy retry, Tuning tuning) {
+    builder.credentialsProvider(credentials)
+        .httpClientBuilder(ApacheHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(tuning.attemptTimeout()));
+    builder.overrideConfiguration(c -> c
+        .retryStrategy(retry)
+        .apiCallAttemptTimeout(tuning.attemptTimeout())
+        .apiCallTimeout(tuning.callTimeout())
+        .addExecutionInterceptor(new AttemptCounter()));
+    return builder;
+  }
+
+  /**
+   * Credentials of an assumed role: STS {@code AssumeRole} session credentials, refreshed by the SDK before
+   * they expire ({@code StsAssumeRoleCredentialsProvider}); the STS client signs with {@link #credentials}
+   * in {@code aws.region}, at {@code aws.sso-admin.endpoint} when set (moto serves STS there too).
+   *
+   * @param revoke region and endpoint
+   * @param roleArn the role to assume
+   * @param sessionName the role session name (CloudTrail shows it)
+   * @param closeables receives the STS client and the provider, for the caller to close
+   * @return the provider
+   */
+  static AwsCredentialsProvider assumeRole(RevokeSettings revoke, String roleArn, String sessionName,
+      List<AutoCloseable> closeables) {
+    String endpoint = revoke.ssoEndpoint();
+    var sts = StsClient.builder().region(Region.of(revoke.region())).credentialsProvider(credentials(endpoint));
+    if (!endpoint.isBlank()) {
+      sts.endpointOverride(URI.create(endpoint));
+    }
+    StsClient stsClient = sts.build();
+    StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+        .stsClient(stsClient)
+        .refreshRequest(b -> b.roleArn(roleArn).roleSessionName(sessionName))
+        .build();
+    closeables.add(provider);
+    closeables.add(stsClient);
+    return provider;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glasswatch.alerts.kafka.KafkaClients;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AlertDeliveryEvent;
 import io.glasswatch.schema.AlertResolution;
@@ -19,10 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -210,15 +206,13 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   private final Deserializer<AlertResolution> resolutionDeserializer;
   private final Deserializer<RevokeResult> resultDeserializer;
   private final AvroSerdes serdes;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TrackedConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final String clientId;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-  private final OffsetTracker offsets = new OffsetTracker();
-  private final Queue<OffsetTracker.Ticket> done = new ConcurrentLinkedQueue<>();
   private final ResolutionWait waiting = new ResolutionWait();
   private final StormControl storms;
   private DeliveryLog log;
@@ -264,8 +258,9 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     this.alertDeserializer = serdes.value(Alert.class).deserializer();
     this.resolutionDeserializer = serdes.value(AlertResolution.class).deserializer();
     this.resultDeserializer = serdes.value(RevokeResult.class).deserializer();
-    this.consumer = new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(), clientId),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new TrackedConsumer<>(new KafkaConsumer<>(KafkaClients.groupConsumer(settings, options.groupId(),
+        clientId), new StringDeserializer(), new ByteArrayDeserializer()), new Rebalance(), "on-call dispatcher " + clientId,
+        () -> failure.get() == null);
     this.producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId), new StringSerializer(),
         new ByteArraySerializer());
     this.storms = new StormControl(routing, this::submit);
@@ -299,23 +294,21 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
       records = new DeliveryRecords(producer, serdes.value(AlertDeliveryEvent.class).serializer(), log, options);
       LOG.info("on-call dispatcher {}: {} deliveries recorded in {}; channels {}", clientId, log.size(),
           options.deliveriesTopic(), channels.keySet());
-      consumer.subscribe(List.of(options.alertsTopic(), options.resolutionsTopic(), options.revokeResultsTopic()),
-          new Rebalance());
+      consumer.subscribe(List.of(options.alertsTopic(), options.resolutionsTopic(), options.revokeResultsTopic()));
       while (!closing.get()) {
         RuntimeException f = failure.get();
         if (f != null) {
           throw f;
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(options.pollTimeout())) {
+        consumer.poll(options.pollTimeout(), (record, ticket) -> {
           recordsRead.increment();
-          Tracked t = new Tracked(record,
-              offsets.register(new TopicPartition(record.topic(), record.partition()), record.offset()), done);
+          Tracked t = new Tracked(record, ticket, consumer::ack);
           try {
             process(record, t);
           } finally {
             t.release();
           }
-        }
+        });
         long now = System.currentTimeMillis();
         storms.digest(now);
         retryPendingResolutions(now);
@@ -339,30 +332,22 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
     }
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
+  /** Revoked: resolutions still awaited for those partitions are dropped; assigned: deliveries are read back. */
+  private final class Rebalance implements TrackedConsumer.Hooks {
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      commitCompleted();
-      offsets.forget(partitions);
+    public void revoked(Collection<TopicPartition> partitions) {
       waiting.forget(t -> partitions.contains(new TopicPartition(t.record().topic(), t.record().partition())));
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      offsets.assign(partitions);
+    public void assigned(Collection<TopicPartition> partitions) {
       log.catchUp(options.startupTimeout(), (k, v) -> { });
     }
   }
 
+  /** Poll thread: commits the records whose every delivery is recorded (nothing once a recording failed). */
   private void commitCompleted() {
-    for (OffsetTracker.Ticket t; (t = done.poll()) != null; ) {
-      offsets.ack(t);
-    }
-    Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable(tp -> -1);
-    if (!commit.isEmpty() && failure.get() == null) {
-      consumer.commitSync(commit);
-      offsets.committed(commit);
-    }
+    consumer.commit();
   }
 
   // ---- inputs ----------------------------------------------------------------------------------
@@ -612,11 +597,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   }
 
   private void closeClients() {
-    try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    } catch (RuntimeException e) {
-      LOG.debug("closing consumer: {}", e.toString());
-    }
+    consumer.close();
     producer.close(Duration.ofSeconds(5));
     if (log != null) {
       log.close();

@@ -98,13 +98,20 @@ class ContainmentServiceWireIT {
   }
 
   private ContainmentService service(ContainmentPolicy policy, Clock clock) {
+    return service(policy, clock, a -> {
+      throw new AssertionError("no IAM call expected");
+    }, options);
+  }
+
+  private ContainmentService service(ContainmentPolicy policy, Clock clock,
+      java.util.function.Function<String, software.amazon.awssdk.services.iam.IamClient> iam,
+      ContainmentService.Options opts) {
     GlasswatchSettings s = GlasswatchSettings.builder().set(GlasswatchSettings.SSO_ENDPOINT, server.endpoint().toString())
         .build();
     var client = SsoAdminClients.create(s, SsoAdminClients.Tuning.fast());
-    SessionContainer c = new SessionContainer(SsoAdminClients.Source.of(client), a -> {
-      throw new AssertionError("no IAM call expected");
-    }, client::close, SessionContainer.Options.fast(Duration.ofSeconds(10)), clock);
-    ContainmentService svc = new ContainmentService(kafka, c, policy, PolicyAlerts.defaults(), options, clock);
+    SessionContainer c = new SessionContainer(SsoAdminClients.Source.of(client), iam, client::close,
+        SessionContainer.Options.fast(Duration.ofSeconds(10)), clock);
+    ContainmentService svc = new ContainmentService(kafka, c, policy, PolicyAlerts.defaults(), opts, clock);
     threads.submit(svc);
     return svc;
   }
@@ -229,5 +236,188 @@ class ContainmentServiceWireIT {
       assertThat(failed.getSummary()).contains("no permission set or emergency role is known");
       assertThat(svc.stats().failed()).isEqualTo(1);
     }
+  }
+
+  private static final String ROLE = "arn:aws:iam::" + ACCOUNT + ":role/EmergencyAdmin";
+
+  private static Alert emergencyAlert(String id) {
+    Instant now = Instant.now();
+    return Alert.newBuilder().setAlertId(id).setAlertType("EMERGENCY_ROLE_WITHOUT_REQUEST").setSeverity("critical")
+        .setCorrelationId("account:" + ACCOUNT).setAccountId(ACCOUNT).setSubject("mallory").setEvidence(List.of("ev-1"))
+        .setDetectedAt(now).setEventTime(now).setSummary("AssumeRole of EmergencyAdmin without request")
+        .setRunbook("docs/runbooks.md#x").build();
+  }
+
+  private List<ContainResult> results(String key) {
+    return read(options.resultsTopic(), ContainResult.class, 0).stream().filter(x -> key.equals(x.key()))
+        .map(ConsumerRecord::value).toList();
+  }
+
+  @Test
+  void anAlertsContainmentCutShortByCloseIsReadAgainAndRunOnceByTheNextService() throws Exception {
+    ContainmentPolicy roles = ContainmentPolicy.parse("emergencyRoles:\n  - " + ROLE + "\n", "policy.yaml");
+    FakeIam iam = new FakeIam();
+    iam.block();
+    String id = "contain:a-cut:EmergencyAdmin";
+    ContainmentService.Options quick = options.withCloseTimeout(Duration.ofMillis(300));
+    ContainmentService first = service(roles, Clock.systemUTC(), a -> iam, quick);
+    produce(options.alertsTopic(), "account:" + ACCOUNT, Alert.class, emergencyAlert("a-cut"));
+    await().atMost(WAIT).until(() -> iam.putsStarted.get() >= 1);
+    first.close(); // the containment is in PutRolePolicy: cut short, as by a crash
+
+    assertThat(results(id)).isEmpty();
+    assertThat(committedPastTheAlert()).isFalse();
+    String cutShort = iam.document();
+    assertThat(InlinePolicyText.sids(cutShort)).hasSize(1);
+    assertThat(read(options.alertsTopic(), Alert.class, 1).stream().map(x -> x.value().getAlertType()))
+        .doesNotContain("CONTAINMENT_FAILED");
+    iam.unblock();
+    try (ContainmentService second = service(roles, Clock.systemUTC(), a -> iam, options)) {
+      ContainResult r = await().atMost(WAIT).until(() -> results(id).stream().findFirst().orElse(null), x -> x != null);
+      assertThat(r.getOutcome()).isEqualTo("CONTAINED");
+      assertThat(r.getTargetArn()).isEqualTo(ROLE);
+      // the statement the first service wrote is replaced by the second's, with its later deny time
+      assertThat(InlinePolicyText.sids(iam.document())).containsExactly(r.getStatementSid());
+      assertThat(iam.document()).isNotEqualTo(cutShort);
+      assertThat(second.stats().contained()).isEqualTo(1);
+      // the alert's offset is committed once its containment is recorded
+      await().atMost(WAIT).until(this::committedPastTheAlert);
+    }
+    assertThat(results(id)).hasSize(1);
+    assertThat(iam.putsStarted.get()).isEqualTo(2);
+  }
+
+  /** Whether the service's group committed an offset past the (only) record of the alerts topic. */
+  private boolean committedPastTheAlert() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        KafkaTestSupport.adminProperties(kafka))) {
+      var offsets = admin.listConsumerGroupOffsets(options.groupId()).partitionsToOffsetAndMetadata()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      return offsets.entrySet().stream().anyMatch(e -> e.getKey().topic().equals(options.alertsTopic())
+          && e.getValue() != null && e.getValue().offset() > 0);
+    }
+  }
+
+  @Test
+  void theCloudTrailWatchResumesWhereItStoppedAndJudgesCallsMadeWhileTheServiceWasDown() {
+    server.inlinePolicy(assignment().getPermissionSetArn(), OTHERS);
+    Instant sessionStart = Instant.now().minusSeconds(600);
+    String id = "contain:rc-down";
+    try (ContainmentService svc = service(ContainmentPolicy.defaults(), Clock.systemUTC())) {
+      produce(options.revokeResultsTopic(), "rc-down", RevokeResult.class, confirmed("rc-down"));
+      await().atMost(WAIT).until(() -> results(id).stream().anyMatch(r -> "CONTAINED".equals(r.getOutcome())));
+      produce(options.cloudTrailTopic(), ACCOUNT, CloudTrailEvent.class,
+          call("ev-denied", Instant.now(), sessionStart, "AccessDenied"));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(steps(id)).contains("contain_session_denied"));
+    }
+    // while no service runs, a contained session makes a successful call
+    produce(options.cloudTrailTopic(), ACCOUNT, CloudTrailEvent.class,
+        call("ev-while-down", Instant.now().plusSeconds(1), sessionStart, null));
+    try (ContainmentService again = service(ContainmentPolicy.defaults(), Clock.systemUTC())) {
+      Alert failed = await().atMost(WAIT).until(() -> read(options.alertsTopic(), Alert.class, 0).stream()
+          .map(ConsumerRecord::value).filter(a -> "CONTAINMENT_FAILED".equals(a.getAlertType())).findFirst()
+          .orElse(null), a -> a != null);
+      assertThat(failed.getEvidence()).containsExactly("ev-while-down");
+      // resumed from the committed offset: the call judged before the restart is not judged again
+      await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(
+          read(options.revokeResultsTopic(), RevokeResult.class, 1).stream().map(ConsumerRecord::value)
+              .filter(x -> "contain_session_denied".equals(x.getStep()))).hasSize(1));
+    }
+  }
+
+  @Test
+  void aFirstStartOfTheCloudTrailWatchBeginsAtTheEarliestDenyTimeStillWatched() {
+    server.inlinePolicy(assignment().getPermissionSetArn(), OTHERS);
+    Instant sessionStart = Instant.now().minusSeconds(600);
+    String id = "contain:rc-first";
+    produce(options.cloudTrailTopic(), ACCOUNT, CloudTrailEvent.class,
+        call("ev-before", Instant.now().minusSeconds(5), sessionStart, null));
+    try (ContainmentService svc = service(ContainmentPolicy.defaults(), Clock.systemUTC())) {
+      produce(options.revokeResultsTopic(), "rc-first", RevokeResult.class, confirmed("rc-first"));
+      await().atMost(WAIT).until(() -> results(id).stream().anyMatch(r -> "CONTAINED".equals(r.getOutcome())));
+    }
+    produce(options.cloudTrailTopic(), ACCOUNT, CloudTrailEvent.class,
+        call("ev-after", Instant.now().plusSeconds(1), sessionStart, null));
+    // another group: its watch has no committed offset and starts at the containment's deny time, so the call
+    // made before its start is judged and the record stamped before the deny time is not read
+    ContainmentService.Options other = options.prefixed("", options.groupId() + "-b");
+    try (ContainmentService fresh = service(ContainmentPolicy.defaults(), Clock.systemUTC(), a -> {
+      throw new AssertionError("no IAM call expected");
+    }, other)) {
+      Alert failed = await().atMost(WAIT).until(() -> read(options.alertsTopic(), Alert.class, 0).stream()
+          .map(ConsumerRecord::value).filter(a -> "CONTAINMENT_FAILED".equals(a.getAlertType())).findFirst()
+          .orElse(null), a -> a != null);
+      assertThat(failed.getEvidence()).containsExactly("ev-after");
+      assertThat(fresh.stats().contained()).isZero();
+    }
+  }
+
+  /**
+   * An IAM client holding one role's inline policy; PutRolePolicy can be held, after the write, until released or
+   * interrupted (a crash between the write and its answer).
+   */
+  static final class FakeIam implements software.amazon.awssdk.services.iam.IamClient {
+    final java.util.concurrent.atomic.AtomicInteger putsStarted = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+    private volatile String document;
+
+    void block() {
+      gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void unblock() {
+      gate.countDown();
+    }
+
+    String document() {
+      return document;
+    }
+
+    @Override
+    public software.amazon.awssdk.services.iam.model.GetRoleResponse getRole(
+        software.amazon.awssdk.services.iam.model.GetRoleRequest r) {
+      return software.amazon.awssdk.services.iam.model.GetRoleResponse.builder().role(b -> b.roleName(r.roleName())
+          .arn(ROLE).path("/").roleId("AROAEXAMPLE").createDate(Instant.EPOCH).maxSessionDuration(3600)).build();
+    }
+
+    @Override
+    public software.amazon.awssdk.services.iam.model.GetRolePolicyResponse getRolePolicy(
+        software.amazon.awssdk.services.iam.model.GetRolePolicyRequest r) {
+      String d = document;
+      if (d == null) {
+        throw software.amazon.awssdk.services.iam.model.NoSuchEntityException.builder().message("no policy").build();
+      }
+      return software.amazon.awssdk.services.iam.model.GetRolePolicyResponse.builder().roleName(r.roleName())
+          .policyName(r.policyName()).policyDocument(d).build();
+    }
+
+    @Override
+    public software.amazon.awssdk.services.iam.model.PutRolePolicyResponse putRolePolicy(
+        software.amazon.awssdk.services.iam.model.PutRolePolicyRequest r) {
+      putsStarted.incrementAndGet();
+      document = r.policyDocument(); // written; while blocked, the answer is not yet back
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw software.amazon.awssdk.core.exception.AbortedException.builder().message("interrupted").build();
+      }
+      return software.amazon.awssdk.services.iam.model.PutRolePolicyResponse.builder().build();
+    }
+
+    @Override
+    public software.amazon.awssdk.services.iam.model.DeleteRolePolicyResponse deleteRolePolicy(
+        software.amazon.awssdk.services.iam.model.DeleteRolePolicyRequest r) {
+      document = null;
+      return software.amazon.awssdk.services.iam.model.DeleteRolePolicyResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "iam";
+    }
+
+    @Override
+    public void close() {}
   }
 }

@@ -84,4 +84,17 @@ class InlinePolicyTextTest {
     assertThat(DenyStatement.forRole("contain:r", Instant.parse("2026-12-07T01:00:00Z")).json())
         .doesNotContain("identitystore").contains("\"aws:TokenIssueTime\":\"2026-12-07T01:00:00Z\"");
   }
+
+  @Test
+  void mergeReplacesAStatementOfTheSameSidWithAnotherDenyTimeKeepingEveryOtherByte() {
+    String sid = OURS.sid();
+    String earlier = OURS.json();
+    String later = earlier.replaceFirst("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z", "2099-01-01T00:00:00Z");
+    assertThat(later).isNotEqualTo(earlier);
+    String once = InlinePolicyText.merge(OTHERS, earlier, sid);
+    String again = InlinePolicyText.merge(once, later, sid);
+    assertThat(InlinePolicyText.sids(again)).containsExactly("ReadLogs", "NoIam", sid);
+    assertThat(again).contains("2099-01-01T00:00:00Z").isEqualTo(InlinePolicyText.merge(OTHERS, later, sid));
+    assertThat(InlinePolicyText.remove(again, sid)).contains(OTHERS);
+  }
 }

@@ -89,4 +89,21 @@ class RevokeSettingsTest {
         .hasMessageContaining("alerts.REVOKE_FAILED.severity: expected one of critical, high, medium, low, got 'urgent'")
         .hasMessageContaining(GlasswatchSettings.REVOKE_PARALLELISM);
   }
+
+  @Test
+  void theContainmentRoleReplacesTheAccountIdAndIsEmptyByDefault() {
+    assertThat(RevokeSettings.from(GlasswatchSettings.builder().build()).containmentRoleFor("123456789012")).isEmpty();
+    RevokeSettings r = RevokeSettings.from(GlasswatchSettings.builder()
+        .set(GlasswatchSettings.CONTAINMENT_ROLE_ARN, "arn:aws:iam::{accountId}:role/ops/GlasswatchContainment").build());
+    assertThat(r.containmentRoleFor("210987654321")).isEqualTo("arn:aws:iam::210987654321:role/ops/GlasswatchContainment");
+  }
+
+  @Test
+  void aContainmentRoleThatIsNoRoleArnIsReported() {
+    for (String bad : new String[] {"GlasswatchContainment", "arn:aws:iam::{account}:role/X", "arn:aws:iam::{accountId}:user/X"}) {
+      assertThatThrownBy(() -> RevokeSettings.from(GlasswatchSettings.builder()
+          .set(GlasswatchSettings.CONTAINMENT_ROLE_ARN, bad).build())).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(GlasswatchSettings.CONTAINMENT_ROLE_ARN).hasMessageContaining("{accountId}");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.glasswatch.alerts.enforcement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.schema.AccountAssignment;
@@ -132,6 +133,46 @@ class SessionContainerIT {
           SessionContainer.Listener.NONE);
       assertThat(ps.getOutcome()).isEqualTo("TARGET_ABSENT");
       assertThat(ps.getFailureReason()).contains("ResourceNotFoundException");
+    }
+  }
+
+  @Test
+  void withContainmentAssumeRoleArnTheRolesAccountIsReachedThroughItsAssumedRole() {
+    String member = "210987654321";
+    GlasswatchSettings withRole = settings.with(GlasswatchSettings.CONTAINMENT_ROLE_ARN,
+        "arn:aws:iam::" + RevokeSettings.ACCOUNT_ID + ":role/GlasswatchContainment");
+    RevokeSettings revoke = RevokeSettings.from(withRole);
+    try (IamClients.Source clients = IamClients.source(revoke, SsoAdminClients.Tuning.fast())) {
+      IamClient inMember = clients.apply(member);
+      // the calls act in the member account: moto keeps one IAM per account and answers by the credentials' account
+      var provider = (software.amazon.awssdk.auth.credentials.AwsCredentialsProvider)
+          inMember.serviceClientConfiguration().credentialsProvider();
+      try (var sts = software.amazon.awssdk.services.sts.StsClient.builder()
+          .region(software.amazon.awssdk.regions.Region.of(revoke.region()))
+          .endpointOverride(java.net.URI.create(revoke.ssoEndpoint())).credentialsProvider(provider).build()) {
+        assertThat(sts.getCallerIdentity(r -> { }).arn())
+            .isEqualTo("arn:aws:sts::" + member + ":assumed-role/GlasswatchContainment/" + IamClients.SESSION_NAME);
+      }
+      String name = "Emergency-" + UUID.randomUUID().toString().substring(0, 8);
+      String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+          + "\"arn:aws:iam::" + member + ":root\"},\"Action\":\"sts:AssumeRole\"}]}";
+      String roleArn = inMember.createRole(r -> r.roleName(name).assumeRolePolicyDocument(trust)).role().arn();
+      assertThat(roleArn).startsWith("arn:aws:iam::" + member + ":role/");
+
+      SessionContainer c = new SessionContainer(SsoAdminClients.Source.of(SsoAdminClients.create(settings,
+          SsoAdminClients.Tuning.fast())), clients, () -> { }, SessionContainer.Options.fast(Duration.ofSeconds(10)),
+          Clock.systemUTC());
+      try (c) {
+        ContainResult r = c.contain(command("contain:it-member-" + UUID.randomUUID(), member, null, roleArn),
+            Duration.ofSeconds(60), SessionContainer.Listener.NONE);
+        assertThat(r.getOutcome()).as(String.valueOf(r.getFailureReason())).isEqualTo("CONTAINED");
+        String ours = RolePolicy.decode(inMember.getRolePolicy(x -> x.roleName(name).policyName(RolePolicy.POLICY_NAME))
+            .policyDocument());
+        assertThat(InlinePolicyText.sids(ours)).containsExactly(r.getStatementSid());
+      }
+      // the default credentials act in another account, where the role does not exist
+      assertThatThrownBy(() -> iam.getRole(x -> x.roleName(name)))
+          .isInstanceOf(software.amazon.awssdk.services.iam.model.NoSuchEntityException.class);
     }
   }
 }
