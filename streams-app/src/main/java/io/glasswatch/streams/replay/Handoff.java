@@ -143,18 +143,28 @@ public final class Handoff<T> implements Iterator<T> {
     @Override
     public void close() {
       handoff.cancel();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      joinUninterruptibly(thread);
+    }
+  }
+
+  /**
+   * Waits until {@code thread} has ended, even when interrupted meanwhile; the interrupt is then set
+   * again on the calling thread.
+   *
+   * @param thread the thread to wait for
+   */
+  static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -395,18 +395,7 @@ public final class Replayer {
     }
 
     private void join() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Handoff.joinUninterruptibly(thread);
     }
 
     /**
