@@ -12,6 +12,7 @@ import io.glasswatch.sinks.timeline.TimelineDocuments;
 import io.glasswatch.streams.correlation.OpenDeadline;
 import io.glasswatch.streams.replay.ConflictingDuplicates;
 import io.glasswatch.streams.replay.EventTimeSorter;
+import io.glasswatch.streams.replay.Handoff;
 import io.glasswatch.streams.replay.InputRecord;
 import io.glasswatch.streams.replay.ReplayResult;
 import io.glasswatch.streams.replay.Replayer;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,7 +51,10 @@ import picocli.CommandLine.Parameters;
  * ({@link InputReader}), ordered by an external merge sort ({@link EventTimeSorter}, runs of
  * {@value #SORT_BUFFER_MB} MiB in the temporary directory), replayed as they come off the merge, and
  * the outputs are written as the topology produces them ({@link Replayer#replay(Iterable,
- * Replayer.Output)}). A record above {@code --max-record-bytes} is rejected.
+ * Replayer.Output)}). A record above {@code --max-record-bytes} is rejected. Two cores are used: files
+ * are read and normalized on one thread while the sort encodes on another ({@link Handoff}); the
+ * replay merges the sort runs, runs the topology and writes the outputs on three (see
+ * {@link Replayer}). What is printed, and in which order, does not depend on the threads.
  *
  * <p>Nothing is dropped in silence; on stderr, one line each, as {@code file:line: reason}: every
  * rejected input; every field of a kept record that could not be read as its type (the record is
@@ -124,9 +127,11 @@ public final class ReplayCommand implements Callable<Integer> {
     long[] counts = new long[4]; // rejected, skipped, validation reports, topology dead letters
     try (EventTimeSorter sorter = new EventTimeSorter(Path.of(System.getProperty("java.io.tmpdir")),
         (long) SORT_BUFFER_MB << 20)) {
-      try {
-        reader.read(inputs, r -> {
-          switch (r) {
+      // Reading and normalizing run on a thread of their own, sorting (encoding, sort runs) on this one.
+      try (Handoff.Producing<NormalizeResult> read = Handoff.produce("glasswatch-replay-read", ReplayCommand::weigh,
+          put -> reader.read(inputs, put::accept))) {
+        while (read.hasNext()) {
+          switch (read.next()) {
             case NormalizeResult.Normalized n -> {
               sorter.add(n.topic(), n.key(), n.value(), n.eventTime());
               for (NormalizeResult.Rejected v : n.validationReports()) {
@@ -140,30 +145,13 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             case NormalizeResult.Skipped s -> counts[1]++;
           }
-        });
+        }
       } catch (UncheckedIOException e) {
         err.println("glasswatch: " + e.getCause().getMessage());
         return 2;
       }
       ConflictingDuplicates duplicates = new ConflictingDuplicates();
-      Iterable<InputRecord> ordered = () -> new Iterator<>() {
-        private final Iterator<InputRecord> it = sorter.sorted().iterator();
-
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public InputRecord next() {
-          InputRecord r = it.next();
-          ConflictingDuplicates.Conflict c = duplicates.check(r.value());
-          if (c != null) {
-            err.println(c.describe());
-          }
-          return r;
-        }
-      };
+      Iterable<InputRecord> ordered = sorter.sorted();
       long[] outs = new long[3]; // alerts, revoke commands, timeline entries
       List<OpenDeadline> open = new ArrayList<>();
       Map<String, Long> inputCounts;
@@ -172,6 +160,14 @@ public final class ReplayCommand implements Callable<Integer> {
           : Files.newBufferedWriter(alertsOut);
           Writer timeline = timelineOut == null ? Writer.nullWriter() : Files.newBufferedWriter(timelineOut)) {
         inputCounts = new Replayer(policy.policy()).replay(ordered, new Replayer.Output() {
+          @Override
+          public void input(InputRecord r) {
+            ConflictingDuplicates.Conflict c = duplicates.check(r.value());
+            if (c != null) {
+              err.println(c.describe());
+            }
+          }
+
           @Override
           public void alert(Alert a) {
             write(alerts, AlertJson.toJson(a));
@@ -215,6 +211,15 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       return counts[0] + counts[2] + counts[3] + duplicates.conflicts() == 0 ? 0 : 2;
     }
+  }
+
+  /** Approximate bytes a read result holds, to bound what waits between reading and sorting. */
+  private static long weigh(NormalizeResult r) {
+    return switch (r) {
+      case NormalizeResult.Normalized n -> Handoff.weigh(n.value()) + 128L * n.validationReports().size();
+      case NormalizeResult.Rejected x -> x.raw().length + 2L * x.reason().length() + 128;
+      case NormalizeResult.Skipped s -> 128;
+    };
   }
 
   private static void write(Writer w, String line) {

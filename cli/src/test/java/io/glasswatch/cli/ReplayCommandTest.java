@@ -148,6 +148,27 @@ class ReplayCommandTest {
   }
 
   @Test
+  void aGzipCutMidFileKeepsItsEarlierRecordsReportsTheDamageAndTheFilesAfterItAreStillRead() throws IOException {
+    Path in = dir.resolve("cut");
+    Files.createDirectories(in);
+    List<String> tokenReuse = Files.readAllLines(scenarios.resolve("04-jit-token-reuse-after-expiry.jsonl"));
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write((String.join("\n", tokenReuse) + "\n").repeat(40).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] whole = gz.toByteArray();
+    Path cut = in.resolve("a-cut.jsonl.gz");
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    Files.copy(scenarios.resolve("02-compromised-root.jsonl"), in.resolve("b-after.jsonl"));
+    Run r = run("replay", in.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.stderr()).containsPattern(java.util.regex.Pattern.quote(cut.toString()) + ":\\d+: .*everything after this point is lost");
+    assertThat(byType(lines(r.stdout()))).as("records before the cut and the file after it are replayed")
+        .containsKeys("TOKEN_REUSE", "UNAUTHORIZED_ROOT_USE");
+    assertThat(r.stderr()).containsPattern("replayed [1-9]\\d+ events");
+  }
+
+  @Test
   void unknownShapeIsRejectedWithItsLine() throws IOException {
     Path odd = dir.resolve("odd.json");
     Files.writeString(odd, "{\"hello\": \"world\"}\n");

@@ -58,7 +58,11 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>Speed: the driver's task is run by {@link ReplayDriver}, which processes in the driver's order but
  * commits (flushes the stores) every {@value ReplayDriver#COMMIT_EVERY} records instead of after each
- * one, and hands the outputs on as they are produced; serializers are made once per topic.
+ * one, and hands the outputs on as they are produced; serializers are made once per topic. Three
+ * threads share the work, each stage in order, connected by bounded {@link Handoff}s: one iterates the
+ * input (for {@code glasswatch replay}, the sort's merge and Avro decoding) and serializes each value;
+ * the caller's runs the topology; one deserializes the outputs and calls the {@link Output}. The
+ * outputs, and the order of every call to the {@link Output}, are those of a single thread.
  */
 public final class Replayer {
   /** Input topics a replay accepts. */
@@ -98,9 +102,17 @@ public final class Replayer {
 
   /**
    * Receives the outputs of a streaming replay as they are produced, each kind in output order.
-   * Every method does nothing by default.
+   * Every method does nothing by default. The methods are called on one thread, which is not the
+   * caller's (the outputs are handed on while the topology runs on the caller's thread); everything they
+   * did is visible to the caller once {@code replay} has returned.
    */
   public interface Output {
+    /**
+     * The next input record, handed on just before it is piped (so after the outputs of the records
+     * before it, and before its own).
+     */
+    default void input(InputRecord record) {}
+
     /** An alert written to {@code alerts}. */
     default void alert(Alert alert) {}
 
@@ -185,33 +197,41 @@ public final class Replayer {
         .withSweeper(sweeper);
     Map<String, Long> counts = new TreeMap<>();
     Pipe pipe = null;
+    Delivery delivery = null;
+    Handoff.Producing<Prepared> input = null;
     try {
+      delivery = new Delivery(out);
+      input = Handoff.produce("glasswatch-replay-input",
+          p -> 3L * (p.value() == null ? 64 : p.value().length + 64), put -> {
+            for (InputRecord r : records) {
+              put.accept(prepare(r));
+            }
+          });
       long clock = Long.MIN_VALUE;
       long maxEventTime = Long.MIN_VALUE;
-      for (InputRecord r : records) {
-        if (!INPUT_TOPICS.contains(r.topic())) {
-          throw new IllegalArgumentException("not an input topic: " + r.topic() + " (expected one of " + INPUT_TOPICS + ")");
-        }
-        long at = timestampOf(r);
+      while (input.hasNext()) {
+        Prepared p = input.next();
+        delivery.input(p.record());
+        long at = p.at();
         if (pipe == null) {
           pipe = new Pipe(new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), driverProperties(settings),
-              Instant.ofEpochMilli(at)), out);
+              Instant.ofEpochMilli(at)), delivery);
           clock = at;
         }
         if (at > clock) {
           pipe.advanceWallClock(at - clock);
           clock = at;
         }
-        Instant eventTime = EventTimeExtractor.eventTime(r.value());
-        maxEventTime = Math.max(maxEventTime, eventTime == null ? at : eventTime.toEpochMilli());
-        if (r.value() == null) {
-          pipe.pipe(r.topic(), null, null, ClockTick.headers(), at);
+        maxEventTime = Math.max(maxEventTime, p.eventTime());
+        if (p.value() == null) {
+          pipe.pipe(p.record().topic(), null, null, ClockTick.headers(), at);
         } else {
-          pipe.pipe(r.topic(), r.key(), serialize(r.topic(), r.value()), new RecordHeaders(), at);
-          counts.merge(r.topic(), 1L, Long::sum);
+          pipe.pipe(p.record().topic(), p.record().key(), p.value(), new RecordHeaders(), at);
+          counts.merge(p.record().topic(), 1L, Long::sum);
         }
       }
       if (pipe == null) {
+        delivery.finish();
         return counts;
       }
       for (String topic : INPUT_TOPICS) {
@@ -223,15 +243,171 @@ public final class Replayer {
         pipe.pipe(topic, null, null, endOfInputHeaders(), Topics.END_OF_INPUT_TIME);
       }
       pipe.finish();
+      Delivery delivering = delivery;
       AccountCorrelator
           .openDeadlines(pipe.driver.getKeyValueStore(AccountCorrelator.STORE), policy)
-          .forEach(out::openDeadline);
+          .forEach(d -> delivering.submit(() -> out.openDeadline(d)));
+      delivery.finish();
       return counts;
+    } catch (Handoff.Cancelled e) {
+      throw delivery.failure(e);
     } finally {
+      if (input != null) {
+        input.close();
+      }
+      if (delivery != null) {
+        delivery.close();
+      }
       if (pipe != null) {
         pipe.driver.close();
       }
       deleteRecursively(stateDir);
+    }
+  }
+
+  /**
+   * One input record made ready for the driver on the reading thread: its record timestamp, event time
+   * (the timestamp for a clock tick) and serialized value (null for a clock tick).
+   */
+  private record Prepared(InputRecord record, long at, long eventTime, byte[] value) {}
+
+  private Prepared prepare(InputRecord r) {
+    if (!INPUT_TOPICS.contains(r.topic())) {
+      throw new IllegalArgumentException("not an input topic: " + r.topic() + " (expected one of " + INPUT_TOPICS + ")");
+    }
+    long at = timestampOf(r);
+    Instant eventTime = EventTimeExtractor.eventTime(r.value());
+    return new Prepared(r, at, eventTime == null ? at : eventTime.toEpochMilli(),
+        r.value() == null ? null : serialize(r.topic(), r.value()));
+  }
+
+  /**
+   * Hands the outputs to an {@link Output} on a thread of their own, in the order the driver produced
+   * them (input records and outputs interleaved as they happened), deserializing them there, so the
+   * driver's thread only runs the topology. A failure of the {@link Output} stops the replay: the
+   * driver's next hand-over throws {@link Handoff.Cancelled}, which {@link #failure} turns back into the
+   * {@link Output}'s own exception.
+   */
+  /** One call to the {@link Output}, with the approximate bytes it holds. */
+  private record Delivered(Runnable run, long bytes) {}
+
+  private final class Delivery implements AutoCloseable {
+    private final Output out;
+    private final Handoff<Delivered> handoff = new Handoff<>(Delivered::bytes);
+    private final Thread thread;
+    private final Deserializer<Alert> alerts = serdes.value(Alert.class).deserializer();
+    private final Deserializer<RevokeCommand> revokes = serdes.value(RevokeCommand.class).deserializer();
+    private final Deserializer<TimelineEntry> timeline = serdes.value(TimelineEntry.class).deserializer();
+    private volatile Throwable failed;
+
+    Delivery(Output out) {
+      this.out = out;
+      this.thread = Thread.ofPlatform().daemon().name("glasswatch-replay-output").start(this::run);
+    }
+
+    private void run() {
+      try {
+        while (handoff.hasNext()) {
+          handoff.next().run().run();
+        }
+      } catch (Throwable e) {
+        failed = e;
+        handoff.cancel();
+      }
+    }
+
+    void submit(Runnable r) {
+      handoff.put(new Delivered(r, 64));
+    }
+
+    private void submit(ProducerRecord<byte[], byte[]> record, Runnable r) {
+      handoff.put(new Delivered(r, 2L * (record.value() == null ? 0 : record.value().length) + 256));
+    }
+
+    void input(InputRecord r) {
+      handoff.put(new Delivered(() -> out.input(r), Handoff.weigh(r.value())));
+    }
+
+    /** Queues a record the topology wrote, when it is one a replay reports. */
+    void produced(ProducerRecord<byte[], byte[]> r) {
+      switch (r.topic()) {
+        case Topics.ALERTS -> submit(r, () -> out.alert(alerts.deserialize(r.topic(), r.value())));
+        case Topics.REVOKE_COMMANDS -> submit(r, () -> out.revokeCommand(revokes.deserialize(r.topic(), r.value())));
+        case Topics.TIMELINE -> submit(r, () -> out.timeline(timeline.deserialize(r.topic(), r.value())));
+        case Topics.DEAD_LETTER -> submit(r, () -> out.deadLetter(new ReplayResult.DeadLetter(
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
+            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))));
+        default -> {
+          // changelogs and the other outputs a replay does not report
+        }
+      }
+    }
+
+    /** The same outputs, queued (for the driver's own, slower, path). */
+    Output queued() {
+      return new Output() {
+        @Override
+        public void alert(Alert a) {
+          handoff.put(new Delivered(() -> out.alert(a), Handoff.weigh(a)));
+        }
+
+        @Override
+        public void revokeCommand(RevokeCommand c) {
+          handoff.put(new Delivered(() -> out.revokeCommand(c), Handoff.weigh(c)));
+        }
+
+        @Override
+        public void timeline(TimelineEntry e) {
+          handoff.put(new Delivered(() -> out.timeline(e), Handoff.weigh(e)));
+        }
+
+        @Override
+        public void deadLetter(ReplayResult.DeadLetter d) {
+          submit(() -> out.deadLetter(d));
+        }
+      };
+    }
+
+    /** Ends the outputs and waits until every one was handed on; rethrows the {@link Output}'s failure. */
+    void finish() {
+      handoff.end();
+      join();
+      if (failed != null) {
+        throw failure(null);
+      }
+    }
+
+    /** The {@link Output}'s failure (or {@code cancelled} when there is none), to rethrow. */
+    RuntimeException failure(Handoff.Cancelled cancelled) {
+      join();
+      Throwable f = failed;
+      if (f instanceof RuntimeException r) {
+        return r;
+      }
+      if (f instanceof Error e) {
+        throw e;
+      }
+      if (f == null) {
+        throw cancelled;
+      }
+      return new IllegalStateException(f.getMessage(), f);
+    }
+
+    private void join() {
+      Handoff.joinUninterruptibly(thread);
+    }
+
+    /**
+     * After a failure of the replay: hands on the outputs produced before it, then stops the output
+     * thread and waits for it.
+     */
+    @Override
+    public void close() {
+      if (thread.isAlive()) {
+        handoff.fail(new IllegalStateException("replay stopped"));
+      }
+      join();
     }
   }
 
@@ -263,24 +439,19 @@ public final class Replayer {
    */
   private final class Pipe {
     private final TopologyTestDriver driver;
-    private final Output out;
     private final ReplayDriver fast;
     private final Map<String, TestInputTopic<String, byte[]>> inputs = new TreeMap<>();
     private final Outputs outputs;
-    private final Deserializer<Alert> alerts = serdes.value(Alert.class).deserializer();
-    private final Deserializer<RevokeCommand> revokes = serdes.value(RevokeCommand.class).deserializer();
-    private final Deserializer<TimelineEntry> timeline = serdes.value(TimelineEntry.class).deserializer();
     private long piped;
 
-    Pipe(TopologyTestDriver driver, Output out) {
+    Pipe(TopologyTestDriver driver, Delivery delivery) {
       this.driver = driver;
-      this.out = out;
-      this.fast = commitEvery > 0 ? ReplayDriver.of(driver, this::produced, commitEvery) : null;
+      this.fast = commitEvery > 0 ? ReplayDriver.of(driver, delivery::produced, commitEvery) : null;
       if (fast == null) {
         for (String topic : INPUT_TOPICS) {
           inputs.put(topic, driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()));
         }
-        outputs = new Outputs(driver, out);
+        outputs = new Outputs(driver, delivery.queued());
       } else {
         outputs = null;
       }
@@ -310,21 +481,6 @@ public final class Replayer {
         fast.commit();
       } else {
         outputs.drain();
-      }
-    }
-
-    private void produced(ProducerRecord<byte[], byte[]> r) {
-      switch (r.topic()) {
-        case Topics.ALERTS -> out.alert(alerts.deserialize(r.topic(), r.value()));
-        case Topics.REVOKE_COMMANDS -> out.revokeCommand(revokes.deserialize(r.topic(), r.value()));
-        case Topics.TIMELINE -> out.timeline(timeline.deserialize(r.topic(), r.value()));
-        case Topics.DEAD_LETTER -> out.deadLetter(new ReplayResult.DeadLetter(
-            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC),
-            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
-            DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON)));
-        default -> {
-          // changelogs and the other outputs a replay does not report
-        }
       }
     }
   }

@@ -86,4 +86,127 @@ class StreamingReplayTest {
         .startsWith("c.json:3: cloudtrail: conflicting duplicate: eventID ct-1").contains("a.json:1");
     assertThat(Files.exists(tmp)).isTrue();
   }
+  private static List<InputRecord> userCalls(int n) {
+    List<InputRecord> in = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      in.add(Events.in(Events.userCall("ct-" + i, ACCOUNT, at(0).plusMillis(i), "DescribeInstances")));
+    }
+    return in;
+  }
+
+  /** {@code records}, then {@code failure} thrown by the iterator. */
+  private static Iterable<InputRecord> thenFailing(List<InputRecord> records, RuntimeException failure) {
+    return () -> new java.util.Iterator<>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public InputRecord next() {
+        if (i == records.size()) {
+          throw failure;
+        }
+        return records.get(i++);
+      }
+    };
+  }
+
+  @Test
+  void anInputFailureMidwayReachesTheCallerAfterTheOutputsOfEveryEarlierRecord() {
+    List<InputRecord> in = userCalls(3 * Handoff.DEFAULT_BATCH + 7);
+    IllegalStateException broken = new IllegalStateException("sort run unreadable");
+    List<TimelineEntry> timeline = new ArrayList<>();
+    List<InputRecord> seen = new ArrayList<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Replayer().replay(thenFailing(in, broken),
+        new Replayer.Output() {
+          @Override
+          public void input(InputRecord r) {
+            seen.add(r);
+          }
+
+          @Override
+          public void timeline(TimelineEntry e) {
+            timeline.add(e);
+          }
+        })).isSameAs(broken);
+    assertThat(seen).isEqualTo(in);
+    assertThat(timeline).hasSize(in.size());
+  }
+
+  @Test
+  void aRecordOnAnotherTopicMidwayFailsTheReplayAfterTheRecordsBeforeIt() {
+    List<InputRecord> in = new ArrayList<>(userCalls(10));
+    in.add(new InputRecord("alerts", ACCOUNT, Events.userCall("ct-x", ACCOUNT, at(1), "X"), null));
+    in.addAll(userCalls(3));
+    List<TimelineEntry> timeline = new ArrayList<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Replayer().replay(in, new Replayer.Output() {
+      @Override
+      public void timeline(TimelineEntry e) {
+        timeline.add(e);
+      }
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not an input topic: alerts");
+    assertThat(timeline).hasSize(10);
+  }
+
+  @Test
+  void eachInputIsHandedToTheOutputBeforeItsOwnOutputsAndAfterThoseOfTheRecordsBefore() {
+    List<InputRecord> in = userCalls(2 * Handoff.DEFAULT_BATCH + 3);
+    List<String> calls = new ArrayList<>();
+    new Replayer().replay(in, new Replayer.Output() {
+      @Override
+      public void input(InputRecord r) {
+        calls.add("in " + ((CloudTrailEvent) r.value()).getEventID());
+      }
+
+      @Override
+      public void timeline(TimelineEntry e) {
+        calls.add("timeline");
+      }
+    });
+    assertThat(calls).hasSize(2 * in.size()).startsWith("in ct-0");
+    int inputs = 0;
+    int entries = 0;
+    for (String c : calls) {
+      if (c.startsWith("in ")) {
+        assertThat(c).isEqualTo("in ct-" + inputs);
+        inputs++;
+      } else {
+        entries++;
+      }
+      assertThat(entries).as("no output before the input it comes from").isLessThanOrEqualTo(inputs);
+    }
+  }
+
+  @Test
+  void aFailingOutputStopsTheReplayWithItsOwnException() {
+    List<InputRecord> in = userCalls(5 * Handoff.DEFAULT_BATCH);
+    java.io.UncheckedIOException full = new java.io.UncheckedIOException("no space left on device",
+        new java.io.IOException("no space left on device"));
+    java.util.concurrent.atomic.AtomicInteger entries = new java.util.concurrent.atomic.AtomicInteger();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Replayer().replay(in, new Replayer.Output() {
+      @Override
+      public void timeline(TimelineEntry e) {
+        if (entries.incrementAndGet() == 3) {
+          throw full;
+        }
+      }
+    })).isSameAs(full);
+    assertThat(entries.get()).as("nothing is handed on after the failure").isEqualTo(3);
+  }
+
+  @Test
+  void anEmptyInputReplaysNothing() {
+    List<String> calls = new ArrayList<>();
+    Map<String, Long> counts = new Replayer().replay(List.of(), new Replayer.Output() {
+      @Override
+      public void input(InputRecord r) {
+        calls.add("input");
+      }
+    });
+    assertThat(counts).isEmpty();
+    assertThat(calls).isEmpty();
+  }
 }
