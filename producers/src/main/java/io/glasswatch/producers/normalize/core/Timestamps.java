@@ -3,6 +3,7 @@ package io.glasswatch.producers.normalize.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -70,6 +71,52 @@ public final class Timestamps {
     return t;
   }
 
+  /**
+   * The two shapes nearly every record has, {@code 2024-05-01T12:00:00Z} (CloudTrail's
+   * {@code eventTime}) and {@code 2024-05-01T12:00:00.250Z} (GuardDuty, gateways), read without the
+   * formatter, which costs about a quarter of reading a CloudTrail record. Any other text, and any
+   * value this path would have to judge (a year before 1970, a day the month does not have, an hour
+   * past 23, lower-case letters), gives {@code null}, and the caller's formatter decides as before:
+   * results and errors are the same with and without this path ({@code TimestampsTest}).
+   *
+   * @param s the text, untrimmed
+   * @return the instant (within {@link #RANGE}), or {@code null} when the formatter must decide
+   * @throws DateTimeParseException when the time is after {@link #RANGE}
+   */
+  static Instant utcFastPath(String s) {
+    int n = s.length();
+    if ((n != 20 && n != 24) || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':' || (n == 24 && s.charAt(19) != '.')) {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    int millis = n == 24 ? digits(s, 20, 3) : 0;
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || millis < 0 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+      return null;
+    }
+    long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second;
+    return inRange(Instant.ofEpochMilli(epochSecond * 1_000L + millis), s);
+  }
+
+  /** The decimal number of {@code len} ASCII digits at {@code from}, or -1 when one is not a digit. */
+  private static int digits(String s, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
   /** " (outside the supported range ...)" when {@code e} is a range error, else "". */
   public static String rangeNote(DateTimeParseException e) {
     String m = e.getMessage();
@@ -82,6 +129,10 @@ public final class Timestamps {
    * @throws DateTimeParseException when the text is not such a date-time
    */
   public static Instant parseGateway(String text) {
+    Instant fast = utcFastPath(text);
+    if (fast != null) {
+      return fast;
+    }
     TemporalAccessor t = LENIENT.parse(text.trim());
     if (!t.isSupported(ChronoField.OFFSET_SECONDS)) {
       throw new DateTimeParseException("no zone or offset", text, 0);
@@ -101,6 +152,10 @@ public final class Timestamps {
    * @throws DateTimeParseException when the text is not such a date-time
    */
   public static Instant parseAws(String text) {
+    Instant fast = utcFastPath(text);
+    if (fast != null) {
+      return fast;
+    }
     String s = text.trim();
     if (s.length() > 10 && s.charAt(10) == ' ') {
       s = s.substring(0, 10) + 'T' + s.substring(11);
