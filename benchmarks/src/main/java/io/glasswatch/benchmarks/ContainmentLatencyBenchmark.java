@@ -170,19 +170,12 @@ public final class ContainmentLatencyBenchmark {
             Instant now = Instant.now();
             String id = "bench-" + i;
             detected.put("contain:" + id, now);
-            p.send(new ProducerRecord<>(prefix + Topics.REVOKE_COMMANDS, id, RevokeCommand.newBuilder().setCommandId(id)
-                .setRequestId("REQ-" + i).setCorrelationId("REQ-" + i).setAlertId("alert-" + i).setTrigger("alert")
-                .setReason("SELF_APPROVAL: benchmark").setAssignment(assignments.get(i)).setIssuedAt(now)
-                .setDetectedAtWallClock(now).build()));
+            p.send(new ProducerRecord<>(prefix + Topics.REVOKE_COMMANDS, id,
+                command(id, "REQ-" + i, "alert-" + i, "SELF_APPROVAL: benchmark", assignments.get(i), now)));
           }
           p.flush();
         }
-        try (KafkaConsumer<String, ContainResult> c = new KafkaConsumer<>(consumerProps(settings), new StringDeserializer(),
-            serdes.value(ContainResult.class).deserializer())) {
-          List<TopicPartition> parts = c.partitionsFor(prefix + Topics.CONTAIN_RESULTS).stream()
-              .map(x -> new TopicPartition(x.topic(), x.partition())).toList();
-          c.assign(parts);
-          c.seekToBeginning(parts);
+        try (KafkaConsumer<String, ContainResult> c = resultsFromStart(settings, serdes, prefix)) {
           long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120 + (long) (n / options.rate()));
           while (outcomes.size() < n && System.nanoTime() < end) {
             for (ConsumerRecord<String, ContainResult> r : c.poll(Duration.ofMillis(200))) {
@@ -223,17 +216,10 @@ public final class ContainmentLatencyBenchmark {
     Instant now = Instant.now();
     try (KafkaProducer<String, RevokeCommand> p = new KafkaProducer<>(producerProps(settings), new StringSerializer(),
         serdes.value(RevokeCommand.class).serializer())) {
-      p.send(new ProducerRecord<>(prefix + Topics.REVOKE_COMMANDS, "warm-up", RevokeCommand.newBuilder()
-          .setCommandId("warm-up").setRequestId("REQ-WARM").setCorrelationId("REQ-WARM").setAlertId("alert-warm")
-          .setTrigger("alert").setReason("SELF_APPROVAL: warm-up").setAssignment(a).setIssuedAt(now)
-          .setDetectedAtWallClock(now).build())).get();
+      p.send(new ProducerRecord<>(prefix + Topics.REVOKE_COMMANDS, "warm-up",
+          command("warm-up", "REQ-WARM", "alert-warm", "SELF_APPROVAL: warm-up", a, now))).get();
     }
-    try (KafkaConsumer<String, ContainResult> c = new KafkaConsumer<>(consumerProps(settings), new StringDeserializer(),
-        serdes.value(ContainResult.class).deserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(prefix + Topics.CONTAIN_RESULTS).stream()
-          .map(x -> new TopicPartition(x.topic(), x.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    try (KafkaConsumer<String, ContainResult> c = resultsFromStart(settings, serdes, prefix)) {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (System.nanoTime() < end) {
         for (ConsumerRecord<String, ContainResult> r : c.poll(Duration.ofMillis(200))) {
@@ -246,6 +232,26 @@ public final class ContainmentLatencyBenchmark {
       }
     }
     throw new IllegalStateException("the warm-up containment did not complete within 120 s");
+  }
+
+  /** A revoke command triggered by an alert, detected and issued at {@code now}. */
+  private static RevokeCommand command(String id, String requestId, String alertId, String reason, AccountAssignment a,
+      Instant now) {
+    return RevokeCommand.newBuilder().setCommandId(id).setRequestId(requestId).setCorrelationId(requestId)
+        .setAlertId(alertId).setTrigger("alert").setReason(reason).setAssignment(a).setIssuedAt(now)
+        .setDetectedAtWallClock(now).build();
+  }
+
+  /** A consumer of every partition of {@code contain-results}, from its beginning. */
+  private static KafkaConsumer<String, ContainResult> resultsFromStart(GlasswatchSettings settings, AvroSerdes serdes,
+      String prefix) {
+    KafkaConsumer<String, ContainResult> c = new KafkaConsumer<>(consumerProps(settings), new StringDeserializer(),
+        serdes.value(ContainResult.class).deserializer());
+    List<TopicPartition> parts = c.partitionsFor(prefix + Topics.CONTAIN_RESULTS).stream()
+        .map(x -> new TopicPartition(x.topic(), x.partition())).toList();
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return c;
   }
 
   private List<AccountAssignment> assignments(GlasswatchSettings settings, int n) {
