@@ -9,6 +9,7 @@ import io.glasswatch.catalogue.AlertType;
 import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.ServiceRun;
 import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.AccountAssignment;
 import io.glasswatch.schema.Alert;
@@ -37,9 +38,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -258,9 +256,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
   private final Set<String> alerted = ConcurrentHashMap.newKeySet();
   private final Map<String, AccountAssignment> assignmentByRequest = new ConcurrentHashMap<>();
   private final Map<String, String> alertTypeById = new ConcurrentHashMap<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ServiceRun life = new ServiceRun("ContainmentService");
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
 
@@ -327,11 +323,9 @@ public final class ContainmentService implements Runnable, AutoCloseable {
    */
   @Override
   public void run() {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("ContainmentService.run() may be called once");
-    }
+    boolean go = life.begin();
     try {
-      if (closing.get()) {
+      if (!go) {
         return;
       }
       executed = new KeyLog(settings, options.resultsTopic(), clientId + "-state");
@@ -340,13 +334,13 @@ public final class ContainmentService implements Runnable, AutoCloseable {
           executed.size(), pendingCleanups.size(), container);
       startWatch();
       consumer.subscribe(List.of(options.commandsTopic(), options.revokeResultsTopic(), options.alertsTopic()));
-      while (!closing.get()) {
+      while (!life.closing()) {
         consumer.poll(options.pollTimeout(), this::accept);
         dueCleanups();
         commit();
       }
     } catch (WakeupException e) {
-      if (!closing.get()) {
+      if (!life.closing()) {
         throw e;
       }
     } finally {
@@ -410,7 +404,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
       if (e == null) {
         consumer.ack(ticket);
-      } else if (!closing.get()) {
+      } else if (!life.closing()) {
         failure.compareAndSet(null, new IllegalStateException("a containment asked for by " + record.topic() + "-"
             + record.partition() + "@" + record.offset() + " has no recorded result: " + e, e));
       }
@@ -422,7 +416,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
     String id = c.getCommandId();
     running.add(id);
     return executor.submit(SessionContainer.laneKey(c), () -> execute(c)).whenComplete((r, e) -> {
-      if (e != null && closing.get()) {
+      if (e != null && life.closing()) {
         LOG.info("containment {} cut short by close; it runs again at the next start", id);
       }
       finished.add(new Finished(id, e == null));
@@ -492,7 +486,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       }
       progress(c, seq.incrementAndGet(), step, message, start, alertId);
     });
-    if (closing.get() && "FAILED".equals(r.getOutcome())) {
+    if (life.closing() && "FAILED".equals(r.getOutcome())) {
       // cut short by close (interrupted, clients closing): no result, so the next owner runs it again
       throw new CancellationException("containment " + c.getCommandId() + " cut short by close: " + r.getFailureReason());
     }
@@ -671,7 +665,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
 
   private void watchLoop() {
     try {
-      while (!closing.get()) {
+      while (!life.closing()) {
         for (ContainResult r; (r = toWatch.poll()) != null; ) {
           watch.watch(r);
         }
@@ -778,7 +772,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
       }
     } finally {
       closeClients();
-      stopped.countDown();
+      life.ended();
     }
   }
 
@@ -806,20 +800,7 @@ public final class ContainmentService implements Runnable, AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    if (started.compareAndSet(false, true)) {
-      closeClients();
-      stopped.countDown();
-      return;
-    }
-    consumer.wakeup();
-    try {
-      stopped.await(options.closeTimeout().toSeconds() + 30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    life.close(this::closeClients, consumer::wakeup, options.closeTimeout().plusSeconds(30));
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.glasswatch.alerts.kafka.KeyLog;
 import io.glasswatch.catalogue.PolicyAlerts;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.ServiceRun;
 import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AlertResolution;
@@ -25,8 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -237,9 +236,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
   private final TrackedConsumer<String, byte[]> consumer;
   private final RevokeOutputs outputs;
   private final KeyedExecutor executor;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ServiceRun life = new ServiceRun("RevokeService");
   private final Set<String> running = ConcurrentHashMap.newKeySet();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private KeyLog executed;
@@ -301,11 +298,9 @@ public final class RevokeService implements Runnable, AutoCloseable {
    */
   @Override
   public void run() {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("RevokeService.run() may be called once");
-    }
+    boolean go = life.begin();
     try {
-      if (closing.get()) {
+      if (!go) {
         return;
       }
       executed = new KeyLog(settings, options.resultsTopic(), clientId + "-state");
@@ -313,12 +308,12 @@ public final class RevokeService implements Runnable, AutoCloseable {
       LOG.info("revoke service {}: {} commands already have results in {}, {} REVOKE_FAILED alerts open; revoker {}",
           clientId, executed.size(), options.resultsTopic(), escalation.open(), revoker);
       consumer.subscribe(List.of(options.commandsTopic()));
-      while (!closing.get()) {
+      while (!life.closing()) {
         consumer.poll(options.pollTimeout(), this::accept);
         completeAndCommit();
       }
     } catch (WakeupException e) {
-      if (!closing.get()) {
+      if (!life.closing()) {
         throw e;
       }
     } finally {
@@ -326,7 +321,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
         drain();
       } finally {
         closeClients();
-        stopped.countDown();
+        life.ended();
       }
     }
   }
@@ -542,22 +537,7 @@ public final class RevokeService implements Runnable, AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    if (started.compareAndSet(false, true)) {
-      closeClients();
-      stopped.countDown();
-      return;
-    }
-    consumer.wakeup();
-    try {
-      if (!stopped.await(options.closeTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS)) {
-        LOG.warn("revoke service {} still running after {}", clientId, options.closeTimeout());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    life.close(this::closeClients, consumer::wakeup, options.closeTimeout().plusSeconds(10));
   }
 
   private void closeClients() {

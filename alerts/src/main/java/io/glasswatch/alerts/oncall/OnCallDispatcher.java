@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.glasswatch.alerts.kafka.KafkaClients;
 import io.glasswatch.config.GlasswatchSettings;
 import io.glasswatch.kafka.OffsetTracker;
+import io.glasswatch.kafka.ServiceRun;
 import io.glasswatch.kafka.TrackedConsumer;
 import io.glasswatch.schema.Alert;
 import io.glasswatch.schema.AlertDeliveryEvent;
@@ -22,11 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -209,9 +208,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
   private final TrackedConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final String clientId;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ServiceRun life = new ServiceRun("OnCallDispatcher");
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private final ResolutionWait waiting = new ResolutionWait();
   private final StormControl storms;
@@ -280,11 +277,9 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
    */
   @Override
   public void run() {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("OnCallDispatcher.run() may be called once");
-    }
+    boolean go = life.begin();
     try {
-      if (closing.get()) {
+      if (!go) {
         return;
       }
       KafkaClients.ensureTopic(settings, options.deliveriesTopic(), 1, true, options.startupTimeout());
@@ -295,7 +290,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
       LOG.info("on-call dispatcher {}: {} deliveries recorded in {}; channels {}", clientId, log.size(),
           options.deliveriesTopic(), channels.keySet());
       consumer.subscribe(List.of(options.alertsTopic(), options.resolutionsTopic(), options.revokeResultsTopic()));
-      while (!closing.get()) {
+      while (!life.closing()) {
         RuntimeException f = failure.get();
         if (f != null) {
           throw f;
@@ -315,7 +310,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
         commitCompleted();
       }
     } catch (WakeupException e) {
-      if (!closing.get()) {
+      if (!life.closing()) {
         throw e;
       }
     } finally {
@@ -328,7 +323,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
         }
       }
       closeClients();
-      stopped.countDown();
+      life.ended();
     }
   }
 
@@ -477,7 +472,7 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
 
   /** Delivers and records; false when the dispatcher is stopping (left for the next start, offsets uncommitted). */
   private boolean deliver(Notice notice, NoticeChannel channel, String key, List<Tracked> tracked) {
-    if (closing.get() || failure.get() != null) {
+    if (life.closing() || failure.get() != null) {
       return false;
     }
     if (log.contains(key)) {
@@ -576,24 +571,13 @@ public final class OnCallDispatcher implements Runnable, AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    if (started.compareAndSet(false, true)) {
+    boolean first = life.close(() -> {
       workers.values().forEach(ExecutorService::shutdownNow);
       closeClients();
-      stopped.countDown();
-    } else {
-      consumer.wakeup();
-      try {
-        if (!stopped.await(options.closeTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS)) {
-          LOG.warn("on-call dispatcher {} did not stop within {}", clientId, options.closeTimeout());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    }, consumer::wakeup, options.closeTimeout().plusSeconds(5));
+    if (first) {
+      channels.values().forEach(NoticeChannel::close);
     }
-    channels.values().forEach(NoticeChannel::close);
   }
 
   private void closeClients() {
