@@ -30,6 +30,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * key; a further content is still reported but not remembered). A key seen before the digests store
  * existed (a seen key without digests) counts as a copy. Both are purged together after
  * {@code stateRetention} of event time.
+ *
+ * <p>Speed: nearly every input is new, and a key that is in no store is the slowest look-up RocksDB
+ * makes. {@link KnownKeys}, an in-memory Bloom filter of every key the stores hold (a seen key counts as
+ * its key), answers for those without a look-up; only a key it may hold (a copy, a conflict, or about 1%
+ * of new keys) is looked up in the stores. The verdicts are the same either way.
  */
 final class InputDedup {
   /** Contents remembered per key. */
@@ -42,12 +47,43 @@ final class InputDedup {
   private final KeyValueStore<String, Long> cloudTrailSeen;
   private final KeyValueStore<String, Long> guardDutySeen;
   private final KeyValueStore<String, String> digests;
+  private final KnownKeys known;
 
+  /** De-duplication over these stores; builds its {@link KnownKeys} from them (a scan of every key). */
   InputDedup(KeyValueStore<String, Long> cloudTrailSeen, KeyValueStore<String, Long> guardDutySeen,
       KeyValueStore<String, String> digests) {
+    this(cloudTrailSeen, guardDutySeen, digests, KnownKeys.MIN_CAPACITY);
+  }
+
+  /** As above, with a {@link KnownKeys} of at least {@code minCapacity} keys (tests use a small one). */
+  InputDedup(KeyValueStore<String, Long> cloudTrailSeen, KeyValueStore<String, Long> guardDutySeen,
+      KeyValueStore<String, String> digests, long minCapacity) {
     this.cloudTrailSeen = cloudTrailSeen;
     this.guardDutySeen = guardDutySeen;
     this.digests = digests;
+    this.known = new KnownKeys(minCapacity,
+        () -> cloudTrailSeen.approximateNumEntries() + guardDutySeen.approximateNumEntries()
+            + digests.approximateNumEntries(),
+        key -> {
+          keys(digests, k -> k, key);
+          keys(cloudTrailSeen, seenKey -> seenKey.substring(seenKey.indexOf('|') + 1), key);
+          keys(guardDutySeen, seenKey -> FINDING + seenKey.substring(seenKey.indexOf('|') + 1), key);
+        });
+  }
+
+  /** Hands every key of {@code store}, mapped to its de-duplication key, to {@code key}. */
+  private static <V> void keys(KeyValueStore<String, V> store, java.util.function.UnaryOperator<String> map,
+      java.util.function.Consumer<String> key) {
+    try (KeyValueIterator<String, V> it = store.all()) {
+      while (it.hasNext()) {
+        key.accept(map.apply(it.next().key));
+      }
+    }
+  }
+
+  /** The Bloom filter in front of the stores. */
+  KnownKeys knownKeys() {
+    return known;
   }
 
   /** Records CloudTrail record {@code e} and says whether it is new, a copy or a conflicting duplicate. */
@@ -66,6 +102,13 @@ final class InputDedup {
   }
 
   private Verdict admit(KeyValueStore<String, Long> seen, String seenKey, String key, long at, String digest) {
+    if (!this.known.mightContain(key)) {
+      // in no store, so neither a seen key nor digests: new (the look-ups below would say so too)
+      this.known.add(key);
+      seen.put(seenKey, at);
+      digests.put(key, at + "|" + digest);
+      return Verdict.NEW;
+    }
     String known = digests.get(key);
     if (known == null) {
       if (seen.get(seenKey) != null) {
