@@ -3,7 +3,11 @@ package io.glasswatch.streams.correlation;
 import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -102,9 +106,8 @@ final class InputDedup {
   }
 
   private Verdict admit(KeyValueStore<String, Long> seen, String seenKey, String key, long at, String digest) {
-    if (!this.known.mightContain(key)) {
+    if (this.known.add(key)) {
       // in no store, so neither a seen key nor digests: new (the look-ups below would say so too)
-      this.known.add(key);
       seen.put(seenKey, at);
       digests.put(key, at + "|" + digest);
       return Verdict.NEW;
@@ -176,14 +179,34 @@ final class InputDedup {
         f.getRemoteIp()));
   }
 
-  private static String digest(List<Object> parts) {
-    StringBuilder b = new StringBuilder();
+  /**
+   * Lower-case hex SHA-256 of the UTF-8 bytes of {@code <length>:<text>\n} for each part in order
+   * ({@code length} in UTF-16 chars, decimal; a null part is the text U+0000). The parts are fed to the
+   * digest one by one instead of being joined first; the bytes are the same, since no part's
+   * surrogates can pair across the ':' and '\n' around it, so digests stored by earlier versions still
+   * match.
+   */
+  static String digest(List<Object> parts) {
+    MessageDigest sha = SHA_256.get();
+    sha.reset();
     for (Object p : parts) {
       String v = Objects.toString(p, "\u0000");
-      b.append(v.length()).append(':').append(v).append('\n');
+      sha.update(Integer.toString(v.length()).getBytes(StandardCharsets.US_ASCII));
+      sha.update((byte) ':');
+      sha.update(v.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) '\n');
     }
-    return Hashing.sha256Hex(b.toString());
+    return HexFormat.of().formatHex(sha.digest());
   }
+
+  /** One SHA-256 digest per thread, reused (as {@link Hashing} does). */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  });
 
   /** Timeline entry id of a conflicting duplicate: the usual id plus the first 16 hex digits of its digest. */
   static String conflictEntryId(String entryId, String digest) {

@@ -69,15 +69,23 @@ final class KnownKeys {
   }
 
   /**
-   * Adds {@code key}, to be called before it is written to a store. A full filter is first rebuilt from
-   * the stores, which do not hold {@code key} yet; so the key is put after the rebuild, never lost by it.
+   * Adds {@code key}, to be called before it is written to a store, and says whether it was certainly
+   * absent: one hash for both answers, where {@link #mightContain} and then adding would take two. A
+   * full filter is first rebuilt from the stores, which do not hold {@code key} yet; so the key is put
+   * after the rebuild, never lost by it.
+   *
+   * @return true when the key was in neither the filter nor, therefore, any store; false when it may
+   *     have been
    */
-  void add(String key) {
+  boolean add(String key) {
     if (added >= capacity) {
       rebuild();
     }
-    filter.put(key);
-    added++;
+    boolean absent = filter.put(key); // Guava: bits changed, so the key was not contained before
+    if (absent) {
+      added++;
+    }
+    return absent;
   }
 
   /** Keys the filter has room for at its false-positive rate. */

@@ -158,7 +158,8 @@ public final class EventTimeSorter implements AutoCloseable {
     SpecificDatumWriter<SpecificRecord> w = writers.computeIfAbsent(value.getClass(),
         c -> new SpecificDatumWriter<>(value.getSchema()));
     scratch.reset();
-    encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
+    // buffered: a few writes to the scratch stream per record instead of one per field
+    encoder = EncoderFactory.get().binaryEncoder(scratch, encoder);
     try {
       w.write(value, encoder);
       encoder.flush();

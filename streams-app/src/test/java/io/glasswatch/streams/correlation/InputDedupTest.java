@@ -137,6 +137,29 @@ class InputDedupTest {
     keys.forEach(store::delete);
   }
 
+  /**
+   * The digest fed part by part is the SHA-256 of the joined text, as digests were computed when they
+   * were first stored, for any text: any UTF-16 chars (lone surrogates included) and nulls.
+   */
+  @Property(tries = 300)
+  void theDigestIsThatOfTheJoinedText(@ForAll("parts") List<String> parts) {
+    StringBuilder joined = new StringBuilder();
+    for (String p : parts) {
+      String v = p == null ? "\u0000" : p;
+      joined.append(v.length()).append(':').append(v).append('\n');
+    }
+
+    assertThat(InputDedup.digest(new java.util.ArrayList<>(parts)))
+        .isEqualTo(io.glasswatch.schema.Hashing.sha256Hex(joined.toString()));
+  }
+
+  @Provide
+  Arbitrary<List<String>> parts() {
+    Arbitrary<String> text = Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(40),
+        Arbitraries.strings().withChars('\ud800', '\udc00', 'a', ':', '\n', '\u00e9').ofMaxLength(8));
+    return text.injectNull(0.1).list().ofMaxSize(30);
+  }
+
   @Provide
   Arbitrary<List<Tuple.Tuple3<Integer, Integer, Boolean>>> inputs() {
     return Arbitraries.integers().between(0, 80).flatMap(ids -> Arbitraries.integers().between(0, 3)
