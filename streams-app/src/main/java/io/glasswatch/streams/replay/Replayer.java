@@ -211,7 +211,7 @@ public final class Replayer {
       long maxEventTime = Long.MIN_VALUE;
       while (input.hasNext()) {
         Prepared p = input.next();
-        delivery.input(p.record());
+        delivery.input(p.record(), p.value() == null ? 64 : 3L * p.value().length + 64);
         long at = p.at();
         if (pipe == null) {
           pipe = new Pipe(new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), driverProperties(settings),
@@ -324,8 +324,9 @@ public final class Replayer {
       handoff.put(new Delivered(r, 2L * (record.value() == null ? 0 : record.value().length) + 256));
     }
 
-    void input(InputRecord r) {
-      handoff.put(new Delivered(() -> out.input(r), Handoff.weigh(r.value())));
+    /** Queues the input record {@code r}, whose decoded value takes about {@code bytes}. */
+    void input(InputRecord r, long bytes) {
+      handoff.put(new Delivered(() -> out.input(r), bytes));
     }
 
     /** Queues a record the topology wrote, when it is one a replay reports. */
