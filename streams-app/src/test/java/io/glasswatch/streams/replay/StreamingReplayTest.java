@@ -47,6 +47,39 @@ class StreamingReplayTest {
     assertThat(tmp).isEmptyDirectory();
   }
 
+  /**
+   * Records larger than one of the buffer's chunks, between small ones, in runs and in the buffer
+   * left at the end: every record comes back whole, in event-time order, equal times in the order
+   * added.
+   */
+  @Test
+  void theSorterKeepsRecordsLargerThanAChunkWhole() {
+    java.util.Random random = new java.util.Random(7);
+    List<CloudTrailEvent> added = new ArrayList<>();
+    try (EventTimeSorter sorter = new EventTimeSorter(tmp, 3L * EventTimeSorter.CHUNK_BYTES)) {
+      for (int i = 0; i < 400; i++) {
+        int size = i % 97 == 5 ? EventTimeSorter.CHUNK_BYTES + random.nextInt(1 << 20) : random.nextInt(2000);
+        CloudTrailEvent e = CloudTrailEvent.newBuilder(Events.userCall("ct-" + i, ACCOUNT, at(random.nextInt(20)), "X"))
+            .setRequestParametersJson("x".repeat(size)).build();
+        added.add(e);
+        sorter.add(Topics.CLOUDTRAIL_EVENTS, i % 3 == 0 ? null : ACCOUNT, e, e.getEventTime());
+      }
+      assertThat(sorter.runs()).isGreaterThan(0);
+      List<CloudTrailEvent> expected = new ArrayList<>(added);
+      expected.sort(java.util.Comparator.comparing(CloudTrailEvent::getEventTime)); // stable
+      List<CloudTrailEvent> sorted = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      for (InputRecord r : sorter.sorted()) {
+        sorted.add((CloudTrailEvent) r.value());
+        keys.add(r.key());
+      }
+      assertThat(sorted).isEqualTo(expected);
+      assertThat(keys).containsExactlyElementsOf(expected.stream()
+          .map(e -> Integer.parseInt(e.getEventID().substring(3)) % 3 == 0 ? null : ACCOUNT).toList());
+    }
+    assertThat(tmp).isEmptyDirectory();
+  }
+
   @Test
   void theStreamingReplayHandsOnTheSameOutputsAsTheCollectingOne() {
     List<InputRecord> in = new ArrayList<>();
