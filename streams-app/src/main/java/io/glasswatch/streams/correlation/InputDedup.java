@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -83,11 +83,6 @@ final class InputDedup {
         key.accept(map.apply(it.next().key));
       }
     }
-  }
-
-  /** The Bloom filter in front of the stores. */
-  KnownKeys knownKeys() {
-    return known;
   }
 
   /** Records CloudTrail record {@code e} and says whether it is new, a copy or a conflicting duplicate. */

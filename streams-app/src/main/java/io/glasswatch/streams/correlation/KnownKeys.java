@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  * <p>Size: room for {@code max(}{@value #MIN_CAPACITY}{@code , 2 × keys in the stores)} keys at the
  * false-positive rate above, about 1.2 bytes per key of room ({@value #MIN_CAPACITY} keys: 4.8 MB). When
  * more keys were added than there is room for, the filter is rebuilt from the stores: a scan of every key
- * in them (also at start-up), sized by the stores' estimate of their key count (a second scan when the
- * estimate was less than half the keys found), which after a purge makes it smaller again. A scan costs
+ * in them (also at start-up), sized by the stores' estimate of their key count (and scanned again, with
+ * room for twice the keys found, when they filled more than half of that room), which after a purge
+ * makes it smaller again. A scan costs
  * about a microsecond per stored key, and a rebuild comes after at least as many new keys as the stores
  * held at the one before, so rebuilding costs about a microsecond per input.
  *
