@@ -6,6 +6,7 @@ import io.glasswatch.schema.SchemaRegistrar;
 import io.glasswatch.schema.Topics;
 import io.glasswatch.stack.Component;
 import io.glasswatch.stack.LocalStack;
+import io.glasswatch.stack.StackSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -46,15 +47,8 @@ final class LatencyStack {
    */
   static <T> T run(Path workDir, int kafkaPort, int registryPort, int motoPort, int elasticsearchPort, boolean keep,
       PrintStream out, OwnStack.Body<T> body) throws Exception {
-    GlasswatchSettings base = GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, workDir.resolve("stack").toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafkaPort))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(registryPort))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(motoPort))
-        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(elasticsearchPort))
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + kafkaPort)
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + registryPort + "/apis/registry/v3")
-        .build();
+    GlasswatchSettings base = StackSettings.localOnPorts(workDir.resolve("stack"), kafkaPort, registryPort,
+        elasticsearchPort, motoPort).build();
     return OwnStack.run(new LocalStack(base), EnumSet.of(Component.KAFKA, Component.REGISTRY, Component.MOTO), keep, out,
         (stack, settings) -> {
           if (!settings.isSet(GlasswatchSettings.SSO_ENDPOINT)) {

@@ -64,6 +64,32 @@ public record StackSettings(Path directory, int kafkaPort, int registryPort, int
   }
 
   /**
+   * Settings for a local stack in {@code directory} on the given ports, with the clients pointed at it:
+   * the {@code stack.dir} and {@code stack.*.port} keys, {@code kafka.bootstrap.servers}
+   * ({@code 127.0.0.1:<kafkaPort>}) and {@code registry.url}
+   * ({@code http://127.0.0.1:<registryPort>/apis/registry/v3}); callers add what else they need
+   * (for example {@code elasticsearch.url}).
+   *
+   * @param directory the stack directory
+   * @param kafkaPort Kafka's listener port (its controller takes the next one)
+   * @param registryPort Apicurio Registry's HTTP port
+   * @param elasticsearchPort Elasticsearch's HTTP port
+   * @param motoPort moto's port
+   * @return a builder holding those keys; nothing is validated until it is built and read
+   */
+  public static GlasswatchSettings.Builder localOnPorts(Path directory, int kafkaPort, int registryPort,
+      int elasticsearchPort, int motoPort) {
+    return GlasswatchSettings.builder()
+        .set(GlasswatchSettings.STACK_DIR, directory.toString())
+        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafkaPort))
+        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(registryPort))
+        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(elasticsearchPort))
+        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(motoPort))
+        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + kafkaPort)
+        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + registryPort + "/apis/registry/v3");
+  }
+
+  /**
    * Reads and validates the {@code stack.*} keys and the Elasticsearch users and index prefix, with this
    * JVM's system properties for the Maven repositories.
    *

@@ -35,6 +35,18 @@ class StackSettingsTest {
   }
 
   @Test
+  void localOnPortsPointsTheClientsAtTheStack() {
+    GlasswatchSettings g = StackSettings.localOnPorts(Path.of("/tmp/gw-stack"), 31092, 31081, 31200, 31000).build();
+
+    StackSettings s = StackSettings.from(g, system(null, "/home/u"));
+    assertThat(s.directory()).isEqualTo(Path.of("/tmp/gw-stack"));
+    assertThat(List.of(s.kafkaPort(), s.registryPort(), s.elasticsearchPort(), s.motoPort()))
+        .containsExactly(31092, 31081, 31200, 31000);
+    assertThat(g.get(GlasswatchSettings.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:31092");
+    assertThat(g.get(GlasswatchSettings.REGISTRY_URL)).isEqualTo("http://127.0.0.1:31081/apis/registry/v3");
+  }
+
+  @Test
   void defaultsAreThoseOfTheReadme() {
     StackSettings s = StackSettings.from(valid().build(), system(null, "/home/u"));
 

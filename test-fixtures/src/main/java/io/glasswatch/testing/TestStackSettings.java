@@ -1,6 +1,7 @@
 package io.glasswatch.testing;
 
 import io.glasswatch.config.GlasswatchSettings;
+import io.glasswatch.stack.StackSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,14 +117,7 @@ public record TestStackSettings(Path directory, int kafkaPort, int registryPort,
    * @return validated settings
    */
   public GlasswatchSettings glasswatchSettings() {
-    return GlasswatchSettings.builder()
-        .set(GlasswatchSettings.STACK_DIR, directory.toString())
-        .set(GlasswatchSettings.STACK_KAFKA_PORT, Integer.toString(kafkaPort))
-        .set(GlasswatchSettings.STACK_REGISTRY_PORT, Integer.toString(registryPort))
-        .set(GlasswatchSettings.STACK_ES_PORT, Integer.toString(elasticsearchPort))
-        .set(GlasswatchSettings.STACK_MOTO_PORT, Integer.toString(motoPort))
-        .set(GlasswatchSettings.KAFKA_BOOTSTRAP, "127.0.0.1:" + kafkaPort)
-        .set(GlasswatchSettings.REGISTRY_URL, "http://127.0.0.1:" + registryPort + "/apis/registry/v3")
+    return StackSettings.localOnPorts(directory, kafkaPort, registryPort, elasticsearchPort, motoPort)
         .set(GlasswatchSettings.ES_URL, "http://127.0.0.1:" + elasticsearchPort)
         .set(GlasswatchSettings.STREAMS_STATE_DIR, directory.resolveSibling("test-streams-state").toString())
         .build();
