@@ -37,6 +37,17 @@ public final class Hashing {
     return HEX.formatHex(sha.digest(bytes));
   }
 
+  /**
+   * Lower-case hex SHA-256 of the bytes {@code feed} writes into the digest (it gets this thread's
+   * digest, reset, and calls {@code update}), for input hashed in parts without joining them first.
+   */
+  public static String sha256Hex(java.util.function.Consumer<MessageDigest> feed) {
+    MessageDigest sha = SHA_256.get();
+    sha.reset();
+    feed.accept(sha);
+    return HEX.formatHex(sha.digest());
+  }
+
   private static final HexFormat HEX = HexFormat.of();
 
   /**

@@ -4,13 +4,12 @@ import io.glasswatch.schema.CloudTrailEvent;
 import io.glasswatch.schema.GuardDutyFinding;
 import io.glasswatch.schema.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -76,8 +75,7 @@ final class InputDedup {
   }
 
   /** Hands every key of {@code store}, mapped to its de-duplication key, to {@code key}. */
-  private static <V> void keys(KeyValueStore<String, V> store, java.util.function.UnaryOperator<String> map,
-      java.util.function.Consumer<String> key) {
+  private static <V> void keys(KeyValueStore<String, V> store, UnaryOperator<String> map, Consumer<String> key) {
     try (KeyValueIterator<String, V> it = store.all()) {
       while (it.hasNext()) {
         key.accept(map.apply(it.next().key));
@@ -182,26 +180,16 @@ final class InputDedup {
    * match.
    */
   static String digest(List<Object> parts) {
-    MessageDigest sha = SHA_256.get();
-    sha.reset();
-    for (Object p : parts) {
-      String v = Objects.toString(p, "\u0000");
-      sha.update(Integer.toString(v.length()).getBytes(StandardCharsets.US_ASCII));
-      sha.update((byte) ':');
-      sha.update(v.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) '\n');
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return Hashing.sha256Hex(sha -> {
+      for (Object p : parts) {
+        String v = Objects.toString(p, "\u0000");
+        sha.update(Integer.toString(v.length()).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) ':');
+        sha.update(v.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+    });
   }
-
-  /** One SHA-256 digest per thread, reused (as {@link Hashing} does). */
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
-  });
 
   /** Timeline entry id of a conflicting duplicate: the usual id plus the first 16 hex digits of its digest. */
   static String conflictEntryId(String entryId, String digest) {

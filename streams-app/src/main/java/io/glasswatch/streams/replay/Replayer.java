@@ -201,17 +201,16 @@ public final class Replayer {
     Handoff.Producing<Prepared> input = null;
     try {
       delivery = new Delivery(out);
-      input = Handoff.produce("glasswatch-replay-input",
-          p -> 3L * (p.value() == null ? 64 : p.value().length + 64), put -> {
-            for (InputRecord r : records) {
-              put.accept(prepare(r));
-            }
-          });
+      input = Handoff.produce("glasswatch-replay-input", Prepared::weight, put -> {
+        for (InputRecord r : records) {
+          put.accept(prepare(r));
+        }
+      });
       long clock = Long.MIN_VALUE;
       long maxEventTime = Long.MIN_VALUE;
       while (input.hasNext()) {
         Prepared p = input.next();
-        delivery.input(p.record(), p.value() == null ? 64 : 3L * p.value().length + 64);
+        delivery.input(p.record(), p.weight());
         long at = p.at();
         if (pipe == null) {
           pipe = new Pipe(new TopologyTestDriver(GlasswatchTopology.build(settings, serdes), driverProperties(settings),
@@ -269,7 +268,12 @@ public final class Replayer {
    * One input record made ready for the driver on the reading thread: its record timestamp, event time
    * (the timestamp for a clock tick) and serialized value (null for a clock tick).
    */
-  private record Prepared(InputRecord record, long at, long eventTime, byte[] value) {}
+  private record Prepared(InputRecord record, long at, long eventTime, byte[] value) {
+    /** Approximate bytes it holds, the decoded record included (about three times its encoding). */
+    long weight() {
+      return 3L * (value == null ? 64 : value.length + 64);
+    }
+  }
 
   private Prepared prepare(InputRecord r) {
     if (!INPUT_TOPICS.contains(r.topic())) {
